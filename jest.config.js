@@ -1,0 +1,18 @@
+/** One jest run over every package and service (the README's `pnpm test`). */
+const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers',
+  'services/campaign-api', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
+  'services/provider-sim', 'test/e2e'];
+
+module.exports = {
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  projects: dirs.map((dir) => ({
+    displayName: dir,
+    rootDir: `<rootDir>/${dir}`,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/'],
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.jest.json', diagnostics: false }] },
+    setupFiles: ['reflect-metadata'],
+  })),
+};

@@ -1,0 +1,28 @@
+import {
+  Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
+} from 'typeorm';
+import type { CallingWindow, CampaignStatus, RetryPolicy } from '@dialer/domain';
+
+@Entity('campaigns')
+export class CampaignEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'tenant_id', type: 'uuid' }) tenantId: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) status: CampaignStatus;
+  @Column({ name: 'provider_connection_id', type: 'uuid', nullable: true }) providerConnectionId: string | null;
+  @Column({ name: 'default_country', type: 'char', length: 2 }) defaultCountry: string;
+  @Column({ name: 'default_timezone', type: 'text' }) defaultTimezone: string;
+  @Column({ name: 'max_concurrent_calls', type: 'int' }) maxConcurrentCalls: number;
+  @Column({ name: 'max_attempts', type: 'int' }) maxAttempts: number;
+  @Column({ name: 'retry_policy', type: 'jsonb' }) retryPolicy: RetryPolicy;
+  @Column({ name: 'calling_window', type: 'jsonb' }) callingWindow: CallingWindow;
+  @Column({ type: 'jsonb' }) settings: Record<string, unknown>;
+  @Column({ name: 'scheduled_start_at', type: 'timestamptz', nullable: true }) scheduledStartAt: Date | null;
+  @Column({ name: 'scheduled_end_at', type: 'timestamptz', nullable: true }) scheduledEndAt: Date | null;
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' }) deletedAt: Date | null;
+  @VersionColumn({ type: 'int' }) version: number;
+}

@@ -1,0 +1,22 @@
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type ProviderType = 'twilio' | 'vapi' | 'exotel';
+
+@Entity('provider_connections')
+export class ProviderConnectionEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'tenant_id', type: 'uuid' }) tenantId: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) type: ProviderType;
+  /** API base URL; null means the provider's public API. Points at provider-sim in the demo and tests. */
+  @Column({ name: 'base_url', type: 'text', nullable: true }) baseUrl: string | null;
+  /** Non-secret settings: account sid, from numbers, assistant ids. */
+  @Column({ type: 'jsonb' }) config: Record<string, unknown>;
+  /** Credentials as JSON, encrypted at rest (AES-256-GCM, platform encryptSecret). */
+  @Column({ name: 'secrets_sealed', type: 'text' }) secretsSealed: string;
+  @Column({ name: 'calls_per_second', type: 'numeric', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  callsPerSecond: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' }) deletedAt: Date | null;
+}

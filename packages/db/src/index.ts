@@ -1,0 +1,11 @@
+export * from './data-source';
+export * from './entities/tenant.entity';
+export * from './entities/api-key.entity';
+export * from './entities/provider-connection.entity';
+export * from './entities/campaign.entity';
+export * from './entities/lead.entity';
+export * from './entities/call-attempt.entity';
+export * from './entities/other.entities';
+export { DataSource, EntityManager, type QueryRunner } from 'typeorm';
+export * from './repositories/stats.repository';
+export * from './repositories/call-attempts.repository';

@@ -1,0 +1,156 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  decideAfterCall, isForwardTransition, isTerminalCallStatus, leadZones, nextCallableAt,
+  type CallStatus, type CallingWindow, type Outcome, type RetryPolicy,
+} from '@dialer/domain';
+import { bumpCampaignStats } from './stats.repository';
+
+export interface AttemptRow {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  lead_id: string;
+  attempt_no: number;
+  status: CallStatus;
+  provider_call_id: string | null;
+  ended_at: Date | null;
+}
+
+export interface CallUpdate {
+  status: CallStatus;
+  rawStatus: string;
+  /** Required for terminal statuses. */
+  outcome?: Outcome | null;
+  answeredBy?: string | null;
+  durationSeconds?: number | null;
+  providerCallId?: string | null;
+  error?: string | null;
+  at?: Date;
+}
+
+export type ApplyResult =
+  | { applied: false; reason: 'unknown_attempt' | 'not_forward' }
+  | {
+      applied: true;
+      terminal: boolean;
+      attempt: AttemptRow;
+      /** Set when terminal: what became of the lead. */
+      lead?: { final: boolean; disposition: string | null; nextAttemptAt: Date | null };
+    };
+
+/**
+ * Applies a call status to an attempt, forward only (a late "ringing" never overwrites "completed";
+ * a duplicate is a no-op). On a terminal status, in the same transaction, it ends the attempt and
+ * settles the lead: retried at the later of the retry delay and the next calling-window opening,
+ * or final with its disposition. The caller releases the concurrency lease after this commits.
+ */
+export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemptId: string, u: CallUpdate): Promise<ApplyResult> {
+  return ds.transaction((m: EntityManager) => applyInTx(m, callAttemptId, u));
+}
+
+async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate): Promise<ApplyResult> {
+  const at = u.at ?? new Date();
+  const rows: AttemptRow[] = await m.query(
+    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
+       FROM call_attempts WHERE id = $1 FOR UPDATE`, [callAttemptId]);
+  const attempt = rows[0];
+  if (!attempt) return { applied: false, reason: 'unknown_attempt' };
+  if (!isForwardTransition(attempt.status, u.status)) return { applied: false, reason: 'not_forward' };
+
+  const terminal = isTerminalCallStatus(u.status);
+  if (!terminal) {
+    await m.query(
+      `UPDATE call_attempts SET status = $2, raw_status = $3,
+          provider_call_id = COALESCE(provider_call_id, $4),
+          answered_at = CASE WHEN $2 = 'in_progress' THEN COALESCE(answered_at, $5) ELSE answered_at END
+        WHERE id = $1`,
+      [callAttemptId, u.status, u.rawStatus, u.providerCallId ?? null, at]);
+    return { applied: true, terminal: false, attempt: { ...attempt, status: u.status } };
+  }
+
+  const outcome: Outcome = u.outcome ?? 'failed';
+  const leads: Array<{ id: string; status: string; attempts: number; timezones: string[] }> = await m.query(
+    `SELECT id, status, attempts, timezones FROM leads WHERE id = $1 FOR UPDATE`, [attempt.lead_id]);
+  const lead = leads[0];
+  const campaigns: Array<{ max_attempts: number; retry_policy: RetryPolicy; calling_window: CallingWindow; default_timezone: string; status: string }> =
+    await m.query(`SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`, [attempt.campaign_id]);
+  const campaign = campaigns[0];
+
+  let leadResult: { final: boolean; disposition: string | null; nextAttemptAt: Date | null } | undefined;
+  // Only the lead's current attempt settles the lead.
+  if (lead && campaign && lead.status === 'dialing' && lead.attempts === attempt.attempt_no) {
+    const decision = decideAfterCall({
+      outcome, attemptsMade: lead.attempts, maxAttempts: campaign.max_attempts, policy: campaign.retry_policy ?? {}, endedAt: at,
+    });
+    let next: Date | null = null;
+    let disposition: string = outcome;
+    let final = decision.kind === 'final';
+    if (decision.kind === 'final') {
+      disposition = decision.disposition;
+    } else {
+      next = nextCallableAt(campaign.calling_window, leadZones(lead.timezones, campaign.default_timezone), decision.notBefore, 366);
+      if (!next) {
+        final = true;
+        disposition = 'exhausted';
+      }
+    }
+    if (final) {
+      await m.query(
+        `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = $1`, [lead.id, disposition]);
+    } else {
+      await m.query(
+        `UPDATE leads SET status = 'pending', disposition = $2, next_attempt_at = $3, updated_at = now() WHERE id = $1`,
+        [lead.id, disposition, next]);
+    }
+    leadResult = { final, disposition, nextAttemptAt: next };
+  }
+
+  await m.query(
+    `UPDATE call_attempts SET status = $2, raw_status = $3, outcome = $4, answered_by = $5,
+        duration_seconds = $6, provider_call_id = COALESCE(provider_call_id, $7), error = COALESCE($8, error),
+        ended_at = $9, lead_final = $10
+      WHERE id = $1`,
+    [callAttemptId, u.status, u.rawStatus, outcome, u.answeredBy ?? null, u.durationSeconds ?? null,
+      u.providerCallId ?? null, u.error ?? null, at, leadResult?.final ?? null]);
+  return { applied: true, terminal: true, attempt: { ...attempt, status: u.status, ended_at: at }, lead: leadResult };
+}
+
+export interface FoldResult {
+  counted: boolean;
+  campaignId?: string;
+}
+
+/**
+ * Folds one ended call attempt into its campaign's counters, exactly once: the attempt is marked
+ * counted in the same transaction that moves the counters, so a replay finds it counted.
+ */
+export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Promise<FoldResult> {
+  return ds.transaction(async (m) => {
+    const rows: Array<{ tenant_id: string; campaign_id: string; lead_id: string; outcome: Outcome | null; duration_seconds: number | null; lead_final: boolean | null }> =
+      await m.query(
+        `UPDATE call_attempts SET counted_at = now()
+          WHERE id = $1 AND counted_at IS NULL AND ended_at IS NOT NULL
+          RETURNING tenant_id, campaign_id, lead_id, outcome, duration_seconds, lead_final`, [callAttemptId]);
+    const a = rows[0];
+    if (!a) return { counted: false };
+    let disposition: string | undefined;
+    if (a.lead_final) {
+      const leads: Array<{ disposition: string | null }> = await m.query(`SELECT disposition FROM leads WHERE id = $1`, [a.lead_id]);
+      disposition = leads[0]?.disposition ?? a.outcome ?? 'failed';
+    }
+    const o = a.outcome;
+    await bumpCampaignStats(m, a.tenant_id, a.campaign_id, {
+      callsEnded: 1,
+      connected: o === 'answered' ? 1 : 0,
+      voicemail: o === 'voicemail' ? 1 : 0,
+      busy: o === 'busy' ? 1 : 0,
+      noAnswer: o === 'no_answer' ? 1 : 0,
+      failed: o === 'failed' || o === 'provider_error' || o === 'invalid_number' ? 1 : 0,
+      canceled: o === 'canceled' ? 1 : 0,
+      talkSeconds: o === 'answered' || o === 'voicemail' ? a.duration_seconds ?? 0 : 0,
+      leadsDone: a.lead_final ? 1 : 0,
+      disposition,
+    });
+    return { counted: true, campaignId: a.campaign_id };
+  });
+}

@@ -1,0 +1,5 @@
+export * from './campaign-status';
+export * from './call-status';
+export * from './retry-policy';
+export * from './calling-window';
+export * from './phone';

@@ -1,0 +1,49 @@
+import type { Outcome } from './call-status';
+
+export interface RetryRule {
+  /** Retry after this outcome at all. */
+  enabled: boolean;
+  /** Delay before the next attempt, in seconds. */
+  delaySeconds: number;
+  /** Each further attempt waits delay × backoff^(attempt-1). */
+  backoff?: number;
+}
+
+export type RetryPolicy = Partial<Record<Outcome, RetryRule>>;
+
+export const DEFAULT_RETRY_POLICY: Readonly<Record<Outcome, RetryRule>> = Object.freeze({
+  answered: { enabled: false, delaySeconds: 0 },
+  voicemail: { enabled: true, delaySeconds: 4 * 3600 },
+  busy: { enabled: true, delaySeconds: 15 * 60 },
+  no_answer: { enabled: true, delaySeconds: 60 * 60 },
+  failed: { enabled: true, delaySeconds: 30 * 60 },
+  canceled: { enabled: false, delaySeconds: 0 },
+  invalid_number: { enabled: false, delaySeconds: 0 },
+  provider_error: { enabled: true, delaySeconds: 5 * 60 },
+});
+
+/** Outcomes after which a lead is never called again, whatever the policy says. */
+const NEVER_RETRY: readonly Outcome[] = ['answered', 'invalid_number'];
+
+export type AfterCallDecision =
+  | { kind: 'final'; disposition: Outcome | 'exhausted' }
+  | { kind: 'retry'; notBefore: Date };
+
+/**
+ * What happens to a lead after a call attempt ends: final with a disposition, or retried no earlier
+ * than `notBefore` (the caller then moves that to the next calling-window opening).
+ */
+export function decideAfterCall(args: {
+  outcome: Outcome;
+  attemptsMade: number;
+  maxAttempts: number;
+  policy: RetryPolicy;
+  endedAt: Date;
+}): AfterCallDecision {
+  const { outcome, attemptsMade, maxAttempts, policy, endedAt } = args;
+  const rule = { ...DEFAULT_RETRY_POLICY[outcome], ...(policy[outcome] ?? {}) };
+  if (NEVER_RETRY.includes(outcome) || !rule.enabled) return { kind: 'final', disposition: outcome };
+  if (attemptsMade >= maxAttempts) return { kind: 'final', disposition: 'exhausted' };
+  const factor = Math.pow(rule.backoff ?? 1, Math.max(0, attemptsMade - 1));
+  return { kind: 'retry', notBefore: new Date(endedAt.getTime() + rule.delaySeconds * 1000 * factor) };
+}

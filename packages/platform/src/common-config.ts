@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Settings every service reads; each service's config class extends this. */
+export class CommonConfig {
+  @IsString()
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/dialer';
+
+  /** Postgres schema (search_path); tests give each file its own. */
+  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DB_SCHEMA must be a plain lower-case identifier' })
+  DB_SCHEMA = 'public';
+
+  @IsString()
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** BullMQ and lease key prefix; hash-tagged so every key lands in one Redis Cluster slot. */
+  @Matches(/^\{[A-Za-z0-9_:-]+\}$/, { message: 'QUEUE_PREFIX must be hash-tagged, like {dialer}' })
+  QUEUE_PREFIX = '{dialer}';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  /** Deadline for a graceful stop, below the Kubernetes grace period (30 s by default). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
+
+  /** Key that encrypts provider credentials at rest. Required in production. */
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY?: string;
+}
+
+export const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me';
+
+export function secretsKey(cfg: CommonConfig): string {
+  if (cfg.SECRETS_KEY) return cfg.SECRETS_KEY;
+  if (cfg.NODE_ENV === 'production') throw new Error('configuration error: SECRETS_KEY is required in production');
+  return DEV_SECRETS_KEY;
+}

@@ -1,0 +1,5 @@
+export * from './adapter';
+export * from './twilio/twilio-signature';
+export * from './twilio/twilio-status';
+export * from './twilio/twilio.adapter';
+export * from './registry';

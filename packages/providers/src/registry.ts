@@ -1,0 +1,24 @@
+import type { ProviderAdapter } from './adapter';
+import { TwilioAdapter } from './twilio/twilio.adapter';
+
+export interface ProviderConnectionLike {
+  type: 'twilio' | 'vapi' | 'exotel';
+  baseUrl: string | null;
+  config: Record<string, unknown>;
+}
+
+/** Builds the adapter for a provider connection from its settings and decrypted secrets. */
+export function createAdapter(conn: ProviderConnectionLike, secrets: Record<string, string>): ProviderAdapter {
+  switch (conn.type) {
+    case 'twilio':
+      return new TwilioAdapter({
+        accountSid: String(conn.config.accountSid ?? ''),
+        fromNumber: String(conn.config.fromNumber ?? ''),
+        twimlUrl: conn.config.twimlUrl ? String(conn.config.twimlUrl) : undefined,
+        authToken: secrets.authToken ?? '',
+        baseUrl: conn.baseUrl ?? undefined,
+      });
+    default:
+      throw new Error(`provider type ${conn.type} is not supported yet`);
+  }
+}

@@ -1,0 +1,63 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsUUID, Min } from 'class-validator';
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * The one catalog of queues: name (never renamed), payload contract and job options.
+ * Payloads are validated at the consumer with validateInput().
+ */
+
+/** A lead's attempt to be dialled. Job id: dialJobId(leadId, attemptNo), so it is added once. */
+export class DialJob {
+  @IsUUID() tenantId: string;
+  @IsUUID() campaignId: string;
+  @IsUUID() leadId: string;
+  @Type(() => Number) @IsInt() @Min(1) attemptNo: number;
+}
+
+/** A call attempt reached a terminal status; metrics-aggregator folds it into the stats once. */
+export class CallFinishedJob {
+  @IsUUID() tenantId: string;
+  @IsUUID() campaignId: string;
+  @IsUUID() callAttemptId: string;
+}
+
+export const QUEUES = {
+  dial: {
+    name: 'dial',
+    payload: DialJob,
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    } satisfies JobsOptions,
+  },
+  callFinished: {
+    name: 'call-finished',
+    payload: CallFinishedJob,
+    options: {
+      attempts: 20,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    } satisfies JobsOptions,
+  },
+} as const;
+
+export type QueueKey = keyof typeof QUEUES;
+
+/** Deterministic dial job id: one job per (lead, attempt number). BullMQ ids may not contain ':'. */
+export function dialJobId(leadId: string, attemptNo: number): string {
+  return `${leadId}-a${attemptNo}`;
+}
+
+/** The lease member for a call attempt: the same (lead, attempt number) identity as the job. */
+export function leaseMember(leadId: string, attemptNo: number): string {
+  return `${leadId}#${attemptNo}`;
+}
+
+/** Pub/sub channel on which a freed concurrency slot names its campaign, so the feeder refills at once. */
+export function slotFreedChannel(prefix: string): string {
+  return `${prefix}:slot-freed`;
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+
+export * from './redis';
+export * from './catalog';
+export * from './queues';
+export * from './concurrency-lease';

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDataSource, migrate, type DataSource } from '@dialer/db';
+import { closeRedis, createRedis, type Redis } from '@dialer/queue';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dialer_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestContext {
+  /** A schema of its own, migrated. */
+  schema: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** A hash-tagged queue prefix of its own. */
+  queuePrefix: string;
+  ds: DataSource;
+  redis: Redis;
+  /** Environment for a child process or a service config pointed at this context. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Isolation for one test file: its own Postgres schema (migrated) and its own Redis key prefix,
+ * on the real servers. close() drops the schema and deletes the prefix's keys.
+ */
+export async function createTestContext(label = 't'): Promise<TestContext> {
+  const id = `${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const schema = `test_${id}`;
+  const queuePrefix = `{test_${id}}`;
+  await migrate({ url: TEST_DATABASE_URL, schema });
+  const ds = createDataSource({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
+  await ds.initialize();
+  const redis = createRedis(TEST_REDIS_URL, 'worker', 'test');
+  const env = {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DB_SCHEMA: schema,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  };
+  return {
+    schema, databaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, queuePrefix, ds, redis, env,
+    async close() {
+      await ds.destroy();
+      const keys = await scanKeys(redis, `${queuePrefix}*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await closeRedis(redis);
+      const client = new Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/[{}[\]]/g, (c) => `\\${c}`), 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out;
+}
+
+/** Waits for a condition by re-checking it, for things that happen in another process. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+}
