@@ -31,7 +31,10 @@ const PHONE_LIKE = /\+?\d[\d\s().-]{7,}\d/g;
 
 /** Masks anything that looks like a phone number inside a free-text message. */
 export function maskPhones(text: string): string {
-  return text.replace(PHONE_LIKE, (m) => (m.replace(/\D/g, '').length >= 8 ? '[phone]' : m));
+  return text.replace(PHONE_LIKE, (m) => {
+    const digits = m.replace(/\D/g, '').length;
+    return (m.startsWith('+') && digits >= 8) || (digits >= 10 && digits <= 15) ? '[phone]' : m;
+  });
 }
 
 export interface LoggerOptions {

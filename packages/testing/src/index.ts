@@ -86,3 +86,4 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 }
+export * from './stack';

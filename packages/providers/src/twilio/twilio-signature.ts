@@ -17,18 +17,13 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 
 /** Twilio may sign the URL with or without the default port; accept either, as its own helpers do. */
 function urlVariants(url: string): string[] {
-  const u = new URL(url);
-  const variants = new Set([url]);
-  const defaultPort = u.protocol === 'https:' ? '443' : '80';
-  if (u.port) {
-    const without = new URL(url);
-    without.port = '';
-    variants.add(without.toString());
-  } else {
-    const host = `${u.hostname}:${defaultPort}`;
-    variants.add(url.replace(u.host, host));
-  }
-  return [...variants];
+  const m = /^(https?):\/\/([^/?#:]+)(?::(\d+))?(.*)$/i.exec(url);
+  if (!m) return [url];
+  const [, scheme, host, port, rest] = m as unknown as [string, string, string, string | undefined, string];
+  const defaultPort = scheme.toLowerCase() === 'https' ? '443' : '80';
+  if (port === undefined) return [url, `${scheme}://${host}:${defaultPort}${rest}`];
+  if (port === defaultPort) return [url, `${scheme}://${host}${rest}`];
+  return [url];
 }
 
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, unknown>, signature: string | undefined): boolean {

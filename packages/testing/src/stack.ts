@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+export const SERVICES = ['provider-sim', 'campaign-api', 'webhook-ingest', 'metrics-aggregator', 'dialer-worker'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const PORT_ENV: Record<ServiceName, string> = {
+  'campaign-api': 'CAMPAIGN_API_PORT',
+  'webhook-ingest': 'WEBHOOK_INGEST_PORT',
+  'metrics-aggregator': 'METRICS_AGGREGATOR_PORT',
+  'dialer-worker': 'DIALER_WORKER_PORT',
+  'provider-sim': 'PROVIDER_SIM_PORT',
+};
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  'campaign-api': 3000,
+  'webhook-ingest': 3001,
+  'metrics-aggregator': 3002,
+  'dialer-worker': 3003,
+  'provider-sim': 3010,
+};
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** Everything it printed, for diagnostics when a test fails. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+  exited: Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  port: number;
+  /** Keep the last N characters of output (default 200k). */
+  keepOutput?: number;
+  /** Write the child's output through to this stream as well. */
+  echo?: NodeJS.WritableStream;
+  /** Extra instance label (several replicas of one service). */
+  instance?: string;
+}
+
+/** Starts one service as its own process (tsx on its main.ts) and waits for its /healthz. */
+export async function spawnService(name: ServiceName, opts: SpawnOptions): Promise<RunningProcess> {
+  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const main = path.join(REPO_ROOT, 'services', name, 'src', 'main.ts');
+  const child = spawn(tsx, [main], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...opts.env, [PORT_ENV[name]]: String(opts.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = opts.keepOutput ?? 200_000;
+  let out = '';
+  const collect = (b: Buffer) => {
+    out = (out + b.toString()).slice(-keep);
+    opts.echo?.write(b);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${opts.port}`;
+  const label = opts.instance ? `${name}#${opts.instance}` : name;
+  const proc: RunningProcess = {
+    name: label, child, port: opts.port, url, exited,
+    output: () => out,
+    kill: (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    stop: async (graceMs = 15_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  await waitForHealth(proc, 60_000);
+  return proc;
+}
+
+async function waitForHealth(proc: RunningProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitedEarly = false;
+  void proc.exited.then(() => {
+    exitedEarly = true;
+  });
+  while (Date.now() < deadline) {
+    if (exitedEarly) throw new Error(`${proc.name} exited before it was healthy:\n${proc.output().slice(-4000)}`);
+    try {
+      const res = await fetch(`${proc.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  proc.kill();
+  throw new Error(`${proc.name} was not healthy within ${timeoutMs} ms:\n${proc.output().slice(-4000)}`);
+}
+
+export interface Stack {
+  procs: Map<string, RunningProcess>;
+  urls: Record<ServiceName, string>;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env: Record<string, string>;
+  /** Fixed ports (the demo, `pnpm start`) or free ones (tests, the default). */
+  ports?: Partial<Record<ServiceName, number>>;
+  useDefaultPorts?: boolean;
+  /** Environment for one service only (e.g. provider-sim's time scale). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  workers?: number;
+  echo?: NodeJS.WritableStream;
+}
+
+/** Starts every service as its own process, provider-sim first and dialer-workers last. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const ports = {} as Record<ServiceName, number>;
+  for (const s of SERVICES) ports[s] = opts.ports?.[s] ?? (opts.useDefaultPorts ? DEFAULT_PORTS[s] : await freePort());
+  const urls = {} as Record<ServiceName, string>;
+  for (const s of SERVICES) urls[s] = `http://127.0.0.1:${ports[s]}`;
+  const env = { ...opts.env, WEBHOOK_PUBLIC_URL: opts.env.WEBHOOK_PUBLIC_URL ?? urls['webhook-ingest'] };
+  const procs = new Map<string, RunningProcess>();
+  const stop = async () => {
+    const order = [...procs.values()].reverse();
+    await Promise.all(order.filter((p) => p.name.startsWith('dialer-worker')).map((p) => p.stop()));
+    for (const p of order) if (!p.name.startsWith('dialer-worker')) await p.stop();
+  };
+  try {
+    for (const s of SERVICES) {
+      if (s === 'dialer-worker') continue;
+      procs.set(s, await spawnService(s, { env: { ...env, ...(opts.serviceEnv?.[s] ?? {}) }, port: ports[s], echo: opts.echo }));
+    }
+    const workers = opts.workers ?? 1;
+    for (let i = 0; i < workers; i++) {
+      const port = i === 0 ? ports['dialer-worker'] : await freePort();
+      const p = await spawnService('dialer-worker', {
+        env: { ...env, ...(opts.serviceEnv?.['dialer-worker'] ?? {}) }, port, echo: opts.echo, instance: String(i + 1),
+      });
+      procs.set(`dialer-worker#${i + 1}`, p);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { procs, urls, env, stop };
+}

@@ -1,0 +1,234 @@
+import { bumpCampaignStats, type DataSource, type EntityManager } from '@dialer/db';
+import type { CallingWindow, CampaignStatus, LeadStatus } from '@dialer/domain';
+
+/**
+ * The SQL of one dial. Every statement filters by tenant, and every lead change is guarded by the
+ * state it expects (status and attempts), so a stale or duplicate job changes nothing.
+ */
+
+export interface DialCampaign {
+  id: string;
+  tenantId: string;
+  status: CampaignStatus;
+  deleted: boolean;
+  providerConnectionId: string | null;
+  defaultTimezone: string;
+  maxConcurrentCalls: number;
+  callingWindow: CallingWindow;
+}
+
+export interface DialLead {
+  id: string;
+  phoneE164: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  timezones: string[];
+  custom: Record<string, unknown>;
+  status: LeadStatus;
+  attempts: number;
+}
+
+export interface ProviderConnectionRow {
+  id: string;
+  type: 'twilio' | 'vapi' | 'exotel';
+  baseUrl: string | null;
+  config: Record<string, unknown>;
+  secretsSealed: string;
+}
+
+/** The lead a dial job names, in the state the job expects. */
+export interface LeadRef {
+  tenantId: string;
+  campaignId: string;
+  leadId: string;
+  /** The attempt number the job dials; the lead holds attemptNo - 1 attempts until dialled. */
+  attemptNo: number;
+}
+
+export async function findCampaign(ds: DataSource, tenantId: string, campaignId: string): Promise<DialCampaign | null> {
+  const rows: Array<{
+    id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
+    default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null;
+  }> = await ds.query(
+    `SELECT id, tenant_id, status, deleted_at, provider_connection_id, default_timezone, max_concurrent_calls, calling_window
+       FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    status: r.status,
+    deleted: r.deleted_at !== null,
+    providerConnectionId: r.provider_connection_id,
+    defaultTimezone: r.default_timezone,
+    maxConcurrentCalls: r.max_concurrent_calls,
+    callingWindow: r.calling_window ?? {},
+  };
+}
+
+/** Reads the campaign's status past any cache: the last check inside the dial transaction. */
+async function campaignRunning(m: EntityManager, tenantId: string, campaignId: string): Promise<boolean> {
+  const rows: unknown[] = await m.query(
+    `SELECT 1 FROM campaigns WHERE id = $1 AND tenant_id = $2 AND status = 'running' AND deleted_at IS NULL`,
+    [campaignId, tenantId]);
+  return rows.length > 0;
+}
+
+export async function findLead(ds: DataSource, ref: LeadRef): Promise<DialLead | null> {
+  const rows: Array<{
+    id: string; phone_e164: string; first_name: string | null; last_name: string | null; email: string | null;
+    timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number;
+  }> = await ds.query(
+    `SELECT id, phone_e164, first_name, last_name, email, timezones, custom, status, attempts
+       FROM leads WHERE id = $1 AND tenant_id = $2 AND campaign_id = $3`, [ref.leadId, ref.tenantId, ref.campaignId]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    phoneE164: r.phone_e164,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    timezones: r.timezones ?? [],
+    custom: r.custom ?? {},
+    status: r.status,
+    attempts: r.attempts,
+  };
+}
+
+export interface ExistingAttempt {
+  id: string;
+  ended: boolean;
+}
+
+export async function findAttempt(ds: DataSource | EntityManager, ref: LeadRef): Promise<ExistingAttempt | null> {
+  const rows: Array<{ id: string; ended_at: Date | null }> = await ds.query(
+    `SELECT id, ended_at FROM call_attempts WHERE lead_id = $1 AND attempt_no = $2 AND tenant_id = $3`,
+    [ref.leadId, ref.attemptNo, ref.tenantId]);
+  const r = rows[0];
+  return r ? { id: r.id, ended: r.ended_at !== null } : null;
+}
+
+/** Queued → pending (the job is dropped); `nextAttemptAt` null keeps the lead's due time. */
+export async function returnLeadToPending(ds: DataSource, ref: LeadRef, nextAttemptAt: Date | null = null): Promise<boolean> {
+  const rows: unknown[] = await ds.query(
+    `UPDATE leads SET status = 'pending', next_attempt_at = COALESCE($4, next_attempt_at), updated_at = now()
+      WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3
+      RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, nextAttemptAt]);
+  return rows.length > 0;
+}
+
+/** Queued → done with a disposition, counted in the campaign's stats in the same transaction. */
+export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: 'dnc' | 'no_window'): Promise<boolean> {
+  return ds.transaction(async (m) => {
+    const rows: unknown[] = await m.query(
+      `UPDATE leads SET status = 'done', disposition = $4, updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3
+        RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
+    if (rows.length === 0) return false;
+    await bumpCampaignStats(m, ref.tenantId, ref.campaignId, {
+      leadsDone: 1, dncSuppressed: disposition === 'dnc' ? 1 : 0, disposition,
+    });
+    return true;
+  });
+}
+
+/** Is the number on the tenant's do-not-call list, globally or for this campaign? */
+export async function isDnc(ds: DataSource, tenantId: string, campaignId: string, phoneE164: string): Promise<boolean> {
+  const rows: unknown[] = await ds.query(
+    `SELECT 1 FROM dnc_entries
+      WHERE tenant_id = $1 AND phone_e164 = $2 AND (campaign_id IS NULL OR campaign_id = $3) LIMIT 1`,
+    [tenantId, phoneE164, campaignId]);
+  return rows.length > 0;
+}
+
+export async function findProviderConnection(ds: DataSource, tenantId: string, connectionId: string): Promise<ProviderConnectionRow | null> {
+  const rows: Array<{ id: string; type: ProviderConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
+    await ds.query(
+      `SELECT id, type, base_url, config, secrets_sealed FROM provider_connections
+        WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL`, [connectionId, tenantId]);
+  const r = rows[0];
+  return r ? { id: r.id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed } : null;
+}
+
+export type BeginResult =
+  | { kind: 'created'; attemptId: string }
+  /** A row for this (lead, attempt number) exists: another delivery of this job owns it. */
+  | { kind: 'duplicate'; attempt: ExistingAttempt | null }
+  /** The lead left `queued` (or the campaign stopped running) since the checks: nothing written. */
+  | { kind: 'stale'; campaignRunning: boolean };
+
+class Rollback extends Error {
+  constructor(readonly result: BeginResult) {
+    super('rollback');
+  }
+}
+
+/**
+ * One transaction, committed before the provider is called: the call attempt row (unique per lead
+ * and attempt number, the guard against calling twice), the lead to `dialing` with the attempt
+ * spent, and the campaign's attempts counter.
+ */
+export async function beginAttempt(ds: DataSource, ref: LeadRef, provider: { type: string; connectionId: string }): Promise<BeginResult> {
+  try {
+    return await ds.transaction(async (m): Promise<BeginResult> => {
+      const inserted: Array<{ id: string }> = await m.query(
+        `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'created')
+         ON CONFLICT (lead_id, attempt_no) DO NOTHING
+         RETURNING id`,
+        [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId]);
+      const attemptId = inserted[0]?.id;
+      if (!attemptId) return { kind: 'duplicate', attempt: await findAttempt(m, ref) };
+      const running = await campaignRunning(m, ref.tenantId, ref.campaignId);
+      if (!running) throw new Rollback({ kind: 'stale', campaignRunning: false });
+      const updated: unknown[] = await m.query(
+        `UPDATE leads SET status = 'dialing', attempts = $3, last_attempt_at = now(), updated_at = now()
+          WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $4
+          RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1]);
+      if (updated.length === 0) throw new Rollback({ kind: 'stale', campaignRunning: true });
+      await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { attempts: 1 });
+      return { kind: 'created', attemptId };
+    });
+  } catch (err) {
+    if (err instanceof Rollback) return err.result;
+    throw err;
+  }
+}
+
+/** The provider accepted the call. A webhook may have advanced the status already: never move it back. */
+export async function markDialed(ds: DataSource, attemptId: string, providerCallId: string): Promise<void> {
+  await ds.query(
+    `UPDATE call_attempts SET provider_call_id = $2, dialed_at = now(),
+        status = CASE WHEN status = 'created' THEN 'queued' ELSE status END
+      WHERE id = $1`, [attemptId, providerCallId]);
+}
+
+/**
+ * The provider did not accept the call: takes the attempt back as if it never happened (the row,
+ * the spent attempt, the counter). The lead goes back to `queued` for the job's retry, or to
+ * `pending` at `pendingAt` when the job will not be retried. False when the attempt had moved on
+ * (a webhook reached it): then nothing is undone.
+ */
+export async function undoAttempt(ds: DataSource, ref: LeadRef, attemptId: string, pendingAt: Date | null): Promise<boolean> {
+  return ds.transaction(async (m) => {
+    const deleted: unknown[] = await m.query(
+      `DELETE FROM call_attempts
+        WHERE id = $1 AND tenant_id = $2 AND status = 'created' AND provider_call_id IS NULL
+        RETURNING id`, [attemptId, ref.tenantId]);
+    if (deleted.length === 0) return false;
+    await m.query(
+      `UPDATE leads SET status = $5, attempts = $4,
+          next_attempt_at = COALESCE($6, next_attempt_at), updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND status = 'dialing' AND attempts = $3`,
+      [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1, pendingAt ? 'pending' : 'queued', pendingAt]);
+    await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { attempts: -1 });
+    return true;
+  });
+}
+
+/** Notes why an attempt's outcome is unknown, for the reconciler; the status stays as it is. */
+export async function recordAttemptError(ds: DataSource, attemptId: string, error: string): Promise<void> {
+  await ds.query(`UPDATE call_attempts SET error = $2 WHERE id = $1`, [attemptId, error.slice(0, 1000)]);
+}

@@ -1,0 +1,93 @@
+import { applyCallUpdate, type DataSource } from '@dialer/db';
+import type { Logger } from '@dialer/platform';
+import type { NormalizedCallEvent } from '@dialer/providers';
+import { ConcurrencyLease, leaseMember, QUEUES } from '@dialer/queue';
+import type { Queue } from 'bullmq';
+import { findCallAttemptId, markEventApplied, markEventFailed, type EndedAttempt } from './webhook-events.repository';
+
+export interface ApplyDeps {
+  ds: DataSource;
+  lease: ConcurrencyLease;
+  callFinishedQueue: Queue;
+  logger: Logger;
+}
+
+/**
+ * applied: the status moved the call forward (or was stale and is a no-op);
+ * pending: no call attempt matches yet (the webhook raced ahead) or applying failed transiently;
+ * failed: applying failed for good (recorded in apply_error).
+ */
+export type ApplyOutcome = 'applied' | 'pending' | 'failed';
+
+export interface StoredCallEvent {
+  eventId: string;
+  tenantId: string;
+  callAttemptId: string | null;
+  event: NormalizedCallEvent;
+}
+
+/**
+ * Applies one stored event to its call attempt, forward only. On a terminal status it frees the
+ * concurrency slot and asks for the fold; those post-steps are idempotent and repaired by the
+ * sweeper if they are lost, so their failure does not undo the apply.
+ */
+export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Promise<ApplyOutcome> {
+  const { ds, logger } = deps;
+  try {
+    const attemptId = await findCallAttemptId(ds, e.tenantId, e.callAttemptId, e.event.providerCallId);
+    if (!attemptId) return 'pending';
+    const result = await applyCallUpdate(ds, attemptId, {
+      status: e.event.status,
+      rawStatus: e.event.rawStatus,
+      outcome: e.event.outcome,
+      answeredBy: e.event.answeredBy,
+      durationSeconds: e.event.durationSeconds,
+      providerCallId: e.event.providerCallId,
+      at: e.event.occurredAt,
+    });
+    if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
+    if (result.applied && result.terminal) {
+      try {
+        await finishEndedAttempt(deps, result.attempt);
+      } catch (err) {
+        logger.warn({ err, callAttemptId: attemptId }, 'terminal post-steps failed; the sweeper will repeat them');
+      }
+    }
+    await markEventApplied(ds, e.eventId, attemptId);
+    return 'applied';
+  } catch (err) {
+    if (isTransientError(err)) {
+      logger.warn({ err, eventId: e.eventId }, 'applying a webhook event failed; it stays pending for the sweeper');
+      return 'pending';
+    }
+    logger.error({ err, eventId: e.eventId }, 'applying a webhook event failed for good');
+    await markEventFailed(ds, e.eventId, (err as Error)?.message ?? String(err)).catch((markErr: unknown) => {
+      logger.error({ err: markErr, eventId: e.eventId }, 'could not record apply_error');
+    });
+    return 'failed';
+  }
+}
+
+/** Frees the attempt's slot (announcing it to the feeder) and adds its fold job; both idempotent. */
+export async function finishEndedAttempt(deps: Pick<ApplyDeps, 'lease' | 'callFinishedQueue'>, a: Pick<EndedAttempt, 'id' | 'tenant_id' | 'campaign_id' | 'lead_id' | 'attempt_no'>): Promise<void> {
+  await deps.lease.release(a.campaign_id, leaseMember(a.lead_id, a.attempt_no));
+  await deps.callFinishedQueue.add(
+    QUEUES.callFinished.name,
+    { tenantId: a.tenant_id, campaignId: a.campaign_id, callAttemptId: a.id },
+    { jobId: a.id },
+  );
+}
+
+/** Postgres error classes worth retrying: connection, rollback (deadlock, serialization), resources, shutdown. */
+const TRANSIENT_PG_CLASSES = ['08', '40', '53', '57', '58'];
+
+export function isTransientError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string') {
+    if (/^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_PG_CLASSES.includes(code.slice(0, 2)) || code === '55P03';
+    return true; // ECONNREFUSED, ETIMEDOUT, …
+  }
+  // Pool timeouts and dropped connections from pg carry no code.
+  const msg = (err as Error)?.message ?? '';
+  return /timeout|terminat|connection|ECONN/i.test(msg);
+}

@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { CommonConfig } from '@dialer/platform';
+
+export class WebhookIngestConfig extends CommonConfig {
+  /** HTTP port; 0 picks a free one (tests). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  WEBHOOK_INGEST_PORT = 3001;
+
+  /** Public base URL providers post to; signatures are checked against it + the request path. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  WEBHOOK_PUBLIC_URL = 'http://127.0.0.1:3001';
+
+  /** How often the sweeper applies stored-but-unapplied events and repairs terminal post-steps. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  WEBHOOK_SWEEP_MS = 2_000;
+
+  /** How long a built provider adapter (decrypted credentials) is reused per connection. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  WEBHOOK_ADAPTER_CACHE_MS = 30_000;
+
+  /**
+   * An event whose call attempt is still unknown after this long is given up (apply_error set), so
+   * events that will never match do not crowd the sweeper's batch. Attempts are written before the
+   * provider is called, so a real match arrives within seconds.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  WEBHOOK_UNMATCHED_GIVE_UP_MS = 15 * 60_000;
+}

@@ -1,0 +1,95 @@
+import type { DataSource } from '@dialer/db';
+
+export interface NewWebhookEvent {
+  tenantId: string;
+  provider: string;
+  providerConnectionId: string;
+  eventKey: string;
+  providerCallId: string | null;
+  callAttemptId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Stores a raw provider event, append-only; null when the same (provider, event key) was stored before. */
+export async function insertWebhookEvent(ds: DataSource, e: NewWebhookEvent): Promise<{ id: string; receivedAt: Date } | null> {
+  const rows: Array<{ id: string; received_at: Date }> = await ds.query(
+    `INSERT INTO webhook_events (tenant_id, provider, provider_connection_id, event_key, provider_call_id, call_attempt_id, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+     ON CONFLICT (provider, event_key) DO NOTHING
+     RETURNING id, received_at`,
+    [e.tenantId, e.provider, e.providerConnectionId, e.eventKey, e.providerCallId, e.callAttemptId, JSON.stringify(e.payload)]);
+  const row = rows[0];
+  return row ? { id: String(row.id), receivedAt: row.received_at } : null;
+}
+
+/** The tenant's call attempt an event belongs to: by our attempt id first, else by the provider's call id. */
+export async function findCallAttemptId(ds: DataSource, tenantId: string, callAttemptId: string | null, providerCallId: string | null): Promise<string | null> {
+  if (callAttemptId) {
+    const rows: Array<{ id: string }> = await ds.query(
+      `SELECT id FROM call_attempts WHERE id = $1 AND tenant_id = $2`, [callAttemptId, tenantId]);
+    if (rows[0]) return rows[0].id;
+  }
+  if (providerCallId) {
+    const rows: Array<{ id: string }> = await ds.query(
+      `SELECT id FROM call_attempts WHERE provider_call_id = $1 AND tenant_id = $2`, [providerCallId, tenantId]);
+    if (rows[0]) return rows[0].id;
+  }
+  return null;
+}
+
+export async function markEventApplied(ds: DataSource, eventId: string, callAttemptId: string): Promise<void> {
+  await ds.query(
+    `UPDATE webhook_events SET applied_at = now(), call_attempt_id = COALESCE(call_attempt_id, $2)
+      WHERE id = $1 AND applied_at IS NULL`, [eventId, callAttemptId]);
+}
+
+export async function markEventFailed(ds: DataSource, eventId: string, error: string): Promise<void> {
+  await ds.query(
+    `UPDATE webhook_events SET apply_error = $2 WHERE id = $1 AND applied_at IS NULL`, [eventId, error.slice(0, 1000)]);
+}
+
+export interface UnappliedEvent {
+  id: string;
+  tenant_id: string | null;
+  provider: string;
+  provider_connection_id: string | null;
+  provider_call_id: string | null;
+  call_attempt_id: string | null;
+  payload: Record<string, unknown>;
+  received_at: Date;
+}
+
+/**
+ * Stored events not applied yet (and not given up), received within the last day, oldest first.
+ * Events younger than `graceMs` are left to the request that stored them.
+ */
+export async function listUnappliedEvents(ds: DataSource, limit: number, graceMs: number): Promise<UnappliedEvent[]> {
+  const rows: UnappliedEvent[] = await ds.query(
+    `SELECT id, tenant_id, provider, provider_connection_id, provider_call_id, call_attempt_id, payload, received_at
+       FROM webhook_events
+      WHERE applied_at IS NULL AND apply_error IS NULL
+        AND received_at > now() - interval '24 hours'
+        AND received_at < now() - make_interval(secs => $2::double precision / 1000)
+      ORDER BY received_at, id
+      LIMIT $1`, [limit, graceMs]);
+  return rows.map((r) => ({ ...r, id: String(r.id) }));
+}
+
+export interface EndedAttempt {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  lead_id: string;
+  attempt_no: number;
+}
+
+/** Attempts that ended a while ago and were never folded: their post-steps may have been lost in a crash. */
+export async function listUncountedEndedAttempts(ds: DataSource, olderThanMs: number, limit: number): Promise<EndedAttempt[]> {
+  return ds.query(
+    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no
+       FROM call_attempts
+      WHERE ended_at IS NOT NULL AND counted_at IS NULL
+        AND ended_at < now() - make_interval(secs => $1::double precision / 1000)
+      ORDER BY ended_at
+      LIMIT $2`, [olderThanMs, limit]);
+}

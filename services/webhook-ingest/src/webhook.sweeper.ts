@@ -1,0 +1,143 @@
+import { ProviderError } from '@dialer/providers';
+import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
+import type { ConnectionCache } from './provider-connections.repository';
+import {
+  listUncountedEndedAttempts, listUnappliedEvents, markEventFailed, type UnappliedEvent,
+} from './webhook-events.repository';
+import { eventTime } from './webhooks.routes';
+import type { WebhookMetrics } from './webhook.metrics';
+
+export interface SweeperDeps extends ApplyDeps {
+  connections: ConnectionCache;
+  metrics: WebhookMetrics;
+  intervalMs: number;
+  /** Unmatched events older than this are given up (apply_error), so they leave the sweep. */
+  giveUpMs: number;
+}
+
+export const SWEEP_BATCH = 200;
+/** Events this young are still being applied by the request that stored them. */
+export const SWEEP_GRACE_MS = 1_000;
+/** Ended attempts still unfolded after this long get their post-steps again. */
+export const REPAIR_AFTER_MS = 5_000;
+const REPAIR_BATCH = 500;
+const PARALLEL_CALLS = 4;
+
+export interface SweepReport {
+  applied: number;
+  pending: number;
+  failed: number;
+  repaired: number;
+}
+
+/**
+ * Applies stored events that are not applied yet (a webhook that raced ahead of its attempt, or an
+ * apply that failed after the event was stored), and repeats the terminal post-steps (lease release,
+ * fold job) for attempts that ended but were never folded — the repair for a crash between the
+ * database commit and those steps. Runs every `intervalMs`, one sweep at a time.
+ */
+export class WebhookSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: SweeperDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweepOnce()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'webhook sweep failed'))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+    }, this.deps.intervalMs);
+  }
+
+  async sweepOnce(): Promise<SweepReport> {
+    const report: SweepReport = { applied: 0, pending: 0, failed: 0, repaired: 0 };
+    await this.applyUnapplied(report);
+    report.repaired = await this.repairEndedAttempts();
+    if (report.applied || report.failed || report.repaired) {
+      this.deps.logger.info(report, 'webhook sweep');
+    }
+    return report;
+  }
+
+  private async applyUnapplied(report: SweepReport): Promise<void> {
+    const events = await listUnappliedEvents(this.deps.ds, SWEEP_BATCH, SWEEP_GRACE_MS);
+    if (events.length === 0) return;
+    // Per call, strictly in arrival order (forward-only then holds as it would have live);
+    // different calls in parallel.
+    const byCall = new Map<string, UnappliedEvent[]>();
+    for (const e of events) {
+      const k = e.call_attempt_id ?? e.provider_call_id ?? `event:${e.id}`;
+      const list = byCall.get(k);
+      if (list) list.push(e);
+      else byCall.set(k, [e]);
+    }
+    const groups = [...byCall.values()];
+    const worker = async (): Promise<void> => {
+      for (let g = groups.shift(); g; g = groups.shift()) {
+        for (const e of g) {
+          if (this.stopped) return;
+          const r = await this.applyOne(e);
+          report[r] += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_CALLS }, worker));
+  }
+
+  private async applyOne(e: UnappliedEvent): Promise<'applied' | 'pending' | 'failed'> {
+    const { deps } = this;
+    const conn = e.provider_connection_id ? await deps.connections.get(e.provider_connection_id) : null;
+    if (!conn || !e.tenant_id || conn.tenantId !== e.tenant_id) {
+      await markEventFailed(deps.ds, e.id, 'the provider connection of this event no longer exists');
+      return 'failed';
+    }
+    let event;
+    try {
+      event = conn.adapter.parseWebhook({ url: '', headers: {}, body: e.payload });
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      await markEventFailed(deps.ds, e.id, err.message);
+      return 'failed';
+    }
+    const outcome = await applyStoredEvent(deps, {
+      eventId: e.id,
+      tenantId: e.tenant_id,
+      callAttemptId: e.call_attempt_id,
+      event: { ...event, occurredAt: eventTime(event.occurredAt, new Date(e.received_at)) },
+    });
+    if (outcome === 'applied') deps.metrics.sweptApplied.inc({ source: 'event' });
+    if (outcome === 'pending' && Date.now() - new Date(e.received_at).getTime() > deps.giveUpMs) {
+      await markEventFailed(deps.ds, e.id, 'no call attempt matches this event');
+      return 'failed';
+    }
+    return outcome;
+  }
+
+  private async repairEndedAttempts(): Promise<number> {
+    const attempts = await listUncountedEndedAttempts(this.deps.ds, REPAIR_AFTER_MS, REPAIR_BATCH);
+    for (const a of attempts) {
+      if (this.stopped) break;
+      await finishEndedAttempt(this.deps, a);
+    }
+    if (attempts.length) this.deps.metrics.sweptApplied.inc({ source: 'ended_attempt' }, attempts.length);
+    return attempts.length;
+  }
+}
