@@ -9,3 +9,4 @@ export * from './entities/other.entities';
 export { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 export * from './repositories/stats.repository';
 export * from './repositories/call-attempts.repository';
+export * from './sql';

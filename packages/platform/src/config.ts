@@ -15,7 +15,7 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Node
     return Object.freeze(validateInput(cls, plain, { where: 'environment', forbidUnknown: false }));
   } catch (err) {
     if (err instanceof AppError) {
-      throw new Error(`configuration error: ${err.message}`);
+      throw new Error(`configuration error: ${err.message}`, { cause: err });
     }
     throw err;
   }

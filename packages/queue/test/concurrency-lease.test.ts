@@ -42,7 +42,7 @@ describe('ConcurrencyLease', () => {
     const sub = createRedis(ctx.redisUrl, 'worker');
     const got: string[] = [];
     await sub.subscribe(slotFreedChannel(ctx.queuePrefix));
-    sub.on('message', (_ch, msg) => got.push(msg));
+    sub.on('message', (_ch: string, msg: string) => got.push(msg));
     const lease = new ConcurrencyLease(ctx.redis, ctx.queuePrefix);
     await lease.acquire('camp-9', 'x', 1, 60_000);
     await lease.release('camp-9', 'x');

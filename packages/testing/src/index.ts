@@ -87,3 +87,20 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 export * from './stack';
+
+/** An IANA fixed-offset zone in which the local hour is `hour` right now (for window-independent tests). */
+export function zoneWhereLocalHourIs(hour: number, now = new Date()): string {
+  let offset = hour - now.getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  if (offset === 0) return 'Etc/UTC';
+  // Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3.
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+/** `count` distinct valid US numbers in E.164 (area code 415, subscriber numbers 2xx-xxxx). */
+export function testPhones(count: number, seed = 1): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(`+1415${String(2_000_000 + ((seed * 7919 + i * 104_729) % 7_000_000)).padStart(7, '0')}`);
+  return [...new Set(out)];
+}

@@ -117,16 +117,22 @@ export interface SettingsChange {
 
 /** Applies a partial update; throws AppError 400 naming every bad field, leaving `current` untouched. */
 export function applySettingsPatch(current: SimSettings, body: unknown): SettingsChange {
-  const patch = validateInput(SimSettingsPatch, body, { where: 'sim config' });
-  const next: SimSettings = { ...current, outcomes: { ...current.outcomes } };
-  if (patch.outcomes !== undefined) {
-    const { mix, problems } = parseOutcomeMix(patch.outcomes);
-    if (!mix) {
-      const summary = problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
-      throw new AppError('validation_failed', `sim config is invalid: ${summary}`, { status: 400, details: problems });
-    }
-    next.outcomes = mix;
+  const problems: FieldError[] = [];
+  let patch: SimSettingsPatch | undefined;
+  try {
+    patch = validateInput(SimSettingsPatch, body, { where: 'sim config' });
+  } catch (err) {
+    if (!(err instanceof AppError) || !Array.isArray(err.details)) throw err;
+    problems.push(...(err.details as FieldError[]));
   }
+  const rawOutcomes = (body as { outcomes?: unknown } | null)?.outcomes;
+  const parsed = rawOutcomes === undefined ? undefined : parseOutcomeMix(rawOutcomes);
+  if (parsed) problems.push(...parsed.problems);
+  if (problems.length || !patch) {
+    const summary = problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
+    throw new AppError('validation_failed', `sim config is invalid: ${summary}`, { status: 400, details: problems });
+  }
+  const next: SimSettings = { ...current, outcomes: parsed?.mix ?? { ...current.outcomes } };
   for (const key of ['ringSeconds', 'talkSeconds', 'timeScale', 'callbackDelayMs', 'failCreateRate', 'rejectCreateRate', 'duplicateCallbackRate'] as const) {
     const v = patch[key];
     if (v !== undefined) next[key] = v;

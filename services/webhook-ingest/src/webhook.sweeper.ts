@@ -84,7 +84,7 @@ export class WebhookSweeper {
     // different calls in parallel.
     const byCall = new Map<string, UnappliedEvent[]>();
     for (const e of events) {
-      const k = e.call_attempt_id ?? e.provider_call_id ?? `event:${e.id}`;
+      const k = e.provider_call_id ?? e.call_attempt_id ?? `event:${e.id}`;
       const list = byCall.get(k);
       if (list) list.push(e);
       else byCall.set(k, [e]);

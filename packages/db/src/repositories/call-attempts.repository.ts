@@ -3,6 +3,7 @@ import {
   decideAfterCall, isForwardTransition, isTerminalCallStatus, leadZones, nextCallableAt,
   type CallStatus, type CallingWindow, type Outcome, type RetryPolicy,
 } from '@dialer/domain';
+import { queryRows } from '../sql';
 import { bumpCampaignStats } from './stats.repository';
 
 export interface AttemptRow {
@@ -127,7 +128,7 @@ export interface FoldResult {
 export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Promise<FoldResult> {
   return ds.transaction(async (m) => {
     const rows: Array<{ tenant_id: string; campaign_id: string; lead_id: string; outcome: Outcome | null; duration_seconds: number | null; lead_final: boolean | null }> =
-      await m.query(
+      await queryRows(m,
         `UPDATE call_attempts SET counted_at = now()
           WHERE id = $1 AND counted_at IS NULL AND ended_at IS NOT NULL
           RETURNING tenant_id, campaign_id, lead_id, outcome, duration_seconds, lead_final`, [callAttemptId]);

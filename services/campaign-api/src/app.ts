@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { DataSource } from '@dialer/db';
+import {
+  errorMiddleware, metricsHandler, notFoundHandler, withLogContext, type createMetricsRegistry, type Logger,
+} from '@dialer/platform';
+import type { ConcurrencyLease, Redis } from '@dialer/queue';
+import { campaignsRouter } from './campaigns/campaigns.routes';
+import { dncRouter } from './dnc/dnc.routes';
+import { authMiddleware } from './http/auth.middleware';
+import { scrubErrorMiddleware } from './http/scrub-error';
+import { leadsRouter } from './leads/leads.routes';
+import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
+import { statsRouter } from './stats/stats.routes';
+
+export interface AppDeps {
+  ds: DataSource;
+  /** Producer connection: health checks and lease reads. */
+  redis: Redis;
+  lease: ConcurrencyLease;
+  logger: Logger;
+  registry: ReturnType<typeof createMetricsRegistry>;
+  secretsKey: string;
+  csvMaxBytes: number;
+}
+
+export const JSON_BODY_LIMIT = '1mb';
+
+export function createApp(deps: AppDeps): Express {
+  const { ds, redis, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const requestId = req.get('x-request-id')?.slice(0, 100) || randomUUID();
+    res.set('X-Request-Id', requestId);
+    withLogContext({ requestId }, () => next());
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const checks = await Promise.allSettled([ds.query('SELECT 1'), redis.ping()]);
+    const [db, rd] = checks.map((c) => c.status === 'fulfilled');
+    if (db && rd) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'unavailable', db: db ? 'ok' : 'down', redis: rd ? 'ok' : 'down' });
+  });
+  app.get('/metrics', metricsHandler(deps.registry));
+
+  const v1 = express.Router();
+  v1.use(authMiddleware(ds, logger));
+  v1.use(express.json({ limit: JSON_BODY_LIMIT }));
+  v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes }));
+  v1.use(campaignsRouter(ds));
+  v1.use(statsRouter(ds, deps.lease));
+  v1.use(providerConnectionsRouter(ds, deps.secretsKey));
+  v1.use(dncRouter(ds));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(scrubErrorMiddleware);
+  app.use(errorMiddleware(logger));
+  return app;
+}

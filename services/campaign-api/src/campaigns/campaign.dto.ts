@@ -1,0 +1,70 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsISO31661Alpha2, IsNumber, IsObject,
+  IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
+import { IsIanaZone, IsUsableWindow } from '../http/validators';
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+
+export class RetryRuleDto {
+  @IsBoolean() enabled: boolean;
+  @IsInt() @Min(0) @Max(30 * 24 * 3600) delaySeconds: number;
+  @IsOptional() @IsNumber() @Min(1) @Max(10) backoff?: number;
+}
+
+/** One optional rule per call outcome; an unknown outcome is rejected. */
+export class RetryPolicyDto {
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) answered?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) voicemail?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) busy?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) no_answer?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) failed?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) canceled?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) invalid_number?: RetryRuleDto;
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) provider_error?: RetryRuleDto;
+}
+
+export class CallingWindowDto {
+  @IsOptional() @Matches(HHMM, { message: 'start must be a time of day in HH:mm' }) start?: string;
+  @IsOptional() @Matches(HHMM, { message: 'end must be a time of day in HH:mm' }) end?: string;
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true })
+  days?: number[];
+}
+
+export class CreateCampaignDto {
+  @IsString() @Length(1, 200) name: string;
+  @IsOptional() @IsUUID() providerConnectionId?: string;
+  @Transform(upper) @IsISO31661Alpha2() defaultCountry = 'US';
+  @IsIanaZone() defaultTimezone = 'America/New_York';
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
+  @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;
+  @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
+  @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
+  @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date;
+  @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date;
+  @IsOptional() @IsObject() settings?: Record<string, unknown>;
+}
+
+/** PATCH: every field optional; null clears the nullable ones. */
+export class UpdateCampaignDto {
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsUUID() providerConnectionId?: string | null;
+  @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
+  @IsOptional() @IsIanaZone() defaultTimezone?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts?: number;
+  @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
+  @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
+  @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
+  @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
+  @IsOptional() @IsObject() settings?: Record<string, unknown>;
+}
+
+export class ListCampaignsQuery {
+  @IsOptional() @IsIn(CAMPAIGN_STATUSES) status?: CampaignStatus;
+  @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
+  @IsOptional() @IsUUID() cursor?: string;
+}

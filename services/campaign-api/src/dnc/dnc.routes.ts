@@ -1,0 +1,93 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Router } from 'express';
+import { DncEntryEntity, type DataSource } from '@dialer/db';
+import { normalizePhone } from '@dialer/domain';
+import { AppError, validateInput } from '@dialer/platform';
+import { writeAudit } from '../audit/audit.repository';
+import { getCampaign } from '../campaigns/campaigns.repository';
+import { mutate } from '../db/sql';
+import { authOf, pathId, toPage } from '../http/request-context';
+
+export class AddDncDto {
+  @IsString() @Length(1, 64) phone: string;
+  @IsOptional() @IsUUID() campaignId?: string;
+  @IsOptional() @IsString() @Length(0, 500) reason?: string;
+}
+
+export class ListDncQuery {
+  @IsOptional() @IsUUID() campaignId?: string;
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
+  @IsOptional() @IsUUID() cursor?: string;
+}
+
+function view(e: DncEntryEntity): Record<string, unknown> {
+  return { id: e.id, phoneE164: e.phoneE164, campaignId: e.campaignId, reason: e.reason, source: e.source, createdAt: e.createdAt };
+}
+
+/** Do-not-call entries: tenant-wide (no campaignId) or for one campaign. */
+export function dncRouter(ds: DataSource): Router {
+  const r = Router();
+  const repo = ds.getRepository(DncEntryEntity);
+
+  r.post('/dnc', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const dto = validateInput(AddDncDto, req.body, { where: 'request body' });
+    let country = 'US';
+    if (dto.campaignId) country = (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry;
+    const phone = normalizePhone(dto.phone, country);
+    if (!phone.ok) {
+      throw new AppError('validation_failed', `request body is invalid: phone: ${phone.reason}`, {
+        status: 400, details: [{ field: 'phone', reason: phone.reason }],
+      });
+    }
+    const { entry, created } = await ds.transaction(async (m) => {
+      const rows: Array<{ id: string }> = await m.query(
+        `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, reason, source) VALUES ($1, $2, $3, $4, 'api')
+         ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING RETURNING id`,
+        [tenantId, dto.campaignId ?? null, phone.e164, dto.reason ?? null]);
+      const inserted = rows[0];
+      const found = inserted
+        ? await m.getRepository(DncEntryEntity).findOneByOrFail({ id: inserted.id })
+        : await m.getRepository(DncEntryEntity).createQueryBuilder('d')
+          .where('d.tenant_id = :tenantId AND d.phone_e164 = :phone AND d.campaign_id IS NOT DISTINCT FROM :campaignId',
+            { tenantId, phone: phone.e164, campaignId: dto.campaignId ?? null })
+          .getOneOrFail();
+      if (inserted) {
+        await writeAudit(m, { tenantId, apiKeyId, action: 'dnc.add', entityType: 'dnc_entry', entityId: found.id, after: { campaignId: found.campaignId } });
+      }
+      return { entry: found, created: Boolean(inserted) };
+    });
+    res.status(created ? 201 : 200).json(view(entry));
+  });
+
+  r.get('/dnc', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const q = validateInput(ListDncQuery, { ...req.query }, { where: 'query string' });
+    const qb = repo.createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId', { tenantId })
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(q.limit + 1);
+    if (q.campaignId) qb.andWhere('d.campaign_id = :campaignId', { campaignId: q.campaignId });
+    if (q.cursor) {
+      qb.andWhere(`(d.created_at, d.id) < (SELECT k.created_at, k.id FROM dnc_entries k WHERE k.id = :cursor AND k.tenant_id = :tenantId)`,
+        { cursor: q.cursor });
+    }
+    const page = toPage(await qb.getMany(), q.limit);
+    res.json({ data: page.data.map(view), nextCursor: page.nextCursor });
+  });
+
+  r.delete('/dnc/:id', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const id = pathId(req.params.id, 'dnc entry');
+    await ds.transaction(async (m) => {
+      const { count } = await mutate(m, `DELETE FROM dnc_entries WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+      if (!count) throw AppError.notFound('dnc entry', id);
+      await writeAudit(m, { tenantId, apiKeyId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: id });
+    });
+    res.status(204).end();
+  });
+
+  return r;
+}

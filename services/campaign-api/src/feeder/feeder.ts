@@ -1,0 +1,232 @@
+import type { Queue } from 'bullmq';
+import type { DataSource } from '@dialer/db';
+import type { Logger } from '@dialer/platform';
+import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
+import { isUuid } from '../http/request-context';
+import { scrubDbError } from '../http/scrub-error';
+import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
+import { schedulerTick } from './scheduler-tick';
+
+export interface FeederOptions extends HopperSize {
+  ds: DataSource;
+  /** Producer connection for the dial queue (shared; not closed by the feeder). */
+  connection: Redis;
+  /** A connection of the feeder's own for pub/sub; the feeder closes it on stop. */
+  subscriber: Redis;
+  prefix: string;
+  logger: Logger;
+  intervalMs: number;
+  orphanMs: number;
+  schedulerIntervalMs?: number;
+}
+
+interface Pending {
+  all: boolean;
+  campaigns: Set<string>;
+  orphans: boolean;
+  schedule: boolean;
+}
+
+export interface FeedReport {
+  campaigns: number;
+  enqueued: number;
+  deferred: number;
+  ended: number;
+}
+
+const ORPHAN_BATCH = 5000;
+
+/**
+ * Turns due leads into dial jobs, keeping a bounded hopper per running campaign. Runs on a timer,
+ * at once when a concurrency slot is freed (pub/sub), re-adds jobs of leads queued too long
+ * (Redis loss, crash between commit and addBulk), and runs the scheduler tick. Work never overlaps:
+ * triggers during a pass are coalesced into the next one.
+ */
+export class Feeder {
+  private readonly queue: Queue;
+  private readonly channel: string;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pending: Pending = { all: false, campaigns: new Set(), orphans: false, schedule: false };
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private started = false;
+  private lastReport: FeedReport = { campaigns: 0, enqueued: 0, deferred: 0, ended: 0 };
+
+  constructor(private readonly o: FeederOptions) {
+    this.queue = createQueue('dial', o.connection, o.prefix);
+    this.channel = slotFreedChannel(o.prefix);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.o.subscriber.on('message', this.onMessage);
+    await this.o.subscriber.subscribe(this.channel);
+    const every = (ms: number, fn: () => void): void => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.o.intervalMs, () => void this.requestFeed());
+    every(this.o.orphanMs, () => void this.requestOrphanRecovery());
+    every(this.o.schedulerIntervalMs ?? 1000, () => void this.requestSchedule());
+    void this.requestSchedule();
+    void this.requestFeed();
+  }
+
+  /** Awaits the pass in flight, unsubscribes and closes the feeder's own connections. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+    await this.loop?.catch(() => undefined);
+    this.o.subscriber.off('message', this.onMessage);
+    try {
+      if (this.started) await this.o.subscriber.unsubscribe(this.channel);
+    } catch {
+      // closing anyway
+    }
+    await closeRedis(this.o.subscriber);
+    await this.queue.close();
+  }
+
+  /** A full feed pass over every running campaign; resolves when it has run. */
+  requestFeed(): Promise<FeedReport> {
+    this.pending.all = true;
+    return this.kick().then(() => this.lastReport);
+  }
+
+  requestOrphanRecovery(): Promise<void> {
+    this.pending.orphans = true;
+    return this.kick();
+  }
+
+  requestSchedule(): Promise<void> {
+    this.pending.schedule = true;
+    return this.kick();
+  }
+
+  private readonly onMessage = (channel: string, message: string): void => {
+    if (channel !== this.channel || !isUuid(message)) return;
+    this.pending.campaigns.add(message);
+    void this.kick();
+  };
+
+  private kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.loop) return this.loop;
+    const run = async (): Promise<void> => {
+      await null; // this.loop is set before the first check below
+      for (;;) {
+        const work = this.take();
+        if (!work || this.stopped) {
+          this.loop = null;
+          return;
+        }
+        await this.runPass(work);
+      }
+    };
+    this.loop = run();
+    return this.loop;
+  }
+
+  private take(): Pending | null {
+    const p = this.pending;
+    if (!p.all && !p.campaigns.size && !p.orphans && !p.schedule) return null;
+    const work: Pending = { all: p.all, campaigns: new Set(p.campaigns), orphans: p.orphans, schedule: p.schedule };
+    p.all = false;
+    p.campaigns.clear();
+    p.orphans = false;
+    p.schedule = false;
+    return work;
+  }
+
+  private async runPass(work: Pending): Promise<void> {
+    const { logger } = this.o;
+    if (work.schedule) {
+      await schedulerTick(this.o.ds, logger).catch((err: unknown) => logger.error({ err: scrubDbError(err) }, 'scheduler tick failed'));
+    }
+    if (work.all || work.campaigns.size) {
+      await this.feed(work.all ? null : [...work.campaigns]).then(
+        (r) => {
+          this.lastReport = r;
+        },
+        (err: unknown) => logger.error({ err: scrubDbError(err) }, 'feeder pass failed'));
+    }
+    if (work.orphans) {
+      await this.recoverOrphans().catch((err: unknown) => logger.error({ err: scrubDbError(err) }, 'orphan recovery failed'));
+    }
+  }
+
+  private async feed(only: string[] | null): Promise<FeedReport> {
+    const { ds, logger } = this.o;
+    const campaigns: RunningCampaign[] = only
+      ? await ds.query(`SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ANY($1::uuid[]) AND status = 'running' AND deleted_at IS NULL`, [only])
+      : await ds.query(`SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE status = 'running' AND deleted_at IS NULL`);
+    const report: FeedReport = { campaigns: campaigns.length, enqueued: 0, deferred: 0, ended: 0 };
+    for (const c of campaigns) {
+      if (this.stopped) break;
+      try {
+        const r = await feedCampaign(ds, c, this.o);
+        report.deferred += r.deferred;
+        report.ended += r.ended;
+        if (r.jobs.length) {
+          await this.addJobs(r.jobs);
+          report.enqueued += r.jobs.length;
+          logger.debug({ campaignId: c.id, enqueued: r.jobs.length }, 'hopper topped up');
+        }
+      } catch (err) {
+        // Leads queued but not added stay 'queued': orphan recovery re-adds their jobs.
+        logger.error({ err: scrubDbError(err), campaignId: c.id }, 'feeding a campaign failed');
+      }
+    }
+    return report;
+  }
+
+  private async addJobs(jobs: DialJob[]): Promise<void> {
+    const withIds = jobs.map((data) => ({ data, jobId: dialJobId(data.leadId, data.attemptNo) }));
+    await this.clearCompleted(withIds.map((j) => j.jobId));
+    await this.queue.addBulk(withIds.map(({ data, jobId }) => ({
+      name: QUEUES.dial.name,
+      data,
+      opts: { ...QUEUES.dial.options, jobId },
+    })));
+  }
+
+  /**
+   * A lead can come back to pending without spending its attempt (campaign paused, provider at
+   * capacity), so the same job id is due again while its completed job is still kept in Redis;
+   * BullMQ would then ignore the add. Such completed jobs are removed first. (Jobs waiting or
+   * active stay: the add is a no-op for them, as intended. The attempt row's uniqueness guards
+   * against double dialling in any case.)
+   */
+  private async clearCompleted(jobIds: string[]): Promise<void> {
+    const pipeline = this.o.connection.pipeline();
+    for (const id of jobIds) pipeline.exists(this.queue.toKey(id));
+    const found = (await pipeline.exec()) ?? [];
+    const existing = jobIds.filter((_, i) => found[i]?.[1] === 1);
+    for (const id of existing) {
+      const state = await this.queue.getJobState(id);
+      if (state === 'completed') await this.queue.remove(id);
+      else if (state === 'failed') this.o.logger.warn({ jobId: id }, 'dial job failed for a lead still queued; not re-added');
+    }
+  }
+
+  /**
+   * Re-adds the dial job of every lead queued for longer than orphanMs in a running campaign. The job
+   * id is the same deterministic one, so a job still in Redis is not added twice.
+   */
+  private async recoverOrphans(): Promise<number> {
+    const rows: Array<{ id: string; tenant_id: string; campaign_id: string; attempts: number }> = await this.o.ds.query(
+      `SELECT l.id, l.tenant_id, l.campaign_id, l.attempts
+         FROM campaigns c JOIN leads l ON l.campaign_id = c.id AND l.status = 'queued'
+        WHERE c.status = 'running' AND c.deleted_at IS NULL
+          AND l.updated_at < now() - make_interval(secs => $1::double precision)
+        LIMIT $2`, [this.o.orphanMs / 1000, ORPHAN_BATCH]);
+    if (!rows.length) return 0;
+    await this.addJobs(rows.map((r) => ({ tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.id, attemptNo: r.attempts + 1 })));
+    this.o.logger.debug({ count: rows.length }, 'orphaned dial jobs re-added');
+    return rows.length;
+  }
+}

@@ -1,0 +1,47 @@
+import type { DataSource } from '@dialer/db';
+import { AppError, type Logger } from '@dialer/platform';
+import { writeAudit } from '../audit/audit.repository';
+import { runCampaignCommand } from '../campaigns/run-campaign-command';
+import { mutate } from '../db/sql';
+
+export interface SchedulerResult {
+  started: string[];
+  stopped: string[];
+}
+
+/**
+ * Starts scheduled campaigns whose scheduled_start_at has come, and stops running or paused ones
+ * whose scheduled_end_at has passed (as the stop command does: open leads end as 'stopped').
+ */
+export async function schedulerTick(ds: DataSource, logger: Logger): Promise<SchedulerResult> {
+  const started = await ds.transaction(async (m) => {
+    const { rows } = await mutate<{ id: string; tenant_id: string; version: number }>(m,
+      `UPDATE campaigns SET status = 'running', started_at = now(), version = version + 1, updated_at = now()
+        WHERE status = 'scheduled' AND deleted_at IS NULL AND scheduled_start_at <= now()
+          AND provider_connection_id IS NOT NULL
+        RETURNING id, tenant_id, version`, []);
+    for (const r of rows) {
+      await writeAudit(m, {
+        tenantId: r.tenant_id, apiKeyId: null, action: 'campaign.start', entityType: 'campaign', entityId: r.id,
+        before: { status: 'scheduled', version: r.version - 1 }, after: { status: 'running', version: r.version, by: 'scheduler' },
+      });
+    }
+    return rows.map((r) => r.id);
+  });
+
+  const due: Array<{ id: string; tenant_id: string }> = await ds.query(
+    `SELECT id, tenant_id FROM campaigns
+      WHERE status IN ('running', 'paused') AND deleted_at IS NULL AND scheduled_end_at <= now()`);
+  const stopped: string[] = [];
+  for (const c of due) {
+    try {
+      await runCampaignCommand(ds, { tenantId: c.tenant_id, campaignId: c.id, command: 'stop', apiKeyId: null });
+      stopped.push(c.id);
+    } catch (err) {
+      // Stopped or deleted meanwhile: nothing left to do.
+      if (!(err instanceof AppError)) throw err;
+    }
+  }
+  if (started.length || stopped.length) logger.info({ started, stopped }, 'scheduler changed campaigns');
+  return { started, stopped };
+}

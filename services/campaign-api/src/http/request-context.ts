@@ -1,0 +1,41 @@
+import type { Response } from 'express';
+import type { ApiKeyRole } from '@dialer/db';
+import { AppError } from '@dialer/platform';
+
+/** Who is calling: set by the auth middleware on res.locals.auth. */
+export interface AuthContext {
+  tenantId: string;
+  apiKeyId: string;
+  role: ApiKeyRole;
+}
+
+export function authOf(res: Response): AuthContext {
+  const a = res.locals.auth as AuthContext | undefined;
+  if (!a) throw AppError.unauthorized();
+  return a;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID.test(v);
+}
+
+/** A path id that is not a UUID names nothing: 404, like an unknown or foreign id. */
+export function pathId(value: unknown, what: string): string {
+  if (!isUuid(value)) throw AppError.notFound(what, typeof value === 'string' ? value : undefined);
+  return value.toLowerCase();
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Rows fetched with limit + 1: the extra row proves there is a next page. */
+export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > limit && last ? last.id : null };
+}

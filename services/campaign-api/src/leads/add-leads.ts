@@ -1,0 +1,49 @@
+import type { DataSource } from '@dialer/db';
+import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
+import { LEAD_FIELDS, prepareLead, type PreparedLead } from './prepare-lead';
+
+export interface RejectedLead {
+  index: number;
+  field: string;
+  value?: string;
+  reason: string;
+}
+
+export interface AddLeadsResult {
+  accepted: number;
+  duplicates: number;
+  dncSuppressed: number;
+  rejected: RejectedLead[];
+}
+
+const ALLOWED = new Set<string>(LEAD_FIELDS);
+
+/**
+ * Adds a JSON list of leads to a campaign in one transaction: invalid rows are reported (index,
+ * field, reason) and skipped; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
+ */
+export async function addLeads(
+  ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string }, rows: unknown[],
+): Promise<AddLeadsResult> {
+  const rejected: RejectedLead[] = [];
+  const ready: PreparedLead[] = [];
+  rows.forEach((row, index) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      rejected.push({ index, field: 'lead', reason: 'each lead must be an object' });
+      return;
+    }
+    const unknown = Object.keys(row).find((k) => !ALLOWED.has(k));
+    if (unknown !== undefined) {
+      rejected.push({ index, field: unknown, reason: `${unknown} is not a lead field (allowed: ${LEAD_FIELDS.join(', ')})` });
+      return;
+    }
+    const p = prepareLead(row, target.defaultCountry);
+    if (p.ok) ready.push(p.lead);
+    else rejected.push({ index, ...p.problem });
+  });
+  const counts = await ds.transaction(async (m) => {
+    await lockCampaignForLeads(m, target.tenantId, target.campaignId);
+    return insertLeadBatch(m, target, ready);
+  });
+  return { ...counts, rejected };
+}

@@ -1,0 +1,80 @@
+import { bumpCampaignStats, type EntityManager } from '@dialer/db';
+import type { CampaignStatus } from '@dialer/domain';
+import { AppError } from '@dialer/platform';
+import type { PreparedLead } from './prepare-lead';
+
+export const CLOSED_TO_LEADS: readonly CampaignStatus[] = ['completed', 'stopped', 'cancelled'];
+
+export function closedToLeads(status: CampaignStatus): AppError {
+  return new AppError('invalid_state', `leads cannot be added to a ${status} campaign`, { status: 409, details: { status } });
+}
+
+/**
+ * Locks the campaign row FOR SHARE for the rest of the transaction (a concurrent stop waits, then
+ * also ends the leads inserted here) and checks that it still takes leads.
+ */
+export async function lockCampaignForLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<void> {
+  const rows: Array<{ status: CampaignStatus }> = await m.query(
+    `SELECT status FROM campaigns WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL FOR SHARE`, [campaignId, tenantId]);
+  const row = rows[0];
+  if (!row) throw AppError.notFound('campaign', campaignId);
+  if (CLOSED_TO_LEADS.includes(row.status)) throw closedToLeads(row.status);
+}
+
+export interface BatchTarget {
+  tenantId: string;
+  campaignId: string;
+  importId?: string | null;
+}
+
+export interface BatchCounts {
+  accepted: number;
+  duplicates: number;
+  dncSuppressed: number;
+}
+
+/**
+ * Inserts leads inside the caller's transaction (after lockCampaignForLeads): drops repeats within
+ * the batch, scrubs the tenant's and the campaign's DNC lists, inserts with
+ * ON CONFLICT (campaign_id, phone_e164) DO NOTHING, and bumps total_leads by what was inserted.
+ */
+export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: readonly PreparedLead[]): Promise<BatchCounts> {
+  if (leads.length === 0) return { accepted: 0, duplicates: 0, dncSuppressed: 0 };
+  const seen = new Set<string>();
+  const unique: PreparedLead[] = [];
+  for (const l of leads) {
+    if (seen.has(l.phoneE164)) continue;
+    seen.add(l.phoneE164);
+    unique.push(l);
+  }
+  let duplicates = leads.length - unique.length;
+
+  const dncRows: Array<{ phone_e164: string }> = await m.query(
+    `SELECT DISTINCT phone_e164 FROM dnc_entries
+      WHERE tenant_id = $1 AND (campaign_id IS NULL OR campaign_id = $2) AND phone_e164 = ANY($3::text[])`,
+    [t.tenantId, t.campaignId, [...seen]]);
+  const dnc = new Set(dncRows.map((r) => r.phone_e164));
+  const rows = dnc.size ? unique.filter((l) => !dnc.has(l.phoneE164)) : unique;
+  const dncSuppressed = unique.length - rows.length;
+
+  let accepted = 0;
+  if (rows.length) {
+    const inserted: Array<{ id: string }> = await m.query(
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
+       SELECT $1, $2, r.phone, r.first_name, r.last_name, r.email,
+              CASE WHEN r.tz IS NULL THEN '{}'::text[] ELSE ARRAY[r.tz] END, r.custom::jsonb, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              AS r(phone, first_name, last_name, email, tz, custom)
+       ON CONFLICT (campaign_id, phone_e164) DO NOTHING
+       RETURNING id`,
+      [t.tenantId, t.campaignId, t.importId ?? null,
+        rows.map((l) => l.phoneE164), rows.map((l) => l.firstName), rows.map((l) => l.lastName),
+        rows.map((l) => l.email), rows.map((l) => l.timezones[0] ?? null), rows.map((l) => JSON.stringify(l.custom))]);
+    accepted = inserted.length;
+    duplicates += rows.length - accepted;
+  }
+  if (accepted || dncSuppressed) {
+    await bumpCampaignStats(m, t.tenantId, t.campaignId, { totalLeads: accepted, dncSuppressed });
+  }
+  return { accepted, duplicates, dncSuppressed };
+}

@@ -1,0 +1,102 @@
+import { normalizePhone } from '@dialer/domain';
+import { isIanaZone } from '../http/validators';
+
+/** One lead as a caller sends it (JSON) or as a CSV row maps to it. */
+export interface LeadInput {
+  phone?: unknown;
+  firstName?: unknown;
+  lastName?: unknown;
+  email?: unknown;
+  timezone?: unknown;
+  custom?: unknown;
+}
+
+/** A lead ready to insert: E.164 phone, cleaned fields, zone candidates. */
+export interface PreparedLead {
+  phoneE164: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  /** [zone] when the row named a valid IANA zone, else [] (dialing then uses the campaign's zone). */
+  timezones: string[];
+  custom: Record<string, string>;
+}
+
+export interface FieldProblem {
+  field: keyof LeadInput | string;
+  value?: string;
+  reason: string;
+}
+
+export type Prepared = { ok: true; lead: PreparedLead } | { ok: false; problem: FieldProblem };
+
+export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom'] as const;
+const MAX_TEXT = 200;
+const MAX_CUSTOM_KEYS = 100;
+const MAX_CUSTOM_VALUE = 2000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function shown(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 100 ? `${s.slice(0, 100)}…` : s;
+}
+
+function bad(field: string, value: unknown, reason: string): Prepared {
+  const v = shown(value);
+  return { ok: false, problem: v === undefined ? { field, reason } : { field, value: v, reason } };
+}
+
+type Text = { ok: true; text: string | null } | { ok: false; reason: string };
+
+function optionalText(v: unknown, max = MAX_TEXT): Text {
+  if (v === undefined || v === null) return { ok: true, text: null };
+  if (typeof v !== 'string') return { ok: false, reason: 'must be a string' };
+  const t = v.trim();
+  if (t.length > max) return { ok: false, reason: `must be at most ${max} characters` };
+  return { ok: true, text: t || null };
+}
+
+/**
+ * Validates and normalizes one lead: the phone to E.164 in the campaign's default country, names
+ * and email cleaned, the time zone kept when it is a valid IANA name, custom values as strings.
+ * The first problem found rejects the row.
+ */
+export function prepareLead(input: LeadInput, defaultCountry: string): Prepared {
+  const rawPhone = typeof input.phone === 'number' && Number.isFinite(input.phone) ? String(input.phone) : input.phone;
+  if (rawPhone === undefined || rawPhone === null || rawPhone === '') return bad('phone', undefined, 'phone is required');
+  if (typeof rawPhone !== 'string') return bad('phone', rawPhone, 'phone must be a string');
+  if (rawPhone.length > 64) return bad('phone', rawPhone, 'phone is too long');
+  const phone = normalizePhone(rawPhone, defaultCountry);
+  if (!phone.ok) return bad('phone', rawPhone, phone.reason);
+
+  const first = optionalText(input.firstName);
+  if (!first.ok) return bad('firstName', input.firstName, `firstName ${first.reason}`);
+  const last = optionalText(input.lastName);
+  if (!last.ok) return bad('lastName', input.lastName, `lastName ${last.reason}`);
+  const email = optionalText(input.email, 320);
+  if (!email.ok) return bad('email', input.email, `email ${email.reason}`);
+  if (email.text !== null && !EMAIL.test(email.text)) return bad('email', input.email, 'email is not an email address');
+  const tz = optionalText(input.timezone, 64);
+  const timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
+
+  const custom: Record<string, string> = {};
+  if (input.custom !== undefined && input.custom !== null) {
+    if (typeof input.custom !== 'object' || Array.isArray(input.custom)) return bad('custom', input.custom, 'custom must be an object of strings');
+    const entries = Object.entries(input.custom as Record<string, unknown>);
+    if (entries.length > MAX_CUSTOM_KEYS) return bad('custom', undefined, `custom may have at most ${MAX_CUSTOM_KEYS} keys`);
+    for (const [k, v] of entries) {
+      if (!k || k.length > 100) return bad('custom', k, 'custom keys must be 1 to 100 characters');
+      let s: string;
+      if (typeof v === 'string') s = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
+      else return bad(`custom.${k}`, v, `custom.${k} must be a string`);
+      if (s.length > MAX_CUSTOM_VALUE) return bad(`custom.${k}`, undefined, `custom.${k} must be at most ${MAX_CUSTOM_VALUE} characters`);
+      custom[k] = s;
+    }
+  }
+  return {
+    ok: true,
+    lead: { phoneE164: phone.e164, firstName: first.text, lastName: last.text, email: email.text, timezones, custom },
+  };
+}

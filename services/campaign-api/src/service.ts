@@ -1,0 +1,56 @@
+import { createDataSource } from '@dialer/db';
+import { createLogger, createMetricsRegistry, listen, secretsKey, stopAll, type Logger } from '@dialer/platform';
+import { closeRedis, ConcurrencyLease, createRedis, waitForRedis } from '@dialer/queue';
+import { createApp } from './app';
+import type { CampaignApiConfig } from './config';
+import { Feeder } from './feeder/feeder';
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+  /** The in-process feeder, when FEEDER_ENABLED. */
+  feeder: Feeder | null;
+}
+
+/** Composition root: db → redis → feeder → HTTP. stop() closes everything in reverse. */
+export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Logger): Promise<RunningService> {
+  const log = logger ?? createLogger({ service: 'campaign-api', level: cfg.LOG_LEVEL });
+  const steps: Array<[string, () => Promise<unknown> | unknown]> = [];
+  const stop = async (): Promise<void> => {
+    await stopAll([...steps].reverse(), log);
+    steps.length = 0;
+  };
+  try {
+    const ds = createDataSource({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'campaign-api' });
+    await ds.initialize();
+    steps.push(['db', () => ds.destroy()]);
+
+    const redis = createRedis(cfg.REDIS_URL, 'producer', 'campaign-api');
+    steps.push(['redis', () => closeRedis(redis)]);
+    await waitForRedis(redis);
+
+    let feeder: Feeder | null = null;
+    if (cfg.FEEDER_ENABLED) {
+      const subscriber = createRedis(cfg.REDIS_URL, 'worker', 'campaign-api-feeder-sub');
+      const f = new Feeder({
+        ds, connection: redis, subscriber, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'feeder' }),
+        intervalMs: cfg.FEEDER_INTERVAL_MS, orphanMs: cfg.FEEDER_ORPHAN_MS,
+        hopperMin: cfg.HOPPER_MIN, hopperFactor: cfg.HOPPER_FACTOR,
+      });
+      steps.push(['feeder', () => f.stop()]);
+      await f.start();
+      feeder = f;
+    }
+
+    const app = createApp({
+      ds, redis, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log,
+      registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), csvMaxBytes: cfg.CSV_MAX_BYTES,
+    });
+    const server = await listen(app, cfg.CAMPAIGN_API_PORT);
+    steps.push(['http', () => server.close()]);
+    return { port: server.port, stop, feeder };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}

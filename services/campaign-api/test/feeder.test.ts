@@ -1,0 +1,183 @@
+import { Queue, Worker } from 'bullmq';
+import { dialJobId, slotFreedChannel, type DialJob } from '@dialer/queue';
+import { eventually } from '@dialer/testing';
+import { createCampaign, startApi, type Api } from './helpers';
+
+const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Weekday (1 = Monday) and HH:mm of an instant in a zone. */
+function local(at: Date, zone: string): { weekday: number; hhmm: string } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(at);
+  const get = (t: string): string => parts.find((p) => p.type === t)!.value;
+  return { weekday: WEEKDAYS.indexOf(get('weekday')) + 1, hhmm: `${get('hour')}:${get('minute')}` };
+}
+
+/** A zone where a 00:00–23:59 window is open right now (local time is not 23:59 in it). */
+function openZone(): string {
+  for (const z of ['UTC', 'Asia/Tokyo', 'America/Chicago']) {
+    if (!local(new Date(), z).hhmm.startsWith('23:5')) return z;
+  }
+  throw new Error('no open zone');
+}
+
+describe('feeder and scheduler tick', () => {
+  let api: Api;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    api = await startApi('feeder', {
+      FEEDER_ENABLED: 'true', FEEDER_INTERVAL_MS: '600000', FEEDER_ORPHAN_MS: '400', HOPPER_MIN: '4', HOPPER_FACTOR: '2',
+    });
+    queue = new Queue('dial', { connection: api.ctx.redis, prefix: api.ctx.queuePrefix });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    await api?.close();
+  });
+
+  async function jobsOf(campaignId: string): Promise<Array<{ id: string; data: DialJob }>> {
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+    return jobs.filter((j) => j.data.campaignId === campaignId).map((j) => ({ id: j.id!, data: j.data as DialJob }));
+  }
+
+  async function leadsOf(campaignId: string): Promise<Array<{ id: string; status: string; next_attempt_at: Date; disposition: string | null; phone_e164: string }>> {
+    return api.ctx.ds.query(`SELECT id, status, next_attempt_at, disposition, phone_e164 FROM leads WHERE campaign_id = $1 ORDER BY phone_e164`, [campaignId]);
+  }
+
+  async function runningCampaign(leadCount: number, body: Record<string, unknown> = {}): Promise<string> {
+    const zone = openZone();
+    const c = await createCampaign(api, { defaultTimezone: zone, callingWindow: { start: '00:00', end: '23:59', days: ALL_DAYS }, ...body });
+    const id = c.id as string;
+    if (leadCount) {
+      const leads = Array.from({ length: leadCount }, (_, i) => ({ phone: `+1415555${String(1000 + i)}` }));
+      const res = await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads });
+      expect(res.body.accepted).toBe(leadCount);
+    }
+    expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
+    return id;
+  }
+
+  it('when a running campaign has more leads than its hopper, then exactly the hopper is queued with deterministic job ids, and a second tick adds none', async () => {
+    const id = await runningCampaign(30, { maxConcurrentCalls: 3 });
+    const small = await runningCampaign(2, { maxConcurrentCalls: 3 });
+    const report = await api.svc.feeder!.requestFeed();
+    expect(report.campaigns).toBeGreaterThanOrEqual(2);
+
+    const jobs = await jobsOf(id);
+    expect(jobs).toHaveLength(6); // max(HOPPER_MIN 4, 3 × 2)
+    const leads = await leadsOf(id);
+    const queued = leads.filter((l) => l.status === 'queued');
+    expect(queued).toHaveLength(6);
+    expect(jobs.map((j) => j.id).sort()).toEqual(queued.map((l) => dialJobId(l.id, 1)).sort());
+    for (const j of jobs) expect(j.data).toEqual({ tenantId: api.tenant.tenantId, campaignId: id, leadId: j.data.leadId, attemptNo: 1 });
+    expect(await jobsOf(small)).toHaveLength(2);
+
+    const second = await api.svc.feeder!.requestFeed();
+    expect(second.enqueued).toBe(0);
+    expect(await jobsOf(id)).toHaveLength(6);
+    expect((await leadsOf(id)).filter((l) => l.status === 'queued')).toHaveLength(6);
+
+    const stats = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
+    expect(stats.body.leads).toEqual({ pending: 24, queued: 6, dialing: 0, done: 0 });
+  });
+
+  it('when a slot is freed, then the feeder refills that campaign at once', async () => {
+    const id = await runningCampaign(12, { maxConcurrentCalls: 2 });
+    await api.svc.feeder!.requestFeed();
+    expect(await jobsOf(id)).toHaveLength(4);
+    // Two queued leads were dialled and finished: the hopper has room for two more.
+    const queued = (await leadsOf(id)).filter((l) => l.status === 'queued').slice(0, 2);
+    await api.ctx.ds.query(`UPDATE leads SET status = 'done', disposition = 'answered', attempts = 1 WHERE id = ANY($1::uuid[])`, [queued.map((l) => l.id)]);
+    await api.ctx.redis.publish(slotFreedChannel(api.ctx.queuePrefix), id);
+    await eventually(async () => (await leadsOf(id)).filter((l) => l.status === 'queued').length === 4, { what: 'refill after slot freed' });
+  });
+
+  it('when a lead is outside its calling window, then it is not queued and waits for the next opening; with no opening ever, it ends no_window', async () => {
+    const kiritimatiToday = local(new Date(), 'Pacific/Kiritimati').weekday; // UTC+14
+    const c = await createCampaign(api, { defaultTimezone: 'Pacific/Kiritimati', callingWindow: { start: '00:00', end: '23:59', days: [kiritimatiToday] } });
+    const id = c.id as string;
+    await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({
+      leads: [
+        { phone: '+14155552001', timezone: 'Pacific/Pago_Pago' }, // UTC-11: a different weekday, so closed now
+        { phone: '+14155552002' },
+      ],
+    });
+    // Two candidate zones 25 hours apart never share an open moment of a one-weekday 09:00–23:59 window.
+    await api.ctx.ds.query(`UPDATE campaigns SET calling_window = $2 WHERE id = $1`, [id, JSON.stringify({ start: '09:00', end: '23:59', days: [kiritimatiToday] })]);
+    await api.ctx.ds.query(`UPDATE leads SET timezones = ARRAY['Pacific/Kiritimati','Pacific/Pago_Pago'] WHERE phone_e164 = '+14155552002' AND campaign_id = $1`, [id]);
+    await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth());
+    const before = Date.now();
+    await api.svc.feeder!.requestFeed();
+
+    expect(await jobsOf(id)).toHaveLength(0);
+    const [closed, never] = await leadsOf(id);
+    expect(closed!.status).toBe('pending');
+    expect(closed!.next_attempt_at.getTime()).toBeGreaterThan(before);
+    expect(local(closed!.next_attempt_at, 'Pacific/Pago_Pago')).toEqual({ weekday: kiritimatiToday, hhmm: '09:00' });
+    expect(never).toMatchObject({ status: 'done', disposition: 'no_window' });
+    const stats = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
+    expect(stats.body.dispositions).toEqual({ no_window: 1 });
+  });
+
+  it('when Redis loses the queue, then orphan recovery re-adds the same jobs', async () => {
+    const id = await runningCampaign(5, { maxConcurrentCalls: 10 });
+    await api.svc.feeder!.requestFeed();
+    const before = (await jobsOf(id)).map((j) => j.id).sort();
+    expect(before).toHaveLength(5);
+
+    const pattern = `${api.ctx.queuePrefix}:dial:*`.replace(/[{}[\]]/g, (ch) => `\\${ch}`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await api.ctx.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await api.ctx.redis.del(...keys);
+    } while (cursor !== '0');
+    expect(await jobsOf(id)).toHaveLength(0);
+
+    await eventually(async () => (await jobsOf(id)).length === 5, { what: 'orphaned jobs re-added' });
+    expect((await jobsOf(id)).map((j) => j.id).sort()).toEqual(before);
+  });
+
+  it('when a lead comes back to pending without spending its attempt after its job completed, then the feeder queues the same job id again', async () => {
+    const id = await runningCampaign(1);
+    await api.svc.feeder!.requestFeed();
+    const [job] = await jobsOf(id);
+    expect(job).toBeDefined();
+    const url = new URL(api.ctx.redisUrl);
+    const worker = new Worker('dial', async () => 'skipped', {
+      connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+      prefix: api.ctx.queuePrefix,
+    });
+    try {
+      await eventually(async () => (await queue.getJobState(job!.id)) === 'completed', { what: 'job completed' });
+    } finally {
+      await worker.close();
+    }
+    // What the dialer-worker does for a paused campaign or a provider at capacity.
+    await api.ctx.ds.query(`UPDATE leads SET status = 'pending', next_attempt_at = now() WHERE id = $1`, [job!.data.leadId]);
+    await api.svc.feeder!.requestFeed();
+    expect(await queue.getJobState(job!.id)).toBe('waiting');
+    expect((await leadsOf(id))[0]!.status).toBe('queued');
+  });
+
+  it('when a scheduled campaign reaches its start and then its end, then the scheduler starts it and later stops it', async () => {
+    const c = await createCampaign(api, { scheduledStartAt: new Date(Date.now() - 1000).toISOString() });
+    const id = c.id as string;
+    await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155553001' }] });
+    const sched = await api.http.post(`/v1/campaigns/${id}/schedule`).set(api.auth());
+    expect(sched.status).toBe(200);
+    await eventually(async () => (await api.http.get(`/v1/campaigns/${id}`).set(api.auth())).body.status === 'running', { what: 'scheduled start' });
+    const patch = await api.http.patch(`/v1/campaigns/${id}`).set(api.auth()).send({ scheduledEndAt: new Date(Date.now() + 200).toISOString() });
+    expect(patch.status).toBe(200);
+    await eventually(async () => (await api.http.get(`/v1/campaigns/${id}`).set(api.auth())).body.status === 'stopped', { what: 'scheduled end' });
+    const leads = await leadsOf(id);
+    expect(leads.every((l) => l.status === 'done' && l.disposition === 'stopped')).toBe(true);
+    const audit: Array<{ action: string; api_key_id: string | null }> = await api.ctx.ds.query(
+      `SELECT action, api_key_id FROM audit_log WHERE entity_id = $1 ORDER BY id`, [id]);
+    expect(audit.map((a) => a.action)).toEqual(['campaign.create', 'campaign.schedule', 'campaign.start', 'campaign.update', 'campaign.stop']);
+    expect(audit[2]!.api_key_id).toBeNull();
+  });
+});

@@ -1,0 +1,228 @@
+import { performance } from 'node:perf_hooks';
+import { applyCallUpdate, type DataSource } from '@dialer/db';
+import { isCallableAt, leadZones, nextCallableAt } from '@dialer/domain';
+import { maskPhones, type Logger } from '@dialer/platform';
+import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
+import { leaseMember, type ConcurrencyLease } from '@dialer/queue';
+import type { CampaignSettings } from './campaign-settings';
+import type { DialResult } from './dialer.metrics';
+import {
+  beginAttempt, findAttempt, findLead, finishLeadUndialled, isDnc, markDialed, recordAttemptError,
+  returnLeadToPending, undoAttempt, type DialLead, type LeadRef,
+} from './dial.repository';
+import { ProviderSetupError, type ProviderAdapters, type ResolvedProvider } from './provider-adapters';
+
+export interface PlaceCallSettings {
+  leaseTtlMs: number;
+  /** Public base URL of webhook-ingest. */
+  webhookPublicUrl: string;
+  /** How long a lead waits before it is fed again when its campaign's provider cannot be used. */
+  setupRetryDelayMs: number;
+  /** How long a lead waits when the provider kept refusing for capacity until the job ran out of tries. */
+  capacityRetryDelayMs: number;
+}
+
+export interface PlaceCallDeps {
+  ds: DataSource;
+  lease: Pick<ConcurrencyLease, 'acquire' | 'release'>;
+  campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
+  providers: Pick<ProviderAdapters, 'get'>;
+  /** Hands a finished call attempt to metrics-aggregator (the call-finished queue, job id = attempt id). */
+  callFinished(job: { tenantId: string; campaignId: string; callAttemptId: string }): Promise<void>;
+  observeProviderSeconds(seconds: number): void;
+  logger: Logger;
+  settings: PlaceCallSettings;
+  now?: () => Date;
+}
+
+export type PlaceCallOutcome =
+  | { result: DialResult; attemptId?: string }
+  /** Every concurrency slot of the campaign is taken: try again shortly. */
+  | { result: 'lease_wait' };
+
+/**
+ * The provider did not take the call and the attempt was undone: the job should be retried later
+ * (with the queue's backoff). Its message carries no phone number.
+ */
+export class RetryDialError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryDialError';
+  }
+}
+
+/**
+ * Dials one lead's attempt, re-checking everything at the last moment: lead still queued for this
+ * attempt, campaign running, calling window open now in the callee's zones, number not on DNC, a
+ * free concurrency slot. The attempt row is committed before the provider is called, and a lead is
+ * never called twice for one attempt number.
+ */
+export async function placeCall(
+  deps: PlaceCallDeps,
+  ref: LeadRef,
+  opts: { finalTry: boolean } = { finalTry: false },
+): Promise<PlaceCallOutcome> {
+  const { ds, logger } = deps;
+  const [campaign, lead] = await Promise.all([deps.campaigns.get(ref.tenantId, ref.campaignId), findLead(ds, ref)]);
+
+  // A job for an attempt that is no longer due: redelivered, duplicated or overtaken.
+  if (!lead || lead.status !== 'queued' || lead.attempts !== ref.attemptNo - 1) {
+    const attempt = await findAttempt(ds, ref);
+    logger.debug({ leadStatus: lead?.status ?? null, leadAttempts: lead?.attempts ?? null, attemptExists: attempt !== null },
+      'dial job is stale: nothing to do');
+    return { result: 'skipped_stale' };
+  }
+
+  if (!campaign || campaign.deleted || campaign.status !== 'running') {
+    await returnLeadToPending(ds, ref);
+    return { result: 'skipped_not_running' };
+  }
+
+  const now = deps.now?.() ?? new Date();
+  const zones = leadZones(lead.timezones, campaign.defaultTimezone);
+  if (!isCallableAt(campaign.callingWindow, zones, now)) {
+    const next = nextCallableAt(campaign.callingWindow, zones, now, 366);
+    if (next) await returnLeadToPending(ds, ref, next);
+    else await finishLeadUndialled(ds, ref, 'no_window');
+    return { result: 'skipped_window' };
+  }
+
+  if (await isDnc(ds, ref.tenantId, ref.campaignId, lead.phoneE164)) {
+    await finishLeadUndialled(ds, ref, 'dnc');
+    return { result: 'skipped_dnc' };
+  }
+
+  let provider: ResolvedProvider;
+  try {
+    if (!campaign.providerConnectionId) throw new ProviderSetupError('the campaign has no provider connection');
+    provider = await deps.providers.get(ref.tenantId, campaign.providerConnectionId);
+  } catch (err) {
+    if (!(err instanceof ProviderSetupError)) throw err;
+    logger.error({ reason: err.message }, 'cannot dial: the campaign\'s provider is not usable; the lead goes back to pending');
+    await returnLeadToPending(ds, ref, new Date(now.getTime() + deps.settings.setupRetryDelayMs));
+    return { result: 'skipped_no_provider' };
+  }
+
+  const member = leaseMember(ref.leadId, ref.attemptNo);
+  const acquired = await deps.lease.acquire(ref.campaignId, member, campaign.maxConcurrentCalls, deps.settings.leaseTtlMs);
+  if (!acquired) return { result: 'lease_wait' };
+
+  let begun: Awaited<ReturnType<typeof beginAttempt>>;
+  try {
+    begun = await beginAttempt(ds, ref, { type: provider.type, connectionId: provider.connectionId });
+  } catch (err) {
+    // Nothing was written (the transaction failed), so nothing holds this slot.
+    await releaseLease(deps, ref);
+    throw err;
+  }
+
+  if (begun.kind === 'duplicate') {
+    // Another delivery owns this attempt. Its live call holds the same lease member: keep it,
+    // unless that call has already ended and released it (then this acquire re-took it).
+    if (!begun.attempt || begun.attempt.ended) await releaseLease(deps, ref);
+    logger.info({ callAttemptId: begun.attempt?.id ?? null }, 'the call attempt exists already: not calling again');
+    return { result: 'skipped_stale' };
+  }
+  if (begun.kind === 'stale') {
+    await releaseLease(deps, ref);
+    if (!begun.campaignRunning) {
+      deps.campaigns.forget(ref.tenantId, ref.campaignId);
+      await returnLeadToPending(ds, ref);
+      return { result: 'skipped_not_running' };
+    }
+    return { result: 'skipped_stale' };
+  }
+
+  return callProvider(deps, ref, lead, provider, begun.attemptId, opts.finalTry);
+}
+
+async function callProvider(
+  deps: PlaceCallDeps, ref: LeadRef, lead: DialLead, provider: ResolvedProvider, attemptId: string, finalTry: boolean,
+): Promise<PlaceCallOutcome> {
+  const { ds, logger } = deps;
+  const base = deps.settings.webhookPublicUrl.replace(/\/+$/, '');
+  const request: PlaceCallRequest = {
+    to: lead.phoneE164,
+    callAttemptId: attemptId,
+    statusCallbackUrl: `${base}/v1/webhooks/${provider.type}/${encodeURIComponent(provider.connectionId)}?attemptId=${encodeURIComponent(attemptId)}`,
+    variables: leadVariables(lead),
+  };
+
+  const started = performance.now();
+  let providerCallId: string;
+  try {
+    providerCallId = (await provider.adapter.placeCall(request)).providerCallId;
+  } catch (err) {
+    deps.observeProviderSeconds((performance.now() - started) / 1000);
+    return onProviderFailure(deps, ref, attemptId, err, finalTry);
+  }
+  deps.observeProviderSeconds((performance.now() - started) / 1000);
+
+  try {
+    await markDialed(ds, attemptId, providerCallId);
+  } catch (err) {
+    // The call is placed; its webhooks find the attempt by id and fill in the provider call id.
+    logger.error({ err, callAttemptId: attemptId, providerCallId }, 'call placed but the attempt could not be marked dialled');
+  }
+  return { result: 'placed', attemptId };
+}
+
+async function onProviderFailure(
+  deps: PlaceCallDeps, ref: LeadRef, attemptId: string, err: unknown, finalTry: boolean,
+): Promise<PlaceCallOutcome> {
+  const { ds, logger } = deps;
+  const kind = err instanceof ProviderError ? err.kind : 'ambiguous';
+  const message = maskPhones(err instanceof Error ? err.message : String(err));
+  const httpStatus = err instanceof ProviderError ? err.httpStatus ?? null : null;
+
+  if (kind === 'capacity' || kind === 'transient') {
+    // The provider did not take the call: undo it without spending the lead's attempt.
+    const pendingAt = finalTry ? new Date(Date.now() + deps.settings.capacityRetryDelayMs) : null;
+    const undone = await undoAttempt(ds, ref, attemptId, pendingAt);
+    if (undone) {
+      await releaseLease(deps, ref);
+      logger.warn({ kind, httpStatus, error: message, callAttemptId: attemptId, finalTry },
+        finalTry ? 'provider did not take the call; lead back to pending' : 'provider did not take the call; will retry');
+      if (finalTry) return { result: 'requeued' };
+      throw new RetryDialError(`provider did not take the call (${kind}): ${message}`);
+    }
+    // A webhook reached the attempt meanwhile: the provider knows this call. Leave it to them.
+    logger.warn({ kind, httpStatus, error: message, callAttemptId: attemptId }, 'provider error, but the attempt has moved on: keeping it');
+    return { result: 'ambiguous' };
+  }
+
+  if (kind === 'rejected') {
+    await applyCallUpdate(ds, attemptId, { status: 'failed', rawStatus: 'rejected', outcome: 'failed', error: message });
+    await releaseLease(deps, ref);
+    await deps.callFinished({ tenantId: ref.tenantId, campaignId: ref.campaignId, callAttemptId: attemptId });
+    logger.warn({ httpStatus, error: message, callAttemptId: attemptId }, 'provider refused the call');
+    return { result: 'rejected', attemptId };
+  }
+
+  // Ambiguous: the call may exist at the provider. Never call again for this attempt; the slot stays
+  // held until a webhook, the reconciler or the lease expiry settles it.
+  await recordAttemptError(ds, attemptId, `ambiguous: ${message}`);
+  logger.warn({ httpStatus, error: message, callAttemptId: attemptId }, 'provider outcome unknown: left for reconciliation');
+  return { result: 'ambiguous', attemptId };
+}
+
+async function releaseLease(deps: PlaceCallDeps, ref: LeadRef): Promise<void> {
+  try {
+    await deps.lease.release(ref.campaignId, leaseMember(ref.leadId, ref.attemptNo));
+  } catch (err) {
+    // The slot expires on its own (LEASE_TTL_MS); say so loudly, as the campaign runs narrower until then.
+    deps.logger.error({ err }, 'could not release the concurrency lease');
+  }
+}
+
+/** Personalization variables: the lead's names, email and custom columns (never its phone). */
+function leadVariables(lead: DialLead): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(lead.custom)) {
+    if (v !== null && v !== undefined && typeof v !== 'object') vars[k] = String(v);
+  }
+  if (lead.firstName) vars.firstName = lead.firstName;
+  if (lead.lastName) vars.lastName = lead.lastName;
+  if (lead.email) vars.email = lead.email;
+  return vars;
+}

@@ -1,0 +1,59 @@
+import { listUnfoldedAttempts } from './call-attempts.repository';
+import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-call-attempt';
+
+export interface AggregatorSweeperDeps extends FoldDeps {
+  intervalMs: number;
+}
+
+/** Ended attempts older than this with no fold yet are folded by the sweep (their job was lost). */
+export const UNFOLDED_AFTER_MS = 5_000;
+const FOLD_BATCH = 500;
+
+/**
+ * Crash safety for the fold and campaign completion: every `intervalMs`, folds ended attempts whose
+ * callFinished job was lost, and completes running campaigns with nothing left to do (including
+ * those whose leads all ended without a call, e.g. all DNC). One sweep at a time.
+ */
+export class AggregatorSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: AggregatorSweeperDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweepOnce()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'aggregator sweep failed'))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+    }, this.deps.intervalMs);
+  }
+
+  async sweepOnce(): Promise<{ folded: number; completed: number }> {
+    const attempts = await listUnfoldedAttempts(this.deps.ds, UNFOLDED_AFTER_MS, FOLD_BATCH);
+    let folded = 0;
+    for (const a of attempts) {
+      if (this.stopped) break;
+      if (await foldAttempt(this.deps, a.id)) folded += 1;
+    }
+    if (folded) this.deps.logger.info({ folded }, 'sweep folded ended attempts that no job had folded');
+    const completed = this.stopped ? 0 : await checkAllCampaignsCompletion(this.deps);
+    return { folded, completed };
+  }
+}

@@ -1,0 +1,35 @@
+import type { DataSource } from '@dialer/db';
+import { returnedRows } from './query-result';
+
+export interface CompletedCampaign {
+  id: string;
+  tenant_id: string;
+}
+
+/**
+ * A running campaign is complete when no lead is left open and no import is still adding leads.
+ * The guard sits in the UPDATE itself, so concurrent checks complete a campaign once.
+ */
+const COMPLETE_WHERE = `
+  c.status = 'running' AND c.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status <> 'done')
+  AND NOT EXISTS (SELECT 1 FROM import_jobs i WHERE i.campaign_id = c.id AND i.status IN ('pending', 'running'))`;
+
+const COMPLETE_SET = `status = 'completed', completed_at = now(), updated_at = now(), version = version + 1`;
+
+/** Completes one campaign when nothing is left to do; returns it when this call completed it. */
+export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string): Promise<CompletedCampaign | null> {
+  const rows = returnedRows<CompletedCampaign>(await ds.query(
+    `UPDATE campaigns c SET ${COMPLETE_SET}
+      WHERE c.id = $1 AND c.tenant_id = $2 AND ${COMPLETE_WHERE}
+      RETURNING c.id, c.tenant_id`, [campaignId, tenantId]));
+  return rows[0] ?? null;
+}
+
+/** The same check over every running campaign (those whose leads all ended without a call, e.g. all DNC). */
+export async function completeFinishedCampaigns(ds: DataSource): Promise<CompletedCampaign[]> {
+  return returnedRows<CompletedCampaign>(await ds.query(
+    `UPDATE campaigns c SET ${COMPLETE_SET}
+      WHERE ${COMPLETE_WHERE}
+      RETURNING c.id, c.tenant_id`));
+}

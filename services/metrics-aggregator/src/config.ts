@@ -1,0 +1,26 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { CommonConfig } from '@dialer/platform';
+
+export class MetricsAggregatorConfig extends CommonConfig {
+  /** HTTP port for /healthz and /metrics; 0 picks a free one (tests). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  METRICS_AGGREGATOR_PORT = 3002;
+
+  /** How often lost folds are repaired and running campaigns are checked for completion. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
+  AGGREGATOR_SWEEP_MS = 2_000;
+
+  /** callFinished jobs processed at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  AGGREGATOR_CONCURRENCY = 10;
+}

@@ -1,0 +1,66 @@
+import type { DataSource } from '@dialer/db';
+
+export interface SeededCampaign {
+  tenantId: string;
+  campaignId: string;
+}
+
+let phoneSeq = 0;
+
+/** A tenant with one running campaign and its stats row (total_leads as an import would have counted). */
+export async function seedCampaign(ds: DataSource, totalLeads: number): Promise<SeededCampaign> {
+  const [tenant] = await ds.query(`INSERT INTO tenants (name) VALUES ('acme') RETURNING id`);
+  const [campaign] = await ds.query(
+    `INSERT INTO campaigns (tenant_id, name, status, started_at) VALUES ($1, 'spring', 'running', now()) RETURNING id`,
+    [tenant.id]);
+  await ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id, total_leads) VALUES ($1, $2, $3)`,
+    [campaign.id, tenant.id, totalLeads]);
+  return { tenantId: tenant.id, campaignId: campaign.id };
+}
+
+export async function addLead(
+  ds: DataSource, c: SeededCampaign, lead: { status: 'pending' | 'queued' | 'dialing' | 'done'; disposition?: string | null; attempts?: number },
+): Promise<string> {
+  phoneSeq += 1;
+  const [row] = await ds.query(
+    `INSERT INTO leads (tenant_id, campaign_id, phone_e164, status, disposition, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [c.tenantId, c.campaignId, `+1202555${String(1000 + phoneSeq).slice(-4)}`, lead.status, lead.disposition ?? null, lead.attempts ?? 0]);
+  return row.id;
+}
+
+/** An attempt as applyCallUpdate leaves it when the call ended (not yet counted). */
+export async function addEndedAttempt(
+  ds: DataSource, c: SeededCampaign, leadId: string,
+  a: { status: string; outcome: string; durationSeconds?: number; leadFinal: boolean; endedSecondsAgo?: number; attemptNo?: number },
+): Promise<string> {
+  const [row] = await ds.query(
+    `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status, outcome, raw_status,
+        duration_seconds, lead_final, dialed_at, ended_at)
+     VALUES ($1, $2, $3, $4, 'twilio', $5, $6, $5, $7, $8, now() - interval '2 minutes',
+        now() - make_interval(secs => $9::double precision))
+     RETURNING id`,
+    [c.tenantId, c.campaignId, leadId, a.attemptNo ?? 1, a.status, a.outcome, a.durationSeconds ?? null, a.leadFinal, a.endedSecondsAgo ?? 0]);
+  return row.id;
+}
+
+export interface StatsRow {
+  total_leads: string;
+  leads_done: string;
+  calls_ended: string;
+  connected: string;
+  busy: string;
+  voicemail: string;
+  talk_seconds: string;
+  dispositions: Record<string, number>;
+}
+
+export async function stats(ds: DataSource, campaignId: string): Promise<StatsRow> {
+  const [row] = await ds.query(`SELECT * FROM campaign_stats WHERE campaign_id = $1`, [campaignId]);
+  return row;
+}
+
+export async function campaign(ds: DataSource, campaignId: string): Promise<{ status: string; completed_at: Date | null; version: number }> {
+  const [row] = await ds.query(`SELECT status, completed_at, version FROM campaigns WHERE id = $1`, [campaignId]);
+  return row;
+}

@@ -1,0 +1,63 @@
+import express, { Router } from 'express';
+import type { CallSimulator, SimCall } from './call-simulator';
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+/** One call as GET /sim/calls shows it. */
+export function callView(call: SimCall): Record<string, unknown> {
+  return {
+    sid: call.sid,
+    accountSid: call.accountSid,
+    to: call.to,
+    from: call.from,
+    statusCallback: call.statusCallback,
+    status: call.status,
+    outcome: call.outcome,
+    createdAt: iso(call.createdAt),
+    answeredAt: iso(call.answeredAt),
+    finishedAt: iso(call.finishedAt),
+    endedAt: iso(call.endedAt),
+    finalStatus: call.finalStatus,
+    answeredBy: call.answeredBy,
+    durationSeconds: call.durationSeconds,
+    callbacks: call.callbacks.map((cb) => ({
+      status: cb.status,
+      sequenceNumber: cb.sequenceNumber,
+      sentAt: iso(cb.sentAt),
+      httpStatus: cb.httpStatus,
+      attempts: cb.attempts,
+      duplicates: cb.duplicates,
+    })),
+  };
+}
+
+/** The sim's own control API (JSON), mounted at /sim. */
+export function simRoutes(simulator: CallSimulator): Router {
+  const router = Router();
+  router.use(express.json({ limit: '100kb' }));
+
+  router.get('/calls', (_req, res) => {
+    res.json(simulator.list().map(callView));
+  });
+
+  router.get('/calls/summary', (_req, res) => {
+    res.json(simulator.summary());
+  });
+
+  router.delete('/calls', (_req, res) => {
+    simulator.reset();
+    res.status(204).end();
+  });
+
+  router.get('/config', (_req, res) => {
+    res.json(simulator.settings);
+  });
+
+  router.put('/config', (req, res) => {
+    res.json(simulator.configure(req.body));
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import { createDataSource } from '@dialer/db';
+import {
+  createLogger, createMetricsRegistry, listen, secretsKey, stopAll, type Logger, type RunningServer,
+} from '@dialer/platform';
+import { closeRedis, ConcurrencyLease, createQueue, createRedis, waitForRedis } from '@dialer/queue';
+import { createApp } from './app';
+import type { WebhookIngestConfig } from './config';
+import { ConnectionCache } from './provider-connections.repository';
+import { createWebhookMetrics } from './webhook.metrics';
+import { WebhookSweeper } from './webhook.sweeper';
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Composition root: db → redis → queue → sweeper → HTTP; stop() closes them in reverse. */
+export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: Logger): Promise<RunningService> {
+  const log = logger ?? createLogger({ service: 'webhook-ingest', level: cfg.LOG_LEVEL });
+  const key = secretsKey(cfg);
+  const steps: Array<[string, () => Promise<unknown> | unknown]> = [];
+  const stop = (): Promise<void> => stopAll([...steps].reverse(), log);
+
+  try {
+    const ds = createDataSource({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest' });
+    await ds.initialize();
+    steps.push(['db', () => ds.destroy()]);
+
+    // One producer connection: the fold queue and the lease scripts (fail fast, never blocking).
+    const redis = createRedis(cfg.REDIS_URL, 'producer', 'webhook-ingest');
+    steps.push(['redis', () => closeRedis(redis)]);
+    await waitForRedis(redis);
+    const callFinishedQueue = createQueue('callFinished', redis, cfg.QUEUE_PREFIX);
+    steps.push(['queue', () => callFinishedQueue.close()]);
+    const lease = new ConcurrencyLease(redis, cfg.QUEUE_PREFIX);
+
+    const registry = createMetricsRegistry('webhook-ingest');
+    const metrics = createWebhookMetrics(registry);
+    const connections = new ConnectionCache(ds, key, cfg.WEBHOOK_ADAPTER_CACHE_MS);
+    const applyDeps = { ds, lease, callFinishedQueue, logger: log };
+
+    const sweeper = new WebhookSweeper({
+      ...applyDeps, connections, metrics, intervalMs: cfg.WEBHOOK_SWEEP_MS, giveUpMs: cfg.WEBHOOK_UNMATCHED_GIVE_UP_MS,
+    });
+    sweeper.start();
+    steps.push(['sweeper', () => sweeper.stop()]);
+
+    const app = createApp({
+      ...applyDeps, redis, registry, metrics, connections, publicUrl: cfg.WEBHOOK_PUBLIC_URL.replace(/\/+$/, ''),
+    });
+    const http: RunningServer = await listen(app, cfg.WEBHOOK_INGEST_PORT);
+    steps.push(['http', () => http.close()]);
+
+    let stopping: Promise<void> | undefined;
+    return { port: http.port, stop: () => (stopping ??= stop()) };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
