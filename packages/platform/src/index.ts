@@ -7,3 +7,4 @@ export * from './http';
 export * from './metrics';
 export * from './crypto';
 export * from './common-config';
+export * from './periodic-task';

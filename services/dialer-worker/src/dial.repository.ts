@@ -1,4 +1,4 @@
-import { bumpCampaignStats, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, mutate, type DataSource, type EntityManager } from '@dialer/db';
 import type { CallingWindow, CampaignStatus, LeadStatus } from '@dialer/domain';
 
 /**
@@ -112,21 +112,19 @@ export async function findAttempt(ds: DataSource | EntityManager, ref: LeadRef):
 
 /** Queued → pending (the job is dropped); `nextAttemptAt` null keeps the lead's due time. */
 export async function returnLeadToPending(ds: DataSource, ref: LeadRef, nextAttemptAt: Date | null = null): Promise<boolean> {
-  const rows: unknown[] = await ds.query(
+  const { count } = await mutate(ds,
     `UPDATE leads SET status = 'pending', next_attempt_at = COALESCE($4, next_attempt_at), updated_at = now()
-      WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3
-      RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, nextAttemptAt]);
-  return rows.length > 0;
+      WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, nextAttemptAt]);
+  return count > 0;
 }
 
 /** Queued → done with a disposition, counted in the campaign's stats in the same transaction. */
 export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: 'dnc' | 'no_window'): Promise<boolean> {
   return ds.transaction(async (m) => {
-    const rows: unknown[] = await m.query(
+    const { count } = await mutate(m,
       `UPDATE leads SET status = 'done', disposition = $4, updated_at = now()
-        WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3
-        RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
-    if (rows.length === 0) return false;
+        WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
+    if (count === 0) return false;
     await bumpCampaignStats(m, ref.tenantId, ref.campaignId, {
       leadsDone: 1, dncSuppressed: disposition === 'dnc' ? 1 : 0, disposition,
     });
@@ -183,11 +181,10 @@ export async function beginAttempt(ds: DataSource, ref: LeadRef, provider: { typ
       if (!attemptId) return { kind: 'duplicate', attempt: await findAttempt(m, ref) };
       const running = await campaignRunning(m, ref.tenantId, ref.campaignId);
       if (!running) throw new Rollback({ kind: 'stale', campaignRunning: false });
-      const updated: unknown[] = await m.query(
+      const updated = await mutate(m,
         `UPDATE leads SET status = 'dialing', attempts = $3, last_attempt_at = now(), updated_at = now()
-          WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $4
-          RETURNING id`, [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1]);
-      if (updated.length === 0) throw new Rollback({ kind: 'stale', campaignRunning: true });
+          WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $4`, [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1]);
+      if (updated.count === 0) throw new Rollback({ kind: 'stale', campaignRunning: true });
       await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { attempts: 1 });
       return { kind: 'created', attemptId };
     });
@@ -213,11 +210,10 @@ export async function markDialed(ds: DataSource, attemptId: string, providerCall
  */
 export async function undoAttempt(ds: DataSource, ref: LeadRef, attemptId: string, pendingAt: Date | null): Promise<boolean> {
   return ds.transaction(async (m) => {
-    const deleted: unknown[] = await m.query(
+    const deleted = await mutate(m,
       `DELETE FROM call_attempts
-        WHERE id = $1 AND tenant_id = $2 AND status = 'created' AND provider_call_id IS NULL
-        RETURNING id`, [attemptId, ref.tenantId]);
-    if (deleted.length === 0) return false;
+        WHERE id = $1 AND tenant_id = $2 AND status = 'created' AND provider_call_id IS NULL`, [attemptId, ref.tenantId]);
+    if (deleted.count === 0) return false;
     await m.query(
       `UPDATE leads SET status = $5, attempts = $4,
           next_attempt_at = COALESCE($6, next_attempt_at), updated_at = now()

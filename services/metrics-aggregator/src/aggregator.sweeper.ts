@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@dialer/platform';
 import { listUnfoldedAttempts } from './call-attempts.repository';
 import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-call-attempt';
 
@@ -15,34 +16,22 @@ const FOLD_BATCH = 500;
  * those whose leads all ended without a call, e.g. all DNC). One sweep at a time.
  */
 export class AggregatorSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly loop: PeriodicTask;
 
-  constructor(private readonly deps: AggregatorSweeperDeps) {}
+  constructor(private readonly deps: AggregatorSweeperDeps) {
+    this.loop = new PeriodicTask('aggregator sweep', deps.intervalMs, () => this.sweepOnce(), deps.logger);
+  }
+
+  private get stopped(): boolean {
+    return this.loop.isStopped;
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'aggregator sweep failed'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.deps.intervalMs);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async sweepOnce(): Promise<{ folded: number; completed: number }> {

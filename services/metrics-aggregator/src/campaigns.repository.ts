@@ -1,5 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import { returnedRows } from './query-result';
+import { returnedRows } from '@dialer/db';
 
 export interface CompletedCampaign {
   id: string;

@@ -1,7 +1,6 @@
-import type { DataSource } from '@dialer/db';
+import { foldCallAttempt, type DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
 import type { AggregatorMetrics } from './aggregator.metrics';
-import { foldEndedAttempt } from './call-attempts.repository';
 import { completeCampaignIfDone, completeFinishedCampaigns, type CompletedCampaign } from './campaigns.repository';
 
 export interface FoldDeps {
@@ -12,7 +11,7 @@ export interface FoldDeps {
 
 /** Folds one ended attempt into its campaign's stats (exactly once); true when this call counted it. */
 export async function foldAttempt(deps: FoldDeps, callAttemptId: string): Promise<boolean> {
-  const r = await foldEndedAttempt(deps.ds, callAttemptId);
+  const r = await foldCallAttempt(deps.ds, callAttemptId);
   if (r.counted) deps.metrics.callsFolded.inc({ outcome: r.outcome ?? 'unknown' });
   return r.counted;
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '@dialer/platform';
 import { createQueue, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 import { MetricsAggregatorConfig } from '../src/config';
-import { foldEndedAttempt } from '../src/call-attempts.repository';
+import { foldCallAttempt } from '@dialer/db';
 import { startService } from '../src/service';
 import { addEndedAttempt, addLead, campaign, seedCampaign, stats } from './fixtures';
 
@@ -54,7 +54,7 @@ describe('metrics-aggregator: callFinished jobs', () => {
     // A redelivery under another job id, and a direct second fold, count nothing more.
     await callFinished.add(name, { ...c, callAttemptId: a1 }, { jobId: `${a1}-again` });
     await eventually(() => jobDone(`${a1}-again`), { what: 'the redelivered job processed' });
-    expect(await foldEndedAttempt(ctx.ds, a1)).toEqual({ counted: false });
+    expect(await foldCallAttempt(ctx.ds, a1)).toEqual({ counted: false });
 
     expect(await stats(ctx.ds, c.campaignId)).toMatchObject({
       total_leads: '2', calls_ended: '2', connected: '1', busy: '1', voicemail: '0', talk_seconds: '60', leads_done: '1',

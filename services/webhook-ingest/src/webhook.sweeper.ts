@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@dialer/platform';
 import { ProviderError } from '@dialer/providers';
 import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
 import type { ConnectionCache } from './provider-connections.repository';
@@ -37,34 +38,22 @@ export interface SweepReport {
  * database commit and those steps. Runs every `intervalMs`, one sweep at a time.
  */
 export class WebhookSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly loop: PeriodicTask;
 
-  constructor(private readonly deps: SweeperDeps) {}
+  constructor(private readonly deps: SweeperDeps) {
+    this.loop = new PeriodicTask('webhook sweep', deps.intervalMs, () => this.sweepOnce(), deps.logger);
+  }
+
+  private get stopped(): boolean {
+    return this.loop.isStopped;
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'webhook sweep failed'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.deps.intervalMs);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async sweepOnce(): Promise<SweepReport> {

@@ -119,6 +119,7 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
 export interface FoldResult {
   counted: boolean;
   campaignId?: string;
+  outcome?: Outcome | null;
 }
 
 /**
@@ -136,7 +137,8 @@ export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Pr
     if (!a) return { counted: false };
     let disposition: string | undefined;
     if (a.lead_final) {
-      const leads: Array<{ disposition: string | null }> = await m.query(`SELECT disposition FROM leads WHERE id = $1`, [a.lead_id]);
+      const leads: Array<{ disposition: string | null }> = await m.query(
+        `SELECT disposition FROM leads WHERE id = $1 AND tenant_id = $2`, [a.lead_id, a.tenant_id]);
       disposition = leads[0]?.disposition ?? a.outcome ?? 'failed';
     }
     const o = a.outcome;
@@ -152,6 +154,6 @@ export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Pr
       leadsDone: a.lead_final ? 1 : 0,
       disposition,
     });
-    return { counted: true, campaignId: a.campaign_id };
+    return { counted: true, campaignId: a.campaign_id, outcome: o };
   });
 }

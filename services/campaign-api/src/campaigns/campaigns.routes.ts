@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { bumpCampaignStats, CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
-import { mutate } from '../db/sql';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { getCampaign, listCampaigns } from './campaigns.repository';
 import { CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './campaign.dto';

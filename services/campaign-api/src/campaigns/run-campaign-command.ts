@@ -1,8 +1,7 @@
-import { CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import { CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
-import { mutate } from '../db/sql';
 import { countFinishedLeads } from '../stats/dispositions.repository';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {

@@ -1,12 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Router } from 'express';
-import { DncEntryEntity, type DataSource } from '@dialer/db';
+import { DncEntryEntity, type DataSource, mutate } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { getCampaign } from '../campaigns/campaigns.repository';
-import { mutate } from '../db/sql';
 import { authOf, pathId, toPage } from '../http/request-context';
 
 export class AddDncDto {

@@ -1,8 +1,8 @@
+import { mutate } from '@dialer/db';
 import type { DataSource } from '@dialer/db';
 import { AppError, type Logger } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { runCampaignCommand } from '../campaigns/run-campaign-command';
-import { mutate } from '../db/sql';
 
 export interface SchedulerResult {
   started: string[];

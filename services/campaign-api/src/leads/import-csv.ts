@@ -1,9 +1,9 @@
+import { mutate } from '@dialer/db';
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable } from 'node:stream';
 import Papa from 'papaparse';
 import type { DataSource } from '@dialer/db';
 import { AppError, type Logger } from '@dialer/platform';
-import { mutate } from '../db/sql';
 import { scrubDbError } from '../http/scrub-error';
 import { mapColumns, rowToLead, type ColumnMap } from './csv-columns';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
