@@ -48,7 +48,7 @@ describe('call attempt repository', () => {
     const s = await seed({ maxAttempts: 1 });
     expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: false }); // not ended yet
     await applyCallUpdate(ctx.ds, s.attemptId, { status: 'no_answer', rawStatus: 'no-answer', outcome: 'no_answer' });
-    expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: true, campaignId: s.campaignId });
+    expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: true, campaignId: s.campaignId, outcome: 'no_answer' });
     expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: false });
     const [st] = await ctx.ds.query(`SELECT calls_ended, no_answer, leads_done, dispositions FROM campaign_stats WHERE campaign_id = $1`, [s.campaignId]);
     expect(st).toEqual({ calls_ended: '1', no_answer: '1', leads_done: '1', dispositions: { exhausted: 1 } });

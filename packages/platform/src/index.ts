@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './crypto';
 export * from './common-config';
 export * from './periodic-task';
+export * from './ops-routes';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { DataSource } from '@dialer/db';
 import {
-  errorMiddleware, metricsHandler, notFoundHandler, withLogContext, type createMetricsRegistry, type Logger,
+  errorMiddleware, notFoundHandler, opsRoutes, withLogContext, type createMetricsRegistry, type Logger,
 } from '@dialer/platform';
 import type { ConcurrencyLease, Redis } from '@dialer/queue';
 import { campaignsRouter } from './campaigns/campaigns.routes';
@@ -38,13 +38,7 @@ export function createApp(deps: AppDeps): Express {
     withLogContext({ requestId }, () => next());
   });
 
-  app.get('/healthz', async (_req, res) => {
-    const checks = await Promise.allSettled([ds.query('SELECT 1'), redis.ping()]);
-    const [db, rd] = checks.map((c) => c.status === 'fulfilled');
-    if (db && rd) res.json({ status: 'ok' });
-    else res.status(503).json({ status: 'unavailable', db: db ? 'ok' : 'down', redis: rd ? 'ok' : 'down' });
-  });
-  app.get('/metrics', metricsHandler(deps.registry));
+  app.use(opsRoutes({ registry: deps.registry, checks: { db: () => ds.query('SELECT 1'), redis: () => redis.ping() } }));
 
   const v1 = express.Router();
   v1.use(authMiddleware(ds, logger));

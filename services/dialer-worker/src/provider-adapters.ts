@@ -1,6 +1,6 @@
 import type { DataSource } from '@dialer/db';
 import { decryptSecret } from '@dialer/platform';
-import { createAdapter, TwilioAdapter, type ProviderAdapter } from '@dialer/providers';
+import { createAdapter, type ProviderAdapter } from '@dialer/providers';
 import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
@@ -16,24 +16,6 @@ export class ProviderSetupError extends Error {
     super(message);
     this.name = 'ProviderSetupError';
   }
-}
-
-/**
- * Builds the adapter for a connection. Twilio is built here rather than through createAdapter()
- * so that the request timeout can be set (createAdapter takes no options yet).
- */
-export function buildAdapter(conn: ProviderConnectionRow, secrets: Record<string, string>, requestTimeoutMs: number): ProviderAdapter {
-  if (conn.type === 'twilio') {
-    return new TwilioAdapter({
-      accountSid: String(conn.config.accountSid ?? ''),
-      fromNumber: String(conn.config.fromNumber ?? ''),
-      twimlUrl: conn.config.twimlUrl ? String(conn.config.twimlUrl) : undefined,
-      authToken: secrets.authToken ?? '',
-      baseUrl: conn.baseUrl ?? undefined,
-      requestTimeoutMs,
-    });
-  }
-  return createAdapter(conn, secrets);
 }
 
 /** Provider adapters per connection, with decrypted credentials, cached for a short while. */
@@ -68,7 +50,7 @@ export class ProviderAdapters {
       throw new ProviderSetupError(`the credentials of provider connection ${connectionId} cannot be decrypted with SECRETS_KEY`);
     }
     try {
-      return { connectionId: conn.id, type: conn.type, adapter: buildAdapter(conn, secrets, this.requestTimeoutMs) };
+      return { connectionId: conn.id, type: conn.type, adapter: createAdapter(conn, secrets, { requestTimeoutMs: this.requestTimeoutMs }) };
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }

@@ -73,10 +73,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     const app = createApp({
       logger: log,
       registry: metrics.registry,
-      checkHealth: async () => {
-        await Promise.all([ds.query('SELECT 1'), commands.ping()]);
-        return true;
-      },
+      checks: { db: () => ds.query('SELECT 1'), redis: () => commands.ping() },
     });
     const server = await listen(app, cfg.DIALER_WORKER_PORT);
     steps.push(['http', () => server.close()]);

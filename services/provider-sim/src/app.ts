@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
-import { errorMiddleware, metricsHandler, notFoundHandler, type Logger } from '@dialer/platform';
+import { errorMiddleware, opsRoutes, notFoundHandler, type Logger } from '@dialer/platform';
 import type { CallSimulator } from './call-simulator';
 import { simRoutes } from './sim.routes';
 import { twilioCallsRoutes, type AccountBook } from './twilio-calls.routes';
@@ -15,10 +15,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/metrics', metricsHandler(deps.registry));
+  app.use(opsRoutes({ registry: deps.registry }));
   app.use(twilioCallsRoutes(deps));
   app.use('/sim', simRoutes(deps.simulator));
   app.use(notFoundHandler);
