@@ -44,6 +44,15 @@ describe('call attempt repository', () => {
     expect(new Date(l.next_attempt_at).getTime()).toBe(at.getTime() + 600_000);
   });
 
+  it('when the campaign was stopped while the call was live, then a busy call ends the lead as stopped, not retried', async () => {
+    const s = await seed({ policy: { busy: { enabled: true, delaySeconds: 60 } } });
+    await ctx.ds.query(`UPDATE campaigns SET status = 'stopped' WHERE id = $1`, [s.campaignId]);
+    const r = await applyCallUpdate(ctx.ds, s.attemptId, { status: 'busy', rawStatus: 'busy', outcome: 'busy' });
+    expect(r).toMatchObject({ applied: true, terminal: true, lead: { final: true, disposition: 'stopped' } });
+    const [l] = await ctx.ds.query(`SELECT status, disposition FROM leads WHERE id = $1`, [s.leadId]);
+    expect(l).toEqual({ status: 'done', disposition: 'stopped' });
+  });
+
   it('when an ended attempt is folded twice, then the campaign counters move once', async () => {
     const s = await seed({ maxAttempts: 1 });
     expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: false }); // not ended yet

@@ -37,6 +37,22 @@ export function maskPhones(text: string): string {
   });
 }
 
+/** Fields of database errors that can carry phone numbers: bound parameters, the failing row, the query. */
+const DB_ERROR_FIELDS = new Set(['parameters', 'detail', 'where', 'query', 'driverError']);
+
+/**
+ * pino's standard error serializer, minus the database error fields above and with phone-like
+ * numbers masked in the message and stack. Applied to every logged `err`.
+ */
+export function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (!out || typeof out !== 'object') return out;
+  for (const k of Object.keys(out)) if (DB_ERROR_FIELDS.has(k)) delete out[k];
+  for (const k of ['message', 'stack']) if (typeof out[k] === 'string') out[k] = maskPhones(out[k] as string);
+  if (out.cause && typeof out.cause === 'object') out.cause = serializeError(out.cause);
+  return out;
+}
+
 export interface LoggerOptions {
   service: string;
   level?: string;
@@ -51,6 +67,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: redactPaths(), censor: '[redacted]' },
       mixin: () => logContext.getStore() ?? {},
+      serializers: { err: serializeError, error: serializeError },
       hooks: {
         logMethod(args, method) {
           const masked = args.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as Parameters<typeof method>;

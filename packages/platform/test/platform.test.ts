@@ -75,3 +75,19 @@ describe('secrets at rest', () => {
     expect(() => decryptSecret(sealed, 'k2')).toThrow();
   });
 });
+
+describe('logged database errors', () => {
+  it('when a database error with bound parameters and row detail is logged, then neither reaches the output', () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write(chunk, _enc, cb) { lines.push(chunk.toString()); cb(); } });
+    const logger = createLogger({ service: 't', level: 'info', destination });
+    const err = Object.assign(new Error('duplicate key value violates unique constraint "leads_campaign_phone"'), {
+      parameters: ['+14155552671'], detail: 'Key (campaign_id, phone_e164)=(c1, +14155552671) already exists.',
+      query: 'INSERT INTO leads …', driverError: { detail: '+14155552671' },
+    });
+    logger.error({ err }, 'insert failed');
+    const out = lines.join('');
+    expect(out).toMatch(/leads_campaign_phone/);
+    expect(out).not.toMatch(/4155552671/);
+  });
+});

@@ -8,7 +8,6 @@ import type { ConcurrencyLease, Redis } from '@dialer/queue';
 import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dncRouter } from './dnc/dnc.routes';
 import { authMiddleware } from './http/auth.middleware';
-import { scrubErrorMiddleware } from './http/scrub-error';
 import { leadsRouter } from './leads/leads.routes';
 import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
 import { statsRouter } from './stats/stats.routes';
@@ -51,7 +50,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', v1);
 
   app.use(notFoundHandler);
-  app.use(scrubErrorMiddleware);
   app.use(errorMiddleware(logger));
   return app;
 }

@@ -88,6 +88,10 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
     let final = decision.kind === 'final';
     if (decision.kind === 'final') {
       disposition = decision.disposition;
+    } else if (campaign.status === 'stopped' || campaign.status === 'cancelled') {
+      // The campaign was stopped while this call was live: no retry, the lead ends here.
+      final = true;
+      disposition = 'stopped';
     } else {
       next = nextCallableAt(campaign.calling_window, leadZones(lead.timezones, campaign.default_timezone), decision.notBefore, 366);
       if (!next) {

@@ -3,7 +3,6 @@ import type { DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
 import { isUuid } from '../http/request-context';
-import { scrubDbError } from '../http/scrub-error';
 import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
@@ -145,17 +144,17 @@ export class Feeder {
   private async runPass(work: Pending): Promise<void> {
     const { logger } = this.o;
     if (work.schedule) {
-      await schedulerTick(this.o.ds, logger).catch((err: unknown) => logger.error({ err: scrubDbError(err) }, 'scheduler tick failed'));
+      await schedulerTick(this.o.ds, logger).catch((err: unknown) => logger.error({ err: err }, 'scheduler tick failed'));
     }
     if (work.all || work.campaigns.size) {
       await this.feed(work.all ? null : [...work.campaigns]).then(
         (r) => {
           this.lastReport = r;
         },
-        (err: unknown) => logger.error({ err: scrubDbError(err) }, 'feeder pass failed'));
+        (err: unknown) => logger.error({ err: err }, 'feeder pass failed'));
     }
     if (work.orphans) {
-      await this.recoverOrphans().catch((err: unknown) => logger.error({ err: scrubDbError(err) }, 'orphan recovery failed'));
+      await this.recoverOrphans().catch((err: unknown) => logger.error({ err: err }, 'orphan recovery failed'));
     }
   }
 
@@ -178,7 +177,7 @@ export class Feeder {
         }
       } catch (err) {
         // Leads queued but not added stay 'queued': orphan recovery re-adds their jobs.
-        logger.error({ err: scrubDbError(err), campaignId: c.id }, 'feeding a campaign failed');
+        logger.error({ err: err, campaignId: c.id }, 'feeding a campaign failed');
       }
     }
     return report;

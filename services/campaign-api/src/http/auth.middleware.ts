@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ApiKeyRole, DataSource } from '@dialer/db';
 import { AppError, type Logger } from '@dialer/platform';
-import { scrubDbError } from './scrub-error';
 import { API_KEY_FORMAT, hashApiKey } from '../tenants/api-keys';
 import type { AuthContext } from './request-context';
 
@@ -24,7 +23,7 @@ export function authMiddleware(ds: DataSource, logger: Logger): RequestHandler {
     ds.query(
       `UPDATE api_keys SET last_used_at = now()
         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id],
-    ).catch((err: unknown) => logger.warn({ err: scrubDbError(err), apiKeyId: id }, 'could not record API key use'));
+    ).catch((err: unknown) => logger.warn({ err: err, apiKeyId: id }, 'could not record API key use'));
   };
 
   return async (req, res, next) => {

@@ -4,7 +4,6 @@ import { Transform, type Readable } from 'node:stream';
 import Papa from 'papaparse';
 import type { DataSource } from '@dialer/db';
 import { AppError, type Logger } from '@dialer/platform';
-import { scrubDbError } from '../http/scrub-error';
 import { mapColumns, rowToLead, type ColumnMap } from './csv-columns';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
 import { prepareLead, type PreparedLead } from './prepare-lead';
@@ -183,7 +182,7 @@ export async function importCsv(ds: DataSource, logger: Logger, input: CsvImport
     await inflight.catch(() => undefined);
     const removed = totals.accepted || totals.dncSuppressed
       ? await takeBack(ds, tenantId, campaignId, importId, totals.dncSuppressed).catch((e: unknown) => {
-        log.error({ err: scrubDbError(e) }, 'could not take back the leads of a failed import');
+        log.error({ err: e }, 'could not take back the leads of a failed import');
         return 0;
       })
       : 0;
@@ -193,9 +192,9 @@ export async function importCsv(ds: DataSource, logger: Logger, input: CsvImport
               dnc_suppressed = $5, errors = $6::jsonb, error = $7, finished_at = now()
         WHERE id = $1`,
       [importId, totals.rowsRead, totals.rejected, totals.duplicates, totals.dncSuppressed, JSON.stringify(errors), message],
-    ).catch((e: unknown) => log.error({ err: scrubDbError(e) }, 'could not record the failed import'));
+    ).catch((e: unknown) => log.error({ err: e }, 'could not record the failed import'));
     const clientError = err instanceof AppError && err.status < 500;
-    log[clientError ? 'info' : 'error']({ err: clientError ? { code: err.code } : scrubDbError(err), rowsRead: totals.rowsRead, removed }, 'csv import failed');
+    log[clientError ? 'info' : 'error']({ err: clientError ? { code: err.code } : err, rowsRead: totals.rowsRead, removed }, 'csv import failed');
     if (err instanceof AppError) {
       const details = err.details && typeof err.details === 'object' ? err.details : {};
       throw new AppError(err.code, err.message, { status: err.status, details: { ...details, importId } });
