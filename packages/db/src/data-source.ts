@@ -10,14 +10,14 @@ import {
 } from './entities/other.entities';
 import { ProviderConnectionEntity } from './entities/provider-connection.entity';
 import { TenantEntity } from './entities/tenant.entity';
-import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+import { MIGRATIONS } from './migrations';
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, ProviderConnectionEntity, CampaignEntity, LeadEntity, CallAttemptEntity,
   WebhookEventEntity, DncEntryEntity, ImportJobEntity, CampaignStatsEntity, AuditLogEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1763700000000];
+export { MIGRATIONS };
 
 export interface DbOptions {
   url: string;
