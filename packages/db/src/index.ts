@@ -10,3 +10,4 @@ export { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 export * from './repositories/stats.repository';
 export * from './repositories/call-attempts.repository';
 export * from './sql';
+export * from './repositories/fold-call-attempt';
