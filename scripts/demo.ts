@@ -9,6 +9,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { startStack, type Stack } from '@dialer/testing';
 import { demoLeadsCsv } from './lib/demo-leads';
 import { ROOT, run, tsx } from './lib/run';
+import { readEventStream } from './lib/sse';
 
 const LEADS = Number(process.env.DEMO_LEADS ?? 300);
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_MS ?? 300_000);
@@ -106,17 +107,27 @@ async function main(): Promise<void> {
     const deadline = Date.now() + TIMEOUT_MS;
     let stats: Stats | undefined;
     let lastPrint = 0;
-    for (;;) {
-      stats = await must<Stats>(api.get(`/campaigns/${campaign.id}/stats`), 'reading stats');
-      const line = progressLine(stats);
+    /** Shows one progress line; true when the view is over (completed, or out of time). */
+    const show = (s: Stats): boolean => {
+      stats = s;
+      const line = progressLine(s);
       if (tty) process.stdout.write(`\r${line}\x1b[K`);
       else if (Date.now() - lastPrint > 2000) {
         say(line);
         lastPrint = Date.now();
       }
-      if (stats.status === 'completed' || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 250));
+      return s.status === 'completed' || Date.now() > deadline;
+    };
+    // Live updates from the campaign's event stream (SSE); polling if the stream fails.
+    const streamed = await readEventStream(`${stack.urls['campaign-api']}/v1/campaigns/${campaign.id}/events`,
+      { Authorization: `Bearer ${created.apiKey}` }, (event, data) => event === 'stats' && show(data as Stats), deadline);
+    if (streamed !== 'done') {
+      for (;;) {
+        if (show(await must<Stats>(api.get(`/campaigns/${campaign.id}/stats`), 'reading stats'))) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
+    stats ??= await must<Stats>(api.get(`/campaigns/${campaign.id}/stats`), 'reading stats');
     if (tty) process.stdout.write('\n');
     say(progressLine(stats));
     say('\nFinal stats:');

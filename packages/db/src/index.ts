@@ -11,3 +11,6 @@ export * from './repositories/stats.repository';
 export * from './repositories/call-attempts.repository';
 export * from './sql';
 export * from './repositories/fold-call-attempt';
+export * from './repositories/lead-counts.repository';
+export * from './repositories/stat-buckets.repository';
+export * from './repositories/recount-campaign';

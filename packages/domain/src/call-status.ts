@@ -32,8 +32,10 @@ export function isForwardTransition(from: CallStatus, to: CallStatus): boolean {
 /** Normalized call outcomes, the lead dispositions a finished call can produce. */
 export const OUTCOMES = [
   'answered', 'voicemail', 'busy', 'no_answer', 'failed', 'canceled', 'invalid_number', 'provider_error',
+  /** The callee asked not to be called again: the number goes onto the tenant's DNC list. */
+  'opted_out',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Final lead dispositions that are not call outcomes. */
-export type LeadDisposition = Outcome | 'exhausted' | 'dnc' | 'stopped';
+export type LeadDisposition = Outcome | 'exhausted' | 'dnc' | 'stopped' | 'no_window';

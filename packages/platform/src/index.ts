@@ -9,3 +9,4 @@ export * from './crypto';
 export * from './common-config';
 export * from './periodic-task';
 export * from './ops-routes';
+export * as clock from './clock';

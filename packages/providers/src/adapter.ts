@@ -9,7 +9,14 @@ export interface PlaceCallRequest {
   statusCallbackUrl: string;
   /** Variables for personalization (lead fields and custom columns). */
   variables?: Record<string, string>;
+  /** The campaign's script, rendered for this lead (Twilio: spoken with <Say>; Exotel: CustomField). */
+  script?: string;
+  /** The campaign's first message, rendered for this lead (Vapi: assistantOverrides.firstMessage). */
+  firstMessage?: string;
+  /** Ring time before the call counts as unanswered. */
   timeoutSeconds?: number;
+  /** Longest the call may last once answered. */
+  timeLimitSeconds?: number;
 }
 
 export interface PlacedCall {
@@ -29,6 +36,17 @@ export interface IncomingWebhook {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
+  /** The body exactly as received (HMAC schemes sign the bytes). */
+  rawBody?: string;
+  /** Path parameters of the route (Exotel: the secret token). */
+  params?: Record<string, string>;
+}
+
+/** What a provider's post-call analysis said (Vapi end-of-call-report `analysis`). */
+export interface CallAnalysis {
+  summary?: string | null;
+  structuredData?: Record<string, unknown> | null;
+  successEvaluation?: unknown;
 }
 
 /** One provider event in our outcome model. */
@@ -36,13 +54,25 @@ export interface NormalizedCallEvent {
   /** Identity for deduplication (unique per provider). */
   eventKey: string;
   providerCallId: string;
-  status: CallStatus;
+  /**
+   * Our call status; null when the provider's value is not in our mapping tables (the event is
+   * stored raw and logged, never dropped, and applies nothing) or when the message carries data only.
+   */
+  status: CallStatus | null;
   rawStatus: string;
   /** Set on terminal statuses. */
   outcome: Outcome | null;
   answeredBy: string | null;
   durationSeconds: number | null;
   occurredAt: Date;
+  /** Our attempt id when the provider echoes it (Vapi metadata, Exotel CustomField). */
+  callAttemptId?: string | null;
+  /** Post-call data, when the event carries it. */
+  analysis?: CallAnalysis | null;
+  recordingUrl?: string | null;
+  transcript?: string | null;
+  /** Set when a raw value was not in the mapping tables: what it was. */
+  unmapped?: string | null;
 }
 
 /** Why a provider call was not placed. */
@@ -67,11 +97,31 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * A webhook body that is not a call event we act on (Vapi transcript or speech updates): answered
+ * 200 and not stored.
+ */
+export class IgnoredWebhook extends Error {
+  constructor(readonly what: string) {
+    super(`ignored ${what}`);
+    this.name = 'IgnoredWebhook';
+  }
+}
+
+export type ProviderType = 'twilio' | 'vapi' | 'exotel';
+
 export interface ProviderAdapter {
-  readonly type: 'twilio' | 'vapi' | 'exotel';
+  readonly type: ProviderType;
+  /** The URL this provider must post a call's status events to (the path webhook-ingest serves for it). */
+  statusCallbackUrl(publicBaseUrl: string, connectionId: string, callAttemptId: string): string;
   placeCall(req: PlaceCallRequest): Promise<PlacedCall>;
   hangup(providerCallId: string): Promise<void>;
   fetchCall(providerCallId: string): Promise<CallSnapshot>;
+  /** True when the webhook carries this connection's signature or secret. */
   verifyWebhook(hook: IncomingWebhook): boolean;
+  /**
+   * The webhook in our outcome model. Throws ProviderError('rejected') for a malformed body (answer 400)
+   * and IgnoredWebhook for a message that is not a call event.
+   */
   parseWebhook(hook: IncomingWebhook): NormalizedCallEvent;
 }

@@ -47,8 +47,26 @@ describe('Twilio callback parsing', () => {
     expect(adapter.parseWebhook(hook({ CallSid: 'CA1', CallStatus: 'ringing' }))).toMatchObject({ status: 'ringing', outcome: null });
   });
 
-  it('when CallStatus is missing or unknown, then parsing refuses with the reason', () => {
+  it('when CallStatus is missing, then parsing refuses with the reason', () => {
     expect(() => adapter.parseWebhook(hook({ CallSid: 'CA1' }))).toThrow(/CallStatus/);
-    expect(() => adapter.parseWebhook(hook({ CallSid: 'CA1', CallStatus: 'teleported' }))).toThrow(/teleported/);
   });
+
+  it('when CallStatus is outside the mapping table, then the event keeps its raw value, maps to no status and says what was unmapped', () => {
+    expect(adapter.parseWebhook(hook({ CallSid: 'CA1', CallStatus: 'teleported' }))).toMatchObject({
+      status: null, rawStatus: 'teleported', outcome: null, unmapped: 'CallStatus=teleported',
+    });
+  });
+
+  it.each([['404', undefined], ['484', undefined], [undefined, '13224'], [undefined, '21211']])(
+    'when a failed call carries SipResponseCode %s / ErrorCode %s, then the outcome is invalid_number', (sip, code) => {
+      const body: Record<string, string> = { CallSid: 'CA1', CallStatus: 'failed' };
+      if (sip) body.SipResponseCode = sip;
+      if (code) body.ErrorCode = code;
+      expect(adapter.parseWebhook(hook(body)).outcome).toBe('invalid_number');
+    });
+
+  it.each(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax'])(
+    'when a completed call has AnsweredBy %s, then it is voicemail', (answeredBy) => {
+      expect(adapter.parseWebhook(hook({ CallSid: 'CA1', CallStatus: 'completed', AnsweredBy: answeredBy })).outcome).toBe('voicemail');
+    });
 });

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 import { CommonConfig } from '@dialer/platform';
 
 /** campaign-api settings; property names are the environment variable names. */
@@ -48,4 +48,40 @@ export class CampaignApiConfig extends CommonConfig {
   @Transform(({ value }) => (typeof value === 'string' ? !['false', '0', 'no', 'off'].includes(value.trim().toLowerCase()) : value))
   @IsBoolean()
   FEEDER_ENABLED = true;
+
+  /** Where uploaded import files are kept until their import ends (shared volume with several replicas). */
+  @IsString()
+  IMPORT_DIR = './.data/imports';
+
+  /** Largest multipart import upload, in bytes (413 beyond). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
+
+  /** Rows per import batch (one transaction each: the unit of progress and of a resume). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  IMPORT_BATCH_ROWS = 10_000;
+
+  /** Worker threads that prepare import rows (phone normalization); 0 = one per core; -1 = none (inline). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(-1)
+  @Max(32)
+  IMPORT_WORKERS = 0;
+
+  /** A running import whose heartbeat is older than this is resumed by another process (or after a restart). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  IMPORT_STALE_MS = 30_000;
+
+  /** How often pending and abandoned imports are looked for. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  IMPORT_POLL_MS = 2_000;
 }

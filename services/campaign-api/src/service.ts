@@ -4,6 +4,10 @@ import { closeRedis, ConcurrencyLease, createRedis, waitForRedis } from '@dialer
 import { createApp } from './app';
 import type { CampaignApiConfig } from './config';
 import { Feeder } from './feeder/feeder';
+import { ImportRunner } from './imports/import-runner';
+import { autoWorkers } from './imports/prepare-pool';
+import { startCampaignEvents } from './stats/campaign-events.hub';
+import { loadCampaignStats } from './stats/campaign-stats';
 
 export interface RunningService {
   port: number;
@@ -42,12 +46,27 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       feeder = f;
     }
 
+    const lease = new ConcurrencyLease(redis, cfg.QUEUE_PREFIX);
+    const events = startCampaignEvents({
+      redisUrl: cfg.REDIS_URL, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'events' }),
+      loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId),
+    });
+    steps.push(['live events connection', () => events.stop()]);
+    const imports = new ImportRunner({
+      ds, logger: log.child({ component: 'imports' }), dir: cfg.IMPORT_DIR, batchRows: cfg.IMPORT_BATCH_ROWS,
+      workers: cfg.IMPORT_WORKERS === 0 ? autoWorkers() : Math.max(0, cfg.IMPORT_WORKERS),
+      staleMs: cfg.IMPORT_STALE_MS, pollMs: cfg.IMPORT_POLL_MS, maxClaims: 5,
+    });
+    steps.push(['imports', () => imports.stop()]);
+    await imports.start();
     const app = createApp({
       ds, redis, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log,
       registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), csvMaxBytes: cfg.CSV_MAX_BYTES,
+      events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
     steps.push(['http', () => server.close()]);
+    steps.push(['live event streams', () => events.stop()]);
     return { port: server.port, stop, feeder };
   } catch (err) {
     await stop().catch(() => undefined);

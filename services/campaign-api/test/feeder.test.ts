@@ -52,7 +52,8 @@ describe('feeder and scheduler tick', () => {
     const c = await createCampaign(api, { defaultTimezone: zone, callingWindow: { start: '00:00', end: '23:59', days: ALL_DAYS }, ...body });
     const id = c.id as string;
     if (leadCount) {
-      const leads = Array.from({ length: leadCount }, (_, i) => ({ phone: `+1415555${String(1000 + i)}` }));
+      // UK numbers: no rule pack applies, so the always-open campaign window alone decides (tests at any hour).
+      const leads = Array.from({ length: leadCount }, (_, i) => ({ phone: `+4479111${String(10000 + i)}` }));
       const res = await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads });
       expect(res.body.accepted).toBe(leadCount);
     }

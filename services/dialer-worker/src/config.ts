@@ -28,6 +28,21 @@ export class DialerWorkerConfig extends CommonConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
   PROVIDER_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long campaign settings (window, limits, status) are cached per replica. At most 1 s, so a
+   * pause or an edit reaches every replica within a second (the dial transaction re-checks the
+   * status uncached in any case).
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000)
+  CAMPAIGN_SETTINGS_TTL_MS = 1_000;
+
+  /**
+   * A job that finds its callee's window closed but opening within this long is delayed to the
+   * exact opening instant; later openings send the lead back to pending, due at the opening.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
+  WINDOW_DELAY_MAX_MS = 300_000;
+
   /** Postgres connections of this replica. */
   @Type(() => Number) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;

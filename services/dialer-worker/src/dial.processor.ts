@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
-import { AppError, validateInput, withLogContext } from '@dialer/platform';
+import { AppError, clock, validateInput, withLogContext } from '@dialer/platform';
 import { DialJob } from '@dialer/queue';
 import type { DialerMetrics } from './dialer.metrics';
 import { placeCall, RetryDialError, type PlaceCallDeps } from './place-call';
@@ -35,6 +35,12 @@ export function createDialProcessor(deps: DialProcessorDeps): Processor {
         if (outcome.result === 'lease_wait') {
           deps.metrics.leaseWaits.inc();
           await job.moveToDelayed(Date.now() + Math.round(deps.leaseRetryMs * (0.75 + Math.random() / 2)), token);
+          throw new DelayedError();
+        }
+        if (outcome.result === 'window_wait') {
+          // Early: wait for the exact opening instant, not by polling, without spending a try.
+          deps.metrics.dials.inc({ result: 'window_wait' });
+          await job.moveToDelayed(Date.now() + clock.msUntil(outcome.until), token);
           throw new DelayedError();
         }
         deps.metrics.dials.inc({ result: outcome.result });

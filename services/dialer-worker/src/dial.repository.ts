@@ -1,5 +1,6 @@
 import { bumpCampaignStats, mutate, type DataSource, type EntityManager } from '@dialer/db';
-import type { CallingWindow, CampaignStatus, LeadStatus } from '@dialer/domain';
+import { clock } from '@dialer/platform';
+import { numberCapReleaseAt, type CallingWindow, type CampaignStatus, type LeadStatus } from '@dialer/domain';
 
 /**
  * The SQL of one dial. Every statement filters by tenant, and every lead change is guarded by the
@@ -15,6 +16,8 @@ export interface DialCampaign {
   defaultTimezone: string;
   maxConcurrentCalls: number;
   callingWindow: CallingWindow;
+  /** The campaign's own cap on calls to one number per rolling 24 hours (null: off). */
+  maxCallsPerNumber24h: number | null;
 }
 
 export interface DialLead {
@@ -49,9 +52,10 @@ export interface LeadRef {
 export async function findCampaign(ds: DataSource, tenantId: string, campaignId: string): Promise<DialCampaign | null> {
   const rows: Array<{
     id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
-    default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null;
+    default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null; max_calls_per_number_24h: number | null;
   }> = await ds.query(
-    `SELECT id, tenant_id, status, deleted_at, provider_connection_id, default_timezone, max_concurrent_calls, calling_window
+    `SELECT id, tenant_id, status, deleted_at, provider_connection_id, default_timezone, max_concurrent_calls, calling_window,
+            max_calls_per_number_24h
        FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
   const r = rows[0];
   if (!r) return null;
@@ -64,6 +68,7 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
     defaultTimezone: r.default_timezone,
     maxConcurrentCalls: r.max_concurrent_calls,
     callingWindow: r.calling_window ?? {},
+    maxCallsPerNumber24h: r.max_calls_per_number_24h,
   };
 }
 
@@ -155,7 +160,17 @@ export type BeginResult =
   /** A row for this (lead, attempt number) exists: another delivery of this job owns it. */
   | { kind: 'duplicate'; attempt: ExistingAttempt | null }
   /** The lead left `queued` (or the campaign stopped running) since the checks: nothing written. */
-  | { kind: 'stale'; campaignRunning: boolean };
+  | { kind: 'stale'; campaignRunning: boolean }
+  /** The number reached its cap of calls per rolling 24 hours: nothing written; allowed again at releaseAt. */
+  | { kind: 'capped'; releaseAt: Date };
+
+export interface NumberCapCheck {
+  phoneE164: string;
+  /** Calls allowed to this number per rolling 24 hours across the tenant's campaigns (null: no cap). */
+  cap: number | null;
+  /** The dialer's clock: the attempt's created_at, and the end of the 24-hour window. */
+  now: Date;
+}
 
 class Rollback extends Error {
   constructor(readonly result: BeginResult) {
@@ -168,15 +183,25 @@ class Rollback extends Error {
  * and attempt number, the guard against calling twice), the lead to `dialing` with the attempt
  * spent, and the campaign's attempts counter.
  */
-export async function beginAttempt(ds: DataSource, ref: LeadRef, provider: { type: string; connectionId: string }): Promise<BeginResult> {
+export async function beginAttempt(
+  ds: DataSource, ref: LeadRef, provider: { type: string; connectionId: string },
+  check: NumberCapCheck = { phoneE164: '', cap: null, now: clock.now() },
+): Promise<BeginResult> {
   try {
     return await ds.transaction(async (m): Promise<BeginResult> => {
+      if (check.cap !== null) {
+        // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ref.tenantId}:${check.phoneE164}`]);
+        const recent = await recentCallsTo(m, ref.tenantId, check.phoneE164, check.now);
+        const releaseAt = numberCapReleaseAt(recent, check.cap, check.now);
+        if (releaseAt) return { kind: 'capped', releaseAt };
+      }
       const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status)
-         VALUES ($1, $2, $3, $4, $5, $6, 'created')
+        `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'created', $7)
          ON CONFLICT (lead_id, attempt_no) DO NOTHING
          RETURNING id`,
-        [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId]);
+        [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, check.now]);
       const attemptId = inserted[0]?.id;
       if (!attemptId) return { kind: 'duplicate', attempt: await findAttempt(m, ref) };
       const running = await campaignRunning(m, ref.tenantId, ref.campaignId);
@@ -192,6 +217,16 @@ export async function beginAttempt(ds: DataSource, ref: LeadRef, provider: { typ
     if (err instanceof Rollback) return err.result;
     throw err;
   }
+}
+
+/** Start times of the calls to a number in the 24 hours before `now`, across the tenant's campaigns. */
+export async function recentCallsTo(m: DataSource | EntityManager, tenantId: string, phoneE164: string, now: Date): Promise<Date[]> {
+  const rows: Array<{ created_at: Date }> = await m.query(
+    `SELECT a.created_at FROM leads l JOIN call_attempts a ON a.lead_id = l.id
+      WHERE l.tenant_id = $1 AND l.phone_e164 = $2 AND a.tenant_id = $1
+        AND a.created_at > $3::timestamptz - interval '24 hours' AND a.created_at <= $3::timestamptz`,
+    [tenantId, phoneE164, now]);
+  return rows.map((r) => new Date(r.created_at));
 }
 
 /** The provider accepted the call. A webhook may have advanced the status already: never move it back. */

@@ -4,7 +4,8 @@ import { createMetricsRegistry } from '@dialer/platform';
 /** What became of one dial job (the `result` label of dialer_dials_total). */
 export const DIAL_RESULTS = [
   'placed', 'rejected', 'requeued', 'ambiguous',
-  'skipped_window', 'skipped_dnc', 'skipped_stale', 'skipped_not_running', 'skipped_no_provider',
+  'skipped_window', 'skipped_dnc', 'skipped_stale', 'skipped_not_running', 'skipped_no_provider', 'skipped_cap',
+  'window_wait',
 ] as const;
 export type DialResult = (typeof DIAL_RESULTS)[number];
 

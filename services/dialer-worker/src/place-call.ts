@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyCallUpdate, type DataSource } from '@dialer/db';
-import { isCallableAt, leadZones, nextCallableAt } from '@dialer/domain';
-import { maskPhones, type Logger } from '@dialer/platform';
+import { effectiveNumberCap, isCallableAt, leadZones, nextCallableAt, rulesForCallee } from '@dialer/domain';
+import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
@@ -20,6 +20,11 @@ export interface PlaceCallSettings {
   setupRetryDelayMs: number;
   /** How long a lead waits when the provider kept refusing for capacity until the job ran out of tries. */
   capacityRetryDelayMs: number;
+  /**
+   * A job that finds the window closed but opening within this long is delayed to the exact
+   * opening; beyond it the lead goes back to pending, due at the opening, and frees its hopper place.
+   */
+  windowDelayMaxMs: number;
 }
 
 export interface PlaceCallDeps {
@@ -36,9 +41,11 @@ export interface PlaceCallDeps {
 }
 
 export type PlaceCallOutcome =
-  | { result: DialResult; attemptId?: string }
+  | { result: Exclude<DialResult, 'window_wait'>; attemptId?: string }
   /** Every concurrency slot of the campaign is taken: try again shortly. */
-  | { result: 'lease_wait' };
+  | { result: 'lease_wait' }
+  /** The window opens soon: run this job again at `until` (the dialer's clock). */
+  | { result: 'window_wait'; until: Date };
 
 /**
  * The provider did not take the call and the attempt was undone: the job should be retried later
@@ -78,10 +85,12 @@ export async function placeCall(
     return { result: 'skipped_not_running' };
   }
 
-  const now = deps.now?.() ?? new Date();
+  const now = deps.now?.() ?? clock.now();
   const zones = leadZones(lead.timezones, campaign.defaultTimezone);
-  if (!isCallableAt(campaign.callingWindow, zones, now)) {
-    const next = nextCallableAt(campaign.callingWindow, zones, now, 366);
+  const rules = rulesForCallee(campaign.callingWindow, lead.phoneE164);
+  if (!isCallableAt(rules, zones, now)) {
+    const next = nextCallableAt(rules, zones, now, 366);
+    if (next && next.getTime() - now.getTime() <= deps.settings.windowDelayMaxMs) return { result: 'window_wait', until: next };
     if (next) await returnLeadToPending(ds, ref, next);
     else await finishLeadUndialled(ds, ref, 'no_window');
     return { result: 'skipped_window' };
@@ -109,7 +118,8 @@ export async function placeCall(
 
   let begun: Awaited<ReturnType<typeof beginAttempt>>;
   try {
-    begun = await beginAttempt(ds, ref, { type: provider.type, connectionId: provider.connectionId });
+    const cap = effectiveNumberCap(campaign.maxCallsPerNumber24h, rules.pack?.maxCallsPer24h);
+    begun = await beginAttempt(ds, ref, { type: provider.type, connectionId: provider.connectionId }, { phoneE164: lead.phoneE164, cap, now });
   } catch (err) {
     // Nothing was written (the transaction failed), so nothing holds this slot.
     await releaseLease(deps, ref);
@@ -122,6 +132,14 @@ export async function placeCall(
     if (!begun.attempt || begun.attempt.ended) await releaseLease(deps, ref);
     logger.info({ callAttemptId: begun.attempt?.id ?? null }, 'the call attempt exists already: not calling again');
     return { result: 'skipped_stale' };
+  }
+  if (begun.kind === 'capped') {
+    // The number had its share of calls in the last 24 hours: due again when one leaves the window.
+    await releaseLease(deps, ref);
+    const next = nextCallableAt(rules, zones, begun.releaseAt, 366);
+    if (next) await returnLeadToPending(ds, ref, next);
+    else await finishLeadUndialled(ds, ref, 'no_window');
+    return { result: 'skipped_cap' };
   }
   if (begun.kind === 'stale') {
     await releaseLease(deps, ref);
@@ -141,16 +159,13 @@ async function callProvider(
 ): Promise<PlaceCallOutcome> {
   const { ds, logger } = deps;
   const base = deps.settings.webhookPublicUrl.replace(/\/+$/, '');
-  const request: PlaceCallRequest = {
-    to: lead.phoneE164,
-    callAttemptId: attemptId,
-    statusCallbackUrl: `${base}/v1/webhooks/${provider.type}/${encodeURIComponent(provider.connectionId)}?attemptId=${encodeURIComponent(attemptId)}`,
-    variables: leadVariables(lead),
-  };
-
   const started = performance.now();
   let providerCallId: string;
   try {
+    const request: PlaceCallRequest = await provider.buildRequest({
+      tenantId: ref.tenantId, campaignId: ref.campaignId, callAttemptId: attemptId, to: lead.phoneE164,
+      variables: leadVariables(lead), webhookBaseUrl: base,
+    });
     providerCallId = (await provider.adapter.placeCall(request)).providerCallId;
   } catch (err) {
     deps.observeProviderSeconds((performance.now() - started) / 1000);
@@ -177,7 +192,7 @@ async function onProviderFailure(
 
   if (kind === 'capacity' || kind === 'transient') {
     // The provider did not take the call: undo it without spending the lead's attempt.
-    const pendingAt = finalTry ? new Date(Date.now() + deps.settings.capacityRetryDelayMs) : null;
+    const pendingAt = finalTry ? new Date(clock.nowMs() + deps.settings.capacityRetryDelayMs) : null;
     const undone = await undoAttempt(ds, ref, attemptId, pendingAt);
     if (undone) {
       await releaseLease(deps, ref);

@@ -1,13 +1,30 @@
 import type { DataSource } from '@dialer/db';
 import { decryptSecret } from '@dialer/platform';
-import { createAdapter, type ProviderAdapter } from '@dialer/providers';
+import { createAdapter, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
 import { TtlCache } from './ttl-cache';
+
+/** What a placeCall request is built from: the attempt, the callee and the lead's variables. */
+export interface CallRequestInput {
+  tenantId: string;
+  campaignId: string;
+  callAttemptId: string;
+  to: string;
+  variables: Record<string, string>;
+  /** Public base URL of webhook-ingest. */
+  webhookBaseUrl: string;
+}
 
 export interface ResolvedProvider {
   connectionId: string;
   type: ProviderConnectionRow['type'];
   adapter: ProviderAdapter;
+  /**
+   * The request for one call: the provider's own callback URL (Exotel's carries its secret token),
+   * the campaign's script and first message rendered with the lead's variables, all passed the way
+   * the provider expects. Waits for the connection's calls-per-second pace (or refuses as capacity).
+   */
+  buildRequest(input: CallRequestInput): Promise<PlaceCallRequest>;
 }
 
 /** Why a campaign's provider cannot be used; the lead waits until someone fixes the connection. */
@@ -18,9 +35,39 @@ export class ProviderSetupError extends Error {
   }
 }
 
+interface CampaignTemplates {
+  script?: string;
+  firstMessage?: string;
+}
+
+/** Longest a call waits for its calls-per-second turn before it is refused as capacity (requeued). */
+const MAX_PACE_WAIT_MS = 2_000;
+
+/**
+ * Spaces calls of one connection at least 1/cps apart in this process. Each worker replica paces on
+ * its own, so N replicas together may place up to N × cps.
+ */
+export class CallPacer {
+  private next = 0;
+
+  constructor(private readonly callsPerSecond: number) {}
+
+  async turn(now = Date.now()): Promise<void> {
+    if (!(this.callsPerSecond > 0)) return;
+    const gap = 1000 / this.callsPerSecond;
+    const at = Math.max(now, this.next);
+    if (at - now > MAX_PACE_WAIT_MS) {
+      throw new ProviderError('capacity', `the connection's limit of ${this.callsPerSecond} calls per second is reached`);
+    }
+    this.next = at + gap;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  }
+}
+
 /** Provider adapters per connection, with decrypted credentials, cached for a short while. */
 export class ProviderAdapters {
   private readonly cache: TtlCache<ResolvedProvider>;
+  private readonly templates: TtlCache<CampaignTemplates>;
 
   constructor(
     private readonly ds: DataSource,
@@ -29,6 +76,7 @@ export class ProviderAdapters {
     ttlMs = 30_000,
   ) {
     this.cache = new TtlCache(ttlMs, 1_000);
+    this.templates = new TtlCache(ttlMs, 10_000);
   }
 
   /** The adapter of a tenant's connection; throws ProviderSetupError when it cannot be used. */
@@ -49,10 +97,54 @@ export class ProviderAdapters {
     } catch {
       throw new ProviderSetupError(`the credentials of provider connection ${connectionId} cannot be decrypted with SECRETS_KEY`);
     }
+    let adapter: ProviderAdapter;
     try {
-      return { connectionId: conn.id, type: conn.type, adapter: createAdapter(conn, secrets, { requestTimeoutMs: this.requestTimeoutMs }) };
+      adapter = createAdapter(conn, secrets, { requestTimeoutMs: this.requestTimeoutMs });
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }
+    const pacer = new CallPacer(await this.callsPerSecond(tenantId, connectionId));
+    return {
+      connectionId: conn.id,
+      type: conn.type,
+      adapter,
+      buildRequest: async (input) => {
+        let t: CampaignTemplates;
+        try {
+          t = await this.templates.get(`${input.tenantId}:${input.campaignId}`, () => this.loadTemplates(input.tenantId, input.campaignId));
+        } catch (err) {
+          // Nothing reached the provider: a transient failure, so the attempt is undone and retried.
+          throw new ProviderError('transient', `could not read the campaign's templates: ${(err as Error).message}`);
+        }
+        await pacer.turn();
+        const request: PlaceCallRequest = {
+          to: input.to,
+          callAttemptId: input.callAttemptId,
+          statusCallbackUrl: adapter.statusCallbackUrl(input.webhookBaseUrl, conn.id, input.callAttemptId),
+          variables: input.variables,
+        };
+        if (t.script) request.script = renderTemplate(t.script, input.variables);
+        if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
+        return request;
+      },
+    };
+  }
+
+  private async callsPerSecond(tenantId: string, connectionId: string): Promise<number> {
+    const rows: Array<{ cps: string | null }> = await this.ds.query(
+      `SELECT calls_per_second AS cps FROM provider_connections WHERE id = $1 AND tenant_id = $2`, [connectionId, tenantId]);
+    return Number(rows[0]?.cps ?? 0);
+  }
+
+  /** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate`. */
+  private async loadTemplates(tenantId: string, campaignId: string): Promise<CampaignTemplates> {
+    const rows: Array<{ script: unknown; first: unknown }> = await this.ds.query(
+      `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
+         FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
+    const r = rows[0];
+    return {
+      script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
+      firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
+    };
   }
 }

@@ -54,7 +54,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
       dial: {
         ds,
         lease: new ConcurrencyLease(commands, cfg.QUEUE_PREFIX),
-        campaigns: new CampaignSettings(ds, 1_000),
+        campaigns: new CampaignSettings(ds, cfg.CAMPAIGN_SETTINGS_TTL_MS),
         providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS),
         callFinished: async (job) => {
           await callFinished.add(QUEUES.callFinished.name, job, { jobId: job.callAttemptId });
@@ -66,6 +66,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
           webhookPublicUrl: cfg.WEBHOOK_PUBLIC_URL,
           setupRetryDelayMs: SETUP_RETRY_DELAY_MS,
           capacityRetryDelayMs: CAPACITY_RETRY_DELAY_MS,
+          windowDelayMaxMs: cfg.WINDOW_DELAY_MAX_MS,
         },
       },
     });

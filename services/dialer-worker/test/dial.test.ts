@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Queue } from 'bullmq';
-import { createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
+import { clock, createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { ConcurrencyLease, createQueue, dialJobId, leaseMember, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 import { DialerWorkerConfig } from '../src/config';
@@ -38,30 +38,36 @@ interface SeedOptions {
   callingWindow?: Record<string, unknown>;
   timezones?: string[];
   withoutProvider?: boolean;
+  phone?: string;
+  maxCallsPerNumber24h?: number | null;
+  tenantId?: string;
 }
 
 /** An always-open window, in UTC. */
 const ALL_DAY = { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] };
 
+/** UK mobile numbers: no rule pack applies, so the campaign's window alone decides (tests at any hour). */
 function newPhone(): string {
-  const phone = `+1415${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  const phone = `+447911${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   phonesUsed.push(phone);
   return phone;
 }
 
 /** A tenant with a Twilio connection pointed at the fake, a campaign and one lead queued for attempt 1. */
 async function seed(opts: SeedOptions = {}): Promise<Seed> {
-  const [t] = await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('acme') RETURNING id`);
+  const [t] = opts.tenantId ? [{ id: opts.tenantId }] : await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('acme') RETURNING id`);
   const [conn] = await ctx.ds.query(
     `INSERT INTO provider_connections (tenant_id, name, type, base_url, config, secrets_sealed)
      VALUES ($1, 'sim', 'twilio', $2, $3::jsonb, $4) RETURNING id`,
     [t.id, fake.url, JSON.stringify({ accountSid: ACCOUNT_SID, fromNumber: '+15005550006' }),
       encryptSecret(JSON.stringify({ authToken: AUTH_TOKEN }), secretsKey(cfg))]);
   const [c] = await ctx.ds.query(
-    `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_timezone, max_concurrent_calls, calling_window)
-     VALUES ($1, 'spring', $2, $3, 'UTC', $4, $5::jsonb) RETURNING id`,
-    [t.id, opts.campaignStatus ?? 'running', opts.withoutProvider ? null : conn.id, opts.maxConcurrentCalls ?? 5, JSON.stringify(opts.callingWindow ?? ALL_DAY)]);
-  const phone = newPhone();
+    `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_timezone, max_concurrent_calls, calling_window, max_calls_per_number_24h)
+     VALUES ($1, 'spring', $2, $3, 'UTC', $4, $5::jsonb, $6) RETURNING id`,
+    [t.id, opts.campaignStatus ?? 'running', opts.withoutProvider ? null : conn.id, opts.maxConcurrentCalls ?? 5, JSON.stringify(opts.callingWindow ?? ALL_DAY),
+      opts.maxCallsPerNumber24h ?? null]);
+  const phone = opts.phone ?? newPhone();
+  if (opts.phone) phonesUsed.push(opts.phone);
   const [l] = await ctx.ds.query(
     `INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, timezones, custom, status, attempts)
      VALUES ($1, $2, $3, 'Ada', $4::text[], '{"plan":"gold"}', 'queued', 0) RETURNING id`,
@@ -266,6 +272,92 @@ describe('dialer-worker', () => {
     expect(await stats(s.campaignId)).toMatchObject({ attempts: 0, leads_done: 1, dnc_suppressed: 1, dispositions: { dnc: 1 } });
     expect(fake.callsTo(s.phone)).toHaveLength(0);
     expect(await attemptRows(s.leadId)).toHaveLength(0);
+  });
+
+  it('when a job comes moments before its callee\'s window opens, then it is delayed to the exact opening and the call is placed then, never before', async () => {
+    // Wednesday 2026-03-04, window 10:00–12:00 in the callee's zone (UTC); the dialer's clock is set just before 10:00.
+    const s = await seed({ callingWindow: { ranges: { 3: [{ start: '10:00', end: '12:00' }] } } });
+    const opening = Date.parse('2026-03-04T10:00:00Z');
+    clock.setClockOffset(opening - 4_000 - Date.now());
+    try {
+      await addDial(s);
+      const jobId = dialJobId(s.leadId, 1);
+      await eventually(async () => (await dialQueue.getJobState(jobId)) === 'delayed', { what: 'job delayed to the opening' });
+      expect(fake.callsTo(s.phone)).toHaveLength(0);
+      expect(await leadRow(s.leadId)).toMatchObject({ status: 'queued', attempts: 0 });
+      const job = await finished(jobId);
+      expect(job.returnvalue).toMatchObject({ result: 'placed' });
+      expect(job.attemptsMade).toBe(1); // the wait spent none of the job's tries: only the run that dialled counts
+      const calls = fake.callsTo(s.phone);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.at + clock.clockOffsetMs()).toBeGreaterThanOrEqual(opening);
+    } finally {
+      clock.setClockOffset(0);
+    }
+  });
+
+  it('when a running campaign is paused, then the next job is not dialled even though the worker cached the campaign as running', async () => {
+    const a = await seed();
+    await addDial(a);
+    expect((await finished(dialJobId(a.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    const [b] = await ctx.ds.query(
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, timezones, status) VALUES ($1, $2, $3, '{UTC}', 'queued') RETURNING id`,
+      [a.tenantId, a.campaignId, newPhone()]);
+    const bPhone = phonesUsed[phonesUsed.length - 1]!;
+    await ctx.ds.query(`UPDATE campaigns SET status = 'paused' WHERE id = $1`, [a.campaignId]);
+    await addDial({ ...a, leadId: b.id, phone: bPhone });
+    expect((await finished(dialJobId(b.id, 1))).returnvalue).toMatchObject({ result: 'skipped_not_running' });
+    expect(await leadRow(b.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(fake.callsTo(bPhone)).toHaveLength(0);
+  });
+
+  it('when the number had its campaign cap of calls in the last 24 hours (from another campaign), then the lead waits until the oldest leaves the window', async () => {
+    const first = await seed({ maxCallsPerNumber24h: 1 });
+    const other = await seed({ tenantId: first.tenantId, phone: first.phone });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await ctx.ds.query(
+      `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status, created_at)
+       VALUES ($1, $2, $3, 1, 'twilio', 'completed', $4)`, [other.tenantId, other.campaignId, other.leadId, twoHoursAgo]);
+    await addDial(first);
+    const job = await finished(dialJobId(first.leadId, 1));
+    expect(job.returnvalue).toMatchObject({ result: 'skipped_cap' });
+    const lead = await leadRow(first.leadId);
+    expect(lead).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(new Date(lead.next_attempt_at).getTime()).toBe(twoHoursAgo.getTime() + 24 * 3_600_000);
+    expect(fake.callsTo(first.phone)).toHaveLength(0);
+    expect(await attemptRows(first.leadId)).toHaveLength(0);
+    expect(await lease.held(first.campaignId)).toBe(0);
+  });
+
+  it('when a Florida number had 3 calls in 24 hours, then its rule pack caps it even with no campaign cap; outside 08:00–20:00 local it waits for the opening', async () => {
+    // 2026-03-04 15:00 UTC: inside Florida's 08:00–20:00 for a callee in UTC.
+    const base = Date.parse('2026-03-04T15:00:00Z');
+    clock.setClockOffset(base - Date.now());
+    try {
+      const phone = '+13055550142';
+      const s = await seed({ phone });
+      const other = await seed({ tenantId: s.tenantId, phone });
+      const times = [-20, -10, -1].map((h) => new Date(base + h * 3_600_000));
+      for (let i = 0; i < times.length; i++) {
+        await ctx.ds.query(
+          `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status, created_at)
+           VALUES ($1, $2, $3, $4, 'twilio', 'busy', $5)`, [s.tenantId, other.campaignId, other.leadId, i + 1, times[i]]);
+      }
+      await addDial(s);
+      expect((await finished(dialJobId(s.leadId, 1))).returnvalue).toMatchObject({ result: 'skipped_cap' });
+      // Free again 24 h after the oldest call, i.e. 2026-03-04T19:00Z, inside the window.
+      expect(new Date((await leadRow(s.leadId)).next_attempt_at).toISOString()).toBe('2026-03-04T19:00:00.000Z');
+      expect(fake.callsTo(phone)).toHaveLength(0);
+
+      // At 21:00 UTC Florida's floor (until 20:00) is closed, though the campaign's window is open all day.
+      clock.setClockOffset(Date.parse('2026-03-04T21:00:00Z') - Date.now());
+      const late = await seed({ phone: '+13055550143' });
+      await addDial(late);
+      expect((await finished(dialJobId(late.leadId, 1))).returnvalue).toMatchObject({ result: 'skipped_window' });
+      expect(new Date((await leadRow(late.leadId)).next_attempt_at).toISOString()).toBe('2026-03-05T08:00:00.000Z');
+    } finally {
+      clock.setClockOffset(0);
+    }
   });
 
   it('when the provider answers 429, then the attempt is undone and the job retried, and it dials once the provider accepts', async () => {

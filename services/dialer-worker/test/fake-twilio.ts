@@ -9,6 +9,8 @@ export interface FakeCallRequest {
   auth: string;
   body: Record<string, string | string[]>;
   status: number;
+  /** When the request arrived (real time). */
+  at: number;
 }
 
 export interface FakeBehaviour {
@@ -38,7 +40,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const b = behaviours.get(to) ?? { status: 201 };
     const header = req.headers.authorization ?? '';
     const auth = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-    requests.push({ accountSid: String(req.params.sid), auth, body, status: b.status });
+    requests.push({ accountSid: String(req.params.sid), auth, body, status: b.status, at: Date.now() });
     if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
     if (b.status === 201) {
       res.status(201).json({ sid: `CA${randomBytes(16).toString('hex')}`, status: 'queued', to });

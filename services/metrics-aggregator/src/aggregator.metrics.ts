@@ -2,7 +2,10 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
 import type { Queue } from 'bullmq';
+import { isCallableAt, leadZones } from '@dialer/domain';
+import type { ConcurrencyLease } from '@dialer/queue';
 import { countLiveCalls } from './call-attempts.repository';
+import { listRunningCampaigns, nextDialableLeads } from './campaigns.repository';
 
 export interface AggregatorMetrics {
   callsFolded: Counter<'outcome'>;
@@ -15,7 +18,40 @@ const JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
  * Counters moved by the folds, and gauges read at scrape time: queue depths (getJobCounts) and the
  * number of live calls. A gauge whose source is unreachable keeps its last value and logs.
  */
-export function createAggregatorMetrics(registry: Registry, deps: { ds: DataSource; queues: Queue[]; logger: Logger }): AggregatorMetrics {
+export interface AggregatorMetricsDeps {
+  ds: DataSource;
+  queues: Queue[];
+  lease: ConcurrencyLease;
+  logger: Logger;
+}
+
+export interface SlotFigures {
+  leasesHeld: number;
+  dialableNow: number;
+}
+
+/**
+ * Over running campaigns: concurrency slots held, and the dial jobs that could start right now —
+ * per campaign the smaller of its free slots and its next leads (queued, or pending and due) whose
+ * calling window is open now. The autoscaling signal for dialer-workers: more replicas help only
+ * when this is above zero. Bounded work: at most `free slots` leads read per campaign.
+ */
+export async function slotFigures(deps: Pick<AggregatorMetricsDeps, 'ds' | 'lease'>, now = new Date()): Promise<SlotFigures> {
+  let leasesHeld = 0;
+  let dialableNow = 0;
+  for (const c of await listRunningCampaigns(deps.ds)) {
+    const held = await deps.lease.held(c.id);
+    leasesHeld += held;
+    const free = Math.max(0, c.max_concurrent_calls - held);
+    if (free === 0) continue;
+    const leads = await nextDialableLeads(deps.ds, c.id, free);
+    const callable = leads.filter((l) => isCallableAt(c.calling_window, leadZones(l.timezones, c.default_timezone), now)).length;
+    dialableNow += Math.min(free, callable);
+  }
+  return { leasesHeld, dialableNow };
+}
+
+export function createAggregatorMetrics(registry: Registry, deps: AggregatorMetricsDeps): AggregatorMetrics {
   const callsFolded = new Counter({
     name: 'dialer_calls_folded_total',
     help: 'Ended call attempts folded into campaign stats, by outcome',
@@ -52,6 +88,36 @@ export function createAggregatorMetrics(registry: Registry, deps: { ds: DataSour
         this.set(await countLiveCalls(deps.ds));
       } catch (err) {
         deps.logger.warn({ err }, 'could not count live calls');
+      }
+    },
+  });
+  // Both slot gauges come from one pass, shared by the scrape that reads them.
+  let slots: { at: number; value: Promise<SlotFigures> } | undefined;
+  const currentSlots = (): Promise<SlotFigures> => {
+    if (!slots || Date.now() - slots.at > 1_000) slots = { at: Date.now(), value: slotFigures(deps) };
+    return slots.value;
+  };
+  new Gauge({
+    name: 'dialer_leases_held',
+    help: 'Concurrency slots held (live calls by lease), over running campaigns',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await currentSlots()).leasesHeld);
+      } catch (err) {
+        deps.logger.warn({ err }, 'could not count leases held');
+      }
+    },
+  });
+  new Gauge({
+    name: 'dialer_dialable_now',
+    help: 'Dial jobs that could start now: per running campaign, min(free slots, leads due with their calling window open)',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await currentSlots()).dialableNow);
+      } catch (err) {
+        deps.logger.warn({ err }, 'could not compute the dialable-now gauge');
       }
     },
   });

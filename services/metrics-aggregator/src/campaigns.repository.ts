@@ -1,4 +1,5 @@
 import type { DataSource } from '@dialer/db';
+import type { CallingWindow } from '@dialer/domain';
 import { returnedRows } from '@dialer/db';
 
 export interface CompletedCampaign {
@@ -32,4 +33,31 @@ export async function completeFinishedCampaigns(ds: DataSource): Promise<Complet
     `UPDATE campaigns c SET ${COMPLETE_SET}
       WHERE ${COMPLETE_WHERE}
       RETURNING c.id, c.tenant_id`));
+}
+
+export interface RunningCampaignRow {
+  id: string;
+  tenant_id: string;
+  max_concurrent_calls: number;
+  default_timezone: string;
+  calling_window: CallingWindow;
+}
+
+/** Running campaigns, for the scrape-time gauges. */
+export async function listRunningCampaigns(ds: DataSource): Promise<RunningCampaignRow[]> {
+  return ds.query(
+    `SELECT id, tenant_id, max_concurrent_calls, default_timezone, calling_window FROM campaigns
+      WHERE status = 'running' AND deleted_at IS NULL`);
+}
+
+/**
+ * Up to `limit` leads of a campaign that could be dialed next: queued ones (their job is in the
+ * hopper) first, then pending ones already due, with their zones so the caller can check the window.
+ */
+export async function nextDialableLeads(ds: DataSource, campaignId: string, limit: number): Promise<Array<{ status: string; timezones: string[] }>> {
+  return ds.query(
+    `(SELECT status, timezones FROM leads WHERE campaign_id = $1 AND status = 'queued' LIMIT $2)
+     UNION ALL
+     (SELECT status, timezones FROM leads WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+       ORDER BY next_attempt_at LIMIT $2)`, [campaignId, limit]);
 }

@@ -17,6 +17,13 @@ export class MetricsAggregatorConfig extends CommonConfig {
   @Max(3_600_000)
   AGGREGATOR_SWEEP_MS = 2_000;
 
+  /** How often the lead-count deltas are folded into the counters (and live views told what moved). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  AGGREGATOR_COUNTS_MS = 250;
+
   /** callFinished jobs processed at once. */
   @Type(() => Number)
   @IsInt()

@@ -1,10 +1,12 @@
 import { createDataSource } from '@dialer/db';
 import { createLogger, createMetricsRegistry, listen, stopAll, type Logger, type RunningServer } from '@dialer/platform';
-import { closeRedis, createQueue, createRedis, createWorker, waitForRedis } from '@dialer/queue';
+import { closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, waitForRedis } from '@dialer/queue';
 import { createAggregatorMetrics } from './aggregator.metrics';
 import { AggregatorSweeper } from './aggregator.sweeper';
 import { createApp } from './app';
 import { callFinishedProcessor } from './call-finished.processor';
+import { CampaignEventsPublisher } from './campaign-events.publisher';
+import { LeadCountsFolder } from './lead-counts.folder';
 import type { MetricsAggregatorConfig } from './config';
 
 export interface RunningService {
@@ -12,7 +14,7 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Composition root: db → redis → queues → worker + sweeper → HTTP; stop() closes them in reverse. */
+/** Composition root: db → redis → queues → worker + counts fold + sweeper → HTTP; stop() closes them in reverse. */
 export async function startService(cfg: Readonly<MetricsAggregatorConfig>, logger?: Logger): Promise<RunningService> {
   const log = logger ?? createLogger({ service: 'metrics-aggregator', level: cfg.LOG_LEVEL });
   const steps: Array<[string, () => Promise<unknown> | unknown]> = [];
@@ -33,8 +35,9 @@ export async function startService(cfg: Readonly<MetricsAggregatorConfig>, logge
     steps.push(['queues', () => Promise.all(queues.map((q) => q.close()))]);
 
     const registry = createMetricsRegistry('metrics-aggregator');
-    const metrics = createAggregatorMetrics(registry, { ds, queues, logger: log });
-    const deps = { ds, metrics, logger: log };
+    const metrics = createAggregatorMetrics(registry, { ds, queues, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log });
+    const events = new CampaignEventsPublisher(redis, cfg.QUEUE_PREFIX, log);
+    const deps = { ds, metrics, events, logger: log };
 
     const worker = createWorker('callFinished', callFinishedProcessor(deps), workerRedis, cfg.QUEUE_PREFIX, {
       concurrency: cfg.AGGREGATOR_CONCURRENCY,
@@ -42,6 +45,10 @@ export async function startService(cfg: Readonly<MetricsAggregatorConfig>, logge
     worker.on('failed', (job, err) => log.warn({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'callFinished job failed'));
     worker.on('error', (err) => log.error({ err }, 'callFinished worker error'));
     steps.push(['worker', () => worker.close()]);
+
+    const counts = new LeadCountsFolder({ ds, events, logger: log, intervalMs: cfg.AGGREGATOR_COUNTS_MS });
+    counts.start();
+    steps.push(['lead counts fold', () => counts.stop()]);
 
     const sweeper = new AggregatorSweeper({ ...deps, intervalMs: cfg.AGGREGATOR_SWEEP_MS });
     sweeper.start();

@@ -6,8 +6,8 @@ import type { Logger } from '@dialer/platform';
 import { aroundMean, createRandom, pickWeighted, type Random } from './random';
 import type { SimMetrics } from './sim-metrics';
 import { applySettingsPatch, type SimOutcome, type SimSettings } from './sim-settings';
-import { API_VERSION, newCallSid, rfc2822 } from './twilio-format';
-import { signTwilioCallback } from './twilio-signature';
+import { callbackPayloads, type CallbackPayload, type SimFlavor } from './callback-formats';
+import { newCallSid } from './twilio-format';
 
 export type TwilioCallStatus =
   | 'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -27,6 +27,14 @@ const CALLBACK_BACKOFF_MS = 250;
 const CALLBACK_TIMEOUT_MS = 10_000;
 
 export interface CreateCallInput {
+  /** Whose wire format the call speaks (create, fetch and callbacks); Twilio when absent. */
+  flavor?: SimFlavor;
+  /** The provider's id for the call; a Twilio call sid when absent. */
+  id?: string;
+  /** Headers every callback carries (Vapi `server.headers`). */
+  callbackHeaders?: Readonly<Record<string, string>>;
+  /** Exotel: callbacks as JSON (StatusCallbackContentType) rather than a form; the CustomField echoed back. */
+  exotel?: { json: boolean; customField: string | null };
   accountSid: string;
   /** The token the call was created with; signs its callbacks. */
   authToken: string;
@@ -48,6 +56,10 @@ export interface CallbackRecord {
   attempts: number;
   /** Extra deliveries of the same callback (duplicateCallbackRate). */
   duplicates: number;
+  /** Never sent (dropCallbackRate). */
+  dropped: boolean;
+  /** Held back and sent after the call's final callback (reorderCallbackRate). */
+  reordered: boolean;
 }
 
 export interface SimCall extends Readonly<CreateCallInput> {
@@ -65,6 +77,8 @@ export interface SimCall extends Readonly<CreateCallInput> {
   finalStatus: FinalStatus | null;
   answeredBy: string | null;
   durationSeconds: number | null;
+  /** Vapi: what the post-call analysis said about the call. */
+  success: boolean | null;
 }
 
 interface CallState {
@@ -75,6 +89,8 @@ interface CallState {
   timer: NodeJS.Timeout | null;
   chain: Promise<void>;
   nextSequence: number;
+  /** Callbacks held back by reordering, sent after the final one. */
+  deferred: Array<() => Promise<void>>;
 }
 
 interface LiveCount {
@@ -91,7 +107,7 @@ export interface SimSummary {
   maxLiveByFrom: Record<string, number>;
   createsFailed: number;
   createsRejected: number;
-  callbacks: { delivered: number; failed: number };
+  callbacks: { delivered: number; failed: number; dropped: number; reordered: number };
 }
 
 export interface CallSimulatorDeps {
@@ -125,6 +141,8 @@ export class CallSimulator {
   private createsRejected = 0;
   private delivered = 0;
   private failedCallbacks = 0;
+  private droppedCallbacks = 0;
+  private reorderedCallbacks = 0;
   private stopped = false;
 
   constructor(private readonly deps: CallSimulatorDeps) {
@@ -167,6 +185,12 @@ export class CallSimulator {
     return null;
   }
 
+  /** Waits `createDelayMs` (a slow provider) before a create is answered. */
+  async createDelay(): Promise<void> {
+    const ms = this.settingsValue.createDelayMs;
+    if (ms > 0) await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
+  }
+
   create(input: CreateCallInput): SimCall {
     if (this.stopped) throw new Error('the simulator is stopped');
     const s = this.settingsValue;
@@ -174,7 +198,7 @@ export class CallSimulator {
     if (outcome === 'machine' && !input.machineDetection) outcome = 'completed';
     const call: SimCall = {
       ...input,
-      sid: newCallSid(),
+      sid: input.id ?? newCallSid(),
       outcome,
       createdAt: new Date(),
       callbacks: [],
@@ -186,6 +210,7 @@ export class CallSimulator {
       finalStatus: null,
       answeredBy: null,
       durationSeconds: null,
+      success: null,
     };
     const state: CallState = {
       call,
@@ -195,6 +220,7 @@ export class CallSimulator {
       timer: null,
       chain: Promise.resolve(),
       nextSequence: 0,
+      deferred: [],
     };
     this.states.set(call.sid, state);
     this.records.push(call);
@@ -253,7 +279,7 @@ export class CallSimulator {
       maxLiveByFrom,
       createsFailed: this.createsFailed,
       createsRejected: this.createsRejected,
-      callbacks: { delivered: this.delivered, failed: this.failedCallbacks },
+      callbacks: { delivered: this.delivered, failed: this.failedCallbacks, dropped: this.droppedCallbacks, reordered: this.reorderedCallbacks },
     };
   }
 
@@ -273,6 +299,8 @@ export class CallSimulator {
     this.createsRejected = 0;
     this.delivered = 0;
     this.failedCallbacks = 0;
+    this.droppedCallbacks = 0;
+    this.reorderedCallbacks = 0;
   }
 
   /** Cancels every timer and in-flight callback and waits for them to unwind. */
@@ -335,6 +363,7 @@ export class CallSimulator {
     call.status = 'in-progress';
     call.answeredAt = new Date();
     if (call.machineDetection) call.answeredBy = call.outcome === 'machine' ? 'machine_start' : 'human';
+    if (call.flavor === 'vapi') call.success = call.outcome === 'completed' && this.random() < this.settingsValue.successRate;
     this.emit(state, 'answered', 'in-progress');
     this.after(state, state.talkSeconds, () => this.finish(state, 'completed', Math.round(state.talkSeconds)));
   }
@@ -377,44 +406,49 @@ export class CallSimulator {
     if (state.call.statusCallback && state.call.events.has(event)) this.enqueueCallback(state, callStatus, false);
   }
 
-  /** The body Twilio posts for a call-progress event. */
-  private callbackParams(call: SimCall, status: TwilioCallStatus, sequenceNumber: number, final: boolean): Array<[string, string]> {
-    const params: Array<[string, string]> = [
-      ['AccountSid', call.accountSid],
-      ['ApiVersion', API_VERSION],
-      ['CallSid', call.sid],
-      ['CallStatus', status],
-      ['Called', call.to],
-      ['Caller', call.from],
-      ['Direction', 'outbound-api'],
-      ['From', call.from],
-      ['To', call.to],
-      ['Timestamp', rfc2822(new Date())],
-      ['SequenceNumber', String(sequenceNumber)],
-      ['CallbackSource', 'call-progress-events'],
-    ];
-    if (final) {
-      const seconds = String(call.durationSeconds ?? 0);
-      params.push(['CallDuration', seconds], ['Duration', seconds]);
-    }
-    if (call.machineDetection && call.answeredBy) params.push(['AnsweredBy', call.answeredBy]);
-    return params;
-  }
-
   private enqueueCallback(state: CallState, status: TwilioCallStatus, final: boolean): void {
     const { call } = state;
-    const sequenceNumber = state.nextSequence++;
-    const params = this.callbackParams(call, status, sequenceNumber, final);
-    const record: CallbackRecord = { status, sequenceNumber, sentAt: null, httpStatus: null, attempts: 0, duplicates: 0 };
-    call.callbacks.push(record);
-    const next = state.chain.then(() => this.deliver(call, record, params, final));
+    const payloads = callbackPayloads(call, status, final, () => state.nextSequence++);
+    if (payloads.length === 0) {
+      if (final) this.markEnded(call);
+      return;
+    }
+    const s = this.settingsValue;
+    for (const [i, payload] of payloads.entries()) {
+      const last = final && i === payloads.length - 1;
+      const record: CallbackRecord = {
+        status: payload.label, sequenceNumber: payload.sequenceNumber, sentAt: null, httpStatus: null, attempts: 0,
+        duplicates: 0, dropped: false, reordered: false,
+      };
+      call.callbacks.push(record);
+      if (s.dropCallbackRate > 0 && this.random() < s.dropCallbackRate) {
+        record.dropped = true;
+        this.droppedCallbacks++;
+        if (last) this.markEnded(call);
+        continue;
+      }
+      const send = () => this.deliver(call, record, payload, last);
+      if (!final && s.reorderCallbackRate > 0 && this.random() < s.reorderCallbackRate) {
+        // Held back: sent after the call's final callback, the way a late "ringing" arrives.
+        record.reordered = true;
+        this.reorderedCallbacks++;
+        state.deferred.push(send);
+        continue;
+      }
+      this.chain(state, send);
+    }
+    if (final) for (const send of state.deferred.splice(0)) this.chain(state, send);
+  }
+
+  private chain(state: CallState, send: () => Promise<void>): void {
+    const next = state.chain.then(send);
     state.chain = next;
     this.pending.add(next);
     void next.finally(() => this.pending.delete(next));
   }
 
   /** Sends one callback; never rejects. Retries network errors, 5xx and 429 with backoff. */
-  private async deliver(call: SimCall, record: CallbackRecord, params: Array<[string, string]>, final: boolean): Promise<void> {
+  private async deliver(call: SimCall, record: CallbackRecord, payload: CallbackPayload, final: boolean): Promise<void> {
     const { signal } = this.abort;
     const url = call.statusCallback as string;
     try {
@@ -423,13 +457,7 @@ export class CallSimulator {
       if (delay > 0) await sleep(delay, undefined, { signal });
       // The receiver frees a slot only when it gets this callback: stop counting the call just before.
       if (final) this.markEnded(call);
-      const body = new URLSearchParams(params).toString();
-      const headers = {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'X-Twilio-Signature': signTwilioCallback(call.authToken, url, params),
-        'User-Agent': 'TwilioProxy/1.1',
-        'I-Twilio-Idempotency-Token': `${call.sid}-${record.sequenceNumber}`,
-      };
+      const { body, headers } = payload;
       for (let attempt = 1; attempt <= 1 + CALLBACK_RETRIES; attempt++) {
         if (attempt > 1) await sleep(CALLBACK_BACKOFF_MS * 2 ** (attempt - 2), undefined, { signal });
         record.attempts = attempt;

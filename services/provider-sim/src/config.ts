@@ -20,6 +20,11 @@ export class ProviderSimConfig extends CommonConfig {
   })
   SIM_TWILIO_ACCOUNTS?: string;
 
+  /** Comma-separated Vapi API keys accepted; when unset, any non-empty Bearer key is accepted. */
+  @IsOptional()
+  @IsString()
+  SIM_VAPI_KEYS?: string;
+
   /** Multiplies every simulated duration (0.01 makes a 20 s call last 200 ms; 0 makes calls end at once). */
   @Type(() => Number)
   @IsNumber()

@@ -5,6 +5,7 @@ import { parseAccounts, type ProviderSimConfig } from './config';
 import { createSimMetrics } from './sim-metrics';
 import { settingsFromConfig } from './sim-settings';
 import { AccountBook } from './twilio-calls.routes';
+import { VapiKeys } from './vapi-calls.routes';
 
 export interface RunningProviderSim {
   port: number;
@@ -22,7 +23,8 @@ export async function startService(cfg: ProviderSimConfig, logger?: Logger): Pro
     logger: log,
   });
   const accounts = new AccountBook(parseAccounts(cfg.SIM_TWILIO_ACCOUNTS));
-  const app = createApp({ simulator, accounts, registry, logger: log });
+  const vapiKeys = new VapiKeys(new Set((cfg.SIM_VAPI_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean)));
+  const app = createApp({ simulator, accounts, vapiKeys, registry, logger: log });
   const server = await listen(app, cfg.PROVIDER_SIM_PORT);
   let stopped: Promise<void> | undefined;
   return {

@@ -22,6 +22,14 @@ export interface SimSettings {
   rejectCreateRate: number;
   /** Fraction of delivered callbacks delivered a second time (same body, same SequenceNumber). */
   duplicateCallbackRate: number;
+  /** Fraction of callbacks never sent (a lost webhook). */
+  dropCallbackRate: number;
+  /** Fraction of non-final callbacks held back and sent after the call's final one (out of order). */
+  reorderCallbackRate: number;
+  /** Real-time delay before answering a call create (a slow provider). */
+  createDelayMs: number;
+  /** Vapi: fraction of answered calls whose analysis says success (interested). */
+  successRate: number;
 }
 
 function isOutcome(name: string): name is SimOutcome {
@@ -77,6 +85,10 @@ export function settingsFromConfig(cfg: ProviderSimConfig): SimSettings {
     failCreateRate: 0,
     rejectCreateRate: 0,
     duplicateCallbackRate: 0,
+    dropCallbackRate: 0,
+    reorderCallbackRate: 0,
+    createDelayMs: 0,
+    successRate: 0.5,
   };
 }
 
@@ -106,6 +118,18 @@ class SimSettingsPatch {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
   duplicateCallbackRate?: number;
 
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  dropCallbackRate?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  reorderCallbackRate?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
+  createDelayMs?: number;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  successRate?: number;
+
   @IsOptional() @Type(() => Number) @IsInt()
   seed?: number;
 }
@@ -133,7 +157,8 @@ export function applySettingsPatch(current: SimSettings, body: unknown): Setting
     throw new AppError('validation_failed', `sim config is invalid: ${summary}`, { status: 400, details: problems });
   }
   const next: SimSettings = { ...current, outcomes: parsed?.mix ?? { ...current.outcomes } };
-  for (const key of ['ringSeconds', 'talkSeconds', 'timeScale', 'callbackDelayMs', 'failCreateRate', 'rejectCreateRate', 'duplicateCallbackRate'] as const) {
+  for (const key of ['ringSeconds', 'talkSeconds', 'timeScale', 'callbackDelayMs', 'failCreateRate', 'rejectCreateRate', 'duplicateCallbackRate',
+    'dropCallbackRate', 'reorderCallbackRate', 'createDelayMs', 'successRate'] as const) {
     const v = patch[key];
     if (v !== undefined) next[key] = v;
   }

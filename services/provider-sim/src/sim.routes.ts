@@ -9,6 +9,7 @@ function iso(d: Date | null): string | null {
 export function callView(call: SimCall): Record<string, unknown> {
   return {
     sid: call.sid,
+    flavor: call.flavor ?? 'twilio',
     accountSid: call.accountSid,
     to: call.to,
     from: call.from,
@@ -29,6 +30,8 @@ export function callView(call: SimCall): Record<string, unknown> {
       httpStatus: cb.httpStatus,
       attempts: cb.attempts,
       duplicates: cb.duplicates,
+      dropped: cb.dropped,
+      reordered: cb.reordered,
     })),
   };
 }

@@ -33,7 +33,7 @@ function first(body: Params, name: string): string | undefined {
   return values(body, name)[0];
 }
 
-function isHttpUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   try {
     const u = new URL(text);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
@@ -42,7 +42,7 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-function basicAuth(req: Request): { username: string; password: string } | null {
+export function basicAuth(req: Request): { username: string; password: string } | null {
   const header = req.headers.authorization;
   if (!header?.startsWith('Basic ')) return null;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
@@ -133,9 +133,10 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
     return call;
   }
 
-  router.post(`/${API_VERSION}/Accounts/:AccountSid/Calls.json`, (req, res) => {
+  router.post(`/${API_VERSION}/Accounts/:AccountSid/Calls.json`, async (req, res) => {
     const authToken = authorize(req, res);
     if (authToken === null) return;
+    await simulator.createDelay();
     const fault = simulator.createFault();
     if (fault === 'reject') return sendTwilioError(res, 429, 20429, 'Too Many Requests');
     if (fault === 'fail') return sendTwilioError(res, 500, 20500, 'Internal Server Error');

@@ -30,6 +30,8 @@ export async function startTestSim(env: Record<string, string> = {}): Promise<Te
 
 export interface ReceivedHook {
   originalUrl: string;
+  /** The JSON body as sent (Vapi, Exotel JSON callbacks). */
+  rawBody?: string;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, string>;
   receivedAt: Date;
@@ -52,6 +54,7 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
+  app.use(express.json({ verify: (req, _res, buf) => { (req as unknown as { rawBody: string }).rawBody = buf.toString('utf8'); } }));
   const seen = new Map<string, number>();
   const receiver: Receiver = {
     port: 0,
@@ -63,7 +66,10 @@ export async function startReceiver(): Promise<Receiver> {
     close: () => Promise.resolve(),
   };
   app.post('/{*rest}', (req, res) => {
-    const hook: ReceivedHook = { originalUrl: req.originalUrl, headers: req.headers, body: req.body as Record<string, string>, receivedAt: new Date() };
+    const hook: ReceivedHook = {
+      originalUrl: req.originalUrl, headers: req.headers, body: req.body as Record<string, string>, receivedAt: new Date(),
+      rawBody: (req as unknown as { rawBody?: string }).rawBody,
+    };
     const key = `${hook.body.CallSid}:${hook.body.SequenceNumber}`;
     const nth = (seen.get(key) ?? 0) + 1;
     seen.set(key, nth);

@@ -276,7 +276,7 @@ describe('provider-sim Twilio Calls API', () => {
     await finalHooks(sid, 3);
     const { data } = await t.api.get('/sim/calls');
     expect(data[0].callbacks[0]).toMatchObject({ status: 'initiated', attempts: 1, httpStatus: 403 });
-    expect((await t.api.get('/sim/calls/summary')).data.callbacks).toEqual({ delivered: 3, failed: 1 });
+    expect((await t.api.get('/sim/calls/summary')).data.callbacks).toEqual({ delivered: 3, failed: 1, dropped: 0, reordered: 0 });
   });
 });
 

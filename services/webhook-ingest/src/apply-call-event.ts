@@ -1,6 +1,7 @@
 import { applyCallUpdate, type DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
 import type { NormalizedCallEvent } from '@dialer/providers';
+import { recordCallData } from './call-data.repository';
 import { ConcurrencyLease, leaseMember, QUEUES } from '@dialer/queue';
 import type { Queue } from 'bullmq';
 import { findCallAttemptId, markEventApplied, markEventFailed, type EndedAttempt } from './webhook-events.repository';
@@ -36,8 +37,17 @@ export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Pro
   try {
     const attemptId = await findCallAttemptId(ds, e.tenantId, e.callAttemptId, e.event.providerCallId);
     if (!attemptId) return 'pending';
+    const { status } = e.event;
+    if (status === null) {
+      // A provider value outside our mapping tables: kept raw in webhook_events, visible in apply_error.
+      await recordCallData(ds, e.tenantId, attemptId, e.event);
+      logger.warn({ eventId: e.eventId, unmapped: e.event.unmapped }, 'webhook carries a value outside the mapping tables; stored, not applied');
+      await markEventFailed(ds, e.eventId, `unmapped provider value: ${e.event.unmapped ?? e.event.rawStatus}`);
+      return 'failed';
+    }
+    if (e.event.unmapped) logger.warn({ eventId: e.eventId, unmapped: e.event.unmapped }, 'unmapped provider value; applied as a failed call');
     const result = await applyCallUpdate(ds, attemptId, {
-      status: e.event.status,
+      status,
       rawStatus: e.event.rawStatus,
       outcome: e.event.outcome,
       answeredBy: e.event.answeredBy,
@@ -46,6 +56,9 @@ export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Pro
       at: e.event.occurredAt,
     });
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
+    // Analysis, recording, transcript and the qualification rule: also for a report that arrives
+    // after the call already ended (not a forward move, but new data).
+    await recordCallData(ds, e.tenantId, attemptId, e.event);
     if (result.applied && result.terminal) {
       try {
         await finishEndedAttempt(deps, result.attempt);

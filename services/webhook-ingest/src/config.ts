@@ -37,4 +37,35 @@ export class WebhookIngestConfig extends CommonConfig {
   @IsInt()
   @Min(1_000)
   WEBHOOK_UNMATCHED_GIVE_UP_MS = 15 * 60_000;
+
+  /**
+   * Stored events applied at once in the background (different calls; one call's events in order).
+   * Kept low so that storing and answering keeps the database first; a burst is applied right after.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_APPLY_CONCURRENCY = 8;
+
+  /** Most raw events stored by one INSERT (group commit). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  WEBHOOK_WRITE_BATCH = 500;
+
+  /** Group-commit INSERTs in flight at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEBHOOK_WRITE_IN_FLIGHT = 3;
+
+  /** Postgres connections of this service (writes + applies + sweeper). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  WEBHOOK_DB_POOL = 12;
 }

@@ -4,6 +4,9 @@ import {
 } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createQueue, createRedis, waitForRedis } from '@dialer/queue';
 import { createApp } from './app';
+import { applyStoredEvent, type StoredCallEvent } from './apply-call-event';
+import { ApplyQueue } from './apply-queue';
+import { EventWriter } from './event-writer';
 import type { WebhookIngestConfig } from './config';
 import { ConnectionCache } from './provider-connections.repository';
 import { createWebhookMetrics } from './webhook.metrics';
@@ -22,7 +25,9 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
   const stop = (): Promise<void> => stopAll([...steps].reverse(), log);
 
   try {
-    const ds = createDataSource({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest' });
+    const ds = createDataSource({
+      url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest', poolSize: cfg.WEBHOOK_DB_POOL,
+    });
     await ds.initialize();
     steps.push(['db', () => ds.destroy()]);
 
@@ -39,14 +44,23 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
     const connections = new ConnectionCache(ds, key, cfg.WEBHOOK_ADAPTER_CACHE_MS);
     const applyDeps = { ds, lease, callFinishedQueue, logger: log };
 
+    // Stored events are applied in the background; what a stop leaves waiting, the sweeper applies.
+    const applyQueue = new ApplyQueue<StoredCallEvent>(cfg.WEBHOOK_APPLY_CONCURRENCY, async (e) => {
+      metrics.applied.inc({ result: await applyStoredEvent(applyDeps, e) });
+    }, log);
+    steps.push(['apply queue', () => applyQueue.stop()]);
+    const writer = new EventWriter(ds, { maxBatch: cfg.WEBHOOK_WRITE_BATCH, maxInFlight: cfg.WEBHOOK_WRITE_IN_FLIGHT });
+    steps.push(['event writer', () => writer.close()]);
+
     const sweeper = new WebhookSweeper({
       ...applyDeps, connections, metrics, intervalMs: cfg.WEBHOOK_SWEEP_MS, giveUpMs: cfg.WEBHOOK_UNMATCHED_GIVE_UP_MS,
+      backlog: () => applyQueue.pending,
     });
     sweeper.start();
     steps.push(['sweeper', () => sweeper.stop()]);
 
     const app = createApp({
-      ...applyDeps, redis, registry, metrics, connections, publicUrl: cfg.WEBHOOK_PUBLIC_URL.replace(/\/+$/, ''),
+      ...applyDeps, redis, registry, metrics, connections, writer, applyQueue, publicUrl: cfg.WEBHOOK_PUBLIC_URL.replace(/\/+$/, ''),
     });
     const http: RunningServer = await listen(app, cfg.WEBHOOK_INGEST_PORT);
     steps.push(['http', () => http.close()]);

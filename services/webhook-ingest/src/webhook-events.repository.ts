@@ -1,5 +1,6 @@
 import type { DataSource } from '@dialer/db';
 
+/** A raw provider event to store, append-only (see EventWriter). */
 export interface NewWebhookEvent {
   tenantId: string;
   provider: string;
@@ -8,18 +9,6 @@ export interface NewWebhookEvent {
   providerCallId: string | null;
   callAttemptId: string | null;
   payload: Record<string, unknown>;
-}
-
-/** Stores a raw provider event, append-only; null when the same (provider, event key) was stored before. */
-export async function insertWebhookEvent(ds: DataSource, e: NewWebhookEvent): Promise<{ id: string; receivedAt: Date } | null> {
-  const rows: Array<{ id: string; received_at: Date }> = await ds.query(
-    `INSERT INTO webhook_events (tenant_id, provider, provider_connection_id, event_key, provider_call_id, call_attempt_id, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-     ON CONFLICT (provider, event_key) DO NOTHING
-     RETURNING id, received_at`,
-    [e.tenantId, e.provider, e.providerConnectionId, e.eventKey, e.providerCallId, e.callAttemptId, JSON.stringify(e.payload)]);
-  const row = rows[0];
-  return row ? { id: String(row.id), receivedAt: row.received_at } : null;
 }
 
 /** The tenant's call attempt an event belongs to: by our attempt id first, else by the provider's call id. */

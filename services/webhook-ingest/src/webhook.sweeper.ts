@@ -1,5 +1,5 @@
 import { PeriodicTask } from '@dialer/platform';
-import { ProviderError } from '@dialer/providers';
+import { IgnoredWebhook, ProviderError } from '@dialer/providers';
 import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
 import type { ConnectionCache } from './provider-connections.repository';
 import {
@@ -14,6 +14,8 @@ export interface SweeperDeps extends ApplyDeps {
   intervalMs: number;
   /** Unmatched events older than this are given up (apply_error), so they leave the sweep. */
   giveUpMs: number;
+  /** Events waiting in the in-process apply queue: while any wait, young unapplied events are theirs. */
+  backlog?: () => number;
 }
 
 export const SWEEP_BATCH = 200;
@@ -67,6 +69,8 @@ export class WebhookSweeper {
   }
 
   private async applyUnapplied(report: SweepReport): Promise<void> {
+    // The background queue still works through a burst: leave the events it holds to it.
+    if ((this.deps.backlog?.() ?? 0) > 0) return;
     const events = await listUnappliedEvents(this.deps.ds, SWEEP_BATCH, SWEEP_GRACE_MS);
     if (events.length === 0) return;
     // Per call, strictly in arrival order (forward-only then holds as it would have live);
@@ -102,17 +106,18 @@ export class WebhookSweeper {
     try {
       event = conn.adapter.parseWebhook({ url: '', headers: {}, body: e.payload });
     } catch (err) {
-      if (!(err instanceof ProviderError)) throw err;
+      if (!(err instanceof ProviderError) && !(err instanceof IgnoredWebhook)) throw err;
       await markEventFailed(deps.ds, e.id, err.message);
       return 'failed';
     }
     const outcome = await applyStoredEvent(deps, {
       eventId: e.id,
       tenantId: e.tenant_id,
-      callAttemptId: e.call_attempt_id,
+      callAttemptId: e.call_attempt_id ?? event.callAttemptId ?? null,
       event: { ...event, occurredAt: eventTime(event.occurredAt, new Date(e.received_at)) },
     });
     if (outcome === 'applied') deps.metrics.sweptApplied.inc({ source: 'event' });
+    deps.metrics.applied.inc({ result: outcome });
     if (outcome === 'pending' && Date.now() - new Date(e.received_at).getTime() > deps.giveUpMs) {
       await markEventFailed(deps.ds, e.id, 'no call attempt matches this event');
       return 'failed';

@@ -1,20 +1,29 @@
 import express, { Router, type Request, type Response } from 'express';
 import { AppError, type Logger } from '@dialer/platform';
-import { ProviderError, type IncomingWebhook } from '@dialer/providers';
-import { applyStoredEvent, type ApplyDeps } from './apply-call-event';
+import { IgnoredWebhook, ProviderError, type IncomingWebhook, type NormalizedCallEvent, type ProviderType } from '@dialer/providers';
+import type { ApplyQueue } from './apply-queue';
+import type { ApplyDeps, StoredCallEvent } from './apply-call-event';
+import type { EventWriter } from './event-writer';
 import { isUuid, type ConnectionCache } from './provider-connections.repository';
-import { insertWebhookEvent } from './webhook-events.repository';
+import { parseWebhookBody } from './webhook-body';
 import type { WebhookMetrics } from './webhook.metrics';
 
 export interface WebhookRouteDeps extends ApplyDeps {
   connections: ConnectionCache;
   metrics: WebhookMetrics;
+  writer: EventWriter;
+  applyQueue: ApplyQueue<StoredCallEvent>;
   /** Public base URL the provider signs against, without a trailing slash. */
   publicUrl: string;
   logger: Logger;
 }
 
-const EMPTY_TWIML = '<Response></Response>';
+/** What each provider expects as the answer to a status callback. */
+const ANSWERS: Record<ProviderType, (res: Response) => void> = {
+  twilio: (res) => void res.type('text/xml').status(200).send('<Response></Response>'),
+  vapi: (res) => void res.status(200).json({}),
+  exotel: (res) => void res.status(200).json({ status: 'ok' }),
+};
 
 /** The time an event happened: the provider's, but never in the future (clock skew) nor invalid. */
 export function eventTime(reported: Date, receivedAt: Date): Date {
@@ -22,17 +31,26 @@ export function eventTime(reported: Date, receivedAt: Date): Date {
   return Number.isFinite(t) && t <= receivedAt.getTime() ? reported : receivedAt;
 }
 
+/** The key that serializes a call's events in the apply queue. */
+export function callKey(e: Pick<NormalizedCallEvent, 'providerCallId'>, callAttemptId: string | null): string {
+  return e.providerCallId || callAttemptId || 'unknown';
+}
+
 /**
- * POST /v1/webhooks/twilio/:connectionId — verify, store (append-only, deduplicated), then apply.
- * Once the raw event is stored the answer is 200 whatever happens next: the sweeper finishes the job.
+ * POST /v1/webhooks/twilio/:connectionId            (form, X-Twilio-Signature)
+ * POST /v1/webhooks/vapi/:connectionId              (JSON, X-Vapi-Secret / Bearer / HMAC)
+ * POST /v1/webhooks/exotel/:connectionId/:token     (JSON or form, secret token in the path)
+ *
+ * Verify first (401, nothing stored), parse (400 with the reason), store the raw event append-only
+ * and deduplicated, answer, then apply in the background (per call in arrival order). Once the
+ * event is stored the answer is 200 whatever happens next: the sweeper finishes the job.
  */
 export function webhooksRouter(deps: WebhookRouteDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '100kb' });
-  const { metrics } = deps;
+  const raw = express.text({ type: () => true, limit: '2mb', defaultCharset: 'utf-8' });
+  const { metrics, logger } = deps;
 
-  router.post('/v1/webhooks/twilio/:connectionId', form, async (req: Request, res: Response) => {
-    const provider = 'twilio';
+  async function handle(provider: ProviderType, req: Request, res: Response): Promise<void> {
     const stopTimer = metrics.handleSeconds.startTimer({ provider });
     try {
       const connectionId = String(req.params.connectionId);
@@ -42,53 +60,74 @@ export function webhooksRouter(deps: WebhookRouteDeps): Router {
         metrics.rejected.inc({ reason: 'unknown_connection' });
         throw AppError.notFound('provider connection', isUuid(connectionId) ? connectionId : undefined);
       }
-
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const hook: IncomingWebhook = { url: deps.publicUrl + req.originalUrl, headers: req.headers, body };
+      const rawBody = typeof req.body === 'string' ? req.body : '';
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.params)) params[k] = String(v);
+      // Twilio signs the parsed parameters, so its body is read before the check; the others verify the bytes or the URL first.
+      const hook: IncomingWebhook = { url: deps.publicUrl + req.originalUrl, headers: req.headers, body: {}, rawBody, params };
+      if (provider === 'twilio') hook.body = parseOrCount(provider, req, rawBody);
       if (!conn.adapter.verifyWebhook(hook)) {
         metrics.received.inc({ provider, result: 'rejected' });
         metrics.rejected.inc({ reason: 'signature' });
-        throw new AppError('invalid_signature', 'the webhook signature is missing or does not match', { status: 401 });
+        throw new AppError('invalid_signature', 'the webhook signature, secret or token is missing or does not match', { status: 401 });
       }
+      if (provider !== 'twilio') hook.body = parseOrCount(provider, req, rawBody);
 
-      let event;
+      let event: NormalizedCallEvent;
       try {
         event = conn.adapter.parseWebhook(hook);
       } catch (err) {
+        if (err instanceof IgnoredWebhook) {
+          metrics.received.inc({ provider, result: 'ignored' });
+          ANSWERS[provider](res);
+          return;
+        }
         if (!(err instanceof ProviderError)) throw err;
         metrics.received.inc({ provider, result: 'invalid' });
         throw new AppError('invalid_webhook', err.message, { status: 400 });
       }
 
       const attemptParam = req.query.attemptId;
-      const callAttemptId = isUuid(attemptParam) ? attemptParam : null;
-      const stored = await insertWebhookEvent(deps.ds, {
+      const callAttemptId = isUuid(attemptParam) ? attemptParam : event.callAttemptId ?? null;
+      const stored = await deps.writer.store({
         tenantId: conn.tenantId,
         provider,
         providerConnectionId: conn.id,
         eventKey: event.eventKey,
         providerCallId: event.providerCallId,
         callAttemptId,
-        payload: { ...body },
+        payload: hook.body,
       });
       if (!stored) {
         metrics.received.inc({ provider, result: 'duplicate' });
-        res.type('text/xml').status(200).send(EMPTY_TWIML);
+        ANSWERS[provider](res);
         return;
       }
-
-      const outcome = await applyStoredEvent(deps, {
+      metrics.received.inc({ provider, result: event.status === null ? 'unmapped' : 'stored' });
+      if (event.unmapped) logger.warn({ provider, eventId: stored.id, unmapped: event.unmapped }, 'provider value outside the mapping tables');
+      ANSWERS[provider](res);
+      deps.applyQueue.push(callKey(event, callAttemptId), {
         eventId: stored.id,
         tenantId: conn.tenantId,
         callAttemptId,
-        event: { ...event, occurredAt: eventTime(event.occurredAt, new Date()) },
+        event: { ...event, occurredAt: eventTime(event.occurredAt, stored.receivedAt) },
       });
-      metrics.received.inc({ provider, result: outcome === 'applied' ? 'applied' : outcome === 'pending' ? 'pending' : 'invalid' });
-      res.type('text/xml').status(200).send(EMPTY_TWIML);
     } finally {
       stopTimer();
     }
-  });
+  }
 
+  function parseOrCount(provider: ProviderType, req: Request, rawBody: string): Record<string, unknown> {
+    try {
+      return parseWebhookBody(req, rawBody);
+    } catch (err) {
+      metrics.received.inc({ provider, result: 'invalid' });
+      throw err;
+    }
+  }
+
+  router.post('/v1/webhooks/twilio/:connectionId', raw, (req, res) => handle('twilio', req, res));
+  router.post('/v1/webhooks/vapi/:connectionId', raw, (req, res) => handle('vapi', req, res));
+  router.post('/v1/webhooks/exotel/:connectionId/:token', raw, (req, res) => handle('exotel', req, res));
   return router;
 }

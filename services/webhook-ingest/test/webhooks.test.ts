@@ -65,6 +65,12 @@ async function lead(id: string) {
 async function events(callSid: string): Promise<Array<{ event_key: string; applied_at: Date | null; apply_error: string | null; call_attempt_id: string | null }>> {
   return ctx.ds.query(`SELECT * FROM webhook_events WHERE provider_call_id = $1 ORDER BY id`, [callSid]);
 }
+/** webhook_events_applied_total{result} as the service reports it. */
+async function appliedCount(result: string): Promise<number> {
+  const text = (await axios.get(`http://127.0.0.1:${svc.port}/metrics`, { responseType: 'text' })).data as string;
+  const m = new RegExp(`webhook_events_applied_total\\{result="${result}"[^}]*\\} (\\d+)`).exec(text);
+  return m ? Number(m[1]) : 0;
+}
 async function leaseHeld(s: Seeded): Promise<boolean> {
   return (await lease.members(s.campaignId)).includes(leaseMember(s.leadId, 1));
 }
@@ -76,11 +82,12 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
     expect(r1.status).toBe(200);
     expect(r1.headers['content-type']).toMatch(/text\/xml/);
     expect(r1.data).toBe('<Response></Response>');
-    expect((await attempt(s.attemptId)).status).toBe('in_progress');
+    await eventually(async () => (await attempt(s.attemptId)).status === 'in_progress', { what: 'in-progress applied' });
     expect(await leaseHeld(s)).toBe(true);
 
     const r2 = await post(s.connectionId, s.attemptId, callback(s, 'completed', 2, { CallDuration: '42' }));
     expect(r2.status).toBe(200);
+    await eventually(async () => (await events(s.callSid)).every((e) => e.applied_at !== null) && !(await leaseHeld(s)), { what: 'completed applied' });
     const a = await attempt(s.attemptId);
     expect(a).toMatchObject({ status: 'completed', outcome: 'answered', raw_status: 'completed', duration_seconds: 42, lead_final: true });
     expect(a.answered_at).not.toBeNull();
@@ -149,6 +156,7 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
     const s = await seed();
     const params = callback(s, 'completed', 2, { CallDuration: '30' });
     expect((await post(s.connectionId, s.attemptId, params)).status).toBe(200);
+    await eventually(async () => (await events(s.callSid))[0]?.applied_at != null, { what: 'first applied' });
     const leadAfterFirst = await lead(s.leadId);
     const attemptAfterFirst = await attempt(s.attemptId);
     const second = await post(s.connectionId, s.attemptId, params);
@@ -164,7 +172,9 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
   test('when completed arrives before a late ringing, then the attempt stays completed', async () => {
     const s = await seed();
     expect((await post(s.connectionId, s.attemptId, callback(s, 'completed', 3, { CallDuration: '12' }))).status).toBe(200);
+    await eventually(async () => (await attempt(s.attemptId)).status === 'completed', { what: 'completed applied' });
     expect((await post(s.connectionId, s.attemptId, callback(s, 'ringing', 1))).status).toBe(200);
+    await eventually(async () => (await events(s.callSid)).every((e) => e.applied_at !== null), { what: 'both applied' });
     const a = await attempt(s.attemptId);
     expect(a).toMatchObject({ status: 'completed', raw_status: 'completed', outcome: 'answered' });
     expect(await lead(s.leadId)).toMatchObject({ status: 'done', disposition: 'answered' });
@@ -177,6 +187,7 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
     const s = await seed({ maxAttempts: 3 });
     const before = Date.now();
     expect((await post(s.connectionId, s.attemptId, callback(s, 'busy', 2))).status).toBe(200);
+    await eventually(async () => !(await leaseHeld(s)), { what: 'busy applied' });
     expect(await attempt(s.attemptId)).toMatchObject({ status: 'busy', outcome: 'busy', lead_final: false });
     const l = await lead(s.leadId);
     expect(l).toMatchObject({ status: 'pending', disposition: 'busy', attempts: 1 });
@@ -188,10 +199,14 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
 
   test('when a callback arrives before its attempt exists, then it is stored unapplied and the sweeper applies it once the attempt appears', async () => {
     const s = await seed({ withAttempt: false });
+    const pendingBefore = await appliedCount('pending');
     expect((await post(s.connectionId, s.attemptId, callback(s, 'ringing', 1))).status).toBe(200);
     expect((await post(s.connectionId, s.attemptId, callback(s, 'completed', 2, { CallDuration: '9' }))).status).toBe(200);
     let stored = await events(s.callSid);
     expect(stored).toHaveLength(2);
+    // The background apply ran and found no attempt: nothing changed.
+    await eventually(async () => (await appliedCount('pending')) >= pendingBefore + 2, { what: 'both tried in the background' });
+    stored = await events(s.callSid);
     expect(stored.every((e) => e.applied_at === null && e.apply_error === null)).toBe(true);
     expect(await leaseHeld(s)).toBe(true);
 
@@ -221,7 +236,8 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
     const health = await axios.get(`http://127.0.0.1:${svc.port}/healthz`);
     expect(health.data).toEqual({ status: 'ok' });
     const metrics = await axios.get(`http://127.0.0.1:${svc.port}/metrics`, { responseType: 'text' });
-    expect(metrics.data).toContain('webhook_received_total{provider="twilio",result="applied"');
+    expect(metrics.data).toContain('webhook_received_total{provider="twilio",result="stored"');
+    expect(metrics.data).toContain('webhook_events_applied_total{result="applied"');
     expect(metrics.data).toContain('webhook_handle_seconds_bucket');
   });
 });

@@ -14,6 +14,8 @@ export class CampaignEntity {
   @Column({ name: 'default_timezone', type: 'text' }) defaultTimezone: string;
   @Column({ name: 'max_concurrent_calls', type: 'int' }) maxConcurrentCalls: number;
   @Column({ name: 'max_attempts', type: 'int' }) maxAttempts: number;
+  /** Calls to one phone number per rolling 24 hours, across the tenant's campaigns (null: off). */
+  @Column({ name: 'max_calls_per_number_24h', type: 'int', nullable: true }) maxCallsPerNumber24h: number | null;
   @Column({ name: 'retry_policy', type: 'jsonb' }) retryPolicy: RetryPolicy;
   @Column({ name: 'calling_window', type: 'jsonb' }) callingWindow: CallingWindow;
   @Column({ type: 'jsonb' }) settings: Record<string, unknown>;

@@ -1,6 +1,14 @@
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+import { CampaignCounters1763730000000 } from './1763730000000-campaign-counters';
+import { LeadImports1763710000000 } from './1763710000000-lead-imports';
+import { ProviderCallData1763720000000 } from './1763720000000-provider-call-data';
+import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
   InitialSchema1763700000000,
+  CampaignCounters1763730000000,
+  LeadImports1763710000000,
+  ProviderCallData1763720000000,
+  DialingRules1763740000000,
 ];

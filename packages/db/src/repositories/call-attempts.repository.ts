@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  decideAfterCall, isForwardTransition, isTerminalCallStatus, leadZones, nextCallableAt,
+  decideAfterCall, isForwardTransition, isTerminalCallStatus, leadZones, nextCallableAt, rulesForCallee,
   type CallStatus, type CallingWindow, type Outcome, type RetryPolicy,
 } from '@dialer/domain';
+import { clock } from '@dialer/platform';
 
 export interface AttemptRow {
   id: string;
@@ -40,15 +41,17 @@ export type ApplyResult =
 /**
  * Applies a call status to an attempt, forward only (a late "ringing" never overwrites "completed";
  * a duplicate is a no-op). On a terminal status, in the same transaction, it ends the attempt and
- * settles the lead: retried at the later of the retry delay and the next calling-window opening,
- * or final with its disposition. The caller releases the concurrency lease after this commits.
+ * settles the lead: retried at the later of the retry delay and the next calling-window opening
+ * (campaign schedule ∩ the callee's rule pack, in the callee's zones), or final with its disposition.
+ * Never retried after a completed conversation or an opt-out; an opt-out also puts the number on
+ * the tenant's do-not-call list in the same transaction. The caller releases the concurrency lease after this commits.
  */
 export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemptId: string, u: CallUpdate): Promise<ApplyResult> {
   return ds.transaction((m: EntityManager) => applyInTx(m, callAttemptId, u));
 }
 
 async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate): Promise<ApplyResult> {
-  const at = u.at ?? new Date();
+  const at = u.at ?? clock.now();
   const rows: AttemptRow[] = await m.query(
     `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
        FROM call_attempts WHERE id = $1 FOR UPDATE`, [callAttemptId]);
@@ -68,8 +71,8 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
   }
 
   const outcome: Outcome = u.outcome ?? 'failed';
-  const leads: Array<{ id: string; status: string; attempts: number; timezones: string[] }> = await m.query(
-    `SELECT id, status, attempts, timezones FROM leads WHERE id = $1 FOR UPDATE`, [attempt.lead_id]);
+  const leads: Array<{ id: string; status: string; attempts: number; timezones: string[]; phone_e164: string }> = await m.query(
+    `SELECT id, status, attempts, timezones, phone_e164 FROM leads WHERE id = $1 FOR UPDATE`, [attempt.lead_id]);
   const lead = leads[0];
   const campaigns: Array<{ max_attempts: number; retry_policy: RetryPolicy; calling_window: CallingWindow; default_timezone: string; status: string }> =
     await m.query(`SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`, [attempt.campaign_id]);
@@ -91,7 +94,8 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
       final = true;
       disposition = 'stopped';
     } else {
-      next = nextCallableAt(campaign.calling_window, leadZones(lead.timezones, campaign.default_timezone), decision.notBefore, 366);
+      const rules = rulesForCallee(campaign.calling_window ?? {}, lead.phone_e164);
+      next = nextCallableAt(rules, leadZones(lead.timezones, campaign.default_timezone), decision.notBefore, 366);
       if (!next) {
         final = true;
         disposition = 'exhausted';
@@ -106,6 +110,14 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
         [lead.id, disposition, next]);
     }
     leadResult = { final, disposition, nextAttemptAt: next };
+  }
+
+  if (outcome === 'opted_out' && lead) {
+    // Whatever became of the lead, the number is never called again by this tenant.
+    await m.query(
+      `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, reason, source)
+       VALUES ($1, NULL, $2, 'opted out during a call', 'opt_out')
+       ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING`, [attempt.tenant_id, lead.phone_e164]);
   }
 
   await m.query(

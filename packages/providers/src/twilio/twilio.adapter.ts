@@ -1,9 +1,10 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { isTerminalCallStatus } from '@dialer/domain';
-import {
-  ProviderError, type CallSnapshot, type IncomingWebhook, type NormalizedCallEvent, type PlaceCallRequest,
-  type PlacedCall, type ProviderAdapter,
+import type {
+  CallSnapshot, IncomingWebhook, NormalizedCallEvent, PlaceCallRequest, PlacedCall, ProviderAdapter,
 } from '../adapter';
+import { ProviderError } from '../adapter';
+import { ProviderHttp } from '../http/provider-http';
+import { dateOr, headerOf, seconds, webhookUrl } from '../webhook-util';
 import { verifyTwilioSignature } from './twilio-signature';
 import { TWILIO_STATUS, twilioOutcome } from './twilio-status';
 
@@ -11,72 +12,104 @@ export interface TwilioCredentials {
   accountSid: string;
   authToken: string;
   fromNumber: string;
+  /** Several caller ids: calls rotate through them (round robin); `fromNumber` when absent. */
+  fromNumbers?: string[];
   /** API base URL; https://api.twilio.com unless pointed at provider-sim. */
   baseUrl?: string;
-  /** TwiML URL the call fetches when answered; a plain TwiML is sent when absent. */
+  /** TwiML URL the call fetches when answered; without it the rendered script is spoken with <Say>. */
   twimlUrl?: string;
+  /** Answering machine detection: `Enable` or `DetectMessageEnd`; off when absent. */
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
+  /** Record the call (`Record=true`). */
+  record?: boolean;
+  /** Default `TimeLimit` (seconds) when the request names none. */
+  timeLimitSeconds?: number;
   requestTimeoutMs?: number;
 }
 
 export const TWILIO_API = 'https://api.twilio.com';
+const DEFAULT_SCRIPT = 'Hello from the dialer.';
 
-function header(h: IncomingWebhook['headers'], name: string): string | undefined {
-  const v = h[name] ?? h[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
+/** Escapes text for an XML text node (the script inside <Say>). */
+export function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Twilio Programmable Voice: create a call, fetch it, hang it up, and its status callbacks.
+ * https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource
+ * https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+ */
 export class TwilioAdapter implements ProviderAdapter {
   readonly type = 'twilio' as const;
-  private readonly http: AxiosInstance;
+  private readonly http: ProviderHttp;
+  private nextFrom = 0;
 
   constructor(private readonly creds: TwilioCredentials) {
-    this.http = axios.create({
+    this.http = new ProviderHttp({
+      provider: 'Twilio',
       baseURL: `${(creds.baseUrl ?? TWILIO_API).replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}`,
       auth: { username: creds.accountSid, password: creds.authToken },
-      timeout: creds.requestTimeoutMs ?? 5_000,
-      validateStatus: () => true,
+      timeoutMs: creds.requestTimeoutMs,
     });
+  }
+
+  statusCallbackUrl(base: string, connectionId: string, callAttemptId: string): string {
+    return webhookUrl(base, 'twilio', connectionId, callAttemptId);
   }
 
   async placeCall(req: PlaceCallRequest): Promise<PlacedCall> {
     const form = new URLSearchParams();
     form.append('To', req.to);
-    form.append('From', this.creds.fromNumber);
+    form.append('From', this.fromNumber());
     if (this.creds.twimlUrl) form.append('Url', this.creds.twimlUrl);
-    else form.append('Twiml', '<Response><Say>Hello from the dialer.</Say></Response>');
+    else form.append('Twiml', `<Response><Say>${xmlText(req.script ?? DEFAULT_SCRIPT)}</Say></Response>`);
     form.append('StatusCallback', req.statusCallbackUrl);
     form.append('StatusCallbackMethod', 'POST');
     for (const e of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', e);
     form.append('Timeout', String(req.timeoutSeconds ?? 30));
-    const res = await this.send(() => this.http.post('/Calls.json', form.toString(), {
+    const timeLimit = req.timeLimitSeconds ?? this.creds.timeLimitSeconds;
+    if (timeLimit) form.append('TimeLimit', String(timeLimit));
+    if (this.creds.machineDetection) form.append('MachineDetection', this.creds.machineDetection);
+    if (this.creds.record) form.append('Record', 'true');
+    const res = await this.http.send<{ sid?: string; status?: string }>({
+      method: 'POST', url: '/Calls.json', data: form.toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    }), true);
-    const body = res.data as { sid?: string; status?: string };
-    if (!body?.sid) throw new ProviderError('ambiguous', 'Twilio answered without a call sid', res.status);
-    return { providerCallId: body.sid, rawStatus: body.status ?? 'queued' };
+    }, true);
+    if (!res.data?.sid) throw new ProviderError('ambiguous', 'Twilio answered without a call sid', res.status);
+    return { providerCallId: res.data.sid, rawStatus: res.data.status ?? 'queued' };
+  }
+
+  private fromNumber(): string {
+    const pool = this.creds.fromNumbers;
+    if (!pool?.length) return this.creds.fromNumber;
+    const n = pool[this.nextFrom % pool.length] as string;
+    this.nextFrom = (this.nextFrom + 1) % pool.length;
+    return n;
   }
 
   async hangup(providerCallId: string): Promise<void> {
-    const form = new URLSearchParams({ Status: 'completed' });
-    await this.send(() => this.http.post(`/Calls/${encodeURIComponent(providerCallId)}.json`, form.toString(), {
+    await this.http.send({
+      method: 'POST', url: `/Calls/${encodeURIComponent(providerCallId)}.json`,
+      data: new URLSearchParams({ Status: 'completed' }).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    }), false);
+    }, false);
   }
 
   async fetchCall(providerCallId: string): Promise<CallSnapshot> {
-    const res = await this.send(() => this.http.get(`/Calls/${encodeURIComponent(providerCallId)}.json`), false);
-    const body = res.data as { sid: string; status: string; duration?: string | null };
-    const status = TWILIO_STATUS[body.status] ?? 'failed';
+    const res = await this.http.send<{ sid: string; status: string; duration?: string | null }>(
+      { method: 'GET', url: `/Calls/${encodeURIComponent(providerCallId)}.json` }, false);
+    const body = res.data;
     return {
       providerCallId: body.sid,
-      status,
+      status: TWILIO_STATUS[body.status] ?? 'failed',
       rawStatus: body.status,
-      durationSeconds: body.duration ? Number(body.duration) : null,
+      durationSeconds: seconds(body.duration),
     };
   }
 
   verifyWebhook(hook: IncomingWebhook): boolean {
-    return verifyTwilioSignature(this.creds.authToken, hook.url, hook.body, header(hook.headers, 'X-Twilio-Signature'));
+    return verifyTwilioSignature(this.creds.authToken, hook.url, hook.body, headerOf(hook.headers, 'X-Twilio-Signature'));
   }
 
   parseWebhook(hook: IncomingWebhook): NormalizedCallEvent {
@@ -84,53 +117,21 @@ export class TwilioAdapter implements ProviderAdapter {
     const callSid = b.CallSid;
     const raw = b.CallStatus;
     if (!callSid || !raw) throw new ProviderError('rejected', 'Twilio callback lacks CallSid or CallStatus');
-    const status = TWILIO_STATUS[raw];
-    if (!status) throw new ProviderError('rejected', `unknown Twilio CallStatus "${raw}"`);
+    const status = TWILIO_STATUS[raw] ?? null;
     const answeredBy = b.AnsweredBy ?? null;
-    const terminal = isTerminalCallStatus(status);
-    const seq = b.SequenceNumber;
+    const terminal = status !== null && isTerminalCallStatus(status);
     return {
-      eventKey: `${callSid}:${seq ?? raw}:${raw}`,
+      // Twilio numbers each callback of a call (SequenceNumber); without it the status identifies it.
+      eventKey: `${callSid}:${b.SequenceNumber ?? raw}:${raw}`,
       providerCallId: callSid,
       status,
       rawStatus: raw,
-      outcome: terminal ? twilioOutcome(status, answeredBy) : null,
+      outcome: terminal && status ? twilioOutcome(status, answeredBy, { sipResponseCode: b.SipResponseCode, errorCode: b.ErrorCode }) : null,
       answeredBy,
-      durationSeconds: b.CallDuration !== undefined ? Number(b.CallDuration) : null,
-      occurredAt: b.Timestamp ? new Date(b.Timestamp) : new Date(),
+      durationSeconds: seconds(b.CallDuration),
+      occurredAt: dateOr(b.Timestamp, new Date()),
+      recordingUrl: b.RecordingUrl ?? null,
+      unmapped: status === null ? `CallStatus=${raw}` : null,
     };
-  }
-
-  /** Sends with up to 3 tries on network errors before sending, 5xx and 429 (with backoff and jitter). */
-  private async send(call: () => Promise<import('axios').AxiosResponse>, creating: boolean) {
-    let lastErr: ProviderError | undefined;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt * (0.5 + Math.random())));
-      try {
-        const res = await call();
-        if (res.status >= 200 && res.status < 300) return res;
-        const msg = (res.data as { message?: string })?.message ?? `HTTP ${res.status}`;
-        if (res.status === 429) {
-          lastErr = new ProviderError('capacity', `Twilio is at capacity: ${msg}`, 429);
-          continue;
-        }
-        if (res.status >= 500) {
-          lastErr = new ProviderError('transient', `Twilio error ${res.status}: ${msg}`, res.status);
-          continue;
-        }
-        throw new ProviderError('rejected', `Twilio refused the request (${res.status}): ${msg}`, res.status);
-      } catch (err) {
-        if (err instanceof ProviderError) throw err;
-        if (isAxiosError(err)) {
-          const sent = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ECONNRESET';
-          // A create that timed out after sending may have created the call: never retry it blindly.
-          if (creating && sent) throw new ProviderError('ambiguous', `Twilio did not answer in time (${err.code})`);
-          lastErr = new ProviderError('transient', `Twilio unreachable: ${err.code ?? err.message}`);
-          continue;
-        }
-        throw err;
-      }
-    }
-    throw lastErr ?? new ProviderError('transient', 'Twilio request failed');
   }
 }

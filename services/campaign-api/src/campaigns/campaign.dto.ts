@@ -7,6 +7,7 @@ import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
 import { IsIanaZone, IsUsableWindow } from '../http/validators';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class RetryRuleDto {
@@ -25,13 +26,25 @@ export class RetryPolicyDto {
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) canceled?: RetryRuleDto;
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) invalid_number?: RetryRuleDto;
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) provider_error?: RetryRuleDto;
+  /** Accepted for symmetry; an opt-out is never retried whatever this says. */
+  @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) opted_out?: RetryRuleDto;
 }
 
+/**
+ * The calling window. Legacy form: one range `start`–`end` on `days`. Richer form: `ranges` per
+ * weekday ("1" = Monday … "7" = Sunday → [{start, end}, …]). Both take `holidays` (local dates),
+ * `excludeWeekends` and `rulePack` ("auto" or a pack id). The whole is checked by the domain rule.
+ */
 export class CallingWindowDto {
   @IsOptional() @Matches(HHMM, { message: 'start must be a time of day in HH:mm' }) start?: string;
-  @IsOptional() @Matches(HHMM, { message: 'end must be a time of day in HH:mm' }) end?: string;
+  @IsOptional() @Matches(HHMM_END, { message: 'end must be a time of day in HH:mm' }) end?: string;
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true })
   days?: number[];
+  @IsOptional() @IsObject() ranges?: Record<string, Array<{ start: string; end: string }>>;
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays must be dates YYYY-MM-DD' })
+  holidays?: string[];
+  @IsOptional() @IsBoolean() excludeWeekends?: boolean;
+  @IsOptional() @IsString() @Length(1, 32) rulePack?: string;
 }
 
 export class CreateCampaignDto {
@@ -41,6 +54,8 @@ export class CreateCampaignDto {
   @IsIanaZone() defaultTimezone = 'America/New_York';
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
   @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;
+  /** Calls to one number per rolling 24 hours across the tenant's campaigns; absent: no campaign cap. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number;
   @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
   @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date;
@@ -56,6 +71,8 @@ export class UpdateCampaignDto {
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts?: number;
+  /** null turns the campaign's cap off (a rule pack's cap still applies). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number | null;
   @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
   @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
@@ -67,4 +84,11 @@ export class ListCampaignsQuery {
   @IsOptional() @IsIn(CAMPAIGN_STATUSES) status?: CampaignStatus;
   @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
   @IsOptional() @IsUUID() cursor?: string;
+}
+
+/** GET /v1/campaigns/:id/schedule-preview */
+export class SchedulePreviewQuery {
+  /** Start of the preview (default: now), rounded down to the hour. */
+  @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @Type(() => Number) @IsInt() @Min(1) @Max(14) days = 2;
 }

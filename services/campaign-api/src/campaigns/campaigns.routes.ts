@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { bumpCampaignStats, CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
-import { AppError, validateInput } from '@dialer/platform';
+import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { getCampaign, listCampaigns } from './campaigns.repository';
-import { CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './campaign.dto';
+import { CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto } from './campaign.dto';
+import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
 /** Statuses in which a campaign can no longer change (its leads, settings). */
@@ -52,6 +53,7 @@ export function campaignsRouter(ds: DataSource): Router {
         defaultTimezone: dto.defaultTimezone,
         maxConcurrentCalls: dto.maxConcurrentCalls,
         maxAttempts: dto.maxAttempts,
+        maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
         retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),
         callingWindow: resolveWindow(plain((dto.callingWindow ?? {}) as CallingWindow)),
         settings: plain(dto.settings ?? {}),
@@ -77,6 +79,14 @@ export function campaignsRouter(ds: DataSource): Router {
     res.json(await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign')));
   });
 
+  // Hour by hour, how many open leads may be called and in which zones (campaign window ∩ rule packs).
+  r.get('/campaigns/:id/schedule-preview', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
+    const q = validateInput(SchedulePreviewQuery, { ...req.query }, { where: 'query string' });
+    res.json(await schedulePreview(ds, campaign, q.from ?? clock.now(), q.days));
+  });
+
   r.patch('/campaigns/:id', async (req, res) => {
     const { tenantId, apiKeyId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
@@ -95,6 +105,7 @@ export function campaignsRouter(ds: DataSource): Router {
     if (dto.defaultTimezone !== undefined) changes.defaultTimezone = dto.defaultTimezone;
     if (dto.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = dto.maxConcurrentCalls;
     if (dto.maxAttempts !== undefined) changes.maxAttempts = dto.maxAttempts;
+    if (dto.maxCallsPerNumber24h !== undefined) changes.maxCallsPerNumber24h = dto.maxCallsPerNumber24h;
     if (dto.retryPolicy !== undefined) changes.retryPolicy = plain(dto.retryPolicy as RetryPolicy);
     if (dto.callingWindow !== undefined) changes.callingWindow = resolveWindow(plain(dto.callingWindow as CallingWindow));
     if (dto.scheduledStartAt !== undefined) changes.scheduledStartAt = dto.scheduledStartAt;

@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min,
+} from 'class-validator';
 import { Router } from 'express';
+import { checkNumbers, importDncCsv, removeByPhone } from './dnc.repository';
 import { DncEntryEntity, type DataSource, mutate } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
@@ -18,6 +21,21 @@ export class ListDncQuery {
   @IsOptional() @IsUUID() campaignId?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
   @IsOptional() @IsUUID() cursor?: string;
+}
+
+export class CheckDncDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsString({ each: true }) @Length(1, 64, { each: true }) phones: string[];
+  @IsOptional() @IsUUID() campaignId?: string;
+}
+
+export class DncScopeQuery {
+  @IsOptional() @IsUUID() campaignId?: string;
+  @IsOptional() @IsString() @Length(0, 500) reason?: string;
+}
+
+export class RemoveDncQuery {
+  @IsString() @Length(1, 64) phone: string;
+  @IsOptional() @IsUUID() campaignId?: string;
 }
 
 function view(e: DncEntryEntity): Record<string, unknown> {
@@ -75,6 +93,40 @@ export function dncRouter(ds: DataSource): Router {
     }
     const page = toPage(await qb.getMany(), q.limit);
     res.json({ data: page.data.map(view), nextCursor: page.nextCursor });
+  });
+
+  // Which of these numbers may not be called (tenant-wide, or for the given campaign as well)?
+  r.post('/dnc/check', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const dto = validateInput(CheckDncDto, req.body, { where: 'request body' });
+    const country = dto.campaignId ? (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry : 'US';
+    res.json({ data: await checkNumbers(ds, tenantId, dto.campaignId ?? null, dto.phones, country) });
+  });
+
+  // Bulk add from CSV (text/csv, streamed): the column named phone (or number, mobile…), else the first.
+  r.post('/dnc/csv', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const q = validateInput(DncScopeQuery, { ...req.query }, { where: 'query string' });
+    if (!req.is('text/csv') && !req.is('text/plain') && !req.is('application/csv')) {
+      throw new AppError('unsupported_media_type', 'send the CSV with Content-Type: text/csv', { status: 415 });
+    }
+    const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
+    const result = await importDncCsv(ds, req, { tenantId, campaignId: q.campaignId ?? null, reason: q.reason ?? null, country });
+    await writeAudit(ds.manager, {
+      tenantId, apiKeyId, action: 'dnc.import', entityType: 'dnc_entry', entityId: null,
+      after: { campaignId: q.campaignId ?? null, added: result.added, rows: result.rows },
+    });
+    res.status(200).json(result);
+  });
+
+  // Remove a number (normalized as on add) from the tenant list, or from a campaign's list.
+  r.delete('/dnc', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const q = validateInput(RemoveDncQuery, { ...req.query }, { where: 'query string' });
+    const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
+    const removed = await removeByPhone(ds, { tenantId, campaignId: q.campaignId ?? null, phone: q.phone, country, apiKeyId });
+    if (!removed) throw AppError.notFound('dnc entry', q.phone.replace(/\d(?=\d{2})/g, '*'));
+    res.status(204).end();
   });
 
   r.delete('/dnc/:id', async (req, res) => {

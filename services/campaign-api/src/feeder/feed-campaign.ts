@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from '@dialer/db';
-import { isCallableAt, leadZones, nextCallableAt, type CallingWindow } from '@dialer/domain';
+import { isCallableAt, leadZones, nextCallableAt, rulesForCallee, type CallingWindow } from '@dialer/domain';
+import { clock } from '@dialer/platform';
 import type { DialJob } from '@dialer/queue';
 import { countFinishedLeads } from '../stats/dispositions.repository';
 
@@ -40,9 +41,10 @@ export function hopperTarget(maxConcurrentCalls: number, h: HopperSize): number 
  * Tops up one campaign's hopper. In one transaction: re-checks the campaign is running (FOR SHARE,
  * so a concurrent stop waits for this and then ends what was queued here), takes due pending leads
  * with FOR UPDATE SKIP LOCKED (several feeders never take the same lead), queues those whose
- * calling window is open now, and moves the others to their next window opening.
+ * calling window is open now (campaign schedule ∩ the callee's rule pack, in every candidate zone),
+ * and moves the others to their next window opening. `now` is the dialer's clock.
  */
-export async function feedCampaign(ds: DataSource, campaign: RunningCampaign, size: HopperSize, now = new Date()): Promise<FeedResult> {
+export async function feedCampaign(ds: DataSource, campaign: RunningCampaign, size: HopperSize, now = clock.now()): Promise<FeedResult> {
   const target = hopperTarget(campaign.max_concurrent_calls, size);
   const have: Array<{ n: string }> = await ds.query(
     `SELECT count(*) AS n FROM leads WHERE campaign_id = $1 AND status = 'queued'`, [campaign.id]);
@@ -58,10 +60,10 @@ export async function feedCampaign(ds: DataSource, campaign: RunningCampaign, si
     if (!c) return result;
     for (let round = 0; round < MAX_ROUNDS && need > 0; round++) {
       const asked = need;
-      const leads: Array<{ id: string; attempts: number; timezones: string[] }> = await m.query(
-        `SELECT id, attempts, timezones FROM leads
-          WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [c.id, asked]);
+      const leads: FeedLead[] = await m.query(
+        `SELECT id, attempts, timezones, phone_e164 FROM leads
+          WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= $3
+          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [c.id, asked, now]);
       if (leads.length === 0) break;
       const sorted = await sortLeads(m, c, leads, now);
       for (const l of sorted.queued) result.jobs.push({ tenantId: c.tenant_id, campaignId: c.id, leadId: l.id, attemptNo: l.attempts + 1 });
@@ -74,8 +76,15 @@ export async function feedCampaign(ds: DataSource, campaign: RunningCampaign, si
   });
 }
 
+interface FeedLead {
+  id: string;
+  attempts: number;
+  timezones: string[];
+  phone_e164: string;
+}
+
 async function sortLeads(
-  m: EntityManager, c: RunningCampaign, leads: Array<{ id: string; attempts: number; timezones: string[] }>, now: Date,
+  m: EntityManager, c: RunningCampaign, leads: FeedLead[], now: Date,
 ): Promise<{ queued: Array<{ id: string; attempts: number }>; deferred: number; ended: number }> {
   const queued: Array<{ id: string; attempts: number }> = [];
   const later: Array<{ id: string; at: Date }> = [];
@@ -87,11 +96,12 @@ async function sortLeads(
       continue;
     }
     const zones = leadZones(l.timezones, c.default_timezone);
-    if (isCallableAt(c.calling_window, zones, now)) {
+    const rules = rulesForCallee(c.calling_window ?? {}, l.phone_e164);
+    if (isCallableAt(rules, zones, now)) {
       queued.push(l);
       continue;
     }
-    const next = nextCallableAt(c.calling_window, zones, now);
+    const next = nextCallableAt(rules, zones, now, 366);
     if (next) later.push({ id: l.id, at: next });
     else noWindow.push(l.id);
   }

@@ -1,6 +1,6 @@
 import { mutate } from '@dialer/db';
 import type { DataSource } from '@dialer/db';
-import { AppError, type Logger } from '@dialer/platform';
+import { AppError, clock, type Logger } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { runCampaignCommand } from '../campaigns/run-campaign-command';
 
@@ -13,13 +13,13 @@ export interface SchedulerResult {
  * Starts scheduled campaigns whose scheduled_start_at has come, and stops running or paused ones
  * whose scheduled_end_at has passed (as the stop command does: open leads end as 'stopped').
  */
-export async function schedulerTick(ds: DataSource, logger: Logger): Promise<SchedulerResult> {
+export async function schedulerTick(ds: DataSource, logger: Logger, now: Date = clock.now()): Promise<SchedulerResult> {
   const started = await ds.transaction(async (m) => {
     const { rows } = await mutate<{ id: string; tenant_id: string; version: number }>(m,
       `UPDATE campaigns SET status = 'running', started_at = now(), version = version + 1, updated_at = now()
-        WHERE status = 'scheduled' AND deleted_at IS NULL AND scheduled_start_at <= now()
+        WHERE status = 'scheduled' AND deleted_at IS NULL AND scheduled_start_at <= $1
           AND provider_connection_id IS NOT NULL
-        RETURNING id, tenant_id, version`, []);
+        RETURNING id, tenant_id, version`, [now]);
     for (const r of rows) {
       await writeAudit(m, {
         tenantId: r.tenant_id, apiKeyId: null, action: 'campaign.start', entityType: 'campaign', entityId: r.id,
@@ -31,7 +31,7 @@ export async function schedulerTick(ds: DataSource, logger: Logger): Promise<Sch
 
   const due: Array<{ id: string; tenant_id: string }> = await ds.query(
     `SELECT id, tenant_id FROM campaigns
-      WHERE status IN ('running', 'paused') AND deleted_at IS NULL AND scheduled_end_at <= now()`);
+      WHERE status IN ('running', 'paused') AND deleted_at IS NULL AND scheduled_end_at <= $1`, [now]);
   const stopped: string[] = [];
   for (const c of due) {
     try {

@@ -1,10 +1,13 @@
-import { Router, type Request } from 'express';
-import { ImportJobEntity, LeadEntity, type DataSource } from '@dialer/db';
+import { Router } from 'express';
+import { LeadEntity, type DataSource } from '@dialer/db';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId, toPage } from '../http/request-context';
+import type { ImportRunner } from '../imports/import-runner';
+import { getImportJob, type ImportJobRow } from '../imports/imports.repository';
+import { createUploadJob, failUpload, finalizeUpload, firstReportLines } from '../imports/start-import';
+import { drainRequest, streamToFile, tooLarge } from '../imports/store-upload';
 import { addLeads } from './add-leads';
-import { importCsv } from './import-csv';
 import { AddLeadsDto, ListLeadsQuery } from './lead.dto';
 import { CLOSED_TO_LEADS, closedToLeads } from './leads.repository';
 
@@ -12,24 +15,10 @@ export interface LeadsRouterDeps {
   ds: DataSource;
   logger: Logger;
   csvMaxBytes: number;
+  imports: ImportRunner;
 }
 
-/** How much of a refused upload is read and dropped so the client sees the answer; past it the socket is cut. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
-
-/** After a failed upload, reads and drops the rest of the body so the answer reaches the client. */
-function drain(req: Request, limitBytes: number): void {
-  if (req.readableEnded) return;
-  req.unpipe();
-  let dropped = 0;
-  req.on('data', (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > limitBytes) req.socket.destroy();
-  });
-  req.resume();
-}
-
-export function leadsRouter({ ds, logger, csvMaxBytes }: LeadsRouterDeps): Router {
+export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDeps): Router {
   const r = Router();
 
   r.post('/campaigns/:id/leads', async (req, res) => {
@@ -43,25 +32,43 @@ export function leadsRouter({ ds, logger, csvMaxBytes }: LeadsRouterDeps): Route
     res.status(201).json(result);
   });
 
+  /**
+   * The synchronous CSV import: the body (text/csv) is stored like an upload and run through the
+   * import pipeline in the request; the answer carries the counts and the first report lines.
+   */
   r.post('/campaigns/:id/leads/csv', async (req, res) => {
+    const { tenantId } = authOf(res);
+    let job: { id: string; filePath: string } | undefined;
+    let claimed: ImportJobRow;
     try {
-      const { tenantId } = authOf(res);
       if (!req.is(['text/csv', 'application/csv'])) {
         throw new AppError('unsupported_media_type', 'send the CSV as the request body with Content-Type: text/csv', { status: 415 });
       }
       const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
       if (CLOSED_TO_LEADS.includes(campaign.status)) throw closedToLeads(campaign.status);
-      const declared = req.get('content-length');
       const filename = typeof req.query.filename === 'string' ? req.query.filename.slice(0, 255) : null;
-      const result = await importCsv(ds, logger, {
-        tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry, body: req,
-        maxBytes: csvMaxBytes, declaredBytes: declared !== undefined ? Number(declared) : undefined, filename,
-      });
-      res.status(201).json(result);
+      job = await createUploadJob(ds, imports, { tenantId, campaignId: campaign.id, filename });
+      const declared = Number(req.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > csvMaxBytes) throw tooLarge(csvMaxBytes);
+      const bytes = await streamToFile(req, job.filePath, csvMaxBytes);
+      claimed = await finalizeUpload(ds, { id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, claim: true });
     } catch (err) {
-      drain(req, DRAIN_LIMIT_BYTES);
-      throw err;
+      drainRequest(req);
+      throw job ? await failUpload(ds, job.id, job.filePath, err) : err;
     }
+    const outcome = await imports.run(claimed);
+    const done = await getImportJob(ds, tenantId, job.id);
+    if (outcome.status === 'failed') {
+      const e = outcome.error;
+      throw e instanceof AppError
+        ? new AppError(e.code, e.message, { status: e.status, details: { ...(typeof e.details === 'object' && e.details ? e.details : {}), importId: job.id } })
+        : new AppError('import_failed', done?.error ?? 'the import failed', { status: 500, details: { importId: job.id } });
+    }
+    logger.info({ importId: job.id, campaignId: done?.campaign_id, accepted: done?.accepted }, 'csv import completed');
+    res.status(201).json({
+      importId: job.id, rowsRead: done?.rows_read ?? 0, accepted: done?.accepted ?? 0, rejected: done?.rejected ?? 0,
+      duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0, errors: await firstReportLines(ds, tenantId, job.id),
+    });
   });
 
   r.get('/campaigns/:id/leads', async (req, res) => {
@@ -79,14 +86,6 @@ export function leadsRouter({ ds, logger, csvMaxBytes }: LeadsRouterDeps): Route
         { cursor: q.cursor });
     }
     res.json(toPage(await qb.getMany(), q.limit));
-  });
-
-  r.get('/imports/:id', async (req, res) => {
-    const { tenantId } = authOf(res);
-    const id = pathId(req.params.id, 'import');
-    const job = await ds.getRepository(ImportJobEntity).findOneBy({ id, tenantId });
-    if (!job) throw AppError.notFound('import', id);
-    res.json(job);
   });
 
   return r;

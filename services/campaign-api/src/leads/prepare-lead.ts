@@ -1,4 +1,4 @@
-import { normalizePhone } from '@dialer/domain';
+import { leadTimezones, normalizePhone } from '@dialer/domain';
 import { isIanaZone } from '../http/validators';
 
 /** One lead as a caller sends it (JSON) or as a CSV row maps to it. */
@@ -9,6 +9,18 @@ export interface LeadInput {
   email?: unknown;
   timezone?: unknown;
   custom?: unknown;
+  /** Zone and country hints (CSV columns): used when zones are derived. */
+  state?: unknown;
+  postalCode?: unknown;
+  country?: unknown;
+}
+
+export interface PrepareOptions {
+  /**
+   * Derive candidate zones from the row's hints, else the number, else the country (imports).
+   * Off: only an explicit valid IANA zone is kept, else [] (the campaign's zone at dial time).
+   */
+  deriveZones?: boolean;
 }
 
 /** A lead ready to insert: E.164 phone, cleaned fields, zone candidates. */
@@ -17,7 +29,7 @@ export interface PreparedLead {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
-  /** [zone] when the row named a valid IANA zone, else [] (dialing then uses the campaign's zone). */
+  /** Candidate zones (see PrepareOptions.deriveZones); [] means the campaign's zone at dial time. */
   timezones: string[];
   custom: Record<string, string>;
 }
@@ -62,12 +74,13 @@ function optionalText(v: unknown, max = MAX_TEXT): Text {
  * and email cleaned, the time zone kept when it is a valid IANA name, custom values as strings.
  * The first problem found rejects the row.
  */
-export function prepareLead(input: LeadInput, defaultCountry: string): Prepared {
+export function prepareLead(input: LeadInput, defaultCountry: string, opts: PrepareOptions = {}): Prepared {
   const rawPhone = typeof input.phone === 'number' && Number.isFinite(input.phone) ? String(input.phone) : input.phone;
   if (rawPhone === undefined || rawPhone === null || rawPhone === '') return bad('phone', undefined, 'phone is required');
   if (typeof rawPhone !== 'string') return bad('phone', rawPhone, 'phone must be a string');
   if (rawPhone.length > 64) return bad('phone', rawPhone, 'phone is too long');
-  const phone = normalizePhone(rawPhone, defaultCountry);
+  const rowCountry = typeof input.country === 'string' && /^\s*[A-Za-z]{2}\s*$/.test(input.country) ? input.country.trim().toUpperCase() : undefined;
+  const phone = normalizePhone(rawPhone, rowCountry ?? defaultCountry);
   if (!phone.ok) return bad('phone', rawPhone, phone.reason);
 
   const first = optionalText(input.firstName);
@@ -78,7 +91,16 @@ export function prepareLead(input: LeadInput, defaultCountry: string): Prepared 
   if (!email.ok) return bad('email', input.email, `email ${email.reason}`);
   if (email.text !== null && !EMAIL.test(email.text)) return bad('email', input.email, 'email is not an email address');
   const tz = optionalText(input.timezone, 64);
-  const timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
+  let timezones: string[];
+  if (opts.deriveZones) {
+    const hint = (v: unknown): string | null => (typeof v === 'string' && v.length <= 64 ? v : null);
+    timezones = leadTimezones({
+      timezone: tz.ok ? tz.text : null, state: hint(input.state), postalCode: hint(input.postalCode),
+      country: rowCountry ?? phone.country ?? defaultCountry, e164: phone.e164,
+    }).zones;
+  } else {
+    timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
+  }
 
   const custom: Record<string, string> = {};
   if (input.custom !== undefined && input.custom !== null) {

@@ -1,20 +1,65 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { Router } from 'express';
 import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
-import { AppError, encryptSecret, validateInput } from '@dialer/platform';
+import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId } from '../http/request-context';
-import { E164 } from '../http/validators';
+import { CONNECTION_DTOS, parseVapiWebhookAuth, type ConnectionDto } from './provider-connection.dto';
 
-export class CreateProviderConnectionDto {
-  @IsString() @Length(1, 200) name: string;
-  @IsIn(['twilio']) type: 'twilio';
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) baseUrl?: string;
-  @IsString() @Length(1, 200) accountSid: string;
-  @IsString() @Length(1, 500) authToken: string;
-  @Matches(E164, { message: 'fromNumber must be an E.164 number, like +14155550100' }) fromNumber: string;
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0.001) @Max(10_000) callsPerSecond?: number;
+/** The connection's settings (`config`, shown) and credentials (`secrets`, sealed, never shown). */
+export function connectionSettings(dto: ConnectionDto): { config: Record<string, unknown>; secrets: Record<string, string> } {
+  const limit = dto.timeLimitSeconds !== undefined ? { timeLimitSeconds: dto.timeLimitSeconds } : {};
+  switch (dto.type) {
+    case 'twilio':
+      return {
+        config: {
+          accountSid: dto.accountSid, fromNumber: dto.fromNumber, ...limit,
+          ...(dto.fromNumbers ? { fromNumbers: dto.fromNumbers } : {}), ...(dto.twimlUrl ? { twimlUrl: dto.twimlUrl } : {}),
+          ...(dto.machineDetection ? { machineDetection: dto.machineDetection } : {}), ...(dto.record ? { record: true } : {}),
+        },
+        secrets: { authToken: dto.authToken },
+      };
+    case 'vapi': {
+      const auth = dto.webhookAuth === undefined ? undefined : parseVapiWebhookAuth(dto.webhookAuth);
+      if (auth && 'problem' in auth) {
+        throw new AppError('validation_failed', `webhookAuth: ${auth.problem}`, { status: 400, details: [{ field: 'webhookAuth', reason: auth.problem }] });
+      }
+      return {
+        config: {
+          assistantId: dto.assistantId, phoneNumberId: dto.phoneNumberId, ...limit,
+          ...(auth ? { webhookAuth: auth.auth } : {}), ...(dto.serverCredentialId ? { serverCredentialId: dto.serverCredentialId } : {}),
+        },
+        secrets: { apiKey: dto.apiKey, webhookSecret: dto.webhookSecret ?? randomToken(24) },
+      };
+    }
+    case 'exotel':
+      return {
+        config: {
+          accountSid: dto.accountSid, callerId: dto.callerId, ...limit,
+          ...(dto.flowUrl ? { flowUrl: dto.flowUrl } : { agentNumber: dto.agentNumber }),
+          ...(dto.callType ? { callType: dto.callType } : {}), ...(dto.record ? { record: true } : {}),
+        },
+        // Exotel signs nothing: its StatusCallback URL carries this token.
+        secrets: { apiKey: dto.apiKey, apiToken: dto.apiToken, webhookToken: randomToken(24) },
+      };
+  }
+}
+
+function validateConnection(body: unknown): ConnectionDto {
+  const type = (body as { type?: unknown } | null)?.type;
+  if (type !== 'twilio' && type !== 'vapi' && type !== 'exotel') {
+    // Name every problem at once: the type, and the rest as a Twilio connection would have them.
+    const details: FieldError[] = [{ field: 'type', reason: 'type must be one of twilio, vapi, exotel' }];
+    try {
+      validateInput(CONNECTION_DTOS.twilio, { ...(body as object), type: 'twilio' }, { where: 'request body' });
+    } catch (err) {
+      if (err instanceof AppError && Array.isArray(err.details)) details.push(...(err.details as FieldError[]));
+    }
+    throw new AppError('validation_failed', 'type must be one of twilio, vapi, exotel', { status: 400, details });
+  }
+  const where = { where: 'request body' };
+  if (type === 'twilio') return validateInput(CONNECTION_DTOS.twilio, body, where);
+  if (type === 'vapi') return validateInput(CONNECTION_DTOS.vapi, body, where);
+  return validateInput(CONNECTION_DTOS.exotel, body, where);
 }
 
 /** A provider connection as the API shows it: never its secrets. */
@@ -31,16 +76,17 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
 
   r.post('/provider-connections', async (req, res) => {
     const { tenantId, apiKeyId } = authOf(res);
-    const dto = validateInput(CreateProviderConnectionDto, req.body, { where: 'request body' });
+    const dto = validateConnection(req.body);
+    const { config, secrets } = connectionSettings(dto);
     const saved = await ds.transaction(async (m) => {
       const conn = await m.getRepository(ProviderConnectionEntity).save(m.getRepository(ProviderConnectionEntity).create({
         tenantId,
         name: dto.name.trim(),
         type: dto.type,
         baseUrl: dto.baseUrl ? dto.baseUrl.replace(/\/+$/, '') : null,
-        config: { accountSid: dto.accountSid, fromNumber: dto.fromNumber },
-        secretsSealed: encryptSecret(JSON.stringify({ authToken: dto.authToken }), secretsKey),
-        callsPerSecond: dto.callsPerSecond ?? 1,
+        config,
+        secretsSealed: encryptSecret(JSON.stringify(secrets), secretsKey),
+        callsPerSecond: dto.callsPerSecond ?? 10,
       }));
       const created = await m.getRepository(ProviderConnectionEntity).findOneByOrFail({ id: conn.id });
       await writeAudit(m, { tenantId, apiKeyId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: conn.id, after: providerConnectionView(created) });

@@ -1,60 +1,58 @@
 import { Router } from 'express';
-import { CampaignStatsEntity, type DataSource } from '@dialer/db';
+import { recountCampaign, type DataSource } from '@dialer/db';
+import { AppError, validateInput } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId } from '../http/request-context';
+import type { CampaignEventsHub } from './campaign-events.hub';
+import { loadCampaignStats } from './campaign-stats';
+import { AnalyticsQuery, TimeSeriesQuery } from './stats.dto';
+import { readAnalytics, readTimeSeries } from './stats.repository';
 
-export interface LeadCounts {
-  pending: number;
-  queued: number;
-  dialing: number;
-  done: number;
-}
+const DAY_MS = 86_400_000;
 
-/** Leads per status for one campaign of one tenant. */
-export async function leadCounts(ds: DataSource, tenantId: string, campaignId: string): Promise<LeadCounts> {
-  const rows: Array<{ status: keyof LeadCounts; n: string }> = await ds.query(
-    `SELECT status, count(*) AS n FROM leads WHERE campaign_id = $1 AND tenant_id = $2 GROUP BY status`,
-    [campaignId, tenantId]);
-  const counts: LeadCounts = { pending: 0, queued: 0, dialing: 0, done: 0 };
-  for (const r of rows) if (r.status in counts) counts[r.status] = Number(r.n);
-  return counts;
-}
-
-export function statsRouter(ds: DataSource, lease: ConcurrencyLease): Router {
+/**
+ * Stats of one campaign (counters only), its time series, its live event stream (SSE), the admin
+ * recount, and analytics across the tenant's campaigns.
+ */
+export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: CampaignEventsHub): Router {
   const r = Router();
 
   r.get('/campaigns/:id/stats', async (req, res) => {
     const { tenantId } = authOf(res);
+    res.json(await loadCampaignStats(ds, lease, tenantId, pathId(req.params.id, 'campaign')));
+  });
+
+  r.get('/campaigns/:id/stats/timeseries', async (req, res) => {
+    const { tenantId } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
-    const [stats, leads, liveCalls] = await Promise.all([
-      ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
-      leadCounts(ds, tenantId, campaign.id),
-      lease.held(campaign.id),
-    ]);
-    const s = stats ?? null;
-    const talkSeconds = s?.talkSeconds ?? 0;
-    const talked = (s?.connected ?? 0) + (s?.voicemail ?? 0);
-    res.json({
-      campaignId: campaign.id,
-      status: campaign.status,
-      totalLeads: s?.totalLeads ?? 0,
-      leads,
-      dispositions: s?.dispositions ?? {},
-      attempts: s?.attempts ?? 0,
-      callsEnded: s?.callsEnded ?? 0,
-      connected: s?.connected ?? 0,
-      voicemail: s?.voicemail ?? 0,
-      busy: s?.busy ?? 0,
-      noAnswer: s?.noAnswer ?? 0,
-      failed: s?.failed ?? 0,
-      canceled: s?.canceled ?? 0,
-      dncSuppressed: s?.dncSuppressed ?? 0,
-      talkSeconds,
-      averageTalkSeconds: talked ? Math.round((talkSeconds / talked) * 10) / 10 : 0,
-      liveCalls,
-      completedAt: campaign.completedAt,
-    });
+    const q = validateInput(TimeSeriesQuery, { ...req.query }, { where: 'query string' });
+    res.json({ campaignId: campaign.id, ...(await readTimeSeries(ds, tenantId, campaign.id, q)) });
+  });
+
+  r.post('/campaigns/:id/stats/recount', async (req, res) => {
+    const { tenantId, role } = authOf(res);
+    if (role !== 'admin') throw new AppError('forbidden', 'the recount needs an admin API key', { status: 403 });
+    const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
+    res.json(await recountCampaign(ds, tenantId, campaign.id));
+  });
+
+  r.get('/campaigns/:id/events', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
+    if (!events) throw new AppError('unavailable', 'live events are not enabled on this server', { status: 503 });
+    await events.attach(tenantId, campaign.id, res);
+  });
+
+  r.get('/analytics', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const q = validateInput(AnalyticsQuery, { ...req.query }, { where: 'query string' });
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - 7 * DAY_MS);
+    if (from >= to) throw new AppError('invalid_input', 'from must be before to', { status: 400 });
+    if (to.getTime() - from.getTime() > 366 * DAY_MS) throw new AppError('invalid_input', 'at most 366 days per request', { status: 400 });
+    if (q.campaignId) await getCampaign(ds, tenantId, q.campaignId);
+    res.json({ from, to, groupBy: q.groupBy, tz: q.tz, ...(await readAnalytics(ds, tenantId, { ...q, from, to })) });
   });
 
   return r;

@@ -1,0 +1,232 @@
+/**
+ * Lead import end to end: a messy CSV (mixed phone formats, ~3% invalid rows, ~2% duplicates, five
+ * custom columns, quoted commas/quotes) is uploaded as multipart to campaign-api (its own process,
+ * fresh schema) and imported into a fresh campaign; in the same run the same number of rows is
+ * loaded with a plain COPY into a table shaped like leads (LIKE leads INCLUDING ALL).
+ *   pnpm bench import --rows 1000000
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Client } from 'pg';
+import { createTestContext, eventually } from '@dialer/testing';
+import { createTenant } from '../services/campaign-api/src/tenants/create-tenant';
+
+const AREAS = ['415', '212', '646', '312', '617', '305', '713', '206', '404', '503'];
+const INVALID = ['611', '12345', 'n/a', '+1 415 555 267111', '+1 900 555 0199', '=1+1', ''];
+
+interface Planted {
+  rows: number;
+  invalid: number;
+  duplicates: number;
+  accepted: number;
+}
+
+/** The i-th unique valid number, in one of several formats (and its E.164). */
+function phone(i: number): { text: string; e164: string } {
+  if (i % 20 === 19) {
+    const n = String(100000 + Math.floor(i / 20)).padStart(6, '0');
+    return { text: i % 40 === 39 ? `+44 7911 ${n}` : `+447911${n}`, e164: `+447911${n}` };
+  }
+  const area = AREAS[i % AREAS.length]!;
+  const rest = String(2000000 + Math.floor(i / AREAS.length));
+  const e164 = `+1${area}${rest}`;
+  const x = rest.slice(0, 3);
+  const y = rest.slice(3);
+  const f = i % 5;
+  const text = f === 0 ? `(${area}) ${x}-${y}` : f === 1 ? `+1 ${area} ${x} ${y}` : f === 2 ? `1-${area}-${x}-${y}` : f === 3 ? `${area}.${x}.${y}` : `${area}${x}${y}`;
+  return { text, e164 };
+}
+
+function cell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Writes the messy CSV; every 33rd row is invalid, every 50th repeats an earlier number. */
+async function generate(file: string, rows: number): Promise<Planted> {
+  const planted: Planted = { rows, invalid: 0, duplicates: 0, accepted: 0 };
+  let unique = 0;
+  const lines = function* (): Generator<string> {
+    yield 'Phone Number,First Name,Last Name,Email,Company,Budget,Source,Notes,Property ID\r\n';
+    let buf = '';
+    for (let r = 0; r < rows; r++) {
+      let p: string;
+      if (r % 33 === 17) {
+        p = INVALID[r % INVALID.length]!;
+        planted.invalid++;
+      } else if (r % 50 === 49 && unique > 10) {
+        p = phone(unique - 7).e164; // same number as an earlier row, other format
+        planted.duplicates++;
+      } else {
+        p = phone(unique++).text;
+        planted.accepted++;
+      }
+      buf += `${cell(p)},Lead${r},"O'Neil, Jr",lead${r}@example.com,Acme ${r % 97},${(r * 37) % 900000},${r % 3 ? 'web' : 'referral'},`
+        + `${r % 10 === 0 ? '"said ""call after 5"", prefers email"' : 'n/a'},P-${r}\r\n`;
+      if (buf.length > 1 << 16) {
+        yield buf;
+        buf = '';
+      }
+    }
+    if (buf) yield buf;
+  };
+  await pipeline(Readable.from(lines()), createWriteStream(file));
+  return planted;
+}
+
+function startApi(env: Record<string, string>, args: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const main = path.resolve(__dirname, '../services/campaign-api/src/main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const j = JSON.parse(line) as { msg?: string; port?: number; level?: number | string };
+          if (j.msg === 'ready' && j.port) resolve({ child, port: j.port });
+          else if (j.level === 'error' || j.level === 50 || (args.log && /import batch/.test(line))) process.stderr.write(`${line}\n`);
+        } catch {
+          // not JSON
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`campaign-api exited with ${code}`)));
+  });
+}
+
+async function api<T>(base: string, key: string, method: string, p: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${p}`, {
+    method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Streams the file as multipart/form-data (never in memory). */
+function uploadMultipart(base: string, key: string, p: string, file: string, size: number): Promise<{ status: number; body: string }> {
+  const boundary = `----bench${Date.now()}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${p}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + size + tail.length },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    const rs = createReadStream(file);
+    rs.on('error', reject);
+    rs.on('end', () => req.end(tail));
+    rs.pipe(req, { end: false });
+  });
+}
+
+/** The same rows, already clean, straight into a leads-shaped table with one COPY. */
+async function plainCopy(url: string, schema: string, tenantId: string, campaignId: string, rows: number): Promise<number> {
+  const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE bench_copy (LIKE leads INCLUDING ALL)`);
+    const lines = function* (): Generator<string> {
+      let buf = '';
+      for (let r = 0; r < rows; r++) {
+        const { e164 } = phone(r);
+        buf += `${tenantId}\t${campaignId}\t${e164}\tLead${r}\tO'Neil, Jr\tlead${r}@example.com\t{America/New_York}\t`
+          + `{"Company":"Acme ${r % 97}","Budget":"${(r * 37) % 900000}","Source":"web","Notes":"n/a","Property ID":"P-${r}"}\n`;
+        if (buf.length > 1 << 16) {
+          yield buf;
+          buf = '';
+        }
+      }
+      if (buf) yield buf;
+    };
+    const t0 = process.hrtime.bigint();
+    await pipeline(Readable.from(lines()), client.query(copyFrom(
+      `COPY bench_copy (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom) FROM STDIN`)));
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS bench_copy`).catch(() => undefined);
+    await client.end();
+  }
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
+  const rows = Number(args.rows ?? 100_000);
+  const ctx = await createTestContext('benchimport');
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-import-'));
+  let child: ChildProcess | undefined;
+  try {
+    const file = path.join(dir, 'leads.csv');
+    const planted = await generate(file, rows);
+    const size = (await stat(file)).size;
+    const started = await startApi({
+      ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', IMPORT_DIR: path.join(dir, 'imports'), LOG_LEVEL: args.log ?? 'info',
+      ...(args.workers ? { IMPORT_WORKERS: args.workers } : {}), ...(args.batch ? { IMPORT_BATCH_ROWS: args.batch } : {}),
+    }, args);
+    child = started.child;
+    const base = `http://127.0.0.1:${started.port}`;
+    const tenant = await createTenant(ctx.ds, 'bench');
+    const key = tenant.apiKey;
+    const pc = await api<{ id: string }>(base, key, 'POST', '/v1/provider-connections', {
+      name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC1', authToken: 't', fromNumber: '+14155550100',
+    });
+    const campaign = await api<{ id: string }>(base, key, 'POST', '/v1/campaigns', { name: 'bench', providerConnectionId: pc.id, defaultCountry: 'US' });
+
+    const t0 = process.hrtime.bigint();
+    const up = await uploadMultipart(base, key, `/v1/campaigns/${campaign.id}/imports`, file, size);
+    if (up.status !== 202) throw new Error(`upload: ${up.status} ${up.body}`);
+    const uploadedS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const importId = (JSON.parse(up.body) as { id: string }).id;
+    const job = await eventually(async () => {
+      const j = await api<{ status: string; rowsRead: number; accepted: number; rejected: number; duplicates: number; error: string | null }>(
+        base, key, 'GET', `/v1/imports/${importId}`);
+      if (j.status === 'failed') throw new Error(`import failed: ${j.error}`);
+      return j.status === 'completed' ? j : undefined;
+    }, { timeoutMs: 30 * 60_000, intervalMs: 100, what: 'import completed' });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const peak = await peakRssMb(child.pid!);
+
+    const copySeconds = await plainCopy(ctx.databaseUrl, ctx.schema, tenant.tenantId, campaign.id, rows);
+    const rowsPerS = rows / seconds;
+    const copyRowsPerS = rows / copySeconds;
+    return {
+      rows, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(rowsPerS), copy_rows_per_s: Math.round(copyRowsPerS),
+      ratio_vs_copy: Number((copyRowsPerS / rowsPerS).toFixed(2)), peak_rss_mb: peak,
+      accepted: job.accepted, rejected: job.rejected, duplicates: job.duplicates,
+      planted_accepted: planted.accepted, planted_invalid: planted.invalid, planted_duplicates: planted.duplicates,
+      counts_match: job.accepted === planted.accepted && job.rejected === planted.invalid && job.duplicates === planted.duplicates,
+      file_mb: Number((size / 1048576).toFixed(1)), upload_seconds: Number(uploadedS.toFixed(2)),
+    };
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+    await ctx.close();
+  }
+}

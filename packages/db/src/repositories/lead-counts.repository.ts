@@ -1,0 +1,87 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../sql';
+
+/**
+ * A campaign's leads by state, from the trigger-maintained counters (never a COUNT over leads).
+ * `dispositions` counts done leads by final disposition.
+ */
+export interface LeadCounts {
+  total: number;
+  pending: number;
+  queued: number;
+  dialing: number;
+  done: number;
+  qualified: number;
+  dispositions: Record<string, number>;
+}
+
+export interface CounterRow {
+  key: string;
+  n: string | number;
+}
+
+/** Turns counter rows (`status:<s>`, `disposition:<d>`, `qualified`) into LeadCounts. */
+export function leadCountsFromRows(rows: readonly CounterRow[]): LeadCounts {
+  const c: LeadCounts = { total: 0, pending: 0, queued: 0, dialing: 0, done: 0, qualified: 0, dispositions: {} };
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (n === 0) continue;
+    if (r.key === 'qualified') c.qualified = n;
+    else if (r.key.startsWith('disposition:')) c.dispositions[r.key.slice('disposition:'.length)] = n;
+    else if (r.key.startsWith('status:')) {
+      const s = r.key.slice('status:'.length);
+      if (s === 'pending' || s === 'queued' || s === 'dialing' || s === 'done') c[s] = n;
+      c.total += n;
+    }
+  }
+  return c;
+}
+
+/** The counters of one campaign: folded counts plus the deltas not folded yet, in one snapshot. */
+export async function readLeadCounts(m: DataSource | EntityManager, tenantId: string, campaignId: string): Promise<LeadCounts> {
+  const rows: CounterRow[] = await m.query(
+    `SELECT key, sum(n) AS n FROM (
+        SELECT key, n FROM campaign_lead_counts WHERE campaign_id = $1 AND tenant_id = $2
+        UNION ALL
+        SELECT key, n FROM lead_count_deltas WHERE campaign_id = $1 AND tenant_id = $2
+     ) x GROUP BY key`, [campaignId, tenantId]);
+  return leadCountsFromRows(rows);
+}
+
+export interface TouchedCampaign {
+  campaignId: string;
+  tenantId: string;
+}
+
+/** Advisory lock key: one fold of the deltas at a time across aggregator replicas. */
+const FOLD_LOCK = 7_630_001;
+
+/**
+ * Folds up to `limit` pending deltas into campaign_lead_counts, in one statement (a reader sees the
+ * deltas either before or after, never both or neither). Returns the campaigns whose counters moved;
+ * empty when another replica is folding right now.
+ */
+export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promise<TouchedCampaign[]> {
+  return ds.transaction(async (m) => {
+    const [lock] = await queryRows<{ ok: boolean }>(m, `SELECT pg_try_advisory_xact_lock($1) AS ok`, [FOLD_LOCK]);
+    if (!lock?.ok) return [];
+    const rows = await queryRows<{ campaign_id: string; tenant_id: string }>(m,
+      `WITH moved AS (
+          DELETE FROM lead_count_deltas WHERE id IN (SELECT id FROM lead_count_deltas ORDER BY id LIMIT $1)
+          RETURNING campaign_id, tenant_id, key, n
+       ), summed AS (
+          SELECT campaign_id, tenant_id, key, sum(n) AS n FROM moved GROUP BY 1, 2, 3
+       ), folded AS (
+          INSERT INTO campaign_lead_counts (campaign_id, tenant_id, key, n)
+          SELECT s.campaign_id, s.tenant_id, s.key, s.n FROM summed s
+            JOIN campaigns c ON c.id = s.campaign_id
+           WHERE s.n <> 0
+           ORDER BY s.campaign_id, s.key
+          ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_lead_counts.n + EXCLUDED.n
+          RETURNING campaign_id
+       )
+       SELECT DISTINCT s.campaign_id, s.tenant_id FROM summed s
+        WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)`, [limit]);
+    return rows.map((r) => ({ campaignId: r.campaign_id, tenantId: r.tenant_id }));
+  });
+}

@@ -1,0 +1,123 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { callTotalsSql } from './stat-buckets.repository';
+import { leadCountsFromRows, readLeadCounts, type CounterRow, type LeadCounts } from './lead-counts.repository';
+
+export interface CountDifference {
+  /** e.g. `leads.pending`, `leads.dispositions.answered`, `stats.connected`, `buckets.minute.dials`. */
+  field: string;
+  /** What the maintained counter says. */
+  counter: number;
+  /** What a recount from leads and call attempts gives. */
+  recount: number;
+}
+
+export interface RecountReport {
+  campaignId: string;
+  /** True when every maintained counter equals its recount. */
+  consistent: boolean;
+  differences: CountDifference[];
+  /** Ended calls not folded yet (their job is on its way): the call counters do not include them yet. */
+  unfoldedCalls: number;
+  recountedAt: Date;
+}
+
+const CALL_FIELDS = ['calls_ended', 'connected', 'voicemail', 'busy', 'no_answer', 'failed', 'canceled', 'talk_seconds'] as const;
+type CallField = (typeof CALL_FIELDS)[number];
+type CallTotals = Record<CallField | 'dials', number>;
+
+function compare(out: CountDifference[], field: string, counter: number, recount: number): void {
+  if (counter !== recount) out.push({ field, counter, recount });
+}
+
+function compareLeadCounts(out: CountDifference[], counted: LeadCounts, actual: LeadCounts): void {
+  for (const k of ['total', 'pending', 'queued', 'dialing', 'done', 'qualified'] as const) compare(out, `leads.${k}`, counted[k], actual[k]);
+  const dispositions = new Set([...Object.keys(counted.dispositions), ...Object.keys(actual.dispositions)]);
+  for (const d of [...dispositions].sort()) {
+    compare(out, `leads.dispositions.${d}`, counted.dispositions[d] ?? 0, actual.dispositions[d] ?? 0);
+  }
+}
+
+/**
+ * Recomputes a campaign's stats from its leads and call attempts (COUNTs: an admin check, not a
+ * read path) and compares them with every maintained counter: the trigger-kept lead counts,
+ * campaign_stats, and the sums of the minute and hour buckets. One REPEATABLE READ snapshot, so a
+ * running campaign compares like with like. Call counters count folded calls; a call that ended and
+ * is not folded yet is reported in `unfoldedCalls`, and the final dispositions it will add are
+ * allowed for.
+ */
+export async function recountCampaign(ds: DataSource, tenantId: string, campaignId: string): Promise<RecountReport> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.startTransaction('REPEATABLE READ');
+    await qr.query('SET TRANSACTION READ ONLY');
+    const report = await recountIn(qr.manager, tenantId, campaignId);
+    await qr.commitTransaction();
+    return report;
+  } catch (err) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction();
+    throw err;
+  } finally {
+    await qr.release();
+  }
+}
+
+async function recountIn(m: EntityManager, tenantId: string, campaignId: string): Promise<RecountReport> {
+  const params = [campaignId, tenantId];
+  const counted = await readLeadCounts(m, tenantId, campaignId);
+  const leadRows: CounterRow[] = await m.query(
+    `SELECT k.key, sum(g.n) AS n
+       FROM (SELECT status, CASE WHEN status = 'done' THEN COALESCE(disposition, 'none') END AS disposition,
+                    qualified IS TRUE AS qualified, count(*) AS n
+               FROM leads WHERE campaign_id = $1 AND tenant_id = $2 GROUP BY 1, 2, 3) g
+       CROSS JOIN LATERAL (VALUES ('status:' || g.status), ('disposition:' || g.disposition),
+                                  (CASE WHEN g.qualified THEN 'qualified' END)) AS k(key)
+      WHERE k.key IS NOT NULL GROUP BY 1`, params);
+  const actual = leadCountsFromRows(leadRows);
+  const differences: CountDifference[] = [];
+  compareLeadCounts(differences, counted, actual);
+
+  const [calls] = await m.query(
+    `SELECT count(*) AS attempts, count(*) FILTER (WHERE a.ended_at IS NOT NULL AND a.counted_at IS NULL) AS unfolded,
+            ${callTotalsSql('a.counted_at IS NOT NULL')}
+       FROM call_attempts a WHERE a.campaign_id = $1 AND a.tenant_id = $2`, params) as Array<Record<string, string>>;
+  const num = (r: Record<string, unknown> | undefined, k: string) => Number(r?.[k] ?? 0);
+  const unfoldedFinal: Array<{ disposition: string; n: string }> = await m.query(
+    `SELECT COALESCE(l.disposition, a.outcome, 'failed') AS disposition, count(*) AS n
+       FROM call_attempts a JOIN leads l ON l.id = a.lead_id
+      WHERE a.campaign_id = $1 AND a.tenant_id = $2 AND a.ended_at IS NOT NULL AND a.counted_at IS NULL AND a.lead_final
+      GROUP BY 1`, params);
+
+  const [stats] = await m.query(
+    `SELECT * FROM campaign_stats WHERE campaign_id = $1 AND tenant_id = $2`, params) as Array<Record<string, unknown>>;
+  compare(differences, 'stats.total_leads', num(stats, 'total_leads'), actual.total);
+  compare(differences, 'stats.attempts', num(stats, 'attempts'), num(calls, 'attempts'));
+  for (const f of CALL_FIELDS) compare(differences, `stats.${f}`, num(stats, f), num(calls, f));
+  // campaign_stats counts a lead ended by a call when that call is folded.
+  const notYet: Record<string, number> = {};
+  let notYetTotal = 0;
+  for (const r of unfoldedFinal) {
+    notYet[r.disposition] = Number(r.n);
+    notYetTotal += Number(r.n);
+  }
+  compare(differences, 'stats.leads_done', num(stats, 'leads_done'), actual.done - notYetTotal);
+  const statDispositions = (stats?.dispositions ?? {}) as Record<string, number>;
+  const keys = new Set([...Object.keys(statDispositions), ...Object.keys(actual.dispositions)]);
+  for (const d of [...keys].sort()) {
+    compare(differences, `stats.dispositions.${d}`, Number(statDispositions[d] ?? 0), (actual.dispositions[d] ?? 0) - (notYet[d] ?? 0));
+  }
+
+  const buckets: Array<Record<string, string>> = await m.query(
+    `SELECT granularity, sum(dials) AS dials, ${CALL_FIELDS.map((f) => `sum(${f}) AS ${f}`).join(', ')}
+       FROM campaign_stat_buckets WHERE campaign_id = $1 AND tenant_id = $2 GROUP BY granularity`, params);
+  const foldedTotals: CallTotals = { dials: num(calls, 'calls_ended') } as CallTotals;
+  for (const f of CALL_FIELDS) foldedTotals[f] = num(calls, f);
+  for (const g of ['minute', 'hour']) {
+    const row = buckets.find((b) => b.granularity === g);
+    for (const f of ['dials', ...CALL_FIELDS] as const) compare(differences, `buckets.${g}.${f}`, num(row, f), foldedTotals[f]);
+  }
+
+  return {
+    campaignId, consistent: differences.length === 0, differences, unfoldedCalls: num(calls, 'unfolded'), recountedAt: new Date(),
+  };
+}

@@ -1,0 +1,84 @@
+import type { EntityManager } from 'typeorm';
+import type { Outcome } from '@dialer/domain';
+
+/** What one ended call adds to the call counters (campaign_stats and the time buckets alike). */
+export interface CallCounts {
+  callsEnded: number;
+  connected: number;
+  voicemail: number;
+  busy: number;
+  noAnswer: number;
+  failed: number;
+  canceled: number;
+  talkSeconds: number;
+}
+
+/**
+ * One ended call's counts: connected = a person answered (an opt-out is a person who answered and
+ * asked not to be called); failed also takes provider errors and invalid numbers; talk time counts
+ * connected calls and voicemail.
+ */
+export function callCounts(outcome: Outcome | null, durationSeconds: number | null): CallCounts {
+  const o = outcome;
+  return {
+    callsEnded: 1,
+    connected: o === 'answered' || o === 'opted_out' ? 1 : 0,
+    voicemail: o === 'voicemail' ? 1 : 0,
+    busy: o === 'busy' ? 1 : 0,
+    noAnswer: o === 'no_answer' ? 1 : 0,
+    failed: o === 'failed' || o === 'provider_error' || o === 'invalid_number' || o === null ? 1 : 0,
+    canceled: o === 'canceled' ? 1 : 0,
+    talkSeconds: o === 'answered' || o === 'opted_out' || o === 'voicemail' ? durationSeconds ?? 0 : 0,
+  };
+}
+
+/**
+ * The same rules as callCounts(), as SQL aggregates over call_attempts rows aliased `a`, limited by
+ * `filter` (e.g. "a.counted_at IS NOT NULL"); columns: calls_ended, connected, voicemail, busy,
+ * no_answer, failed, canceled, talk_seconds.
+ */
+export function callTotalsSql(filter = 'TRUE'): string {
+  const f = (cond: string) => `count(*) FILTER (WHERE (${filter}) AND ${cond})`;
+  return `count(*) FILTER (WHERE ${filter}) AS calls_ended,
+  ${f("a.outcome IN ('answered', 'opted_out')")} AS connected,
+  ${f("a.outcome = 'voicemail'")} AS voicemail,
+  ${f("a.outcome = 'busy'")} AS busy,
+  ${f("a.outcome = 'no_answer'")} AS no_answer,
+  ${f("(a.outcome IS NULL OR a.outcome IN ('failed', 'provider_error', 'invalid_number'))")} AS failed,
+  ${f("a.outcome = 'canceled'")} AS canceled,
+  COALESCE(sum(a.duration_seconds) FILTER (WHERE (${filter}) AND a.outcome IN ('answered', 'opted_out', 'voicemail')), 0) AS talk_seconds`;
+}
+
+export const BUCKET_GRANULARITIES = ['minute', 'hour'] as const;
+export type BucketGranularity = (typeof BUCKET_GRANULARITIES)[number];
+
+/**
+ * Adds one ended call to its campaign's minute and hour buckets: the dial in the bucket of the time
+ * it was placed, the outcome in the bucket of the time it ended (UTC). Call it inside the fold's
+ * transaction, so a call is bucketed exactly when it is counted. Rows are locked in key order.
+ */
+export async function bumpStatBuckets(
+  m: EntityManager, tenantId: string, campaignId: string, call: { dialedAt: Date; endedAt: Date; counts: CallCounts },
+): Promise<void> {
+  const c = call.counts;
+  await m.query(
+    `INSERT INTO campaign_stat_buckets AS b (campaign_id, tenant_id, granularity, bucket_start, dials, calls_ended,
+        connected, voicemail, busy, no_answer, failed, canceled, talk_seconds)
+     SELECT $1::uuid, $2::uuid, g.gran, date_trunc(g.gran, v.at, 'UTC'), sum(v.dials), sum(v.ended), sum(v.connected),
+            sum(v.voicemail), sum(v.busy), sum(v.no_answer), sum(v.failed), sum(v.canceled), sum(v.talk)
+       FROM (VALUES ('minute'), ('hour')) AS g(gran)
+       CROSS JOIN (VALUES
+         ($3::timestamptz, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+         ($4::timestamptz, 0, $5::int, $6::int, $7::int, $8::int, $9::int, $10::int, $11::int, $12::bigint)
+       ) AS v(at, dials, ended, connected, voicemail, busy, no_answer, failed, canceled, talk)
+      GROUP BY 1, 2, 3, 4
+      ORDER BY 3, 4
+     ON CONFLICT (campaign_id, granularity, bucket_start) DO UPDATE SET
+       dials = b.dials + EXCLUDED.dials, calls_ended = b.calls_ended + EXCLUDED.calls_ended,
+       connected = b.connected + EXCLUDED.connected, voicemail = b.voicemail + EXCLUDED.voicemail,
+       busy = b.busy + EXCLUDED.busy, no_answer = b.no_answer + EXCLUDED.no_answer,
+       failed = b.failed + EXCLUDED.failed, canceled = b.canceled + EXCLUDED.canceled,
+       talk_seconds = b.talk_seconds + EXCLUDED.talk_seconds`,
+    [campaignId, tenantId, call.dialedAt, call.endedAt, c.callsEnded, c.connected, c.voicemail, c.busy, c.noAnswer,
+      c.failed, c.canceled, c.talkSeconds]);
+}

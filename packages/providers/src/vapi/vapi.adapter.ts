@@ -1,0 +1,184 @@
+import type { CallStatus } from '@dialer/domain';
+import {
+  IgnoredWebhook, ProviderError, type CallAnalysis, type CallSnapshot, type IncomingWebhook, type NormalizedCallEvent,
+  type PlaceCallRequest, type PlacedCall, type ProviderAdapter,
+} from '../adapter';
+import { ProviderHttp } from '../http/provider-http';
+import { dateOr, seconds, webhookUrl } from '../webhook-util';
+import { verifyVapiWebhook, type VapiWebhookAuth } from './vapi-auth';
+import { VAPI_STATUS, vapiEnd } from './vapi-ended-reason';
+
+export const VAPI_API = 'https://api.vapi.ai';
+
+export interface VapiCredentials {
+  /** Private API key (Bearer). */
+  apiKey: string;
+  assistantId: string;
+  phoneNumberId: string;
+  /** Secret Vapi sends with every server-URL request (X-Vapi-Secret), or the HMAC key. */
+  webhookSecret: string;
+  webhookAuth?: VapiWebhookAuth;
+  /** A Vapi custom credential to authenticate server-URL requests with, instead of the secret header. */
+  serverCredentialId?: string;
+  baseUrl?: string;
+  /** Default `maxDurationSeconds` when the request names no time limit. */
+  timeLimitSeconds?: number;
+  requestTimeoutMs?: number;
+}
+
+/** The server messages a campaign needs; Vapi sends only these to the call's server URL. */
+export const VAPI_SERVER_MESSAGES = ['status-update', 'end-of-call-report'] as const;
+
+interface VapiCall {
+  id?: string;
+  status?: string;
+  endedReason?: string;
+  startedAt?: string;
+  endedAt?: string;
+  monitor?: { controlUrl?: string };
+}
+
+/**
+ * `analysis.structuredData` fields by which an assistant reports that the callee asked not to be
+ * called again (configure the assistant's structured-data schema with one of them): the call's
+ * outcome becomes `opted_out`. Vapi has no endedReason for it.
+ */
+export const VAPI_OPT_OUT_FIELDS = ['optedOut', 'opted_out', 'doNotCall', 'do_not_call'] as const;
+
+function record(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/**
+ * Vapi outbound calls: `POST /call` with an assistant, a phone number and the customer, personalized
+ * through `assistantOverrides.variableValues` (and `firstMessage`), and the call's server URL set to
+ * webhook-ingest. https://docs.vapi.ai/api-reference/calls/create, https://docs.vapi.ai/server-url/events
+ */
+export class VapiAdapter implements ProviderAdapter {
+  readonly type = 'vapi' as const;
+  private readonly http: ProviderHttp;
+
+  constructor(private readonly creds: VapiCredentials) {
+    this.http = new ProviderHttp({
+      provider: 'Vapi',
+      baseURL: creds.baseUrl ?? VAPI_API,
+      headers: { Authorization: `Bearer ${creds.apiKey}` },
+      timeoutMs: creds.requestTimeoutMs,
+    });
+  }
+
+  statusCallbackUrl(base: string, connectionId: string, callAttemptId: string): string {
+    return webhookUrl(base, 'vapi', connectionId, callAttemptId);
+  }
+
+  async placeCall(req: PlaceCallRequest): Promise<PlacedCall> {
+    const server: Record<string, unknown> = { url: req.statusCallbackUrl };
+    if (this.creds.serverCredentialId) server.credentialId = this.creds.serverCredentialId;
+    else server.headers = { 'x-vapi-secret': this.creds.webhookSecret };
+    const overrides: Record<string, unknown> = {
+      variableValues: req.variables ?? {},
+      server,
+      serverMessages: [...VAPI_SERVER_MESSAGES],
+      metadata: { callAttemptId: req.callAttemptId },
+    };
+    if (req.firstMessage) overrides.firstMessage = req.firstMessage;
+    const limit = req.timeLimitSeconds ?? this.creds.timeLimitSeconds;
+    if (limit) overrides.maxDurationSeconds = limit;
+    const customer: Record<string, unknown> = { number: req.to };
+    const name = [req.variables?.firstName, req.variables?.lastName].filter(Boolean).join(' ');
+    if (name) customer.name = name.slice(0, 40);
+    const res = await this.http.send<VapiCall>({
+      method: 'POST', url: '/call',
+      data: { assistantId: this.creds.assistantId, phoneNumberId: this.creds.phoneNumberId, customer, assistantOverrides: overrides },
+    }, true);
+    if (!res.data?.id) throw new ProviderError('ambiguous', 'Vapi answered without a call id', res.status);
+    return { providerCallId: res.data.id, rawStatus: res.data.status ?? 'queued' };
+  }
+
+  /** Ends a live call through its control URL (`{"type":"end-call"}`). https://docs.vapi.ai/calls/call-features */
+  async hangup(providerCallId: string): Promise<void> {
+    const call = (await this.http.send<VapiCall>({ method: 'GET', url: `/call/${encodeURIComponent(providerCallId)}` }, false)).data;
+    if (call.status === 'ended') return;
+    const controlUrl = call.monitor?.controlUrl;
+    if (!controlUrl) throw new ProviderError('rejected', 'this Vapi call has no control URL to end it with');
+    await this.http.send({ method: 'POST', url: controlUrl, data: { type: 'end-call' } }, false);
+  }
+
+  async fetchCall(providerCallId: string): Promise<CallSnapshot> {
+    const call = (await this.http.send<VapiCall>({ method: 'GET', url: `/call/${encodeURIComponent(providerCallId)}` }, false)).data;
+    const raw = call.status ?? 'queued';
+    const mapped = VAPI_STATUS[raw];
+    const status: CallStatus = mapped === 'ended' ? vapiEnd(call.endedReason).status : mapped ?? 'queued';
+    const started = call.startedAt ? Date.parse(call.startedAt) : NaN;
+    const ended = call.endedAt ? Date.parse(call.endedAt) : NaN;
+    return {
+      providerCallId: call.id ?? providerCallId,
+      status,
+      rawStatus: mapped === 'ended' ? call.endedReason ?? raw : raw,
+      durationSeconds: Number.isFinite(started) && Number.isFinite(ended) ? Math.max(0, Math.round((ended - started) / 1000)) : null,
+    };
+  }
+
+  verifyWebhook(hook: IncomingWebhook): boolean {
+    return verifyVapiWebhook(hook, this.creds.webhookSecret, this.creds.webhookAuth ?? { mode: 'secret' });
+  }
+
+  parseWebhook(hook: IncomingWebhook): NormalizedCallEvent {
+    const message = record(hook.body.message);
+    if (!message) throw new ProviderError('rejected', 'Vapi server message lacks "message"');
+    const type = str(message.type);
+    if (!type) throw new ProviderError('rejected', 'Vapi server message lacks message.type');
+    if (type !== 'status-update' && type !== 'end-of-call-report') throw new IgnoredWebhook(`Vapi ${type} message`);
+    const call = record(message.call);
+    const callId = str(call?.id);
+    if (!callId) throw new ProviderError('rejected', `Vapi ${type} message lacks call.id`);
+    const metadata = record(record(call?.assistantOverrides)?.metadata) ?? record(call?.metadata);
+    const occurredAt = dateOr(message.timestamp, new Date());
+    const base = { providerCallId: callId, occurredAt, callAttemptId: str(metadata?.callAttemptId), answeredBy: null };
+
+    if (type === 'status-update') {
+      const raw = str(message.status);
+      if (!raw) throw new ProviderError('rejected', 'Vapi status-update lacks status');
+      const mapped = VAPI_STATUS[raw];
+      if (mapped === 'ended') {
+        const end = vapiEnd(str(message.endedReason));
+        return {
+          ...base, eventKey: `${callId}:status-update:ended`, status: end.status, rawStatus: str(message.endedReason) ?? raw,
+          outcome: end.outcome, durationSeconds: null, unmapped: end.mapped ? null : `endedReason=${String(message.endedReason)}`,
+        };
+      }
+      return {
+        ...base, eventKey: `${callId}:status-update:${raw}`, status: mapped ?? null, rawStatus: raw, outcome: null,
+        durationSeconds: null, unmapped: mapped ? null : `status=${raw}`,
+      };
+    }
+
+    const reason = str(message.endedReason);
+    if (!reason) throw new ProviderError('rejected', 'Vapi end-of-call-report lacks endedReason');
+    const end = vapiEnd(reason);
+    const artifact = record(message.artifact);
+    const analysisRaw = record(message.analysis);
+    const analysis: CallAnalysis | null = analysisRaw
+      ? { summary: str(analysisRaw.summary), structuredData: record(analysisRaw.structuredData), successEvaluation: analysisRaw.successEvaluation ?? null }
+      : null;
+    const recording = record(artifact?.recording);
+    const optedOut = end.status === 'completed'
+      && VAPI_OPT_OUT_FIELDS.some((f) => { const v = analysis?.structuredData?.[f]; return v === true || v === 'true'; });
+    return {
+      ...base,
+      eventKey: `${callId}:end-of-call-report`,
+      status: end.status,
+      rawStatus: reason,
+      outcome: optedOut ? 'opted_out' : end.outcome,
+      durationSeconds: seconds(message.durationSeconds),
+      analysis,
+      recordingUrl: str(artifact?.recordingUrl) ?? str(message.recordingUrl) ?? str(recording?.stereoUrl),
+      transcript: str(artifact?.transcript) ?? str(message.transcript),
+      unmapped: end.mapped ? null : `endedReason=${reason}`,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import type { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import { mutate, queryRows, type DataSource } from '@dialer/db';
+import { normalizePhone } from '@dialer/domain';
+import { writeAudit } from '../audit/audit.repository';
+
+export interface DncCheck {
+  phone: string;
+  /** E.164, or null when the input is not a valid number. */
+  e164: string | null;
+  dnc: boolean;
+  /** Where it is listed: the tenant-wide list, the campaign's, or both. */
+  scopes: Array<'tenant' | 'campaign'>;
+  reason?: string;
+}
+
+/** Looks numbers up on the tenant's list and, with a campaign, on that campaign's list too. */
+export async function checkNumbers(ds: DataSource, tenantId: string, campaignId: string | null, phones: string[], country: string): Promise<DncCheck[]> {
+  const normalized = phones.map((p) => ({ phone: p, r: normalizePhone(p, country) }));
+  const e164s = [...new Set(normalized.flatMap((n) => (n.r.ok ? [n.r.e164] : [])))];
+  const rows: Array<{ phone_e164: string; campaign_id: string | null }> = e164s.length
+    ? await ds.query(
+      `SELECT phone_e164, campaign_id FROM dnc_entries
+        WHERE tenant_id = $1 AND phone_e164 = ANY($2::text[]) AND (campaign_id IS NULL OR campaign_id = $3)`,
+      [tenantId, e164s, campaignId])
+    : [];
+  const scopes = new Map<string, Set<'tenant' | 'campaign'>>();
+  for (const row of rows) {
+    const s = scopes.get(row.phone_e164) ?? new Set();
+    s.add(row.campaign_id === null ? 'tenant' : 'campaign');
+    scopes.set(row.phone_e164, s);
+  }
+  return normalized.map(({ phone, r }) => {
+    if (!r.ok) return { phone, e164: null, dnc: false, scopes: [], reason: r.reason };
+    const s = [...(scopes.get(r.e164) ?? [])].sort();
+    return { phone, e164: r.e164, dnc: s.length > 0, scopes: s };
+  });
+}
+
+export interface DncImportResult {
+  rows: number;
+  added: number;
+  /** Already listed, or repeated in the file. */
+  duplicates: number;
+  invalid: number;
+  /** The first problems, by row (1 = first data row). */
+  errors: Array<{ row: number; reason: string }>;
+}
+
+const PHONE_HEADERS = new Set(['phone', 'phone_number', 'phonenumber', 'number', 'mobile', 'msisdn', 'telephone', 'tel', 'e164']);
+const BATCH = 5000;
+const MAX_ERRORS = 100;
+
+/**
+ * Streams a CSV of numbers into the DNC list in batches (INSERT … ON CONFLICT DO NOTHING), never
+ * holding the file in memory. A header row naming a phone column is used when present.
+ */
+export async function importDncCsv(
+  ds: DataSource, input: Readable, o: { tenantId: string; campaignId: string | null; reason: string | null; country: string },
+): Promise<DncImportResult> {
+  const result: DncImportResult = { rows: 0, added: 0, duplicates: 0, invalid: 0, errors: [] };
+  let column = 0;
+  let first = true;
+  let batch: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (!batch.length) return;
+    const unique = [...new Set(batch)];
+    result.duplicates += batch.length - unique.length;
+    const inserted = await queryRows<{ id: string }>(ds,
+      `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, reason, source)
+       SELECT $1, $2, p, $4, 'csv' FROM unnest($3::text[]) AS p
+       ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING RETURNING id`,
+      [o.tenantId, o.campaignId, unique, o.reason]);
+    result.added += inserted.length;
+    result.duplicates += unique.length - inserted.length;
+    batch = [];
+  };
+
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as NodeJS.ReadWriteStream;
+  input.pipe(parser);
+  for await (const raw of parser as AsyncIterable<string[]>) {
+    const cells = raw.map((c) => String(c ?? '').trim());
+    if (first) {
+      first = false;
+      const found = cells.findIndex((c) => PHONE_HEADERS.has(c.toLowerCase().replace(/[\s-]/g, '_')));
+      if (found >= 0) {
+        column = found;
+        continue;
+      }
+      if (!cells.some((c) => /\d/.test(c))) continue; // a header without a known name: the first column
+    }
+    result.rows++;
+    const r = normalizePhone(cells[column] ?? '', o.country);
+    if (!r.ok) {
+      result.invalid++;
+      if (result.errors.length < MAX_ERRORS) result.errors.push({ row: result.rows, reason: r.reason });
+      continue;
+    }
+    batch.push(r.e164);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return result;
+}
+
+/** Removes one number from the tenant list (campaignId null) or a campaign's list; false if not listed. */
+export async function removeByPhone(
+  ds: DataSource, o: { tenantId: string; campaignId: string | null; phone: string; country: string; apiKeyId: string | null },
+): Promise<boolean> {
+  const r = normalizePhone(o.phone, o.country);
+  if (!r.ok) return false;
+  return ds.transaction(async (m) => {
+    const { rows } = await mutate<{ id: string }>(m,
+      `DELETE FROM dnc_entries WHERE tenant_id = $1 AND phone_e164 = $2 AND campaign_id IS NOT DISTINCT FROM $3 RETURNING id`,
+      [o.tenantId, r.e164, o.campaignId]);
+    const removed = rows[0];
+    if (!removed) return false;
+    await writeAudit(m, { tenantId: o.tenantId, apiKeyId: o.apiKeyId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: removed.id });
+    return true;
+  });
+}

@@ -1,0 +1,225 @@
+import { mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import type { CsvEncoding } from './csv-encoding';
+import type { ResolvedMapping } from './column-mapping';
+
+/** What a run needs to (re)process the stored file exactly the same way. */
+export interface ImportOptions {
+  encoding: CsvEncoding;
+  delimiter: string;
+  mapping: ResolvedMapping;
+  defaultCountry: string;
+}
+
+export interface ImportJobRow {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+  filename: string | null;
+  file_path: string | null;
+  file_bytes: string | null;
+  options: Partial<ImportOptions>;
+  rows_read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  dnc_suppressed: number;
+  last_row: number;
+  claims: number;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+}
+
+export interface BatchCounts {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  dnc: number;
+}
+
+const JOB_COLUMNS = `id, tenant_id, campaign_id, status, filename, file_path, file_bytes, options, rows_read, accepted, rejected,
+  duplicates, dnc_suppressed, last_row, claims, error, created_at, started_at, finished_at, heartbeat_at`;
+
+export async function insertImportJob(
+  ds: DataSource, j: { id: string; tenantId: string; campaignId: string; filename: string | null; filePath: string },
+): Promise<void> {
+  await ds.query(
+    `INSERT INTO import_jobs (id, tenant_id, campaign_id, status, filename, file_path) VALUES ($1, $2, $3, 'pending', $4, $5)`,
+    [j.id, j.tenantId, j.campaignId, j.filename, j.filePath]);
+}
+
+/**
+ * The upload is stored and its options resolved: from now on a runner may claim it. With `claim`,
+ * this process claims it in the same statement (the synchronous endpoint runs it in the request).
+ */
+export async function markUploaded(ds: DataSource, id: string, bytes: number, options: ImportOptions, claim: boolean): Promise<ImportJobRow> {
+  const rows = await queryRows<ImportJobRow>(ds,
+    `UPDATE import_jobs SET file_bytes = $2, options = $3::jsonb,
+            status = CASE WHEN $4 THEN 'running' ELSE status END, claims = claims + CASE WHEN $4 THEN 1 ELSE 0 END,
+            heartbeat_at = CASE WHEN $4 THEN now() END, started_at = CASE WHEN $4 THEN now() END
+      WHERE id = $1 RETURNING ${JOB_COLUMNS}`,
+    [id, bytes, JSON.stringify(options), claim]);
+  return rows[0]!;
+}
+
+export async function getImportJob(ds: DataSource | EntityManager, tenantId: string, id: string): Promise<ImportJobRow | undefined> {
+  const rows: ImportJobRow[] = await ds.query(`SELECT ${JOB_COLUMNS} FROM import_jobs WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+  return rows[0];
+}
+
+export async function listImportJobs(ds: DataSource, tenantId: string, campaignId: string, limit: number): Promise<ImportJobRow[]> {
+  return ds.query(
+    `SELECT ${JOB_COLUMNS} FROM import_jobs WHERE tenant_id = $1 AND campaign_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [tenantId, campaignId, limit]);
+}
+
+/**
+ * Claims one import for this process: a given one, or the oldest that is ready and pending, or
+ * running with a heartbeat older than `staleMs` (its process died). `claims` is the fencing token
+ * every batch commit checks, so a process that lost its claim can never commit again.
+ */
+export async function claimImport(ds: DataSource, staleMs: number, id?: string): Promise<ImportJobRow | undefined> {
+  const rows = await queryRows<ImportJobRow>(ds,
+    `UPDATE import_jobs SET status = 'running', claims = claims + 1, heartbeat_at = now(), started_at = COALESCE(started_at, now()), error = NULL
+      WHERE id = (SELECT id FROM import_jobs
+                   WHERE file_bytes IS NOT NULL AND ($2::uuid IS NULL OR id = $2)
+                     AND (status = 'pending' OR (status = 'running' AND heartbeat_at < now() - $1 * interval '1 millisecond'))
+                   ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING ${JOB_COLUMNS}`,
+    [staleMs, id ?? null]);
+  return rows[0];
+}
+
+/** Uploads that never completed (their process died mid-upload) are failed after `staleMs`. */
+export async function failAbandonedUploads(ds: DataSource, staleMs: number): Promise<number> {
+  const { count } = await mutate(ds,
+    `UPDATE import_jobs SET status = 'failed', error = 'the upload did not complete', finished_at = now()
+      WHERE status = 'pending' AND file_bytes IS NULL AND created_at < now() - $1 * interval '1 millisecond'`, [staleMs]);
+  return count;
+}
+
+export async function heartbeat(ds: DataSource, ids: string[]): Promise<void> {
+  if (ids.length) await ds.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'running'`, [ids]);
+}
+
+/** Ends a claimed run; only while this process still holds the claim. */
+export async function finishImport(
+  ds: DataSource, id: string, claim: number, status: 'completed' | 'failed' | 'pending', error: string | null,
+): Promise<boolean> {
+  const { count } = await mutate(ds,
+    `UPDATE import_jobs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
+            heartbeat_at = CASE WHEN $3 = 'pending' THEN NULL ELSE heartbeat_at END
+      WHERE id = $1 AND claims = $2 AND status = 'running'`,
+    [id, claim, status, error]);
+  return count === 1;
+}
+
+export async function failImport(ds: DataSource, id: string, error: string): Promise<void> {
+  await ds.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, error]);
+}
+
+export async function cancelImport(ds: DataSource, tenantId: string, id: string): Promise<ImportJobRow | undefined> {
+  const rows = await queryRows<ImportJobRow>(ds,
+    `UPDATE import_jobs SET status = 'cancelled', finished_at = now(), error = 'cancelled by request'
+      WHERE id = $1 AND tenant_id = $2 AND status IN ('pending','running') RETURNING ${JOB_COLUMNS}`, [id, tenantId]);
+  return rows[0];
+}
+
+/** A failed import goes back to pending (resumes after its last committed row). */
+export async function reopenImport(ds: DataSource, tenantId: string, id: string): Promise<ImportJobRow | undefined> {
+  const rows = await queryRows<ImportJobRow>(ds,
+    `UPDATE import_jobs SET status = 'pending', finished_at = NULL, error = NULL, claims = 0
+      WHERE id = $1 AND tenant_id = $2 AND status = 'failed' AND file_bytes IS NOT NULL RETURNING ${JOB_COLUMNS}`, [id, tenantId]);
+  return rows[0];
+}
+
+export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
+  row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
+  first_name text, last_name text, email text, timezones text[], custom jsonb
+) ON COMMIT DELETE ROWS`;
+
+/**
+ * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
+ * first row of each number in the batch is a candidate; DNC numbers (tenant list and campaign list)
+ * are suppressed; ON CONFLICT skips numbers already in the campaign (earlier batches of this file
+ * or other imports). Every row that is not a lead gets its report line with the reason.
+ */
+export async function loadStagedBatch(
+  m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
+): Promise<BatchCounts> {
+  const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
+    `WITH firsts AS (
+       SELECT DISTINCT ON (phone_e164) row_no, phone_e164 FROM import_staging WHERE phone_e164 IS NOT NULL ORDER BY phone_e164, row_no
+     ), dnc AS (
+       SELECT DISTINCT e.phone_e164 FROM dnc_entries e JOIN firsts f ON f.phone_e164 = e.phone_e164
+        WHERE e.tenant_id = $1 AND (e.campaign_id IS NULL OR e.campaign_id = $2)
+     ), ins AS (
+       INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
+       SELECT $1, $2, s.phone_e164, s.first_name, s.last_name, s.email, s.timezones, s.custom, $3
+         FROM import_staging s JOIN firsts f ON f.row_no = s.row_no
+        WHERE NOT EXISTS (SELECT 1 FROM dnc d WHERE d.phone_e164 = s.phone_e164)
+        ORDER BY s.row_no
+       ON CONFLICT (campaign_id, phone_e164) DO NOTHING
+       RETURNING phone_e164
+     ), report AS (
+       INSERT INTO import_errors (import_id, tenant_id, row_no, kind, column_name, value, reason)
+       SELECT $3, $1, s.row_no,
+              CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN f.row_no IS NOT NULL AND d.phone_e164 IS NOT NULL THEN 'dnc' ELSE 'duplicate' END,
+              CASE WHEN s.phone_e164 IS NULL THEN COALESCE(s.err_column, '') ELSE $4 END,
+              CASE WHEN s.phone_e164 IS NULL THEN s.err_value ELSE s.raw_phone END,
+              CASE WHEN s.phone_e164 IS NULL THEN s.err_reason
+                   WHEN f.row_no IS NULL THEN 'duplicate: the same number is on row '
+                        || (SELECT f2.row_no FROM firsts f2 WHERE f2.phone_e164 = s.phone_e164)
+                   WHEN d.phone_e164 IS NOT NULL THEN 'the number is on the do-not-call list'
+                   WHEN (SELECT l.import_id FROM leads l WHERE l.campaign_id = $2 AND l.phone_e164 = s.phone_e164) = $3
+                        THEN 'duplicate: the same number is on an earlier row of this file'
+                   ELSE 'duplicate: the number is already a lead of this campaign' END
+         FROM import_staging s
+         LEFT JOIN firsts f ON f.row_no = s.row_no
+         LEFT JOIN dnc d ON d.phone_e164 = s.phone_e164
+         LEFT JOIN ins i ON i.phone_e164 = s.phone_e164
+        WHERE s.phone_e164 IS NULL OR f.row_no IS NULL OR d.phone_e164 IS NOT NULL OR i.phone_e164 IS NULL
+       RETURNING kind
+     )
+     SELECT (SELECT count(*) FROM ins)::int AS accepted,
+            (SELECT count(*) FROM report WHERE kind = 'invalid')::int AS rejected,
+            (SELECT count(*) FROM report WHERE kind = 'duplicate')::int AS duplicates,
+            (SELECT count(*) FROM report WHERE kind = 'dnc')::int AS dnc`,
+    [t.tenantId, t.campaignId, t.importId, t.phoneColumn]);
+  const r = rows[0]!;
+  return { accepted: r.accepted, rejected: r.rejected, duplicates: r.duplicates, dnc: r.dnc };
+}
+
+/**
+ * Records a committed batch on the job, in the batch's transaction. Fails (returns false) when the
+ * run lost its claim, was cancelled, or another run moved past `fromRow`: the caller rolls back.
+ */
+export async function recordBatch(
+  m: EntityManager, id: string, claim: number, fromRow: number, toRow: number, rows: number, c: BatchCounts,
+): Promise<boolean> {
+  const { count } = await mutate(m,
+    `UPDATE import_jobs SET last_row = $4, rows_read = rows_read + $5, accepted = accepted + $6, rejected = rejected + $7,
+            duplicates = duplicates + $8, dnc_suppressed = dnc_suppressed + $9, heartbeat_at = now()
+      WHERE id = $1 AND claims = $2 AND last_row = $3 AND status = 'running'`,
+    [id, claim, fromRow, toRow, rows, c.accepted, c.rejected, c.duplicates, c.dnc]);
+  return count === 1;
+}
+
+export interface ImportErrorRow {
+  row: number;
+  kind: 'invalid' | 'duplicate' | 'dnc';
+  column: string;
+  value: string | null;
+  reason: string;
+}
+
+/** Report lines after `afterRow`, in row order (keyset pages). */
+export async function importErrorsPage(ds: DataSource, tenantId: string, importId: string, afterRow: number, limit: number): Promise<ImportErrorRow[]> {
+  return ds.query(
+    `SELECT row_no AS row, kind, column_name AS column, value, reason FROM import_errors
+      WHERE import_id = $1 AND tenant_id = $2 AND row_no > $3 ORDER BY row_no LIMIT $4`,
+    [importId, tenantId, afterRow, limit]);
+}

@@ -1,0 +1,92 @@
+import { CampaignStatsEntity, readLeadCounts, type CampaignEntity, type DataSource } from '@dialer/db';
+import type { ConcurrencyLease } from '@dialer/queue';
+import { getCampaign } from '../campaigns/campaigns.repository';
+import { estimateCompletion } from './estimate-completion';
+
+/** Minutes of history the current call rate is taken over (for the completion estimate). */
+const RATE_WINDOW_MINUTES = 15;
+
+function ratio(n: number, d: number): number {
+  return d > 0 ? Math.round((n / d) * 10_000) / 10_000 : 0;
+}
+
+/** Calls ended over the last RATE_WINDOW_MINUTES minute buckets, and the span they cover in minutes. */
+async function recentCallRate(ds: DataSource, tenantId: string, campaign: CampaignEntity, now: Date): Promise<number> {
+  const rows: Array<{ calls: string | null }> = await ds.query(
+    `SELECT sum(calls_ended) AS calls FROM campaign_stat_buckets
+      WHERE campaign_id = $1 AND tenant_id = $2 AND granularity = 'minute'
+        AND bucket_start >= $3::timestamptz - make_interval(mins => $4)`,
+    [campaign.id, tenantId, now, RATE_WINDOW_MINUTES]);
+  const calls = Number(rows[0]?.calls ?? 0);
+  const startedMinutesAgo = campaign.startedAt ? (now.getTime() - campaign.startedAt.getTime()) / 60_000 : RATE_WINDOW_MINUTES;
+  const span = Math.min(RATE_WINDOW_MINUTES, Math.max(1, startedMinutesAgo));
+  return calls / span;
+}
+
+/**
+ * A campaign's stats from maintained counters only (no COUNT over leads or calls): lead states from
+ * the trigger-kept counts, call outcomes and talk time from campaign_stats, the recent rate from the
+ * minute buckets, live calls from the concurrency leases. Rates are defined in the README.
+ */
+export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = new Date()) {
+  const campaign = await getCampaign(ds, tenantId, campaignId);
+  const [s, leads, liveCalls, callsPerMinute] = await Promise.all([
+    ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
+    readLeadCounts(ds, tenantId, campaign.id),
+    lease.held(campaign.id),
+    campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
+  ]);
+  const called = s?.callsEnded ?? 0;
+  const connected = s?.connected ?? 0;
+  const voicemail = s?.voicemail ?? 0;
+  const talkSeconds = s?.talkSeconds ?? 0;
+  const completedCalls = connected + voicemail;
+  const open = leads.pending + leads.queued + leads.dialing;
+  const estimatedCompletionAt = campaign.status === 'completed'
+    ? campaign.completedAt
+    : campaign.status === 'running'
+      ? estimateCompletion({
+        now, openLeads: open, callsPerMinute,
+        callsPerLead: leads.done > 0 ? Math.min(campaign.maxAttempts, called / leads.done) : 1,
+        window: campaign.callingWindow, zone: campaign.defaultTimezone,
+      })
+      : null;
+  return {
+    campaignId: campaign.id,
+    status: campaign.status,
+    totalLeads: leads.total,
+    leads: { pending: leads.pending, queued: leads.queued, dialing: leads.dialing, done: leads.done },
+    dispositions: leads.dispositions,
+    attempts: s?.attempts ?? 0,
+    callsEnded: called,
+    connected,
+    voicemail,
+    busy: s?.busy ?? 0,
+    noAnswer: s?.noAnswer ?? 0,
+    failed: s?.failed ?? 0,
+    canceled: s?.canceled ?? 0,
+    dncSuppressed: s?.dncSuppressed ?? 0,
+    invalid: leads.dispositions.invalid_number ?? 0,
+    exhausted: leads.dispositions.exhausted ?? 0,
+    qualified: leads.qualified,
+    /** Calls in progress (leads dialing: from the attempt row until the terminal webhook). */
+    live: leads.dialing,
+    /** Leads that ended for good. */
+    completed: leads.done,
+    talkSeconds,
+    averageTalkSeconds: completedCalls ? Math.round((talkSeconds / completedCalls) * 10) / 10 : 0,
+    averageDurationSeconds: called ? Math.round((talkSeconds / called) * 10) / 10 : 0,
+    rates: {
+      connect: ratio(connected, called),
+      success: ratio(completedCalls, called),
+      qualification: ratio(leads.qualified, completedCalls),
+    },
+    callsPerMinute: Math.round(callsPerMinute * 10) / 10,
+    liveCalls,
+    startedAt: campaign.startedAt,
+    completedAt: campaign.completedAt,
+    estimatedCompletionAt,
+  };
+}
+
+export type CampaignStats = Awaited<ReturnType<typeof loadCampaignStats>>;

@@ -1,0 +1,136 @@
+import { VapiClient } from '@vapi-ai/server-sdk';
+import twilio from 'twilio';
+import { ExotelAdapter, ProviderError, TwilioAdapter, VapiAdapter, type NormalizedCallEvent } from '@dialer/providers';
+import { ACCOUNT_SID, AUTH_TOKEN, eventually, startReceiver, startTestSim, type ReceivedHook, type Receiver, type TestSim } from './helpers';
+
+const SECRET = 'vapi-webhook-secret-0123456789';
+const ATTEMPT = '6f1c2a4e-1111-4222-8333-944455556666';
+
+describe('provider-sim: Vapi, Exotel and the official clients', () => {
+  let t: TestSim;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    t = await startTestSim();
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await t.stop();
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    await t.api.delete('/sim/calls');
+    await t.api.put('/sim/config', {
+      outcomes: { completed: 1 }, ringSeconds: 4, talkSeconds: 20, timeScale: 0.01, failCreateRate: 0, rejectCreateRate: 0,
+      dropCallbackRate: 0, reorderCallbackRate: 0, createDelayMs: 0, successRate: 1,
+    });
+    receiver.hooks.length = 0;
+  });
+
+  const vapi = () => new VapiAdapter({ apiKey: 'vapi-key', assistantId: 'asst_1', phoneNumberId: 'pn_1', webhookSecret: SECRET, baseUrl: t.baseUrl });
+  const exotel = () => new ExotelAdapter({
+    accountSid: 'acme1', apiKey: 'key', apiToken: 'token', callerId: '08047112345', agentNumber: '+919900000001', webhookToken: 'tok-abc', baseUrl: t.baseUrl,
+  });
+  const hooksOf = (id: string): ReceivedHook[] => receiver.hooks.filter((h) => JSON.stringify(h.body).includes(id));
+  const asHook = (h: ReceivedHook, params?: Record<string, string>) => ({ url: receiver.fullUrl(h), headers: h.headers, body: h.body, rawBody: h.rawBody, params });
+
+  it("when Vapi's own server SDK creates a call against the sim, then it gets a Call with an id and the server URL receives signed status updates and an end-of-call report", async () => {
+    const client = new VapiClient({ token: 'vapi-key', baseUrl: t.baseUrl });
+    const created = await client.calls.create({
+      assistantId: 'asst_1', phoneNumberId: 'pn_1', customer: { number: '+14155550123' },
+      assistantOverrides: { server: { url: receiver.url('/v1/webhooks/vapi/conn-1'), headers: { 'x-vapi-secret': SECRET } } },
+    });
+    const id = (created as { id: string }).id;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await eventually(() => expect(hooksOf(id).map((h) => (h.body as unknown as { message: { type: string; status?: string } }).message.type)).toContain('end-of-call-report'));
+    const events = hooksOf(id).map((h) => {
+      const adapter = vapi();
+      expect(adapter.verifyWebhook(asHook(h))).toBe(true);
+      return adapter.parseWebhook(asHook(h));
+    });
+    expect(events.map((e) => e.eventKey.split(':').slice(1).join(':'))).toEqual(['status-update:ringing', 'status-update:in-progress', 'status-update:ended', 'end-of-call-report']);
+    const report = events[3] as NormalizedCallEvent;
+    expect(report).toMatchObject({ status: 'completed', outcome: 'answered', analysis: { successEvaluation: 'true', structuredData: { interested: true } } });
+    expect(report.recordingUrl).toMatch(/^https:/);
+    const fetched = await client.calls.get({ id });
+    expect(fetched.status).toBe('ended');
+  });
+
+  it('when the VapiAdapter places a call, then the sim records the assistant call, fetchCall maps it and hangup ends it through the control URL', async () => {
+    await t.api.put('/sim/config', { ringSeconds: 1_000_000 });
+    const adapter = vapi();
+    const placed = await adapter.placeCall({
+      to: '+14155550124', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url(`/v1/webhooks/vapi/conn-1?attemptId=${ATTEMPT}`),
+      variables: { firstName: 'Ada' }, firstMessage: 'Hi Ada!',
+    });
+    expect(placed.rawStatus).toBe('queued');
+    await eventually(async () => expect((await adapter.fetchCall(placed.providerCallId)).status).toBe('ringing'));
+    await adapter.hangup(placed.providerCallId);
+    await eventually(async () => expect(await adapter.fetchCall(placed.providerCallId)).toMatchObject({ status: 'canceled', rawStatus: 'manually-canceled' }));
+  });
+
+  it('when the ExotelAdapter connects a call, then the StatusCallback gets the answered and terminal events as JSON, with the CustomField and the token URL', async () => {
+    const adapter = exotel();
+    const url = adapter.statusCallbackUrl(receiver.url(''), 'conn-2', ATTEMPT);
+    expect(url).toContain('/v1/webhooks/exotel/conn-2/tok-abc?attemptId=');
+    const placed = await adapter.placeCall({ to: '+919812345678', callAttemptId: ATTEMPT, statusCallbackUrl: url, variables: { firstName: 'Ravi' } });
+    await eventually(() => expect(hooksOf(placed.providerCallId)).toHaveLength(2));
+    const events = hooksOf(placed.providerCallId).map((h) => {
+      expect(adapter.verifyWebhook(asHook(h, { token: 'tok-abc' }))).toBe(true);
+      return adapter.parseWebhook(asHook(h));
+    });
+    expect(events.map((e) => [e.status, e.outcome, e.callAttemptId])).toEqual([['in_progress', null, ATTEMPT], ['completed', 'answered', ATTEMPT]]);
+    expect((await adapter.fetchCall(placed.providerCallId)).status).toBe('completed');
+  });
+
+  it("when Twilio's official client is pointed at the sim, then it creates a call and the callbacks verify with twilio.validateRequest", async () => {
+    const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
+    client.api.baseUrl = t.baseUrl;
+    const call = await client.calls.create({
+      to: '+14155550125', from: '+14155550100', twiml: '<Response><Say>Hi</Say></Response>',
+      statusCallback: receiver.url('/v1/webhooks/twilio/conn-3?attemptId=x'), statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+    });
+    expect(call.sid).toMatch(/^CA[0-9a-f]{32}$/);
+    await eventually(() => expect(receiver.forCall(call.sid).map((h) => h.body.CallStatus)).toContain('completed'));
+    for (const h of receiver.forCall(call.sid)) {
+      expect(twilio.validateRequest(AUTH_TOKEN, String(h.headers['x-twilio-signature']), receiver.fullUrl(h), h.body)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['rejectCreateRate', 'capacity'], ['failCreateRate', 'transient'],
+  ] as const)('when the sim answers every create with a %s fault, then each adapter retries and fails as %s', async (fault, kind) => {
+    await t.api.put('/sim/config', { [fault]: 1 });
+    const req = { to: '+14155550126', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/x') };
+    for (const adapter of [vapi(), exotel(), new TwilioAdapter({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: '+14155550100', baseUrl: t.baseUrl })]) {
+      await expect(adapter.placeCall(req)).rejects.toMatchObject({ kind });
+    }
+    const summary = (await t.api.get('/sim/calls/summary')).data;
+    expect(summary.calls).toBe(0);
+    expect(summary.createsFailed + summary.createsRejected).toBe(9); // 3 adapters × 3 tries
+  });
+
+  it('when creates are slower than the adapter timeout, then the create fails as ambiguous (never retried)', async () => {
+    await t.api.put('/sim/config', { createDelayMs: 500 });
+    const adapter = new VapiAdapter({ apiKey: 'k', assistantId: 'a', phoneNumberId: 'p', webhookSecret: SECRET, baseUrl: t.baseUrl, requestTimeoutMs: 100 });
+    const err = await adapter.placeCall({ to: '+14155550127', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/x') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).kind).toBe('ambiguous');
+  });
+
+  it('when callbacks are dropped, then none reach the receiver and the sim records them as dropped', async () => {
+    await t.api.put('/sim/config', { dropCallbackRate: 1 });
+    const placed = await exotel().placeCall({ to: '+919812345679', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/drop') });
+    await eventually(async () => expect((await t.api.get('/sim/calls/summary')).data.live).toBe(0));
+    expect(hooksOf(placed.providerCallId)).toHaveLength(0);
+    expect((await t.api.get('/sim/calls/summary')).data.callbacks.dropped).toBe(2);
+  });
+
+  it('when callbacks are reordered, then the final one arrives before the held-back progress events', async () => {
+    await t.api.put('/sim/config', { reorderCallbackRate: 1 });
+    const adapter = new TwilioAdapter({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: '+14155550100', baseUrl: t.baseUrl });
+    const placed = await adapter.placeCall({ to: '+14155550128', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/reorder') });
+    await eventually(() => expect(receiver.forCall(placed.providerCallId)).toHaveLength(4));
+    expect(receiver.forCall(placed.providerCallId).map((h) => h.body.CallStatus)).toEqual(['completed', 'initiated', 'ringing', 'in-progress']);
+  });
+});
