@@ -3,7 +3,7 @@
  * custom columns, quoted commas/quotes) is uploaded as multipart to campaign-api (its own process,
  * fresh schema) and imported into a fresh campaign; in the same run the same number of rows is
  * loaded with a plain COPY into a table shaped like leads (LIKE leads INCLUDING ALL).
- *   pnpm bench import --rows 1000000
+ *   pnpm bench import --rows 1000000 [--workers n] [--batch rows] [--heap mb] [--log debug]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -80,9 +80,18 @@ async function generate(file: string, rows: number): Promise<Planted> {
   return planted;
 }
 
+/**
+ * campaign-api runs as the README recommends for imports: V8's old space capped (default 128 MB;
+ * `--heap 0` leaves Node's default, under which garbage lets the RSS grow to ~500 MB).
+ */
+function heapFlag(args: Record<string, string>): string[] {
+  const mb = Number(args.heap ?? 128);
+  return mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
+
 function startApi(env: Record<string, string>, args: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const main = path.resolve(__dirname, '../services/campaign-api/src/main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...heapFlag(args), '--import', 'tsx', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.setEncoding('utf8');
@@ -167,9 +176,10 @@ async function plainCopy(url: string, schema: string, tenantId: string, campaign
   }
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+/** VmHWM: the peak resident set; VmRSS: the current one. */
+async function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
@@ -187,6 +197,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       ...(args.workers ? { IMPORT_WORKERS: args.workers } : {}), ...(args.batch ? { IMPORT_BATCH_ROWS: args.batch } : {}),
     }, args);
     child = started.child;
+    const idleRss = await rssMb(child.pid!, 'VmRSS');
     const base = `http://127.0.0.1:${started.port}`;
     const tenant = await createTenant(ctx.ds, 'bench');
     const key = tenant.apiKey;
@@ -207,14 +218,14 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       return j.status === 'completed' ? j : undefined;
     }, { timeoutMs: 30 * 60_000, intervalMs: 100, what: 'import completed' });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const peak = await peakRssMb(child.pid!);
+    const peak = await rssMb(child.pid!);
 
     const copySeconds = await plainCopy(ctx.databaseUrl, ctx.schema, tenant.tenantId, campaign.id, rows);
     const rowsPerS = rows / seconds;
     const copyRowsPerS = rows / copySeconds;
     return {
       rows, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(rowsPerS), copy_rows_per_s: Math.round(copyRowsPerS),
-      ratio_vs_copy: Number((copyRowsPerS / rowsPerS).toFixed(2)), peak_rss_mb: peak,
+      ratio_vs_copy: Number((copyRowsPerS / rowsPerS).toFixed(2)), peak_rss_mb: peak, idle_rss_mb: idleRss,
       accepted: job.accepted, rejected: job.rejected, duplicates: job.duplicates,
       planted_accepted: planted.accepted, planted_invalid: planted.invalid, planted_duplicates: planted.duplicates,
       counts_match: job.accepted === planted.accepted && job.rejected === planted.invalid && job.duplicates === planted.duplicates,

@@ -3,7 +3,7 @@
  * process, real Postgres), against a bare express server answering the same requests (its own
  * process) in the same run. Every accepted event must end stored and applied ("lost" counts those
  * that do not).
- *   pnpm bench webhooks --seconds 20 [--rates 500,1000,2000,3000,4000,5000]
+ *   pnpm bench webhooks --seconds 20 [--rates 500,1000,2000,3000,3500,4000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -122,7 +122,7 @@ async function startBaseline(port: number): Promise<ChildProcess> {
 
 export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
   const seconds = Number(args.seconds ?? 20);
-  const rates = (args.rates ?? '500,1000,2000,3000,4000,5000').split(',').map(Number);
+  const rates = (args.rates ?? '500,1000,2000,3000,3500,4000').split(',').map(Number);
   const stepSeconds = seconds / rates.length;
   const WARMUP = 600;
   const needed = Math.ceil((WARMUP * 2 + rates.reduce((a, r) => a + r * stepSeconds, 0)) / STATUSES.length) + 10;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { normalizePhone } from '@dialer/domain';
+import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
+import { normalizePhone, normalizePhoneExact } from '@dialer/domain';
 
 describe('phone normalization', () => {
   it('when numbers are short codes, too long, premium rate or shared cost, then each is refused with its reason', () => {
@@ -35,5 +36,30 @@ describe('phone normalization', () => {
       const r = normalizePhone(s, country);
       if (r.ok) expect(r.e164).toMatch(/^\+[1-9]\d{6,14}$/);
     }), { numRuns: 500 });
+  });
+  it('when a number has a North American shape, then the fast path answers exactly as libphonenumber-js does', () => {
+    const nanp = getCountries().filter((c) => getCountryCallingCode(c) === '1');
+    const shape = fc.constantFrom(
+      (a: string, b: string, c: string) => `(${a}) ${b}-${c}`,
+      (a: string, b: string, c: string) => `+1 ${a} ${b} ${c}`,
+      (a: string, b: string, c: string) => `1-${a}-${b}-${c}`,
+      (a: string, b: string, c: string) => `${a}.${b}.${c}`,
+      (a: string, b: string, c: string) => `${a}${b}${c}`,
+      (a: string, b: string, c: string) => `+1(${a})${b}-${c}`,
+      (a: string, b: string, c: string) => `1 ${a} ${b}${c}`,
+    );
+    const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+    fc.assert(fc.property(shape, digits(3), digits(3), digits(4), fc.constantFrom(...nanp, 'GB', 'IN', 'FR', 'MX'),
+      (f, a, b, c, country) => {
+        const text = f(a, b, c);
+        expect(normalizePhone(text, country)).toEqual(normalizePhoneExact(text, country));
+      }), { numRuns: 5000 });
+  });
+
+  it('when given any string of phone-like characters, then normalizePhone and the library agree', () => {
+    const chars = fc.string({ unit: fc.constantFrom(...'0123456789+-(). 1'), maxLength: 20 });
+    fc.assert(fc.property(chars, fc.constantFrom('US', 'CA', 'IN', 'GB'), (s, country) => {
+      expect(normalizePhone(s, country)).toEqual(normalizePhoneExact(s, country));
+    }), { numRuns: 3000 });
   });
 });

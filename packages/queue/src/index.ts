@@ -4,3 +4,4 @@ export * from './redis';
 export * from './catalog';
 export * from './queues';
 export * from './concurrency-lease';
+export * from './rate-limit';

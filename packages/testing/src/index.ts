@@ -104,3 +104,4 @@ export function testPhones(count: number, seed = 1): string[] {
   for (let i = 0; i < count; i++) out.push(`+1415${String(2_000_000 + ((seed * 7919 + i * 104_729) % 7_000_000)).padStart(7, '0')}`);
   return [...new Set(out)];
 }
+export * from './private-servers';

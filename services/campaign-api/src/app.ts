@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import cors from 'cors';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
 import type { DataSource } from '@dialer/db';
 import {
   errorMiddleware, notFoundHandler, opsRoutes, withLogContext, type createMetricsRegistry, type Logger,
 } from '@dialer/platform';
 import type { ConcurrencyLease, Redis } from '@dialer/queue';
+import { apiKeysRouter } from './api-keys/api-keys.routes';
+import { auditRouter } from './audit/audit.routes';
+import { callsRouter } from './calls/calls.routes';
 import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dispositionsRouter } from './dispositions/dispositions.routes';
 import { dncRouter } from './dnc/dnc.routes';
 import { authMiddleware } from './http/auth.middleware';
+import { RateLimiter } from './http/rate-limit';
+import { buildOpenApi } from './openapi/openapi';
 import type { ImportRunner } from './imports/import-runner';
 import { importsRouter } from './imports/imports.routes';
 import { leadsRouter } from './leads/leads.routes';
@@ -30,15 +38,36 @@ export interface AppDeps {
   importMaxBytes: number;
   /** Live campaign updates (SSE); absent: GET /v1/campaigns/:id/events answers 503. */
   events?: CampaignEventsHub;
+  /** Per-key rate limit (absent or max 0: none). */
+  rateLimit?: { prefix: string; max: number; windowMs: number };
+  /** Largest JSON body in bytes (default 1 MiB). */
+  jsonBodyMaxBytes?: number;
+  /** CORS origins: [] none, ['*'] any. */
+  corsOrigins?: string[];
 }
 
-export const JSON_BODY_LIMIT = '1mb';
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** The /v1 router of an app made by createApp (the route-table test walks it). */
+export function v1RouterOf(app: Express): Router {
+  return app.locals.v1Router as Router;
+}
 
 export function createApp(deps: AppDeps): Express {
   const { ds, redis, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmet());
+  const origins = deps.corsOrigins ?? [];
+  if (origins.length) {
+    app.use(cors({
+      origin: origins.includes('*') ? '*' : origins,
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id', 'Idempotent-Replayed'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
+      maxAge: 600,
+    }));
+  }
 
   app.use((req, res, next) => {
     const requestId = req.get('x-request-id')?.slice(0, 100) || randomUUID();
@@ -48,9 +77,22 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(opsRoutes({ registry: deps.registry, checks: { db: () => ds.query('SELECT 1'), redis: () => redis.ping() } }));
 
+  const openapi = buildOpenApi();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+
+  const limiter = deps.rateLimit && deps.rateLimit.max > 0
+    ? new RateLimiter(redis, deps.rateLimit.prefix, deps.rateLimit.max, deps.rateLimit.windowMs)
+    : undefined;
   const v1 = express.Router();
-  v1.use(authMiddleware(ds, logger));
-  v1.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.locals.v1Router = v1;
+  v1.use(authMiddleware(ds, logger, limiter));
+  v1.use(express.json({ limit: deps.jsonBodyMaxBytes ?? JSON_BODY_LIMIT }));
+  v1.use(apiKeysRouter(ds));
+  v1.use(auditRouter(ds));
+  v1.use(callsRouter(ds));
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
   v1.use(campaignsRouter(ds));

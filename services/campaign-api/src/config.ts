@@ -79,6 +79,29 @@ export class CampaignApiConfig extends CommonConfig {
   @Min(100)
   IMPORT_STALE_MS = 30_000;
 
+  /** Requests per API key per RATE_LIMIT_WINDOW_MS (Redis fixed window, shared by replicas); 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_MAX = 3000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /** Largest JSON request body, in bytes (413 beyond). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  JSON_BODY_MAX_BYTES = 1024 * 1024;
+
+  /** Origins allowed by CORS: comma-separated, `*` for any, empty (default) for none (no CORS headers). */
+  @IsString()
+  CORS_ORIGINS = '';
+
   /** How often pending and abandoned imports are looked for. */
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,7 @@
 import { createDataSource } from '@dialer/db';
-import { createLogger, createMetricsRegistry, listen, secretsKey, stopAll, type Logger } from '@dialer/platform';
+import { createLogger, createMetricsRegistry, listen, loadConfig, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createRedis, waitForRedis } from '@dialer/queue';
+import type { Express } from 'express';
 import { createApp } from './app';
 import type { CampaignApiConfig } from './config';
 import { Feeder } from './feeder/feeder';
@@ -8,12 +9,16 @@ import { ImportRunner } from './imports/import-runner';
 import { autoWorkers } from './imports/prepare-pool';
 import { startCampaignEvents } from './stats/campaign-events.hub';
 import { loadCampaignStats } from './stats/campaign-stats';
+import { Reconciler } from './reconciler/reconciler';
+import { ReconcilerConfig } from './reconciler/reconciler.config';
 
 export interface RunningService {
   port: number;
   stop(): Promise<void>;
   /** The in-process feeder, when FEEDER_ENABLED. */
   feeder: Feeder | null;
+  /** The express app (tests walk its /v1 router). */
+  app: Express;
 }
 
 /** Composition root: db → redis → feeder → HTTP. stop() closes everything in reverse. */
@@ -47,6 +52,17 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
     }
 
     const lease = new ConcurrencyLease(redis, cfg.QUEUE_PREFIX);
+    // The reconciler runs beside the feeder (same scheduler-tick process); its settings are its own.
+    const rc = loadConfig(ReconcilerConfig, process.env);
+    if (cfg.FEEDER_ENABLED && rc.RECONCILER_INTERVAL_MS > 0) {
+      const reconciler = new Reconciler({
+        ds, redis, prefix: cfg.QUEUE_PREFIX, lease, secretsKey: secretsKey(cfg), logger: log.child({ component: 'reconciler' }),
+        intervalMs: rc.RECONCILER_INTERVAL_MS, graceMs: rc.RECONCILE_GRACE_MS, orphanSlotMs: rc.RECONCILE_ORPHAN_SLOT_MS,
+        leaseTtlMs: rc.LEASE_TTL_MS,
+      });
+      steps.push(['reconciler', () => reconciler.stop()]);
+      reconciler.start();
+    }
     const events = startCampaignEvents({
       redisUrl: cfg.REDIS_URL, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'events' }),
       loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId),
@@ -63,11 +79,14 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       ds, redis, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log,
       registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), csvMaxBytes: cfg.CSV_MAX_BYTES,
       events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
+      rateLimit: { prefix: cfg.QUEUE_PREFIX, max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
+      jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,
+      corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
     steps.push(['http', () => server.close()]);
     steps.push(['live event streams', () => events.stop()]);
-    return { port: server.port, stop, feeder };
+    return { port: server.port, stop, feeder, app };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

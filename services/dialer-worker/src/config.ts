@@ -43,6 +43,13 @@ export class DialerWorkerConfig extends CommonConfig {
   @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
   WINDOW_DELAY_MAX_MS = 300_000;
 
+  /**
+   * BullMQ lock of an active dial job, and how often stalled jobs are looked for: a job whose worker
+   * died is delivered again after about this long (its attempt row guards against a second call).
+   */
+  @Type(() => Number) @IsInt() @Min(1_000) @Max(300_000)
+  DIALER_LOCK_MS = 30_000;
+
   /** Postgres connections of this replica. */
   @Type(() => Number) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;

@@ -263,3 +263,13 @@ export async function undoAttempt(ds: DataSource, ref: LeadRef, attemptId: strin
 export async function recordAttemptError(ds: DataSource, attemptId: string, error: string): Promise<void> {
   await ds.query(`UPDATE call_attempts SET error = $2 WHERE id = $1`, [attemptId, error.slice(0, 1000)]);
 }
+
+/**
+ * Every call attempt not ended yet, as lease members: the slots that must be held. Read when Redis
+ * lost the leases, to rebuild them before any new dial (index call_attempts_live).
+ */
+export async function liveAttemptLeases(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
+  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
+    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
+  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
+}

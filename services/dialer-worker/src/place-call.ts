@@ -3,7 +3,7 @@ import { applyCallUpdate, type DataSource } from '@dialer/db';
 import { effectiveNumberCap, isCallableAt, leadZones, nextCallableAt, rulesForCallee } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
-import { leaseMember, type ConcurrencyLease } from '@dialer/queue';
+import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
 import type { DialResult } from './dialer.metrics';
 import {
@@ -29,7 +29,9 @@ export interface PlaceCallSettings {
 
 export interface PlaceCallDeps {
   ds: DataSource;
-  lease: Pick<ConcurrencyLease, 'acquire' | 'release'>;
+  lease: Pick<ConcurrencyLease, 'take' | 'release'>;
+  /** Rebuilds the leases from Postgres when Redis lost them (shared by the jobs of this replica). */
+  leaseRecovery: Pick<LeaseRecovery, 'ensure'>;
   campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
   providers: Pick<ProviderAdapters, 'get'>;
   /** Hands a finished call attempt to metrics-aggregator (the call-finished queue, job id = attempt id). */
@@ -112,9 +114,8 @@ export async function placeCall(
     return { result: 'skipped_no_provider' };
   }
 
-  const member = leaseMember(ref.leadId, ref.attemptNo);
-  const acquired = await deps.lease.acquire(ref.campaignId, member, campaign.maxConcurrentCalls, deps.settings.leaseTtlMs);
-  if (!acquired) return { result: 'lease_wait' };
+  const slot = { campaignId: ref.campaignId, limit: campaign.maxConcurrentCalls };
+  if ((await takeSlot(deps, ref, slot.limit)) !== 'held') return { result: 'lease_wait' };
 
   let begun: Awaited<ReturnType<typeof beginAttempt>>;
   try {
@@ -151,7 +152,26 @@ export async function placeCall(
     return { result: 'skipped_stale' };
   }
 
+  // The slot again, now that the attempt is committed: if Redis lost the leases between the first
+  // take and the commit, the slot may have been granted from an emptied set. A rebuild from Postgres
+  // (which sees this committed attempt) or a fresh take under the limit confirms it; otherwise the
+  // attempt is taken back, nothing was called, and the job waits for a slot.
+  if ((await takeSlot(deps, ref, slot.limit)) !== 'held') {
+    const undone = await undoAttempt(ds, ref, begun.attemptId, null);
+    logger.warn({ callAttemptId: begun.attemptId, undone }, 'the concurrency slot was lost before the call; not calling');
+    return undone ? { result: 'lease_wait' } : { result: 'skipped_stale' };
+  }
+
   return callProvider(deps, ref, lead, provider, begun.attemptId, opts.finalTry);
+}
+
+/** Takes (or confirms) the attempt's slot; when Redis lost the leases, rebuilds them first. */
+async function takeSlot(deps: PlaceCallDeps, ref: LeadRef, limit: number): Promise<TakeResult> {
+  const member = leaseMember(ref.leadId, ref.attemptNo);
+  const first = await deps.lease.take(ref.campaignId, member, limit, deps.settings.leaseTtlMs);
+  if (first !== 'lost') return first;
+  await deps.leaseRecovery.ensure();
+  return deps.lease.take(ref.campaignId, member, limit, deps.settings.leaseTtlMs);
 }
 
 async function callProvider(

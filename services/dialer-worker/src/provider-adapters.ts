@@ -1,6 +1,7 @@
 import type { DataSource } from '@dialer/db';
 import { decryptSecret } from '@dialer/platform';
 import { createAdapter, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
+import type { RateLimit } from '@dialer/queue';
 import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
@@ -44,24 +45,20 @@ interface CampaignTemplates {
 const MAX_PACE_WAIT_MS = 2_000;
 
 /**
- * Spaces calls of one connection at least 1/cps apart in this process. Each worker replica paces on
- * its own, so N replicas together may place up to N × cps.
+ * Waits for the connection's calls-per-second turn, shared by every worker replica through Redis
+ * (GCRA keyed by the provider connection): N replicas together place at most `calls_per_second`.
+ * A turn further away than MAX_PACE_WAIT_MS is refused as capacity (the attempt is undone and
+ * requeued without spending the lead's attempt).
  */
-export class CallPacer {
-  private next = 0;
-
-  constructor(private readonly callsPerSecond: number) {}
-
-  async turn(now = Date.now()): Promise<void> {
-    if (!(this.callsPerSecond > 0)) return;
-    const gap = 1000 / this.callsPerSecond;
-    const at = Math.max(now, this.next);
-    if (at - now > MAX_PACE_WAIT_MS) {
-      throw new ProviderError('capacity', `the connection's limit of ${this.callsPerSecond} calls per second is reached`);
-    }
-    this.next = at + gap;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+export async function waitForCallTurn(rate: Pick<RateLimit, 'reserve'>, connectionId: string, callsPerSecond: number): Promise<void> {
+  let wait: number | null;
+  try {
+    wait = await rate.reserve(`provider:${connectionId}`, callsPerSecond, MAX_PACE_WAIT_MS);
+  } catch (err) {
+    throw new ProviderError('transient', `could not take a calls-per-second turn: ${(err as Error).message}`);
   }
+  if (wait === null) throw new ProviderError('capacity', `the connection's limit of ${callsPerSecond} calls per second is reached`);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
 /** Provider adapters per connection, with decrypted credentials, cached for a short while. */
@@ -73,6 +70,7 @@ export class ProviderAdapters {
     private readonly ds: DataSource,
     private readonly secretsKey: string,
     private readonly requestTimeoutMs: number,
+    private readonly rate: Pick<RateLimit, 'reserve'>,
     ttlMs = 30_000,
   ) {
     this.cache = new TtlCache(ttlMs, 1_000);
@@ -103,7 +101,7 @@ export class ProviderAdapters {
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }
-    const pacer = new CallPacer(await this.callsPerSecond(tenantId, connectionId));
+    const callsPerSecond = await this.callsPerSecond(tenantId, connectionId);
     return {
       connectionId: conn.id,
       type: conn.type,
@@ -116,7 +114,7 @@ export class ProviderAdapters {
           // Nothing reached the provider: a transient failure, so the attempt is undone and retried.
           throw new ProviderError('transient', `could not read the campaign's templates: ${(err as Error).message}`);
         }
-        await pacer.turn();
+        await waitForCallTurn(this.rate, conn.id, callsPerSecond);
         const request: PlaceCallRequest = {
           to: input.to,
           callAttemptId: input.callAttemptId,

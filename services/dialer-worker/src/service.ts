@@ -2,13 +2,14 @@ import type { Worker } from 'bullmq';
 import { createDataSource } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
-  closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, QUEUES, waitForRedis,
+  closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, LeaseRecovery, leaseMember, QUEUES, RateLimit, waitForRedis,
 } from '@dialer/queue';
 import { createApp } from './app';
 import { CampaignSettings } from './campaign-settings';
 import type { DialerWorkerConfig } from './config';
 import { createDialProcessor } from './dial.processor';
 import { createDialerMetrics } from './dialer.metrics';
+import { liveAttemptLeases } from './dial.repository';
 import { ProviderAdapters } from './provider-adapters';
 
 export interface RunningService {
@@ -48,14 +49,24 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     steps.push(['call-finished queue', () => callFinished.close()]);
 
     const metrics = createDialerMetrics();
+    const lease = new ConcurrencyLease(commands, cfg.QUEUE_PREFIX);
+    // When Redis lost the leases (FLUSHALL, a restart without persistence), the first dial that
+    // notices rebuilds them from Postgres before any slot is granted.
+    const leaseRecovery = new LeaseRecovery(
+      lease,
+      async () => (await liveAttemptLeases(ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
+      cfg.LEASE_TTL_MS,
+      (count) => log.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
+    );
     const processor = createDialProcessor({
       metrics,
       leaseRetryMs: cfg.LEASE_RETRY_MS,
       dial: {
         ds,
-        lease: new ConcurrencyLease(commands, cfg.QUEUE_PREFIX),
+        lease,
+        leaseRecovery,
         campaigns: new CampaignSettings(ds, cfg.CAMPAIGN_SETTINGS_TTL_MS),
-        providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS),
+        providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS, new RateLimit(commands, cfg.QUEUE_PREFIX)),
         callFinished: async (job) => {
           await callFinished.add(QUEUES.callFinished.name, job, { jobId: job.callAttemptId });
         },
@@ -81,6 +92,8 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
 
     const worker: Worker = createWorker('dial', processor, workerConn, cfg.QUEUE_PREFIX, {
       concurrency: cfg.DIALER_CONCURRENCY,
+      lockDuration: cfg.DIALER_LOCK_MS,
+      stalledInterval: cfg.DIALER_LOCK_MS,
       autorun: false,
     });
     worker.on('error', (err) => log.error({ error: maskPhones(err.message) }, 'dial worker error'));

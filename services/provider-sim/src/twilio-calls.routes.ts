@@ -189,6 +189,38 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
     res.status(201).json(callResource(call));
   });
 
+  // Twilio's Calls list (newest first) with its filters To, From, Status and StartTime (a UTC date
+  // YYYY-MM-DD, or an inequality StartTime>= / StartTime<=); PageSize up to 1000, one page.
+  router.get(`/${API_VERSION}/Accounts/:AccountSid/Calls.json`, (req, res) => {
+    if (authorize(req, res) === null) return;
+    const q = req.query as Record<string, unknown>;
+    const text = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+    const to = text('To');
+    const from = text('From');
+    const status = text('Status');
+    const onDay = text('StartTime');
+    const fromDay = text('StartTime>');
+    const toDay = text('StartTime<');
+    const pageSize = Math.min(1000, Math.max(1, Number(text('PageSize') ?? 50) || 50));
+    const day = (d: Date): string => d.toISOString().slice(0, 10);
+    const calls = simulator.list().filter((c) => {
+      if (c.accountSid !== req.params.AccountSid) return false;
+      if (to !== undefined && c.to !== to) return false;
+      if (from !== undefined && c.from !== from) return false;
+      if (status !== undefined && c.status !== status) return false;
+      const started = day(c.startedAt ?? c.createdAt);
+      if (onDay !== undefined && started !== onDay) return false;
+      if (fromDay !== undefined && started < fromDay) return false;
+      if (toDay !== undefined && started > toDay) return false;
+      return true;
+    }).slice(-pageSize).reverse();
+    const uri = `/${API_VERSION}/Accounts/${String(req.params.AccountSid)}/Calls.json`;
+    res.json({
+      calls: calls.map(callResource), end: Math.max(0, calls.length - 1), first_page_uri: `${uri}?PageSize=${pageSize}&Page=0`,
+      next_page_uri: null, page: 0, page_size: pageSize, previous_page_uri: null, start: 0, uri,
+    });
+  });
+
   router.get(`/${API_VERSION}/Accounts/:AccountSid/Calls/:Sid.json`, (req, res) => {
     if (authorize(req, res) === null) return;
     const call = findCall(req, res);

@@ -33,10 +33,27 @@ export interface StoredCallEvent {
  * sweeper if they are lost, so their failure does not undo the apply.
  */
 export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Promise<ApplyOutcome> {
+  let attemptId: string | null;
+  try {
+    attemptId = await findCallAttemptId(deps.ds, e.tenantId, e.callAttemptId, e.event.providerCallId);
+  } catch (err) {
+    return settleApplyError(deps, e, err);
+  }
+  if (!attemptId) return 'pending';
+  return applyToAttempt(deps, attemptId, e);
+}
+
+export interface ApplyToAttemptOptions {
+  /** Mark the event applied here (default); false: the caller marks a whole batch at once. */
+  markApplied?: boolean;
+  /** False when the caller knows there is nothing to record (no data and no qualification rule). */
+  recordData?: boolean;
+}
+
+/** applyStoredEvent for an event whose call attempt is known. */
+export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: StoredCallEvent, opts: ApplyToAttemptOptions = {}): Promise<ApplyOutcome> {
   const { ds, logger } = deps;
   try {
-    const attemptId = await findCallAttemptId(ds, e.tenantId, e.callAttemptId, e.event.providerCallId);
-    if (!attemptId) return 'pending';
     const { status } = e.event;
     if (status === null) {
       // A provider value outside our mapping tables: kept raw in webhook_events, visible in apply_error.
@@ -58,7 +75,7 @@ export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Pro
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
     // Analysis, recording, transcript and the qualification rule: also for a report that arrives
     // after the call already ended (not a forward move, but new data).
-    await recordCallData(ds, e.tenantId, attemptId, e.event);
+    if (opts.recordData !== false) await recordCallData(ds, e.tenantId, attemptId, e.event);
     if (result.applied && result.terminal) {
       try {
         await finishEndedAttempt(deps, result.attempt);
@@ -66,19 +83,25 @@ export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Pro
         logger.warn({ err, callAttemptId: attemptId }, 'terminal post-steps failed; the sweeper will repeat them');
       }
     }
-    await markEventApplied(ds, e.eventId, attemptId);
+    if (opts.markApplied !== false) await markEventApplied(ds, e.eventId, attemptId);
     return 'applied';
   } catch (err) {
-    if (isTransientError(err)) {
-      logger.warn({ err, eventId: e.eventId }, 'applying a webhook event failed; it stays pending for the sweeper');
-      return 'pending';
-    }
-    logger.error({ err, eventId: e.eventId }, 'applying a webhook event failed for good');
-    await markEventFailed(ds, e.eventId, (err as Error)?.message ?? String(err)).catch((markErr: unknown) => {
-      logger.error({ err: markErr, eventId: e.eventId }, 'could not record apply_error');
-    });
-    return 'failed';
+    return settleApplyError(deps, e, err);
   }
+}
+
+/** A failed apply: transient errors leave the event pending for the sweeper, others are recorded. */
+async function settleApplyError(deps: ApplyDeps, e: StoredCallEvent, err: unknown): Promise<ApplyOutcome> {
+  const { ds, logger } = deps;
+  if (isTransientError(err)) {
+    logger.warn({ err, eventId: e.eventId }, 'applying a webhook event failed; it stays pending for the sweeper');
+    return 'pending';
+  }
+  logger.error({ err, eventId: e.eventId }, 'applying a webhook event failed for good');
+  await markEventFailed(ds, e.eventId, (err as Error)?.message ?? String(err)).catch((markErr: unknown) => {
+    logger.error({ err: markErr, eventId: e.eventId }, 'could not record apply_error');
+  });
+  return 'failed';
 }
 
 /** Frees the attempt's slot (announcing it to the feeder) and adds its fold job; both idempotent. */

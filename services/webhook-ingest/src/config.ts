@@ -39,14 +39,21 @@ export class WebhookIngestConfig extends CommonConfig {
   WEBHOOK_UNMATCHED_GIVE_UP_MS = 15 * 60_000;
 
   /**
-   * Stored events applied at once in the background (different calls; one call's events in order).
-   * Kept low so that storing and answering keeps the database first; a burst is applied right after.
+   * Calls whose terminal events are applied at once in the background (each settles its lead in
+   * its own transaction; one call's events always in order). Progress events are applied in bulk.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(256)
   WEBHOOK_APPLY_CONCURRENCY = 8;
+
+  /** Most stored events applied in one background batch (everything that arrived meanwhile, up to this). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WEBHOOK_APPLY_BATCH = 1_000;
 
   /** Most raw events stored by one INSERT (group commit). */
   @Type(() => Number)

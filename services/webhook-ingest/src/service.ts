@@ -4,7 +4,8 @@ import {
 } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createQueue, createRedis, waitForRedis } from '@dialer/queue';
 import { createApp } from './app';
-import { applyStoredEvent, type StoredCallEvent } from './apply-call-event';
+import type { StoredCallEvent } from './apply-call-event';
+import { applyEventBatch } from './apply-event-batch';
 import { ApplyQueue } from './apply-queue';
 import { EventWriter } from './event-writer';
 import type { WebhookIngestConfig } from './config';
@@ -45,8 +46,8 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
     const applyDeps = { ds, lease, callFinishedQueue, logger: log };
 
     // Stored events are applied in the background; what a stop leaves waiting, the sweeper applies.
-    const applyQueue = new ApplyQueue<StoredCallEvent>(cfg.WEBHOOK_APPLY_CONCURRENCY, async (e) => {
-      metrics.applied.inc({ result: await applyStoredEvent(applyDeps, e) });
+    const applyQueue = new ApplyQueue<StoredCallEvent>(cfg.WEBHOOK_APPLY_BATCH, async (batch) => {
+      for (const result of await applyEventBatch(applyDeps, batch, cfg.WEBHOOK_APPLY_CONCURRENCY)) metrics.applied.inc({ result });
     }, log);
     steps.push(['apply queue', () => applyQueue.stop()]);
     const writer = new EventWriter(ds, { maxBatch: cfg.WEBHOOK_WRITE_BATCH, maxInFlight: cfg.WEBHOOK_WRITE_IN_FLIGHT });

@@ -1,4 +1,4 @@
-import type { DataSource } from '@dialer/db';
+import type { DataSource, EntityManager } from '@dialer/db';
 
 /** A raw provider event to store, append-only (see EventWriter). */
 export interface NewWebhookEvent {
@@ -30,6 +30,49 @@ export async function markEventApplied(ds: DataSource, eventId: string, callAtte
   await ds.query(
     `UPDATE webhook_events SET applied_at = now(), call_attempt_id = COALESCE(call_attempt_id, $2)
       WHERE id = $1 AND applied_at IS NULL`, [eventId, callAttemptId]);
+}
+
+/** What one event of a batch points at: its tenant, our attempt id (if it carries one) and the provider's call id. */
+export interface EventRef {
+  tenantId: string;
+  callAttemptId: string | null;
+  providerCallId: string | null;
+}
+
+export interface ResolvedAttempt {
+  id: string;
+  /** The attempt's campaign has a qualification rule (`settings.qualification`). */
+  hasRule: boolean;
+}
+
+/**
+ * findCallAttemptId for a whole batch in one statement: for each ref (by position), the tenant's
+ * attempt by our id first, else by the provider's call id; null when none matches yet.
+ */
+export async function resolveCallAttempts(ds: DataSource, refs: EventRef[]): Promise<Array<ResolvedAttempt | null>> {
+  const out: Array<ResolvedAttempt | null> = refs.map(() => null);
+  if (refs.length === 0) return out;
+  const rows: Array<{ i: number; id: string; has_rule: boolean }> = await ds.query(
+    `SELECT r.i, a.id, (c.settings -> 'qualification') IS NOT NULL AS has_rule
+       FROM (SELECT u.i, COALESCE(
+                (SELECT a.id FROM call_attempts a WHERE a.id = u.attempt AND a.tenant_id = u.tenant),
+                (SELECT a.id FROM call_attempts a WHERE a.provider_call_id = u.pcid AND a.tenant_id = u.tenant)) AS id
+               FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[]) AS u(i, tenant, attempt, pcid)) r
+       JOIN call_attempts a ON a.id = r.id
+       JOIN campaigns c ON c.id = a.campaign_id AND c.tenant_id = a.tenant_id`,
+    [refs.map((_, i) => i), refs.map((r) => r.tenantId), refs.map((r) => r.callAttemptId), refs.map((r) => r.providerCallId)]);
+  for (const r of rows) out[r.i] = { id: r.id, hasRule: r.has_rule };
+  return out;
+}
+
+/** markEventApplied for many events in one statement (same transaction as their effect, when given one). */
+export async function markEventsApplied(m: DataSource | EntityManager, applied: Array<{ eventId: string; callAttemptId: string }>): Promise<void> {
+  if (applied.length === 0) return;
+  await m.query(
+    `UPDATE webhook_events e SET applied_at = now(), call_attempt_id = COALESCE(e.call_attempt_id, u.attempt)
+       FROM unnest($1::bigint[], $2::uuid[]) AS u(id, attempt)
+      WHERE e.id = u.id AND e.applied_at IS NULL`,
+    [applied.map((a) => a.eventId), applied.map((a) => a.callAttemptId)]);
 }
 
 export async function markEventFailed(ds: DataSource, eventId: string, error: string): Promise<void> {

@@ -31,11 +31,6 @@ export function eventTime(reported: Date, receivedAt: Date): Date {
   return Number.isFinite(t) && t <= receivedAt.getTime() ? reported : receivedAt;
 }
 
-/** The key that serializes a call's events in the apply queue. */
-export function callKey(e: Pick<NormalizedCallEvent, 'providerCallId'>, callAttemptId: string | null): string {
-  return e.providerCallId || callAttemptId || 'unknown';
-}
-
 /**
  * POST /v1/webhooks/twilio/:connectionId            (form, X-Twilio-Signature)
  * POST /v1/webhooks/vapi/:connectionId              (JSON, X-Vapi-Secret / Bearer / HMAC)
@@ -106,7 +101,7 @@ export function webhooksRouter(deps: WebhookRouteDeps): Router {
       metrics.received.inc({ provider, result: event.status === null ? 'unmapped' : 'stored' });
       if (event.unmapped) logger.warn({ provider, eventId: stored.id, unmapped: event.unmapped }, 'provider value outside the mapping tables');
       ANSWERS[provider](res);
-      deps.applyQueue.push(callKey(event, callAttemptId), {
+      deps.applyQueue.push({
         eventId: stored.id,
         tenantId: conn.tenantId,
         callAttemptId,

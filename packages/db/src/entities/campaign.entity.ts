@@ -19,6 +19,8 @@ export class CampaignEntity {
   @Column({ name: 'retry_policy', type: 'jsonb' }) retryPolicy: RetryPolicy;
   @Column({ name: 'calling_window', type: 'jsonb' }) callingWindow: CallingWindow;
   @Column({ type: 'jsonb' }) settings: Record<string, unknown>;
+  /** standard | hipaa | pci: what is stored and shown (README, Compliance modes). */
+  @Column({ name: 'compliance_mode', type: 'text', default: 'standard' }) complianceMode: 'standard' | 'hipaa' | 'pci';
   @Column({ name: 'scheduled_start_at', type: 'timestamptz', nullable: true }) scheduledStartAt: Date | null;
   @Column({ name: 'scheduled_end_at', type: 'timestamptz', nullable: true }) scheduledEndAt: Date | null;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;

@@ -3,6 +3,7 @@ import { CampaignCounters1763730000000 } from './1763730000000-campaign-counters
 import { LeadImports1763710000000 } from './1763710000000-lead-imports';
 import { ProviderCallData1763720000000 } from './1763720000000-provider-call-data';
 import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
+import { SecureApi1763760000000 } from './1763760000000-secure-api';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LeadImports1763710000000,
   ProviderCallData1763720000000,
   DialingRules1763740000000,
+  SecureApi1763760000000,
 ];

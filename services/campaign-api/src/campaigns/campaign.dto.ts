@@ -1,13 +1,30 @@
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsISO31661Alpha2, IsNumber, IsObject,
-  IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
+  IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationOptions,
 } from 'class-validator';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
 import { IsIanaZone, IsUsableWindow } from '../http/validators';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
+export const COMPLIANCE_MODES = ['standard', 'hipaa', 'pci'] as const;
+export type ComplianceMode = (typeof COMPLIANCE_MODES)[number];
+/** Largest JSON size of a free-form object field (settings). */
+export const MAX_SETTINGS_BYTES = 16_384;
+
+/** A free-form object no larger than `max` bytes as JSON. */
+export function MaxJsonBytes(max: number, opts?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({
+    name: 'maxJsonBytes',
+    constraints: [max],
+    validator: {
+      validate: (v: unknown) => v === undefined || v === null || Buffer.byteLength(JSON.stringify(v)) <= max,
+      defaultMessage: (a) => `${a?.property ?? 'value'} must be at most ${max} bytes as JSON`,
+    },
+  }, opts);
+}
+
 const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class RetryRuleDto {
@@ -60,7 +77,9 @@ export class CreateCampaignDto {
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
   @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date;
   @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date;
-  @IsOptional() @IsObject() settings?: Record<string, unknown>;
+  @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  /** standard (default), hipaa or pci: see README, Compliance modes. Fixed once the campaign has started. */
+  @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
 }
 
 /** PATCH: every field optional; null clears the nullable ones. */
@@ -77,11 +96,26 @@ export class UpdateCampaignDto {
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
   @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
   @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
-  @IsOptional() @IsObject() settings?: Record<string, unknown>;
+  @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  /** Only while the campaign is a draft. */
+  @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
+}
+
+/** POST /v1/campaigns/:id/clone */
+export class CloneCampaignDto {
+  /** Default: the source's name + " (copy)". */
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  /** Copy the leads too (as new pending leads; tenant DNC scrubbed). Default false. */
+  @IsOptional() @IsBoolean() includeLeads?: boolean;
 }
 
 export class ListCampaignsQuery {
   @IsOptional() @IsIn(CAMPAIGN_STATUSES) status?: CampaignStatus;
+  /** Case-insensitive substring of the name. */
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
+  /** true: only soft-deleted campaigns (to restore them). */
+  @IsOptional() @IsIn(['true', 'false']) deleted?: 'true' | 'false';
   @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
   @IsOptional() @IsUUID() cursor?: string;
 }

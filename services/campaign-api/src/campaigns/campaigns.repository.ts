@@ -1,4 +1,4 @@
-import { CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 
@@ -14,8 +14,17 @@ export async function getCampaign(m: EntityManager | DataSource, tenantId: strin
   return c;
 }
 
+/** A soft-deleted campaign of the tenant, or null. */
+export async function findDeletedCampaign(m: EntityManager | DataSource, tenantId: string, id: string): Promise<CampaignEntity | null> {
+  return m.getRepository(CampaignEntity).createQueryBuilder('c').withDeleted()
+    .where('c.id = :id AND c.tenant_id = :tenantId AND c.deleted_at IS NOT NULL', { id, tenantId }).getOne();
+}
+
 export interface CampaignListQuery {
   status?: CampaignStatus;
+  name?: string;
+  complianceMode?: string;
+  deleted?: 'true' | 'false';
   limit: number;
   cursor?: string;
 }
@@ -27,11 +36,51 @@ export async function listCampaigns(ds: DataSource, tenantId: string, q: Campaig
     .orderBy('c.created_at', 'DESC')
     .addOrderBy('c.id', 'DESC')
     .limit(q.limit + 1);
+  if (q.deleted === 'true') qb.withDeleted().andWhere('c.deleted_at IS NOT NULL');
   if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+  if (q.complianceMode) qb.andWhere('c.compliance_mode = :mode', { mode: q.complianceMode });
+  if (q.name) qb.andWhere(`c.name ILIKE :name ESCAPE '\\'`, { name: `%${q.name.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` });
   if (q.cursor) {
     qb.andWhere(
       `(c.created_at, c.id) < (SELECT k.created_at, k.id FROM campaigns k WHERE k.id = :cursor AND k.tenant_id = :tenantId)`,
       { cursor: q.cursor });
   }
   return qb.getMany();
+}
+
+export interface CloneResult {
+  campaign: CampaignEntity;
+  leadsCopied: number;
+}
+
+/**
+ * A new draft with the source's settings (compliance mode included); with includeLeads its leads
+ * too, as new pending leads with no attempts, minus numbers now on the tenant's DNC list.
+ */
+export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
+  const rows = await queryRows<{ id: string }>(m,
+    `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_country, default_timezone, max_concurrent_calls,
+                            max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,
+                            scheduled_start_at, scheduled_end_at)
+     SELECT tenant_id, $3, 'draft', provider_connection_id, default_country, default_timezone, max_concurrent_calls,
+            max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode, NULL, NULL
+       FROM campaigns WHERE id = $1 AND tenant_id = $2
+     RETURNING id`, [source.id, source.tenantId, o.name]);
+  const id = rows[0]!.id;
+  await bumpCampaignStats(m, source.tenantId, id, {});
+  let leadsCopied = 0;
+  if (o.includeLeads) {
+    const copied = await queryRows<{ id: string }>(m,
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom)
+       SELECT l.tenant_id, $3, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom
+         FROM leads l
+        WHERE l.campaign_id = $1 AND l.tenant_id = $2
+          AND NOT EXISTS (SELECT 1 FROM dnc_entries d WHERE d.tenant_id = $2 AND d.campaign_id IS NULL AND d.phone_e164 = l.phone_e164)
+       ON CONFLICT (campaign_id, phone_e164) DO NOTHING
+       RETURNING id`, [source.id, source.tenantId, id]);
+    leadsCopied = copied.length;
+    if (leadsCopied) await bumpCampaignStats(m, source.tenantId, id, { totalLeads: leadsCopied });
+  }
+  const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId: source.tenantId });
+  return { campaign, leadsCopied };
 }

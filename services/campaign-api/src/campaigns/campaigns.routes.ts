@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { bumpCampaignStats, CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
+import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
-import { getCampaign, listCampaigns } from './campaigns.repository';
-import { CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto } from './campaign.dto';
+import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
+import { CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto } from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
@@ -34,6 +35,29 @@ function assertScheduleOrder(start: Date | null | undefined, end: Date | null | 
   }
 }
 
+/** The ETag of a campaign: its optimistic version. */
+export function campaignEtag(c: { version: number }): string {
+  return `"${c.version}"`;
+}
+
+/**
+ * If-Match: absent → null (the version read in this request is used); `*` → null; otherwise the
+ * version it names, or 412 when it names none or another version than `current`.
+ */
+function checkIfMatch(req: Request, current: { version: number }): void {
+  const h = req.get('if-match');
+  if (h === undefined || h.trim() === '*') return;
+  const versions = h.split(',').map((t) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(t)?.[1]).filter((v): v is string => v !== undefined);
+  if (!versions.includes(String(current.version))) {
+    throw new AppError('precondition_failed', 'the campaign changed since it was read (If-Match does not match its ETag); read it again',
+      { status: 412, details: { etag: campaignEtag(current), version: current.version } });
+  }
+}
+
+function sendCampaign(res: Response, c: CampaignEntity, status = 200): void {
+  res.set('ETag', campaignEtag(c)).status(status).json(c);
+}
+
 export function campaignsRouter(ds: DataSource): Router {
   const r = Router();
   const repo = ds.getRepository(CampaignEntity);
@@ -43,6 +67,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const dto = validateInput(CreateCampaignDto, req.body, { where: 'request body' });
     if (dto.providerConnectionId) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
     assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
+    await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
     const campaign = await ds.transaction(async (m) => {
       const saved = await m.getRepository(CampaignEntity).save(m.getRepository(CampaignEntity).create({
         tenantId,
@@ -57,6 +82,7 @@ export function campaignsRouter(ds: DataSource): Router {
         retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),
         callingWindow: resolveWindow(plain((dto.callingWindow ?? {}) as CallingWindow)),
         settings: plain(dto.settings ?? {}),
+        complianceMode: dto.complianceMode ?? 'standard',
         scheduledStartAt: dto.scheduledStartAt ?? null,
         scheduledEndAt: dto.scheduledEndAt ?? null,
       }));
@@ -65,7 +91,9 @@ export function campaignsRouter(ds: DataSource): Router {
       await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.create', entityType: 'campaign', entityId: saved.id, after: created });
       return created;
     });
-    res.status(201).json(campaign);
+    res.set('ETag', campaignEtag(campaign));
+    return { status: 201, body: campaign, location: `/v1/campaigns/${campaign.id}` };
+    });
   });
 
   r.get('/campaigns', async (req, res) => {
@@ -76,7 +104,7 @@ export function campaignsRouter(ds: DataSource): Router {
 
   r.get('/campaigns/:id', async (req, res) => {
     const { tenantId } = authOf(res);
-    res.json(await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign')));
+    sendCampaign(res, await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign')));
   });
 
   // Hour by hour, how many open leads may be called and in which zones (campaign window ∩ rule packs).
@@ -92,6 +120,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const id = pathId(req.params.id, 'campaign');
     const before = await getCampaign(ds, tenantId, id);
     const dto = validateInput(UpdateCampaignDto, req.body, { where: 'request body' });
+    checkIfMatch(req, before);
     if (FINISHED_STATUSES.includes(before.status)) {
       throw new AppError('invalid_state', `a ${before.status} campaign cannot be changed`, { status: 409, details: { status: before.status } });
     }
@@ -111,11 +140,17 @@ export function campaignsRouter(ds: DataSource): Router {
     if (dto.scheduledStartAt !== undefined) changes.scheduledStartAt = dto.scheduledStartAt;
     if (dto.scheduledEndAt !== undefined) changes.scheduledEndAt = dto.scheduledEndAt;
     if (dto.settings !== undefined) changes.settings = plain(dto.settings);
+    if (dto.complianceMode !== undefined && dto.complianceMode !== before.complianceMode) {
+      if (before.status !== 'draft') {
+        throw new AppError('invalid_state', 'the compliance mode can only change while the campaign is a draft', { status: 409, details: { status: before.status } });
+      }
+      changes.complianceMode = dto.complianceMode;
+    }
     assertScheduleOrder(
       changes.scheduledStartAt !== undefined ? changes.scheduledStartAt : before.scheduledStartAt,
       changes.scheduledEndAt !== undefined ? changes.scheduledEndAt : before.scheduledEndAt);
     if (Object.keys(changes).length === 0) {
-      res.json(before);
+      sendCampaign(res, before);
       return;
     }
 
@@ -123,7 +158,8 @@ export function campaignsRouter(ds: DataSource): Router {
       // Optimistic: only the version we read may be changed, and never once finished.
       const result = await m.createQueryBuilder().update(CampaignEntity)
         .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'now()' } as never)
-        .where('id = :id AND tenant_id = :tenantId AND version = :version AND deleted_at IS NULL AND status NOT IN (:...finished)',
+        .where('id = :id AND tenant_id = :tenantId AND version = :version AND deleted_at IS NULL AND status NOT IN (:...finished)'
+          + (changes.complianceMode !== undefined ? ` AND status = 'draft'` : ''),
           { id, tenantId, version: before.version, finished: FINISHED_STATUSES })
         .execute();
       if (!result.affected) {
@@ -131,6 +167,10 @@ export function campaignsRouter(ds: DataSource): Router {
         if (!now) throw AppError.notFound('campaign', id);
         if (FINISHED_STATUSES.includes(now.status)) {
           throw new AppError('invalid_state', `a ${now.status} campaign cannot be changed`, { status: 409, details: { status: now.status } });
+        }
+        if (req.get('if-match') !== undefined) {
+          throw new AppError('precondition_failed', 'the campaign changed since it was read (If-Match does not match its ETag); read it again',
+            { status: 412, details: { etag: campaignEtag(now), version: now.version } });
         }
         throw AppError.conflict('the campaign was changed by another request; read it again and retry', { version: now.version });
       }
@@ -144,25 +184,64 @@ export function campaignsRouter(ds: DataSource): Router {
       await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
       return after;
     });
-    res.json(updated);
+    sendCampaign(res, updated);
   });
 
   r.delete('/campaigns/:id', async (req, res) => {
     const { tenantId, apiKeyId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
+    const ifMatch = req.get('if-match') !== undefined ? await getCampaign(ds, tenantId, id) : null;
+    if (ifMatch) checkIfMatch(req, ifMatch);
     await ds.transaction(async (m) => {
       const { rows } = await mutate<{ status: string }>(m,
         `UPDATE campaigns SET deleted_at = now(), updated_at = now(), version = version + 1
-          WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status <> 'running'
-          RETURNING status`, [id, tenantId]);
+          WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status <> 'running' AND ($3::int IS NULL OR version = $3)
+          RETURNING status`, [id, tenantId, ifMatch?.version ?? null]);
       if (rows.length === 0) {
         const now = await repo.findOneBy({ id, tenantId });
         if (!now) throw AppError.notFound('campaign', id);
+        if (ifMatch && now.version !== ifMatch.version) checkIfMatch(req, now);
         throw new AppError('invalid_state', 'a running campaign must be stopped before it is deleted', { status: 409, details: { status: now.status } });
       }
       await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.delete', entityType: 'campaign', entityId: id, before: { status: rows[0]!.status }, after: { deleted: true } });
     });
     res.status(204).end();
+  });
+
+  r.post('/campaigns/:id/restore', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const id = pathId(req.params.id, 'campaign');
+    const restored = await ds.transaction(async (m) => {
+      const { count } = await mutate(m,
+        `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
+          WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
+      if (!count) {
+        if (await findDeletedCampaign(m, tenantId, id) === null && await repo.findOneBy({ id, tenantId })) {
+          throw new AppError('invalid_state', 'the campaign is not deleted', { status: 409 });
+        }
+        throw AppError.notFound('campaign', id);
+      }
+      await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.restore', entityType: 'campaign', entityId: id, before: { deleted: true }, after: { deleted: false } });
+      return m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId });
+    });
+    sendCampaign(res, restored);
+  });
+
+  r.post('/campaigns/:id/clone', async (req, res) => {
+    const { tenantId, apiKeyId } = authOf(res);
+    const id = pathId(req.params.id, 'campaign');
+    const source = await getCampaign(ds, tenantId, id);
+    const dto = validateInput(CloneCampaignDto, req.body ?? {}, { where: 'request body' });
+    await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
+      const { campaign, leadsCopied } = await ds.transaction(async (m) => {
+        const out = await cloneCampaign(m, source, { name: dto.name?.trim() ?? `${source.name} (copy)`.slice(0, 200), includeLeads: dto.includeLeads ?? false });
+        await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.clone', entityType: 'campaign', entityId: out.campaign.id,
+          after: { sourceId: source.id, leadsCopied: out.leadsCopied } });
+        return out;
+      });
+      res.set('ETag', campaignEtag(campaign));
+      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied }, location: `/v1/campaigns/${campaign.id}` };
+    });
   });
 
   r.post('/campaigns/:id/:command', async (req, res, next) => {
@@ -174,7 +253,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId });
-    res.json(campaign);
+    sendCampaign(res, campaign);
   });
 
   return r;

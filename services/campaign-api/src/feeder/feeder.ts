@@ -146,6 +146,9 @@ export class Feeder {
     if (work.schedule) {
       await schedulerTick(this.o.ds, logger).catch((err: unknown) => logger.error({ err: err }, 'scheduler tick failed'));
     }
+    if (work.all) {
+      await this.refillIfRedisLost().catch((err: unknown) => logger.error({ err: err }, 'hopper refill after a Redis loss failed'));
+    }
     if (work.all || work.campaigns.size) {
       await this.feed(work.all ? null : [...work.campaigns]).then(
         (r) => {
@@ -213,16 +216,30 @@ export class Feeder {
   }
 
   /**
+   * A marker key (no expiry) says the hopper's jobs are in Redis. When Redis lost its data the
+   * marker is gone: the dial job of every queued lead is re-added at once (same deterministic ids),
+   * instead of after FEEDER_ORPHAN_MS, and the marker is set again.
+   */
+  private async refillIfRedisLost(): Promise<void> {
+    const marker = `${this.o.prefix}:feeder:hopper-intact`;
+    if ((await this.o.connection.exists(marker)) === 1) return;
+    // One batch: hoppers are small (a few times each campaign's limit); any rest is an ordinary orphan.
+    const total = await this.recoverOrphans(0);
+    await this.o.connection.set(marker, String(Date.now()));
+    if (total) this.o.logger.warn({ jobs: total }, 'dial jobs of queued leads re-added after Redis lost them');
+  }
+
+  /**
    * Re-adds the dial job of every lead queued for longer than orphanMs in a running campaign. The job
    * id is the same deterministic one, so a job still in Redis is not added twice.
    */
-  private async recoverOrphans(): Promise<number> {
+  private async recoverOrphans(olderThanMs = this.o.orphanMs): Promise<number> {
     const rows: Array<{ id: string; tenant_id: string; campaign_id: string; attempts: number }> = await this.o.ds.query(
       `SELECT l.id, l.tenant_id, l.campaign_id, l.attempts
          FROM campaigns c JOIN leads l ON l.campaign_id = c.id AND l.status = 'queued'
         WHERE c.status = 'running' AND c.deleted_at IS NULL
           AND l.updated_at < now() - make_interval(secs => $1::double precision)
-        LIMIT $2`, [this.o.orphanMs / 1000, ORPHAN_BATCH]);
+        LIMIT $2`, [olderThanMs / 1000, ORPHAN_BATCH]);
     if (!rows.length) return 0;
     await this.addJobs(rows.map((r) => ({ tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.id, attemptNo: r.attempts + 1 })));
     this.o.logger.debug({ count: rows.length }, 'orphaned dial jobs re-added');

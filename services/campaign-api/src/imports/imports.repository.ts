@@ -138,50 +138,46 @@ export async function reopenImport(ds: DataSource, tenantId: string, id: string)
 
 export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
   row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
-  first_name text, last_name text, email text, timezones text[], custom jsonb
+  first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int
 ) ON COMMIT DELETE ROWS`;
 
 /**
  * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
- * first row of each number in the batch is a candidate; DNC numbers (tenant list and campaign list)
- * are suppressed; ON CONFLICT skips numbers already in the campaign (earlier batches of this file
- * or other imports). Every row that is not a lead gets its report line with the reason.
+ * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
+ * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
+ * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
+ * not a lead gets its report line with the reason.
  */
 export async function loadStagedBatch(
   m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
 ): Promise<BatchCounts> {
   const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
-    `WITH firsts AS (
-       SELECT DISTINCT ON (phone_e164) row_no, phone_e164 FROM import_staging WHERE phone_e164 IS NOT NULL ORDER BY phone_e164, row_no
-     ), dnc AS (
-       SELECT DISTINCT e.phone_e164 FROM dnc_entries e JOIN firsts f ON f.phone_e164 = e.phone_e164
-        WHERE e.tenant_id = $1 AND (e.campaign_id IS NULL OR e.campaign_id = $2)
+    `WITH dnc AS (
+       SELECT DISTINCT e.phone_e164 FROM dnc_entries e JOIN import_staging s ON s.phone_e164 = e.phone_e164
+        WHERE s.first_row IS NULL AND e.tenant_id = $1 AND (e.campaign_id IS NULL OR e.campaign_id = $2)
      ), ins AS (
        INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
        SELECT $1, $2, s.phone_e164, s.first_name, s.last_name, s.email, s.timezones, s.custom, $3
-         FROM import_staging s JOIN firsts f ON f.row_no = s.row_no
-        WHERE NOT EXISTS (SELECT 1 FROM dnc d WHERE d.phone_e164 = s.phone_e164)
-        ORDER BY s.row_no
+         FROM import_staging s
+        WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.phone_e164 = s.phone_e164)
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING phone_e164
      ), report AS (
        INSERT INTO import_errors (import_id, tenant_id, row_no, kind, column_name, value, reason)
        SELECT $3, $1, s.row_no,
-              CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN f.row_no IS NOT NULL AND d.phone_e164 IS NOT NULL THEN 'dnc' ELSE 'duplicate' END,
+              CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NULL AND d.phone_e164 IS NOT NULL THEN 'dnc' ELSE 'duplicate' END,
               CASE WHEN s.phone_e164 IS NULL THEN COALESCE(s.err_column, '') ELSE $4 END,
               CASE WHEN s.phone_e164 IS NULL THEN s.err_value ELSE s.raw_phone END,
               CASE WHEN s.phone_e164 IS NULL THEN s.err_reason
-                   WHEN f.row_no IS NULL THEN 'duplicate: the same number is on row '
-                        || (SELECT f2.row_no FROM firsts f2 WHERE f2.phone_e164 = s.phone_e164)
+                   WHEN s.first_row IS NOT NULL THEN 'duplicate: the same number is on row ' || s.first_row
                    WHEN d.phone_e164 IS NOT NULL THEN 'the number is on the do-not-call list'
                    WHEN (SELECT l.import_id FROM leads l WHERE l.campaign_id = $2 AND l.phone_e164 = s.phone_e164) = $3
                         THEN 'duplicate: the same number is on an earlier row of this file'
                    ELSE 'duplicate: the number is already a lead of this campaign' END
          FROM import_staging s
-         LEFT JOIN firsts f ON f.row_no = s.row_no
-         LEFT JOIN dnc d ON d.phone_e164 = s.phone_e164
-         LEFT JOIN ins i ON i.phone_e164 = s.phone_e164
-        WHERE s.phone_e164 IS NULL OR f.row_no IS NULL OR d.phone_e164 IS NOT NULL OR i.phone_e164 IS NULL
+         LEFT JOIN dnc d ON d.phone_e164 = s.phone_e164 AND s.first_row IS NULL
+         LEFT JOIN ins i ON i.phone_e164 = s.phone_e164 AND s.first_row IS NULL
+        WHERE s.phone_e164 IS NULL OR s.first_row IS NOT NULL OR i.phone_e164 IS NULL
        RETURNING kind
      )
      SELECT (SELECT count(*) FROM ins)::int AS accepted,

@@ -1,7 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { DataSource } from '@dialer/db';
 import { AppError, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
+import { idempotent } from '../http/idempotency';
 import { authOf, pathId } from '../http/request-context';
 import { CLOSED_TO_LEADS, closedToLeads } from '../leads/leads.repository';
 import { describeMapping, suggestMapping } from './column-mapping';
@@ -53,9 +54,30 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
 
   /** Multipart upload (field `file`, optional `mapping` JSON, optional `preview`): 202 and an import id, or a preview. */
   r.post('/campaigns/:id/imports', async (req, res) => {
+    const { tenantId } = authOf(res);
+    // Idempotency-Key: a repeat of this upload (same campaign) answers the first import again; the file is not hashed.
+    if (flag(req.query.preview) || req.get('idempotency-key') === undefined) {
+      await upload(req, res, tenantId);
+      return;
+    }
+    try {
+      await idempotent(ds, req, res, tenantId, null, async () => {
+        let answer: { status: number; body: unknown; location?: string } | undefined;
+        await upload(req, res, tenantId, (a) => {
+          answer = a;
+        });
+        if (!answer) throw new AppError('internal', 'the upload gave no answer', { status: 500 });
+        return answer;
+      });
+    } catch (err) {
+      drainRequest(req);
+      throw err;
+    }
+  });
+
+  const upload = async (req: Request, res: Response, tenantId: string, answer?: (a: { status: number; body: unknown; location: string }) => void): Promise<void> => {
     let job: { id: string; filePath: string } | undefined;
     try {
-      const { tenantId } = authOf(res);
       if (!req.is('multipart/form-data')) {
         throw new AppError('unsupported_media_type', 'send the file as multipart/form-data (field "file"; optional "mapping" and "preview")', { status: 415 });
       }
@@ -96,12 +118,13 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       });
       void runner.run(claimed);
       logger.info({ importId: job.id, campaignId: campaign.id, bytes: up.bytes }, 'import uploaded');
-      res.status(202).location(`/v1/imports/${job.id}`).json(importView(claimed));
+      if (answer) answer({ status: 202, body: importView(claimed), location: `/v1/imports/${job.id}` });
+      else res.status(202).location(`/v1/imports/${job.id}`).json(importView(claimed));
     } catch (err) {
       drainRequest(req);
       throw job ? await failUpload(ds, job.id, job.filePath, err) : err;
     }
-  });
+  };
 
   r.get('/campaigns/:id/imports', async (req, res) => {
     const { tenantId } = authOf(res);

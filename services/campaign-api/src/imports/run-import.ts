@@ -10,8 +10,15 @@ import { CsvParser, isBlankRecord, type CsvRecord } from './csv-parser';
 import {
   loadStagedBatch, recordBatch, STAGING_DDL, type BatchCounts, type ImportJobRow, type ImportOptions,
 } from './imports.repository';
-import { MAX_FIELD_CHARS, MAX_FIELDS, STAGING_COLUMNS, type NumberedRecord, type PrepareContext, type PreparedBatch } from './prepare-rows';
+import {
+  BatchBuilder, MAX_FIELD_CHARS, MAX_FIELDS, STAGING_COLUMNS, type NumberedRecord, type PrepareContext, type PreparedBatch,
+} from './prepare-rows';
 import type { PreparePool } from './prepare-pool';
+
+function memoryMb(): { rssMb: number; heapMb: number; externalMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: Math.round(m.rss / 1048576), heapMb: Math.round(m.heapUsed / 1048576), externalMb: Math.round(m.external / 1048576) };
+}
 
 /** The run lost its claim (cancelled, or another process took over): stop without touching the job. */
 export class ImportPreempted extends Error {}
@@ -58,7 +65,7 @@ async function* readRecords(path: string, opts: ImportOptions): AsyncGenerator<{
     out.length = 0;
     return first ? { header: first, records } : { records };
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
     parser.write(decoder.write(chunk as Buffer), out);
     yield number();
   }
@@ -96,7 +103,8 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
       await qr.query(STAGING_DDL);
       const client = (qr as unknown as { databaseConnection: import('pg').PoolClient }).databaseConnection;
       await pipeline(Readable.from([b.copy]), client.query(copyFrom(`COPY import_staging (${STAGING_COLUMNS.join(', ')}) FROM STDIN`)));
-      await qr.query('ANALYZE import_staging'); // a temp table has no statistics: the planner needs its size
+      // No ANALYZE: the planner sizes a never-analyzed table from its pages, close enough for the batch
+      // statement's hash/merge joins (ANALYZE cost 30-100 ms a batch).
       const t1 = performance.now();
       const c = await loadStagedBatch(qr.manager, { tenantId: job.tenant_id, campaignId: job.campaign_id, importId: job.id, phoneColumn });
       if (!(await recordBatch(qr.manager, job.id, job.claims, committedTo, b.lastRow, b.rows, c))) throw new ImportPreempted('the import was cancelled or taken over');
@@ -104,7 +112,7 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
       if (deps.beforeCommit) await deps.beforeCommit(batchNo, job.id);
       const t2 = performance.now();
       await qr.commitTransaction();
-      deps.logger?.debug({ batchNo, rows: b.rows, copyMs: Math.round(t1 - t0), loadMs: Math.round(t2 - t1), commitMs: Math.round(performance.now() - t2) }, 'import batch');
+      deps.logger?.debug({ batchNo, rows: b.rows, copyMs: Math.round(t1 - t0), loadMs: Math.round(t2 - t1), commitMs: Math.round(performance.now() - t2), ...memoryMb() }, 'import batch');
       committedTo = b.lastRow;
       totals.lastRow = b.lastRow;
       totals.rowsRead += b.rows;
@@ -118,34 +126,44 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
     }
   };
 
-  // Batches are prepared ahead on the workers while earlier ones commit, in file order.
+  // Batches are prepared ahead (inline as records are parsed, or on the workers) while earlier ones
+  // commit, in file order; at most `depth` prepared batches wait, so memory stays bounded.
   const depth = 3;
   let chain: Promise<void> = Promise.resolve();
   const inflight: Array<Promise<void>> = [];
-  const submit = (records: NumberedRecord[]): void => {
-    const tp = performance.now();
-    const prepared = deps.pool.run(records, ctx);
-    prepared.then(() => deps.logger?.debug({ rows: records.length, prepareMs: Math.round(performance.now() - tp) }, 'import batch prepared'), () => undefined);
+  const enqueue = (prepared: Promise<PreparedBatch>): void => {
     prepared.catch(() => undefined);
     chain = chain.then(async () => commit(await prepared));
     chain.catch(() => undefined);
     inflight.push(chain);
   };
+  const inline = deps.pool.inline;
+  let builder = new BatchBuilder(ctx);
+  let records: NumberedRecord[] = [];
+  let tp = performance.now();
+  const submit = (): void => {
+    const rows = inline ? builder.rows : records.length;
+    if (rows === 0) return;
+    const prepared = inline ? Promise.resolve(builder.finish()) : deps.pool.run(records, ctx);
+    const started = tp;
+    prepared.then(() => deps.logger?.debug({ rows, prepareMs: Math.round(performance.now() - started) }, 'import batch prepared'), () => undefined);
+    enqueue(prepared);
+    builder = new BatchBuilder(ctx);
+    records = [];
+    tp = performance.now();
+  };
   try {
-    let batch: NumberedRecord[] = [];
-    for await (const { records } of readRecords(job.file_path, opts)) {
-      for (const r of records) {
+    for await (const { records: parsed } of readRecords(job.file_path, opts)) {
+      for (const r of parsed) {
         if (r.row <= job.last_row) continue;
-        batch.push(r);
-        if (batch.length >= deps.batchRows) {
-          submit(batch);
-          batch = [];
-        }
+        if (inline) builder.add(r.row, r.rec);
+        else records.push(r);
+        if ((inline ? builder.rows : records.length) >= deps.batchRows) submit();
       }
       while (inflight.length >= depth) await inflight.shift();
       if (deps.signal.aborted) break;
     }
-    if (batch.length && !deps.signal.aborted) submit(batch);
+    if (!deps.signal.aborted) submit();
     await chain;
     if (deps.signal.aborted) throw new ImportPreempted('stopped');
     return totals;

@@ -23,7 +23,7 @@ const ALLOWED = new Set<string>(LEAD_FIELDS);
  * field, reason) and skipped; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
  */
 export async function addLeads(
-  ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string }, rows: unknown[],
+  ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean }, rows: unknown[],
 ): Promise<AddLeadsResult> {
   const rejected: RejectedLead[] = [];
   const ready: PreparedLead[] = [];
@@ -37,7 +37,7 @@ export async function addLeads(
       rejected.push({ index, field: unknown, reason: `${unknown} is not a lead field (allowed: ${LEAD_FIELDS.join(', ')})` });
       return;
     }
-    const p = prepareLead(row, target.defaultCountry);
+    const p = prepareLead(row, target.defaultCountry, { rejectCardNumbers: target.rejectCardNumbers ?? false });
     if (p.ok) ready.push(p.lead);
     else rejected.push({ index, ...p.problem });
   });

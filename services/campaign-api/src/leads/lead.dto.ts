@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 
 export const MAX_LEADS_PER_REQUEST = 10_000;
@@ -11,6 +11,9 @@ export class AddLeadsDto {
 
 export class ListLeadsQuery {
   @IsOptional() @IsIn(LEAD_STATUSES) status?: LeadStatus;
+  @IsOptional() @IsString() @Length(1, 64) disposition?: string;
+  /** Phone search: digits of the E.164 number from its start ("+1415", "1415"). */
+  @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
   @IsOptional() @IsUUID() cursor?: string;
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { LeadEntity, type DataSource } from '@dialer/db';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
+import { leadForRole } from '../compliance/compliance';
 import { authOf, pathId, toPage } from '../http/request-context';
 import type { ImportRunner } from '../imports/import-runner';
 import { getImportJob, type ImportJobRow } from '../imports/imports.repository';
@@ -26,7 +27,9 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     if (CLOSED_TO_LEADS.includes(campaign.status)) throw closedToLeads(campaign.status);
     const dto = validateInput(AddLeadsDto, req.body, { where: 'request body' });
-    const result = await addLeads(ds, { tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry }, dto.leads);
+    const result = await addLeads(ds, {
+      tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
+    }, dto.leads);
     logger.info({ campaignId: campaign.id, accepted: result.accepted, duplicates: result.duplicates,
       dncSuppressed: result.dncSuppressed, rejected: result.rejected.length }, 'leads added');
     res.status(201).json(result);
@@ -72,7 +75,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
   });
 
   r.get('/campaigns/:id/leads', async (req, res) => {
-    const { tenantId } = authOf(res);
+    const { tenantId, role } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(ListLeadsQuery, { ...req.query }, { where: 'query string' });
     const qb = ds.getRepository(LeadEntity).createQueryBuilder('l')
@@ -81,11 +84,14 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
       .addOrderBy('l.id', 'ASC')
       .limit(q.limit + 1);
     if (q.status) qb.andWhere('l.status = :status', { status: q.status });
+    if (q.disposition) qb.andWhere('l.disposition = :disposition', { disposition: q.disposition });
+    if (q.phone) qb.andWhere('starts_with(l.phone_e164, :phone)', { phone: q.phone.startsWith('+') ? q.phone : `+${q.phone}` });
     if (q.cursor) {
       qb.andWhere(`(l.created_at, l.id) > (SELECT k.created_at, k.id FROM leads k WHERE k.id = :cursor AND k.campaign_id = :campaignId)`,
         { cursor: q.cursor });
     }
-    res.json(toPage(await qb.getMany(), q.limit));
+    const page = toPage(await qb.getMany(), q.limit);
+    res.json({ data: page.data.map((l) => leadForRole(l, campaign.complianceMode, role)), nextCursor: page.nextCursor });
   });
 
   return r;

@@ -1,4 +1,5 @@
 import { leadTimezones, normalizePhone } from '@dialer/domain';
+import { containsCardNumber } from '../compliance/compliance';
 import { isIanaZone } from '../http/validators';
 
 /** One lead as a caller sends it (JSON) or as a CSV row maps to it. */
@@ -21,6 +22,8 @@ export interface PrepareOptions {
    * Off: only an explicit valid IANA zone is kept, else [] (the campaign's zone at dial time).
    */
   deriveZones?: boolean;
+  /** PCI campaigns: a custom value holding a payment card number rejects the row (the value is not echoed). */
+  rejectCardNumbers?: boolean;
 }
 
 /** A lead ready to insert: E.164 phone, cleaned fields, zone candidates. */
@@ -114,6 +117,9 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
       else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
       else return bad(`custom.${k}`, v, `custom.${k} must be a string`);
       if (s.length > MAX_CUSTOM_VALUE) return bad(`custom.${k}`, undefined, `custom.${k} must be at most ${MAX_CUSTOM_VALUE} characters`);
+      if (opts.rejectCardNumbers && containsCardNumber(s)) {
+        return bad(`custom.${k}`, undefined, `custom.${k} looks like a payment card number, which a PCI campaign does not accept`);
+      }
       custom[k] = s;
     }
   }

@@ -40,7 +40,7 @@ export interface CreatedApiKey {
 }
 
 /** Stores a new key for a tenant (only its hash and prefix) and returns the key, shown this once. */
-export async function createApiKey(m: EntityManager, tenantId: string, role: ApiKeyRole, name = role): Promise<CreatedApiKey> {
+export async function createApiKey(m: EntityManager, tenantId: string, role: ApiKeyRole, name: string = role): Promise<CreatedApiKey> {
   const k = generateApiKey();
   const rows: Array<{ id: string }> = await m.query(
     `INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, role) VALUES ($1, $2, $3, $4, $5) RETURNING id`,

@@ -1,0 +1,118 @@
+/**
+ * Dial pipeline throughput: N dialer-worker processes take dial jobs of one running campaign (a
+ * generous concurrency limit and calls-per-second) and place each call at provider-sim (its own
+ * process, answering at once, short calls; callbacks go to a bare HTTP sink). In the same run, the
+ * baseline: raw BullMQ jobs with an empty processor (N worker connections, same concurrency) on the
+ * same Redis. Afterwards provider-sim's record is checked: no (lead, attempt) called twice, and the
+ * live calls never above the limit.
+ *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 50]
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { encryptSecret } from '@dialer/platform';
+import { closeRedis, createQueue, createRedis, createWorker, dialJobId, QUEUES } from '@dialer/queue';
+import { createTestContext, freePort, spawnService, testPhones, zoneWhereLocalHourIs, type RunningProcess } from '@dialer/testing';
+
+const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef';
+
+interface SimCall { statusCallback: string; createdAt: string; endedAt: string | null }
+
+export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
+  const workers = Number(args.workers ?? 4);
+  const seconds = Number(args.seconds ?? 30);
+  const concurrency = Number(args.concurrency ?? 50);
+  const limit = Number(args.limit ?? 5000);
+  const leads = Number(args.leads ?? 20_000);
+  const ctx = await createTestContext('benchdial');
+  const procs: RunningProcess[] = [];
+  const sink = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('<Response></Response>'));
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkPort = (sink.address() as { port: number }).port;
+  try {
+    // Baseline: raw BullMQ jobs, empty processor, same Redis, same number of worker connections.
+    const baselineJobs = Math.min(leads, 20_000);
+    const baselinePrefix = `${ctx.queuePrefix}-baseline`;
+    const bq = createQueue('dial', ctx.redis, baselinePrefix);
+    await bq.addBulk(Array.from({ length: baselineJobs }, (_, i) => ({ name: 'x', data: { i }, opts: { jobId: `b${i}`, removeOnComplete: true } })));
+    let done = 0;
+    const conns = Array.from({ length: workers }, () => createRedis(ctx.redisUrl, 'worker'));
+    const t0 = performance.now();
+    const bws = conns.map((connection) => createWorker('dial', async () => undefined, connection, baselinePrefix, { concurrency }));
+    await new Promise<void>((resolve) => bws.forEach((w) => w.on('completed', () => {
+      if (++done === baselineJobs) resolve();
+    })));
+    const baselinePerS = baselineJobs / ((performance.now() - t0) / 1000);
+    await Promise.all(bws.map((w) => w.close()));
+    await bq.obliterate({ force: true });
+    await bq.close();
+    await Promise.all(conns.map(closeRedis));
+
+    // The dial pipeline.
+    const simPort = await freePort();
+    const sim = await spawnService('provider-sim', { env: { ...ctx.env, SIM_TIME_SCALE: '0.0005', SIM_OUTCOMES: 'completed:1' }, port: simPort });
+    procs.push(sim);
+    const [tenant] = await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('bench') RETURNING id`);
+    const accountSid = `AC${randomBytes(16).toString('hex')}`;
+    const [conn] = await ctx.ds.query(
+      `INSERT INTO provider_connections (tenant_id, name, type, base_url, config, secrets_sealed, calls_per_second)
+       VALUES ($1, 'sim', 'twilio', $2, $3, $4, 99999) RETURNING id`,
+      [tenant.id, sim.url, JSON.stringify({ accountSid, fromNumber: '+14155550100' }), encryptSecret(JSON.stringify({ authToken: 'bench-token' }), SECRETS_KEY)]);
+    const [campaign] = await ctx.ds.query(
+      `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, max_concurrent_calls, default_timezone, calling_window, max_attempts)
+       VALUES ($1, 'bench', 'running', $2, $3, $4, $5, 1) RETURNING id`,
+      [tenant.id, conn.id, limit, zoneWhereLocalHourIs(12), JSON.stringify({ start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] })]);
+    const phones = testPhones(leads, 3);
+    const ids: Array<{ id: string }> = await ctx.ds.query(
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, status, next_attempt_at)
+       SELECT $1, $2, p, 'queued', now() FROM unnest($3::text[]) AS p RETURNING id`, [tenant.id, campaign.id, phones]);
+    const env = {
+      ...ctx.env, SECRETS_KEY, WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${sinkPort}`, DIALER_CONCURRENCY: String(concurrency), LOG_LEVEL: 'error',
+    };
+    for (let i = 0; i < workers; i++) procs.push(await spawnService('dialer-worker', { env, port: await freePort(), instance: String(i) }));
+    const producer = createRedis(ctx.redisUrl, 'worker');
+    const dialQueue = createQueue('dial', producer, ctx.queuePrefix);
+    const [first] = await ctx.ds.query(`SELECT count(*)::int AS n FROM call_attempts`);
+    const t1 = performance.now();
+    const started = Date.now();
+    const jobs = ids.map((l) => ({ name: QUEUES.dial.name, data: { tenantId: tenant.id, campaignId: campaign.id, leadId: l.id, attemptNo: 1 }, opts: { ...QUEUES.dial.options, jobId: dialJobId(l.id, 1) } }));
+    for (let i = 0; i < jobs.length; i += 5000) await dialQueue.addBulk(jobs.slice(i, i + 5000));
+    await new Promise((r) => setTimeout(r, Math.max(0, seconds * 1000 - (Date.now() - started))));
+    const [last] = await ctx.ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE provider_call_id IS NOT NULL)::int AS dialed FROM call_attempts`);
+    const elapsed = (performance.now() - t1) / 1000;
+    await dialQueue.obliterate({ force: true }).catch(() => undefined);
+    await dialQueue.close();
+    await closeRedis(producer);
+    for (const p of procs.filter((p) => p.name.startsWith('dialer-worker'))) await p.stop();
+
+    const calls = (await (await fetch(`${sim.url}/sim/calls`)).json()) as SimCall[];
+    const perAttempt = new Map<string, number>();
+    for (const c of calls) {
+      const a = new URL(c.statusCallback).searchParams.get('attemptId') ?? '';
+      perAttempt.set(a, (perAttempt.get(a) ?? 0) + 1);
+    }
+    const doubleDials = [...perAttempt.values()].filter((n) => n > 1).length;
+    const events = calls.flatMap((c) => [{ t: Date.parse(c.createdAt), d: 1 }, { t: c.endedAt ? Date.parse(c.endedAt) : Infinity, d: -1 }])
+      .sort((a, b) => a.t - b.t || a.d - b.d);
+    let live = 0;
+    let maxLive = 0;
+    for (const e of events) maxLive = Math.max(maxLive, (live += e.d));
+    const dialsPerS = (last.n - first.n) / elapsed;
+    return {
+      workers, seconds, concurrency, limit,
+      dials: last.n - first.n, dialed: last.dialed,
+      dials_per_s: Math.round(dialsPerS),
+      baseline_jobs_per_s: Math.round(baselinePerS),
+      ratio: Number((dialsPerS / baselinePerS).toFixed(3)),
+      max_live: maxLive,
+      over_limit: maxLive > limit ? maxLive - limit : 0,
+      double_dials: doubleDials,
+    };
+  } finally {
+    for (const p of procs) await p.stop();
+    await new Promise((r) => sink.close(r));
+    await ctx.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
+import { ListAuditQuery } from '../audit/audit.dto';
+import { ListCallsQuery } from '../calls/call.dto';
+import {
+  CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
+} from '../campaigns/campaign.dto';
+import { DispositionDto } from '../dispositions/dispositions.routes';
+import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
+import { AddLeadsDto, ListLeadsQuery } from '../leads/lead.dto';
+import { ExotelConnectionDto, TwilioConnectionDto, VapiConnectionDto } from '../provider-connections/provider-connection.dto';
+import { AnalyticsQuery, TimeSeriesQuery } from '../stats/stats.dto';
+import type { Permission } from './permissions';
+
+type DtoClass = new (...args: any[]) => object;
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+/** One route of /v1: what it needs (permission) and what the OpenAPI document says of it. */
+export interface RouteSpec {
+  method: HttpMethod;
+  /** Exactly as registered on the router (express syntax, relative to /v1). */
+  path: string;
+  permission: Permission;
+  tag: string;
+  summary: string;
+  /** JSON body DTO(s) (several: oneOf). */
+  body?: DtoClass | DtoClass[];
+  /** A non-JSON body: its media type. */
+  bodyType?: 'text/csv' | 'multipart/form-data';
+  query?: DtoClass;
+  /** Success status (default 200) and its media type (default application/json). */
+  status?: number;
+  produces?: 'application/json' | 'text/csv' | 'text/event-stream' | 'none';
+  /** Extra error statuses this route answers (401, 403, 429 and 400/404 are derived). */
+  errors?: number[];
+  /** An example request body. */
+  example?: unknown;
+  /** Takes an Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Takes an If-Match header (the ETag of the resource). */
+  ifMatch?: boolean;
+}
+
+const CAMPAIGN_EXAMPLE = {
+  name: 'Spring follow-up', providerConnectionId: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10', maxConcurrentCalls: 10,
+  maxAttempts: 3, complianceMode: 'standard',
+  callingWindow: { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] },
+};
+
+/**
+ * Every /v1 route. The access middleware refuses a request whose route is not here, and a test
+ * compares this table with the routes registered on the router, both ways.
+ */
+export const ROUTE_TABLE: readonly RouteSpec[] = [
+  // API keys
+  { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' } },
+  { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery },
+  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409] },
+  // audit
+  { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery },
+  // provider connections
+  { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' } },
+  { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections' },
+  { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection' },
+  // campaigns
+  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422] },
+  { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery },
+  { method: 'get', path: '/campaigns/:id', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Read a campaign (ETag = its version)' },
+  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412] },
+  { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412] },
+  { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409] },
+  { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422] },
+  { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery },
+  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409] },
+  // leads and imports
+  { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409] },
+  { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415] },
+  { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery },
+  { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
+  { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422] },
+  { method: 'get', path: '/campaigns/:id/imports', permission: 'leads:read', tag: 'Imports', summary: 'A campaign\'s imports, newest first' },
+  { method: 'get', path: '/imports/:id', permission: 'leads:read', tag: 'Imports', summary: 'An import\'s status, progress and first report lines' },
+  { method: 'get', path: '/imports/:id/errors.csv', permission: 'leads:read', tag: 'Imports', summary: 'The per-row error report', produces: 'text/csv' },
+  { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409] },
+  { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409] },
+  // calls
+  { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery },
+  { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition' },
+  { method: 'post', path: '/call-attempts/:id/disposition', permission: 'calls:write', tag: 'Calls', summary: 'A person\'s disposition of a call', body: DispositionDto, example: { disposition: 'callback_requested', qualified: true } },
+  // stats
+  { method: 'get', path: '/campaigns/:id/stats', permission: 'stats:read', tag: 'Stats', summary: 'Campaign stats from maintained counters' },
+  { method: 'get', path: '/campaigns/:id/stats/timeseries', permission: 'stats:read', tag: 'Stats', summary: 'Per-minute or per-hour points', query: TimeSeriesQuery },
+  { method: 'post', path: '/campaigns/:id/stats/recount', permission: 'stats:recount', tag: 'Stats', summary: 'Recompute the stats and list differing counters (admin)' },
+  { method: 'get', path: '/campaigns/:id/events', permission: 'stats:read', tag: 'Stats', summary: 'Live progress as Server-Sent Events', produces: 'text/event-stream', errors: [503] },
+  { method: 'get', path: '/analytics', permission: 'stats:read', tag: 'Stats', summary: 'Calls across the tenant\'s campaigns, grouped', query: AnalyticsQuery },
+  // DNC
+  { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' } },
+  { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery },
+  { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] } },
+  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415] },
+  { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
+  { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
+];
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  re: RegExp;
+  params: number;
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const segments = spec.path.split('/').filter(Boolean);
+  const re = new RegExp(`^/${segments.map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+  return { spec, re, params: segments.filter((s) => s.startsWith(':')).length };
+}
+
+// Literal routes before parameterised ones (/campaigns/:id/leads before /campaigns/:id/:command).
+const COMPILED = ROUTE_TABLE.map(compile).sort((a, b) => a.params - b.params);
+
+/** The table entry for a request (path relative to /v1), or undefined. */
+export function matchRoute(method: string, path: string): RouteSpec | undefined {
+  const m = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
+  return COMPILED.find((c) => c.spec.method === m && c.re.test(path))?.spec;
+}

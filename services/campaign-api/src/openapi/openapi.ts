@@ -1,0 +1,198 @@
+// class-transformer keeps @Type metadata here (nested DTOs); its types live beside, under types/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../http/permissions';
+import { ROUTE_TABLE, type RouteSpec } from '../http/route-table';
+
+type Schema = Record<string, unknown>;
+
+/** The stable error codes, by status (README, "Errors"). */
+export const ERROR_CODES: Record<number, Array<{ code: string; message: string }>> = {
+  400: [
+    { code: 'validation_failed', message: 'request body is invalid: name must be shorter than or equal to 200 characters' },
+    { code: 'invalid_json', message: 'the request body is not valid JSON' },
+    { code: 'invalid_idempotency_key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' },
+    { code: 'no_file', message: 'the upload has no file part' },
+    { code: 'invalid_input', message: 'from must be before to' },
+  ],
+  401: [{ code: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' }],
+  403: [{ code: 'forbidden', message: 'this API key (role viewer) lacks the permission campaigns:write' }],
+  404: [{ code: 'not_found', message: 'campaign 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 was not found' }, { code: 'route_not_found', message: 'no route for GET /v1/nope' }],
+  409: [
+    { code: 'conflict', message: 'the campaign was changed by another request; read it again and retry' },
+    { code: 'invalid_state', message: 'a running campaign must be stopped before it is deleted' },
+    { code: 'invalid_transition', message: 'cannot resume a campaign that is draft' },
+    { code: 'provider_connection_required', message: 'a campaign needs a providerConnectionId before it can start' },
+    { code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' },
+    { code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry later' },
+  ],
+  412: [{ code: 'precondition_failed', message: 'the campaign changed since it was read (If-Match does not match its ETag); read it again' }],
+  413: [{ code: 'payload_too_large', message: 'the request body is larger than allowed' }],
+  415: [{ code: 'unsupported_media_type', message: 'send the CSV with Content-Type: text/csv' }],
+  422: [{ code: 'idempotency_key_reused', message: 'this Idempotency-Key was used for a different request' }],
+  429: [{ code: 'rate_limited', message: 'too many requests for this API key: at most 600 per 60 s' }],
+  500: [{ code: 'internal', message: 'an internal error occurred' }],
+  503: [{ code: 'unavailable', message: 'live events are not enabled on this server' }],
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 400: 'Invalid input', 401: 'Missing, malformed, unknown or revoked API key',
+  403: 'The key\'s role lacks the permission', 404: 'Not found (also another tenant\'s resource)', 409: 'Conflict with the current state',
+  412: 'If-Match does not match', 413: 'Body too large', 415: 'Wrong content type', 422: 'Idempotency-Key reused',
+  429: 'Rate limit of the key exceeded (Retry-After)', 500: 'Internal error (no details)', 503: 'Unavailable',
+};
+
+function dtoSchemas(): Record<string, Schema> {
+  return validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: {
+      isIanaZone: { type: 'string', description: 'an IANA time zone', example: 'America/New_York' },
+      isUsableWindow: {},
+      isISO31661Alpha2: { type: 'string', pattern: '^[A-Za-z]{2}$', example: 'US' },
+      maxJsonBytes: (meta) => ({ type: 'object', description: `at most ${String(meta.constraints?.[0])} bytes as JSON` }),
+    },
+  }) as Record<string, Schema>;
+}
+
+/** A field with a default in its DTO class is not required of the caller. */
+function relaxDefaults(schemas: Record<string, Schema>): void {
+  for (const spec of ROUTE_TABLE) {
+    const classes = [spec.query, ...(Array.isArray(spec.body) ? spec.body : spec.body ? [spec.body] : [])];
+    for (const cls of classes) {
+      const s = cls && schemas[cls.name];
+      if (!cls || !s || !Array.isArray(s.required)) continue;
+      const defaults = new cls() as Record<string, unknown>;
+      const props = (s.properties ?? {}) as Record<string, Schema>;
+      for (const k of s.required as string[]) if (defaults[k] !== undefined && props[k]) props[k].default = defaults[k];
+      s.required = (s.required as string[]).filter((k) => defaults[k] === undefined);
+      if ((s.required as string[]).length === 0) delete s.required;
+    }
+  }
+}
+
+function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z]+)/g, '{$1}');
+}
+
+function queryParameters(spec: RouteSpec, schemas: Record<string, Schema>): Schema[] {
+  if (!spec.query) return [];
+  const s = schemas[spec.query.name];
+  const props = (s?.properties ?? {}) as Record<string, Schema>;
+  const required = new Set((s?.required ?? []) as string[]);
+  return Object.entries(props).map(([name, schema]) => ({
+    name, in: 'query', required: required.has(name), schema,
+    ...(schema.description ? { description: schema.description } : {}),
+  }));
+}
+
+function errorResponse(status: number): Schema {
+  const codes = ERROR_CODES[status] ?? ERROR_CODES[500]!;
+  const examples: Record<string, Schema> = {};
+  for (const c of codes) examples[c.code] = { value: { error: { code: c.code, message: c.message } } };
+  return {
+    description: STATUS_TEXT[status] ?? 'Error',
+    ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the key may call again', schema: { type: 'integer' } } } } : {}),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
+  };
+}
+
+function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
+  const params: Schema[] = [...(spec.path.match(/:([A-Za-z]+)/g) ?? [])].map((p) => ({
+    name: p.slice(1), in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
+    example: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10',
+  }));
+  if (spec.path.endsWith('/:command')) params[1] = { name: 'command', in: 'path', required: true, schema: { type: 'string', enum: ['start', 'schedule', 'pause', 'resume', 'stop', 'cancel'] }, example: 'start' };
+  params.push(...queryParameters(spec, schemas));
+  if (spec.idempotent) {
+    params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, example: 'create-spring-2026', description: 'a repeat with the same key answers the first result' });
+  }
+  if (spec.ifMatch) {
+    params.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, example: '"3"', description: 'the ETag read; 412 when the resource moved on' });
+  }
+
+  let requestBody: Schema | undefined;
+  if (spec.body) {
+    const classes = Array.isArray(spec.body) ? spec.body : [spec.body];
+    const schema = classes.length === 1 ? { $ref: `#/components/schemas/${classes[0]!.name}` } : { oneOf: classes.map((c) => ({ $ref: `#/components/schemas/${c.name}` })) };
+    requestBody = { required: true, content: { 'application/json': { schema, example: spec.example ?? {} } } };
+  } else if (spec.bodyType === 'text/csv') {
+    requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: spec.example ?? 'phone\n+14155552671\n' } } };
+  } else if (spec.bodyType === 'multipart/form-data') {
+    requestBody = {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'text/csv' }, mapping: { type: 'string', description: 'JSON column mapping' } }, required: ['file'] },
+          example: { mapping: '{"phone":"Mobile Number"}' },
+        },
+      },
+    };
+  }
+
+  const status = spec.status ?? 200;
+  const produces = spec.produces ?? 'application/json';
+  const success: Schema = { description: STATUS_TEXT[status] ?? 'OK' };
+  if (produces === 'application/json') success.content = { 'application/json': { schema: { type: 'object' }, example: { id: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10' } } };
+  else if (produces !== 'none') success.content = { [produces]: { schema: { type: 'string' } } };
+
+  const errorStatuses = new Set<number>([401, 403, 429, 500, ...(spec.errors ?? [])]);
+  if (spec.body || spec.bodyType || spec.query || spec.idempotent) errorStatuses.add(400);
+  if (spec.path.includes(':')) errorStatuses.add(404);
+  if (spec.body) errorStatuses.add(413);
+  const responses: Schema = { [String(status)]: success };
+  for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s);
+
+  return {
+    operationId: `${spec.method}${spec.path.replace(/[:/.-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: spec.summary,
+    tags: [spec.tag],
+    description: `Permission: \`${spec.permission}\` (roles: ${ROLES.filter((r) => ROLE_PERMISSIONS[r].has(spec.permission)).join(', ')}).`,
+    'x-permission': spec.permission,
+    parameters: params,
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of /v1, from the route table and the class-validator DTOs that validate requests. */
+export function buildOpenApi(version = '0.1.0'): Schema {
+  const schemas = dtoSchemas();
+  relaxDefaults(schemas);
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const spec of ROUTE_TABLE) {
+    const p = `/v1${toOpenApiPath(spec.path)}`;
+    (paths[p] ??= {})[spec.method] = operation(spec, schemas);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Outbound campaign dialer API', version,
+      description: `Every /v1 route needs \`Authorization: Bearer <api key>\`. Roles: ${ROLES.map((r) => `${r} (${[...ROLE_PERMISSIONS[r]].join(', ')})`).join('; ')}. Permissions: ${PERMISSIONS.join(', ')}.`,
+    },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }],
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'dk_… API key' } },
+      schemas: {
+        ...schemas,
+        Error: {
+          type: 'object', required: ['error'],
+          properties: {
+            error: {
+              type: 'object', required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: [...new Set(Object.values(ERROR_CODES).flat().map((c) => c.code))] },
+                message: { type: 'string' },
+                details: {},
+              },
+            },
+          },
+          example: { error: { code: 'not_found', message: 'campaign 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 was not found' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { mutate, type DataSource } from '@dialer/db';
+
+/** An attempt committed but never marked dialled, older than the grace period. */
+export interface UndialledAttempt {
+  id: string;
+  tenantId: string;
+  campaignId: string;
+  leadId: string;
+  attemptNo: number;
+  createdAt: Date;
+  phoneE164: string;
+  providerConnectionId: string | null;
+}
+
+/** Attempts with no provider call id and no end, created before `before` (index call_attempts_live). */
+export async function findUndialledAttempts(ds: DataSource, before: Date, limit = 200): Promise<UndialledAttempt[]> {
+  const rows: Array<{
+    id: string; tenant_id: string; campaign_id: string; lead_id: string; attempt_no: number; created_at: Date;
+    phone_e164: string; provider_connection_id: string | null;
+  }> = await ds.query(
+    `SELECT a.id, a.tenant_id, a.campaign_id, a.lead_id, a.attempt_no, a.created_at, l.phone_e164, a.provider_connection_id
+       FROM call_attempts a JOIN leads l ON l.id = a.lead_id AND l.tenant_id = a.tenant_id
+      WHERE a.ended_at IS NULL AND a.provider_call_id IS NULL AND a.created_at < $1
+      ORDER BY a.created_at LIMIT $2`, [before, limit]);
+  return rows.map((r) => ({
+    id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no,
+    createdAt: new Date(r.created_at), phoneE164: r.phone_e164, providerConnectionId: r.provider_connection_id,
+  }));
+}
+
+/** Every call attempt not ended yet: the slots that must be held (the lease rebuild reads these). */
+export async function findLiveAttempts(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
+  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
+    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
+  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
+}
+
+/** Of the given (lead, attempt number) pairs: which attempts exist, and whether they ended. */
+export async function attemptStates(
+  ds: DataSource, pairs: Array<{ leadId: string; attemptNo: number }>,
+): Promise<Map<string, { id: string; tenantId: string; ended: boolean }>> {
+  const out = new Map<string, { id: string; tenantId: string; ended: boolean }>();
+  if (!pairs.length) return out;
+  const rows: Array<{ id: string; tenant_id: string; lead_id: string; attempt_no: number; ended: boolean }> = await ds.query(
+    `SELECT a.id, a.tenant_id, a.lead_id, a.attempt_no, a.ended_at IS NOT NULL AS ended
+       FROM unnest($1::uuid[], $2::int[]) AS v(lead_id, attempt_no)
+       JOIN call_attempts a ON a.lead_id = v.lead_id AND a.attempt_no = v.attempt_no`,
+    [pairs.map((p) => p.leadId), pairs.map((p) => p.attemptNo)]);
+  for (const r of rows) out.set(`${r.lead_id}#${r.attempt_no}`, { id: r.id, tenantId: r.tenant_id, ended: r.ended });
+  return out;
+}
+
+/** Provider call ids among `sids` already owned by some attempt of the tenant. */
+export async function knownProviderCallIds(ds: DataSource, tenantId: string, sids: string[]): Promise<Set<string>> {
+  if (!sids.length) return new Set();
+  const rows: Array<{ provider_call_id: string }> = await ds.query(
+    `SELECT provider_call_id FROM call_attempts WHERE tenant_id = $1 AND provider_call_id = ANY($2::text[])`, [tenantId, sids]);
+  return new Set(rows.map((r) => r.provider_call_id));
+}
+
+/** The provider's call found for an undialled attempt: adopt its id (forward only; no other change). */
+export async function adoptProviderCall(ds: DataSource, attempt: UndialledAttempt, providerCallId: string): Promise<boolean> {
+  const { count } = await mutate(ds,
+    `UPDATE call_attempts SET provider_call_id = $3, dialed_at = COALESCE(dialed_at, now()),
+        status = CASE WHEN status = 'created' THEN 'queued' ELSE status END
+      WHERE id = $1 AND tenant_id = $2 AND provider_call_id IS NULL AND ended_at IS NULL`, [attempt.id, attempt.tenantId, providerCallId]);
+  return count > 0;
+}
+
+export interface ConnectionRow {
+  id: string;
+  type: 'twilio' | 'vapi' | 'exotel';
+  baseUrl: string | null;
+  config: Record<string, unknown>;
+  secretsSealed: string;
+}
+
+export async function findConnection(ds: DataSource, tenantId: string, id: string): Promise<ConnectionRow | null> {
+  const rows: Array<{ id: string; type: ConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
+    await ds.query(`SELECT id, type, base_url, config, secrets_sealed FROM provider_connections WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+  const r = rows[0];
+  return r ? { id: r.id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed } : null;
+}

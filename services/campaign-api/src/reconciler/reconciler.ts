@@ -1,0 +1,178 @@
+import type { Queue } from 'bullmq';
+import { applyCallUpdate, type DataSource } from '@dialer/db';
+import type { CallStatus, Outcome } from '@dialer/domain';
+import { PeriodicTask, type Logger } from '@dialer/platform';
+import {
+  createQueue, LeaseRecovery, leaseMember, QUEUES, type ConcurrencyLease, type Redis,
+} from '@dialer/queue';
+import {
+  adoptProviderCall, attemptStates, findConnection, findLiveAttempts, findUndialledAttempts, knownProviderCallIds,
+  type UndialledAttempt,
+} from './reconciler.repository';
+import { listTwilioCallsTo, type TwilioListedCall } from './twilio-call-lookup';
+
+export interface ReconcilerOptions {
+  ds: DataSource;
+  /** Producer connection (shared; not closed here). */
+  redis: Redis;
+  prefix: string;
+  lease: ConcurrencyLease;
+  secretsKey: string;
+  logger: Logger;
+  intervalMs: number;
+  graceMs: number;
+  orphanSlotMs: number;
+  leaseTtlMs: number;
+  now?: () => number;
+}
+
+export interface ReconcileReport {
+  leasesRebuilt: boolean;
+  adopted: number;
+  closed: number;
+  slotsFreed: number;
+}
+
+/** Twilio's terminal call statuses in our model (a call found ended whose webhooks never came). */
+const TWILIO_TERMINAL: Record<string, { status: CallStatus; outcome: Outcome }> = {
+  completed: { status: 'completed', outcome: 'answered' },
+  busy: { status: 'busy', outcome: 'busy' },
+  'no-answer': { status: 'no_answer', outcome: 'no_answer' },
+  failed: { status: 'failed', outcome: 'failed' },
+  canceled: { status: 'canceled', outcome: 'canceled' },
+};
+
+/**
+ * The scheduler-tick reconciler. Each run:
+ * 1. rebuilds the concurrency leases from Postgres if Redis lost them (the marker key is gone);
+ * 2. resolves attempts committed but never marked dialled (a worker died between the commit and the
+ *    provider's answer) by asking the provider: a call found is adopted (its webhooks, which carry
+ *    the attempt id, settle it; a call found ended is applied); none found after the grace period,
+ *    the attempt is closed as failed/provider_error and its slot freed. Never a second call;
+ * 3. frees slots whose attempt has ended (a lost release) or never came to exist (a worker died
+ *    between the slot and the commit; freed once seen missing for RECONCILE_ORPHAN_SLOT_MS).
+ */
+export class Reconciler {
+  private readonly task: PeriodicTask;
+  private readonly recovery: LeaseRecovery;
+  private readonly callFinished: Queue;
+  /** Slots seen without an attempt row, and since when (this process's clock). */
+  private readonly missingSince = new Map<string, number>();
+
+  constructor(private readonly o: ReconcilerOptions) {
+    this.task = new PeriodicTask('reconciler', o.intervalMs, () => this.runOnce(), o.logger);
+    this.callFinished = createQueue('callFinished', o.redis, o.prefix);
+    this.recovery = new LeaseRecovery(
+      o.lease,
+      async () => (await findLiveAttempts(o.ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
+      o.leaseTtlMs,
+      (count) => o.logger.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
+    );
+  }
+
+  start(): void {
+    this.task.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.task.stop();
+    await this.callFinished.close();
+  }
+
+  async runOnce(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { leasesRebuilt: false, adopted: 0, closed: 0, slotsFreed: 0 };
+    report.leasesRebuilt = await this.recovery.ensure();
+    const now = this.o.now?.() ?? Date.now();
+    for (const a of await findUndialledAttempts(this.o.ds, new Date(now - this.o.graceMs))) {
+      try {
+        const r = await this.resolveUndialled(a);
+        if (r === 'adopted') report.adopted++;
+        if (r === 'closed') report.closed++;
+      } catch (err) {
+        this.o.logger.warn({ err, callAttemptId: a.id }, 'could not reconcile an undialled attempt; next run tries again');
+      }
+    }
+    report.slotsFreed = await this.freeLeakedSlots(now);
+    if (report.adopted || report.closed || report.slotsFreed) this.o.logger.info(report, 'reconciler repaired attempts and slots');
+    return report;
+  }
+
+  private async resolveUndialled(a: UndialledAttempt): Promise<'adopted' | 'closed' | 'none'> {
+    const conn = a.providerConnectionId ? await findConnection(this.o.ds, a.tenantId, a.providerConnectionId) : null;
+    if (conn?.type === 'twilio') {
+      const calls = await listTwilioCallsTo(conn, this.o.secretsKey, a.phoneE164, a.createdAt);
+      const known = await knownProviderCallIds(this.o.ds, a.tenantId, calls.map((c) => c.sid));
+      const found = calls.find((c) => !known.has(c.sid));
+      if (found) {
+        if (await adoptProviderCall(this.o.ds, a, found.sid)) await this.applyIfEnded(a, found);
+        this.o.logger.info({ callAttemptId: a.id, providerCallId: found.sid }, 'undialled attempt found at the provider: adopted');
+        return 'adopted';
+      }
+    }
+    // Not at the provider (or a provider without a lookup): the call never happened. Close the
+    // attempt so its lead moves on (retry or final per the campaign's policy) and free its slot.
+    const result = await applyCallUpdate(this.o.ds, a.id, {
+      status: 'failed', rawStatus: 'reconciler', outcome: 'provider_error',
+      error: 'the worker stopped before the provider answered, and the provider has no such call',
+    });
+    if (!result.applied || !result.terminal) return 'none';
+    await this.finish(a);
+    this.o.logger.warn({ callAttemptId: a.id }, 'undialled attempt not found at the provider: closed as provider_error');
+    return 'closed';
+  }
+
+  private async applyIfEnded(a: UndialledAttempt, call: TwilioListedCall): Promise<void> {
+    const terminal = TWILIO_TERMINAL[call.status];
+    if (!terminal) return;
+    const machine = call.status === 'completed' && call.answeredBy !== null && /^(machine|fax)/.test(call.answeredBy);
+    const result = await applyCallUpdate(this.o.ds, a.id, {
+      status: terminal.status, rawStatus: call.status, outcome: machine ? 'voicemail' : terminal.outcome,
+      answeredBy: call.answeredBy, durationSeconds: call.durationSeconds, providerCallId: call.sid,
+    });
+    if (result.applied && result.terminal) await this.finish(a);
+  }
+
+  /** The terminal post-steps, as webhook-ingest does them: free the slot, ask for the fold. Idempotent. */
+  private async finish(a: Pick<UndialledAttempt, 'id' | 'tenantId' | 'campaignId' | 'leadId' | 'attemptNo'>): Promise<void> {
+    await this.o.lease.release(a.campaignId, leaseMember(a.leadId, a.attemptNo));
+    await this.callFinished.add(QUEUES.callFinished.name,
+      { tenantId: a.tenantId, campaignId: a.campaignId, callAttemptId: a.id }, { jobId: a.id });
+  }
+
+  private async freeLeakedSlots(now: number): Promise<number> {
+    const { redis, lease } = this.o;
+    const keyPrefix = lease.key('');
+    const held: Array<{ campaignId: string; member: string; leadId: string; attemptNo: number }> = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix.replace(/[{}[\]*?\\]/g, (c) => `\\${c}`)}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        if (key === lease.markerKey()) continue;
+        const campaignId = key.slice(keyPrefix.length);
+        for (const member of await lease.members(campaignId)) {
+          const [leadId, n] = member.split('#');
+          if (leadId && n && /^[0-9a-f-]{36}$/i.test(leadId)) held.push({ campaignId, member, leadId, attemptNo: Number(n) });
+        }
+      }
+    } while (cursor !== '0');
+
+    const states = await attemptStates(this.o.ds, held);
+    let freed = 0;
+    const stillMissing = new Set<string>();
+    for (const h of held) {
+      const state = states.get(h.member);
+      let free = false;
+      if (state?.ended) free = true;
+      else if (!state) {
+        stillMissing.add(h.member);
+        const since = this.missingSince.get(h.member) ?? now;
+        this.missingSince.set(h.member, since);
+        free = now - since >= this.o.orphanSlotMs;
+      }
+      if (free && (await lease.release(h.campaignId, h.member))) freed++;
+    }
+    for (const m of [...this.missingSince.keys()]) if (!stillMissing.has(m)) this.missingSince.delete(m);
+    return freed;
+  }
+}

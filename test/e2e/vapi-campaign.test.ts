@@ -1,0 +1,24 @@
+/**
+ * End to end on Vapi: every service as its own process, provider-sim speaking Vapi's API and
+ * callbacks. A 20-lead campaign runs to completion; every lead ends final, the stats add up and no
+ * (lead, attempt) is called twice.
+ */
+import { runProviderCampaign, startProviderStack } from './provider-campaign';
+
+jest.setTimeout(240_000);
+
+describe('a Vapi campaign end to end, every service its own process', () => {
+  let run: Awaited<ReturnType<typeof startProviderStack>>;
+
+  beforeAll(async () => {
+    run = await startProviderStack('e2evapi');
+  });
+
+  afterAll(async () => {
+    await run?.stop();
+  });
+
+  it('when a 20-lead campaign runs on Vapi, then it completes with every lead final, stats adding up and nobody called twice per attempt', async () => {
+    await runProviderCampaign(run, 'vapi', 20, 4);
+  });
+});

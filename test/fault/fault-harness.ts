@@ -1,0 +1,176 @@
+/**
+ * A whole stack (every service its own process, several dialer-workers) on a private Postgres
+ * cluster and a private redis-server, so a test may flush or restart them without disturbing the
+ * test files that run in parallel on the shared servers. Plus the checks every fault scenario ends
+ * with: every lead final, stats consistent with the call attempts (recount), never more live calls
+ * than the limit (from provider-sim's record), and every (lead, attempt) called at most once.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createDataSource, migrate, recountCampaign, type DataSource } from '@dialer/db';
+import { closeRedis, ConcurrencyLease, createRedis, type Redis } from '@dialer/queue';
+import {
+  eventually, freePort, REPO_ROOT, spawnService, startPrivatePostgres, startPrivateRedis, startStack, testPhones,
+  zoneWhereLocalHourIs, type PrivatePostgres, type PrivateRedis, type RunningProcess, type Stack,
+} from '@dialer/testing';
+
+export const PREFIX = '{fault}';
+
+export interface FaultStack {
+  pg: PrivatePostgres;
+  redisServer: PrivateRedis;
+  stack: Stack;
+  ds: DataSource;
+  redis: Redis;
+  api: AxiosInstance;
+  tenantId: string;
+  workers: RunningProcess[];
+  /** Starts one more dialer-worker process. */
+  addWorker(label: string): Promise<RunningProcess>;
+  close(): Promise<void>;
+}
+
+export async function startFaultStack(label: string, workers = 3): Promise<FaultStack> {
+  const [pg, redisServer] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
+  const schema = 'dialer';
+  await migrate({ url: pg.url, schema });
+  const env: Record<string, string> = {
+    DATABASE_URL: pg.url, DB_SCHEMA: schema, REDIS_URL: redisServer.url, QUEUE_PREFIX: PREFIX,
+    NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    FEEDER_INTERVAL_MS: '200', FEEDER_ORPHAN_MS: '3000',
+    DIALER_LOCK_MS: '3000', DIALER_CONCURRENCY: '10', LEASE_RETRY_MS: '100', DB_POOL_SIZE: '5',
+    RECONCILER_INTERVAL_MS: '1000', RECONCILE_GRACE_MS: '4000', RECONCILE_ORPHAN_SLOT_MS: '3000',
+    WEBHOOK_SWEEP_MS: '1000', SHUTDOWN_TIMEOUT_MS: '10000',
+  };
+  const stack = await startStack({
+    env,
+    serviceEnv: {
+      'provider-sim': { SIM_TIME_SCALE: '0.02', SIM_OUTCOMES: 'completed:0.5,busy:0.2,no-answer:0.2,failed:0.1', SIM_SEED: '11' },
+    },
+    workers,
+  });
+  const ds = createDataSource({ url: pg.url, schema, poolSize: 3 });
+  await ds.initialize();
+  const redis = createRedis(redisServer.url, 'worker', 'fault-test');
+  const created = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'services/campaign-api/src/cli/create-tenant.ts'), `${label} tenant`], {
+    env: { ...process.env, ...stack.env }, encoding: 'utf8',
+  });
+  if (created.status !== 0) throw new Error(`tenant:create failed: ${created.stderr}`);
+  const { apiKey, tenantId } = JSON.parse(created.stdout.trim().split('\n').pop()!) as { tenantId: string; apiKey: string };
+  const api = axios.create({ baseURL: `${stack.urls['campaign-api']}/v1`, headers: { Authorization: `Bearer ${apiKey}` }, validateStatus: () => true });
+  const workerProcs = [...stack.procs.values()].filter((p) => p.name.startsWith('dialer-worker'));
+  const extra: RunningProcess[] = [];
+  return {
+    pg, redisServer, stack, ds, redis, api, tenantId, workers: workerProcs,
+    async addWorker(l: string) {
+      const p = await spawnService('dialer-worker', { env: stack.env, port: await freePort(), instance: l });
+      extra.push(p);
+      workerProcs.push(p);
+      return p;
+    },
+    async close() {
+      await Promise.all(extra.map((p) => p.stop()));
+      await stack.stop();
+      await closeRedis(redis);
+      await ds.destroy();
+      await Promise.all([pg.stop(), redisServer.stop()]);
+    },
+  };
+}
+
+export interface FaultCampaign {
+  id: string;
+  limit: number;
+  leads: number;
+}
+
+/** A provider connection to provider-sim and a running campaign of `leads` leads with limit `limit`. */
+export async function startCampaign(f: FaultStack, o: { leads: number; limit: number; seed: number }): Promise<FaultCampaign> {
+  const conn = await f.api.post('/provider-connections', {
+    name: `sim ${o.seed}`, type: 'twilio', baseUrl: f.stack.urls['provider-sim'], callsPerSecond: 500,
+    accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), fromNumber: '+14155550100',
+  });
+  if (conn.status !== 201) throw new Error(`provider connection: ${conn.status} ${JSON.stringify(conn.data)}`);
+  const camp = await f.api.post('/campaigns', {
+    name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: 2,
+    defaultTimezone: zoneWhereLocalHourIs(12), callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    retryPolicy: { busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 } },
+  });
+  if (camp.status !== 201) throw new Error(`campaign: ${camp.status} ${JSON.stringify(camp.data)}`);
+  const id = camp.data.id as string;
+  const phones = testPhones(o.leads, o.seed);
+  const added = await f.api.post(`/campaigns/${id}/leads`, { leads: phones.map((phone) => ({ phone })) });
+  if (added.status !== 201) throw new Error(`leads: ${added.status}`);
+  const started = await f.api.post(`/campaigns/${id}/start`);
+  if (started.status !== 200) throw new Error(`start: ${started.status}`);
+  return { id, limit: o.limit, leads: o.leads };
+}
+
+/** How many leads of the campaign are done. */
+export async function leadsDone(f: FaultStack, c: FaultCampaign): Promise<number> {
+  const [r] = await f.ds.query(`SELECT count(*) FILTER (WHERE status = 'done')::int AS n FROM leads WHERE campaign_id = $1`, [c.id]);
+  return r.n as number;
+}
+
+interface SimCall {
+  sid: string;
+  to: string;
+  statusCallback: string;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+/**
+ * Waits for the campaign to complete, then checks the invariants. Returns figures for the test
+ * to print. Throws with the reason when one does not hold.
+ */
+export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Promise<{ calls: number; attempts: number; maxLive: number }> {
+  await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
+  // Every ended attempt folded, counters consistent with a recount from leads and attempts.
+  const report = await eventually(async () => {
+    const r = await recountCampaign(f.ds, f.tenantId, c.id);
+    return r.consistent && r.unfoldedCalls === 0 ? r : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'stats consistent with the call attempts' });
+  expect(report.differences).toEqual([]);
+  // No attempt left open, no slot leaked.
+  const [open] = await f.ds.query(`SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND ended_at IS NULL`, [c.id]);
+  expect(open.n).toBe(0);
+  await eventually(async () => (await new ConcurrencyLease(f.redis, PREFIX).held(c.id)) === 0,
+    { timeoutMs: 20_000, what: 'every concurrency slot of the campaign released' });
+
+  // provider-sim's record: each call belongs to a distinct attempt of this campaign, to its lead's number.
+  const attempts: Array<{ id: string; lead_id: string; attempt_no: number; phone: string }> = await f.ds.query(
+    `SELECT a.id, a.lead_id, a.attempt_no, l.phone_e164 AS phone FROM call_attempts a JOIN leads l ON l.id = a.lead_id WHERE a.campaign_id = $1`, [c.id]);
+  const byId = new Map(attempts.map((a) => [a.id, a]));
+  const sim = await axios.get<SimCall[]>(`${f.stack.urls['provider-sim']}/sim/calls`);
+  const calls = sim.data.filter((s) => byId.has(new URL(s.statusCallback).searchParams.get('attemptId') ?? ''));
+  const seen = new Set<string>();
+  for (const s of calls) {
+    const a = byId.get(new URL(s.statusCallback).searchParams.get('attemptId')!)!;
+    expect(s.to).toBe(a.phone);
+    const key = `${a.lead_id}#${a.attempt_no}`;
+    if (seen.has(key)) throw new Error(`(lead, attempt) ${key} was called twice`);
+    seen.add(key);
+  }
+  // Live calls per campaign never above the limit.
+  const events = calls.flatMap((s) => [
+    { t: Date.parse(s.createdAt), d: 1 },
+    { t: s.endedAt ? Date.parse(s.endedAt) : Number.POSITIVE_INFINITY, d: -1 },
+  ]).sort((a, b) => a.t - b.t || a.d - b.d);
+  let live = 0;
+  let maxLive = 0;
+  for (const e of events) {
+    live += e.d;
+    maxLive = Math.max(maxLive, live);
+  }
+  expect(maxLive).toBeLessThanOrEqual(c.limit);
+  expect(calls.length).toBeGreaterThan(0);
+  return { calls: calls.length, attempts: attempts.length, maxLive };
+}
+
+/** Resolves after a random delay in [minMs, maxMs). */
+export function randomPause(minMs: number, maxMs: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, minMs + Math.random() * (maxMs - minMs)));
+}
