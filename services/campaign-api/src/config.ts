@@ -66,7 +66,7 @@ export class CampaignApiConfig extends CommonConfig {
   @Max(100_000)
   IMPORT_BATCH_ROWS = 10_000;
 
-  /** Worker threads that prepare import rows (phone normalization); 0 = one per core; -1 = none (inline). */
+  /** Worker threads that prepare import rows (phone normalization); 0 = auto (none on 2 cores or fewer, else one); -1 = none (inline). */
   @Type(() => Number)
   @IsInt()
   @Min(-1)

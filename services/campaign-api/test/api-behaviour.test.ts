@@ -133,6 +133,12 @@ describe('campaign-api behaviour: rate limit, idempotency, concurrency, paginati
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected).toEqual([{ index: 0, field: 'custom.note', reason: expect.stringContaining('payment card') }]);
     expect(JSON.stringify(res.body)).not.toContain('4111');
+    // The CSV path applies the same rule.
+    const csv = await api.http.post(`/v1/campaigns/${c.id}/leads/csv`).set(api.auth()).set('Content-Type', 'text/csv')
+      .send('phone,note\n+14155552673,card 4111 1111 1111 1111\n+14155552674,plain\n');
+    expect(csv.status).toBe(201);
+    expect(csv.body).toMatchObject({ rowsRead: 2, accepted: 1 });
+    expect(csv.body.errors).toEqual([expect.objectContaining({ row: 1, reason: expect.stringContaining('payment card') })]);
     const std = await createCampaign(api, { name: 'standard' });
     const ok = await api.http.post(`/v1/campaigns/${std.id}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155552671', custom: { note: '4111 1111 1111 1111' } }] });
     expect(ok.body.accepted).toBe(1);

@@ -8,6 +8,8 @@ export interface ImportOptions {
   delimiter: string;
   mapping: ResolvedMapping;
   defaultCountry: string;
+  /** PCI campaigns: a row whose custom field holds a card number is rejected. */
+  rejectCardNumbers?: boolean;
 }
 
 export interface ImportJobRow {

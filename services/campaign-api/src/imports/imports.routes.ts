@@ -92,7 +92,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
         const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
         const explicit = parseMapping(up.fields.mapping ?? req.query.mapping);
         const mapping = mappingFor(ins, explicit);
-        const ctx = { mapping, defaultCountry: campaign.defaultCountry };
+        const ctx = { mapping, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' };
         const rows: unknown[] = [];
         const errors: unknown[] = [];
         for (const { row, rec } of ins.sample) {
@@ -114,7 +114,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       await ds.query(`UPDATE import_jobs SET filename = $2 WHERE id = $1`, [job.id, up.filename]);
       const claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes: up.bytes, mapping: parseMapping(up.fields.mapping ?? req.query.mapping),
-        defaultCountry: campaign.defaultCountry, claim: true,
+        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', claim: true,
       });
       void runner.run(claimed);
       logger.info({ importId: job.id, campaignId: campaign.id, bytes: up.bytes }, 'import uploaded');

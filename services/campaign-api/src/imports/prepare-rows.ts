@@ -18,6 +18,8 @@ export type PreparedRow = { ok: true; lead: PreparedLead } | { ok: false; proble
 export interface PrepareContext {
   mapping: ResolvedMapping;
   defaultCountry: string;
+  /** PCI campaigns: a row whose custom field holds a card number is rejected. */
+  rejectCardNumbers?: boolean;
 }
 
 /** One data record with its 1-based row number (the header and blank lines are not counted). */
@@ -79,7 +81,7 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     for (const c of m.custom) custom[c.name] = rec.fields[c.index] ?? '';
     input.custom = custom;
   }
-  const p = prepareLead(input, ctx.defaultCountry, { deriveZones: true });
+  const p = prepareLead(input, ctx.defaultCountry, { deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false });
   if (p.ok) return p;
   const field = p.problem.field;
   let column: string;

@@ -83,7 +83,7 @@ async function* readRecords(path: string, opts: ImportOptions): AsyncGenerator<{
 export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise<RunTotals> {
   const opts = job.options as ImportOptions;
   if (!opts.mapping || !opts.encoding || !opts.delimiter || !job.file_path) throw new AppError('import_not_ready', 'the import has no stored file or options');
-  const ctx: PrepareContext = { mapping: opts.mapping, defaultCountry: opts.defaultCountry };
+  const ctx: PrepareContext = { mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false };
   const phoneColumn = opts.mapping.headers[opts.mapping.fields.phone!] ?? 'phone';
   const totals: RunTotals = { rowsRead: 0, lastRow: job.last_row, accepted: 0, rejected: 0, duplicates: 0, dnc: 0 };
   const qr = deps.ds.createQueryRunner();

@@ -47,11 +47,11 @@ export function parseMapping(raw: unknown): Record<string, unknown> | null {
 /** The stored file is inspected (encoding, delimiter, header, mapping); then the job is ready to run. */
 export async function finalizeUpload(
   ds: DataSource,
-  j: { id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; claim: boolean },
+  j: { id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean; claim: boolean },
 ): Promise<ImportJobRow> {
   const { head, complete } = await readHead(j.filePath);
   const ins = inspectCsv(head, complete, 0);
-  const options: ImportOptions = { encoding: ins.encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry };
+  const options: ImportOptions = { encoding: ins.encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false };
   return markUploaded(ds, j.id, j.bytes, options, j.claim);
 }
 

@@ -54,7 +54,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > csvMaxBytes) throw tooLarge(csvMaxBytes);
       const bytes = await streamToFile(req, job.filePath, csvMaxBytes);
-      claimed = await finalizeUpload(ds, { id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, claim: true });
+      claimed = await finalizeUpload(ds, { id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', claim: true });
     } catch (err) {
       drainRequest(req);
       throw job ? await failUpload(ds, job.id, job.filePath, err) : err;
