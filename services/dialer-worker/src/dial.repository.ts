@@ -210,7 +210,6 @@ export async function beginAttempt(
         `UPDATE leads SET status = 'dialing', attempts = $3, last_attempt_at = now(), updated_at = now()
           WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $4`, [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1]);
       if (updated.count === 0) throw new Rollback({ kind: 'stale', campaignRunning: true });
-      await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { attempts: 1 });
       return { kind: 'created', attemptId };
     });
   } catch (err) {
@@ -254,7 +253,6 @@ export async function undoAttempt(ds: DataSource, ref: LeadRef, attemptId: strin
           next_attempt_at = COALESCE($6, next_attempt_at), updated_at = now()
         WHERE id = $1 AND tenant_id = $2 AND status = 'dialing' AND attempts = $3`,
       [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1, pendingAt ? 'pending' : 'queued', pendingAt]);
-    await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { attempts: -1 });
     return true;
   });
 }

@@ -107,9 +107,12 @@ async function attemptRows(leadId: string) {
 }
 
 async function stats(campaignId: string) {
+  // Attempts come from the lead counters (sum of leads' attempt numbers); the rest from campaign_stats.
+  const [attempts] = await ctx.ds.query(`SELECT ATT::int AS n`.replace('ATT', `(SELECT COALESCE(sum(n), 0) FROM (SELECT n FROM campaign_lead_counts WHERE campaign_id = $1 AND key = 'attempts'
+        UNION ALL SELECT n FROM lead_count_deltas WHERE campaign_id = $1 AND key = 'attempts') x)`), [campaignId]);
   const [row] = await ctx.ds.query(
-    `SELECT attempts::int, leads_done::int, dnc_suppressed::int, dispositions FROM campaign_stats WHERE campaign_id = $1`, [campaignId]);
-  return (row ?? { attempts: 0, leads_done: 0, dnc_suppressed: 0, dispositions: {} }) as {
+    `SELECT leads_done::int, dnc_suppressed::int, dispositions FROM campaign_stats WHERE campaign_id = $1`, [campaignId]);
+  return { attempts: attempts.n, ...(row ?? { leads_done: 0, dnc_suppressed: 0, dispositions: {} }) } as {
     attempts: number; leads_done: number; dnc_suppressed: number; dispositions: Record<string, number>;
   };
 }

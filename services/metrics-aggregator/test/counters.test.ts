@@ -53,8 +53,9 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
     }).catch(() => undefined);
 
     const counts = await readLeadCounts(ctx.ds, c.tenantId, c.campaignId);
+    const [sum] = await ctx.ds.query(`SELECT COALESCE(sum(attempts), 0)::int AS n FROM leads WHERE campaign_id = $1`, [c.campaignId]);
     expect(counts).toEqual({
-      total: 490, pending: 291, queued: 100, dialing: 39, done: 60, qualified: 39,
+      total: 490, pending: 291, queued: 100, dialing: 39, done: 60, qualified: 39, attempts: sum.n,
       dispositions: { answered: 39, exhausted: 20, invalid_number: 1 },
     });
     await eventually(async () => (await pendingDeltas(c.campaignId)) === 0, { what: 'the deltas folded' });

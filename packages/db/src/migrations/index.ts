@@ -1,3 +1,4 @@
+import { AttemptsCounter1763770000000 } from './1763770000000-attempts-counter';
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { CampaignCounters1763730000000 } from './1763730000000-campaign-counters';
 import { LeadImports1763710000000 } from './1763710000000-lead-imports';
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ProviderCallData1763720000000,
   DialingRules1763740000000,
   SecureApi1763760000000,
+  AttemptsCounter1763770000000,
 ];

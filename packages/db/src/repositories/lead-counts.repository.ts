@@ -12,6 +12,8 @@ export interface LeadCounts {
   dialing: number;
   done: number;
   qualified: number;
+  /** Call attempts made (the sum of the leads' attempt numbers). */
+  attempts: number;
   dispositions: Record<string, number>;
 }
 
@@ -22,11 +24,12 @@ export interface CounterRow {
 
 /** Turns counter rows (`status:<s>`, `disposition:<d>`, `qualified`) into LeadCounts. */
 export function leadCountsFromRows(rows: readonly CounterRow[]): LeadCounts {
-  const c: LeadCounts = { total: 0, pending: 0, queued: 0, dialing: 0, done: 0, qualified: 0, dispositions: {} };
+  const c: LeadCounts = { total: 0, pending: 0, queued: 0, dialing: 0, done: 0, qualified: 0, attempts: 0, dispositions: {} };
   for (const r of rows) {
     const n = Number(r.n);
     if (n === 0) continue;
     if (r.key === 'qualified') c.qualified = n;
+    else if (r.key === 'attempts') c.attempts = n;
     else if (r.key.startsWith('disposition:')) c.dispositions[r.key.slice('disposition:'.length)] = n;
     else if (r.key.startsWith('status:')) {
       const s = r.key.slice('status:'.length);
