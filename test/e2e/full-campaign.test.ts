@@ -63,9 +63,11 @@ describe('a campaign end to end, every service its own process', () => {
       accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), fromNumber: '+14155550100',
     });
     expect(conn.status).toBe(201);
+    // Callees in a zone where it is about noon now, so the campaign's window is open whatever the hour.
+    const zone = zoneWhereLocalHourIs(12);
     const camp = await api.post('/campaigns', {
       name: 'e2e', providerConnectionId: conn.data.id, maxConcurrentCalls: LIMIT, maxAttempts: 3,
-      defaultTimezone: zoneWhereLocalHourIs(12), callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
+      defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
       retryPolicy: {
         busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 },
       },
@@ -74,7 +76,7 @@ describe('a campaign end to end, every service its own process', () => {
     const id = camp.data.id as string;
     const phones = testPhones(LEADS);
     expect(phones).toHaveLength(LEADS);
-    const added = await api.post(`/campaigns/${id}/leads`, { leads: phones.map((phone, i) => ({ phone, firstName: `Lead${i}` })) });
+    const added = await api.post(`/campaigns/${id}/leads`, { leads: phones.map((phone, i) => ({ phone, firstName: `Lead${i}`, timezone: zone })) });
     expect(added.status).toBe(201);
     expect(added.data.accepted).toBe(LEADS);
     expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);

@@ -93,15 +93,17 @@ export async function startCampaign(f: FaultStack, o: { leads: number; limit: nu
     accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), fromNumber: '+14155550100',
   });
   if (conn.status !== 201) throw new Error(`provider connection: ${conn.status} ${JSON.stringify(conn.data)}`);
+  // Callees in a zone where it is about noon now, so the campaign's window is open whatever the hour.
+  const zone = zoneWhereLocalHourIs(12);
   const camp = await f.api.post('/campaigns', {
     name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: 2,
-    defaultTimezone: zoneWhereLocalHourIs(12), callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
     retryPolicy: { busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 } },
   });
   if (camp.status !== 201) throw new Error(`campaign: ${camp.status} ${JSON.stringify(camp.data)}`);
   const id = camp.data.id as string;
   const phones = testPhones(o.leads, o.seed);
-  const added = await f.api.post(`/campaigns/${id}/leads`, { leads: phones.map((phone) => ({ phone })) });
+  const added = await f.api.post(`/campaigns/${id}/leads`, { leads: phones.map((phone) => ({ phone, timezone: zone })) });
   if (added.status !== 201) throw new Error(`leads: ${added.status}`);
   const started = await f.api.post(`/campaigns/${id}/start`);
   if (started.status !== 200) throw new Error(`start: ${started.status}`);

@@ -23,7 +23,8 @@ describe('adding leads as JSON', () => {
       await api.ctx.ds.query(`SELECT phone_e164, first_name, timezones, custom, status FROM leads ORDER BY phone_e164`);
     expect(rows).toEqual([
       { phone_e164: '+14155552671', first_name: 'Ada', timezones: ['America/Los_Angeles'], custom: { budget: '500k' }, status: 'pending' },
-      { phone_e164: '+919876543210', first_name: null, timezones: [], custom: {}, status: 'pending' },
+      // An unknown zone name falls back to the zones of the number itself (here India's one zone).
+      { phone_e164: '+919876543210', first_name: null, timezones: ['Asia/Calcutta'], custom: {}, status: 'pending' },
     ]);
     const listed = await api.http.get(`/v1/campaigns/${us.id as string}/leads?status=pending`).set(api.auth());
     expect(listed.status).toBe(200);

@@ -80,9 +80,11 @@ describe('stats exactness over a full campaign with duplicated and reordered web
       name: 'sim', type: 'twilio', baseUrl: stack.urls['provider-sim'], accountSid: `AC${randomBytes(16).toString('hex')}`, authToken, fromNumber: '+14155550100',
     });
     expect(conn.status).toBe(201);
+    // Callees in a zone where it is about noon now, so the window is open whatever the hour.
+    const zone = zoneWhereLocalHourIs(12);
     const camp = await api.post('/campaigns', {
       name: 'recount', providerConnectionId: conn.data.id, maxConcurrentCalls: 5, maxAttempts: 2,
-      defaultTimezone: zoneWhereLocalHourIs(12), callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
+      defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
       retryPolicy: {
         busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 },
         failed: { enabled: true, delaySeconds: 1 }, voicemail: { enabled: true, delaySeconds: 1 },
@@ -90,7 +92,7 @@ describe('stats exactness over a full campaign with duplicated and reordered web
     });
     expect(camp.status).toBe(201);
     const id = camp.data.id as string;
-    expect((await api.post(`/campaigns/${id}/leads`, { leads: testPhones(LEADS, 5).map((phone) => ({ phone })) })).data.accepted).toBe(LEADS);
+    expect((await api.post(`/campaigns/${id}/leads`, { leads: testPhones(LEADS, 5).map((phone) => ({ phone, timezone: zone })) })).data.accepted).toBe(LEADS);
 
     const stream = watch(`${stack.urls['campaign-api']}/v1/campaigns/${id}/events`, apiKey);
     try {

@@ -37,7 +37,7 @@ export async function addLeads(
       rejected.push({ index, field: unknown, reason: `${unknown} is not a lead field (allowed: ${LEAD_FIELDS.join(', ')})` });
       return;
     }
-    const p = prepareLead(row, target.defaultCountry, { rejectCardNumbers: target.rejectCardNumbers ?? false });
+    const p = prepareLead(row, target.defaultCountry, { deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false });
     if (p.ok) ready.push(p.lead);
     else rejected.push({ index, ...p.problem });
   });
