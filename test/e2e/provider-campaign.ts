@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  createTestContext, eventually, REPO_ROOT, startStack, testPhones, zoneWhereLocalHourIs, type Stack, type TestContext,
-} from '@dialer/testing';
+  createTestContext, eventually, REPO_ROOT, startStack, testPhones, zoneWhereLocalHourIs, type Stack, type TestContext, maxLiveCalls } from '@dialer/testing';
 
 export type E2eProvider = 'twilio' | 'vapi' | 'exotel';
 
@@ -159,15 +158,6 @@ export async function runProviderCampaign(run: ProviderCampaignRun, provider: E2
     expect(seen.has(key)).toBe(false);
     seen.add(key);
   }
-  const events = calls.flatMap((c) => [
-    { t: Date.parse(c.createdAt), d: 1 },
-    { t: c.endedAt ? Date.parse(c.endedAt) : Number.POSITIVE_INFINITY, d: -1 },
-  ]).sort((a, b) => a.t - b.t || a.d - b.d);
-  let live = 0;
-  let maxLive = 0;
-  for (const e of events) {
-    live += e.d;
-    maxLive = Math.max(maxLive, live);
-  }
+  const maxLive = maxLiveCalls(calls);
   expect(maxLive).toBeLessThanOrEqual(limit);
 }

@@ -13,8 +13,7 @@ import { createDataSource, migrate, recountCampaign, type DataSource } from '@di
 import { closeRedis, ConcurrencyLease, createRedis, type Redis } from '@dialer/queue';
 import {
   eventually, freePort, REPO_ROOT, spawnService, startPrivatePostgres, startPrivateRedis, startStack, testPhones,
-  zoneWhereLocalHourIs, type PrivatePostgres, type PrivateRedis, type RunningProcess, type Stack,
-} from '@dialer/testing';
+  zoneWhereLocalHourIs, type PrivatePostgres, type PrivateRedis, type RunningProcess, type Stack, maxLiveCalls } from '@dialer/testing';
 
 export const PREFIX = '{fault}';
 
@@ -157,16 +156,7 @@ export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Pr
     seen.add(key);
   }
   // Live calls per campaign never above the limit.
-  const events = calls.flatMap((s) => [
-    { t: Date.parse(s.createdAt), d: 1 },
-    { t: s.endedAt ? Date.parse(s.endedAt) : Number.POSITIVE_INFINITY, d: -1 },
-  ]).sort((a, b) => a.t - b.t || a.d - b.d);
-  let live = 0;
-  let maxLive = 0;
-  for (const e of events) {
-    live += e.d;
-    maxLive = Math.max(maxLive, live);
-  }
+  const maxLive = maxLiveCalls(calls);
   expect(maxLive).toBeLessThanOrEqual(c.limit);
   expect(calls.length).toBeGreaterThan(0);
   return { calls: calls.length, attempts: attempts.length, maxLive };

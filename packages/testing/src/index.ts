@@ -105,3 +105,22 @@ export function testPhones(count: number, seed = 1): string[] {
   return [...new Set(out)];
 }
 export * from './private-servers';
+
+/**
+ * The most calls live at one instant, from provider-sim's record (each call live from its creation
+ * until its final callback was sent; a call with no end yet counts as live to the end). An end and a
+ * start at the same instant do not overlap.
+ */
+export function maxLiveCalls(calls: ReadonlyArray<{ createdAt: string; endedAt: string | null }>): number {
+  const events = calls.flatMap((c) => [
+    { t: Date.parse(c.createdAt), d: 1 },
+    { t: c.endedAt ? Date.parse(c.endedAt) : Number.POSITIVE_INFINITY, d: -1 },
+  ]).sort((a, b) => a.t - b.t || a.d - b.d);
+  let live = 0;
+  let max = 0;
+  for (const e of events) {
+    live += e.d;
+    max = Math.max(max, live);
+  }
+  return max;
+}
