@@ -1,7 +1,8 @@
 /**
  * Dial pipeline throughput: N dialer-worker processes take dial jobs of one running campaign (a
  * generous concurrency limit and calls-per-second) and place each call at provider-sim (its own
- * process, answering at once, short calls; callbacks go to a bare HTTP sink). In the same run, the
+ * process, answering at once, short calls; callbacks go to a bare HTTP sink, so slots are never
+ * freed and the default limit is the number of leads). In the same run, the
  * baseline: raw BullMQ jobs with an empty processor (N worker connections, same concurrency) on the
  * same Redis. Afterwards provider-sim's record is checked: no (lead, attempt) called twice, and the
  * live calls never above the limit.
@@ -11,6 +12,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { encryptSecret } from '@dialer/platform';
 import { closeRedis, createQueue, createRedis, createWorker, dialJobId, QUEUES } from '@dialer/queue';
+import { commandCpuSeconds, treeCpuSeconds } from './lib/cpu';
 import { createTestContext, freePort, spawnService, testPhones, zoneWhereLocalHourIs, type RunningProcess } from '@dialer/testing';
 
 const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef';
@@ -21,8 +23,10 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   const workers = Number(args.workers ?? 4);
   const seconds = Number(args.seconds ?? 30);
   const concurrency = Number(args.concurrency ?? 50);
-  const limit = Number(args.limit ?? 5000);
-  const leads = Number(args.leads ?? 20_000);
+  // Enough leads that the campaign never runs dry, and a limit no run can reach: the calls' webhooks go
+  // to a bare sink, so no slot is ever freed, and a binding limit would measure waiting, not dialling.
+  const leads = Number(args.leads ?? Math.max(20_000, seconds * 1500));
+  const limit = Number(args.limit ?? leads);
   const ctx = await createTestContext('benchdial');
   const procs: RunningProcess[] = [];
   const sink = http.createServer((req, res) => {
@@ -71,17 +75,26 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const env = {
       ...ctx.env, SECRETS_KEY, WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${sinkPort}`, DIALER_CONCURRENCY: String(concurrency), LOG_LEVEL: 'error',
     };
-    for (let i = 0; i < workers; i++) procs.push(await spawnService('dialer-worker', { env, port: await freePort(), instance: String(i) }));
+    // The jobs first, then the workers; the clock starts once every worker runs (steady state).
     const producer = createRedis(ctx.redisUrl, 'worker');
     const dialQueue = createQueue('dial', producer, ctx.queuePrefix);
-    const [first] = await ctx.ds.query(`SELECT count(*)::int AS n FROM call_attempts`);
-    const t1 = performance.now();
-    const started = Date.now();
     const jobs = ids.map((l) => ({ name: QUEUES.dial.name, data: { tenantId: tenant.id, campaignId: campaign.id, leadId: l.id, attemptNo: 1 }, opts: { ...QUEUES.dial.options, jobId: dialJobId(l.id, 1) } }));
     for (let i = 0; i < jobs.length; i += 5000) await dialQueue.addBulk(jobs.slice(i, i + 5000));
-    await new Promise((r) => setTimeout(r, Math.max(0, seconds * 1000 - (Date.now() - started))));
+    for (let i = 0; i < workers; i++) procs.push(await spawnService('dialer-worker', { env, port: await freePort(), instance: String(i) }));
+    const dialers = procs.filter((p) => p.name.startsWith('dialer-worker'));
+    const cpu = () => ({
+      workers: dialers.reduce((a, p) => a + treeCpuSeconds(p.child.pid ?? 0), 0),
+      providerSim: treeCpuSeconds(sim.child.pid ?? 0),
+      postgres: commandCpuSeconds(/^postgres$/),
+      redis: commandCpuSeconds(/^redis-server$/),
+    });
+    const [first] = await ctx.ds.query(`SELECT count(*)::int AS n FROM call_attempts`);
+    const cpu0 = cpu();
+    const t1 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
     const [last] = await ctx.ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE provider_call_id IS NOT NULL)::int AS dialed FROM call_attempts`);
     const elapsed = (performance.now() - t1) / 1000;
+    const cpu1 = cpu();
     await dialQueue.obliterate({ force: true }).catch(() => undefined);
     await dialQueue.close();
     await closeRedis(producer);
@@ -99,13 +112,17 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     let live = 0;
     let maxLive = 0;
     for (const e of events) maxLive = Math.max(maxLive, (live += e.d));
-    const dialsPerS = (last.n - first.n) / elapsed;
+    const dials = last.n - first.n;
+    const dialsPerS = dials / elapsed;
+    // CPU per dial holds still when other work shares the machine (Postgres and Redis: whole servers).
+    const perDial = (k: keyof typeof cpu0) => Number((((cpu1[k] - cpu0[k]) * 1000) / Math.max(1, dials)).toFixed(2));
     return {
       workers, seconds, concurrency, limit,
       dials: last.n - first.n, dialed: last.dialed,
       dials_per_s: Math.round(dialsPerS),
       baseline_jobs_per_s: Math.round(baselinePerS),
       ratio: Number((dialsPerS / baselinePerS).toFixed(3)),
+      cpu_ms_per_dial: { workers: perDial('workers'), provider_sim: perDial('providerSim'), postgres: perDial('postgres'), redis: perDial('redis') },
       max_live: maxLive,
       over_limit: maxLive > limit ? maxLive - limit : 0,
       double_dials: doubleDials,

@@ -30,6 +30,8 @@ export interface DialLead {
   custom: Record<string, unknown>;
   status: LeadStatus;
   attempts: number;
+  /** On the tenant's or the campaign's do-not-call list when read. */
+  dnc: boolean;
 }
 
 export interface ProviderConnectionRow {
@@ -72,21 +74,20 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   };
 }
 
-/** Reads the campaign's status past any cache: the last check inside the dial transaction. */
-async function campaignRunning(m: EntityManager, tenantId: string, campaignId: string): Promise<boolean> {
-  const rows: unknown[] = await m.query(
-    `SELECT 1 FROM campaigns WHERE id = $1 AND tenant_id = $2 AND status = 'running' AND deleted_at IS NULL`,
-    [campaignId, tenantId]);
-  return rows.length > 0;
-}
-
+/**
+ * The lead a dial job names, and whether its number is on the tenant's do-not-call list (globally or
+ * for this campaign), in one round trip.
+ */
 export async function findLead(ds: DataSource, ref: LeadRef): Promise<DialLead | null> {
   const rows: Array<{
     id: string; phone_e164: string; first_name: string | null; last_name: string | null; email: string | null;
-    timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number;
+    timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number; dnc: boolean;
   }> = await ds.query(
-    `SELECT id, phone_e164, first_name, last_name, email, timezones, custom, status, attempts
-       FROM leads WHERE id = $1 AND tenant_id = $2 AND campaign_id = $3`, [ref.leadId, ref.tenantId, ref.campaignId]);
+    `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
+            EXISTS (SELECT 1 FROM dnc_entries d
+                     WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
+                       AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
+       FROM leads l WHERE l.id = $1 AND l.tenant_id = $2 AND l.campaign_id = $3`, [ref.leadId, ref.tenantId, ref.campaignId]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -99,6 +100,7 @@ export async function findLead(ds: DataSource, ref: LeadRef): Promise<DialLead |
     custom: r.custom ?? {},
     status: r.status,
     attempts: r.attempts,
+    dnc: r.dnc,
   };
 }
 
@@ -137,15 +139,6 @@ export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposit
   });
 }
 
-/** Is the number on the tenant's do-not-call list, globally or for this campaign? */
-export async function isDnc(ds: DataSource, tenantId: string, campaignId: string, phoneE164: string): Promise<boolean> {
-  const rows: unknown[] = await ds.query(
-    `SELECT 1 FROM dnc_entries
-      WHERE tenant_id = $1 AND phone_e164 = $2 AND (campaign_id IS NULL OR campaign_id = $3) LIMIT 1`,
-    [tenantId, phoneE164, campaignId]);
-  return rows.length > 0;
-}
-
 export async function findProviderConnection(ds: DataSource, tenantId: string, connectionId: string): Promise<ProviderConnectionRow | null> {
   const rows: Array<{ id: string; type: ProviderConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
     await ds.query(
@@ -172,50 +165,67 @@ export interface NumberCapCheck {
   now: Date;
 }
 
-class Rollback extends Error {
-  constructor(readonly result: BeginResult) {
-    super('rollback');
-  }
-}
-
 /**
- * One transaction, committed before the provider is called: the call attempt row (unique per lead
- * and attempt number, the guard against calling twice), the lead to `dialing` with the attempt
- * spent, and the campaign's attempts counter.
+ * Committed before the provider is called: the call attempt row (unique per lead and attempt number,
+ * the guard against calling twice) and the lead to `dialing` with the attempt spent, written by one
+ * statement that also re-reads the campaign's status past any cache. One round trip on the hot path;
+ * with a per-number cap, the statement runs in a transaction behind the number's advisory lock.
  */
 export async function beginAttempt(
   ds: DataSource, ref: LeadRef, provider: { type: string; connectionId: string },
   check: NumberCapCheck = { phoneE164: '', cap: null, now: clock.now() },
 ): Promise<BeginResult> {
+  const cap = check.cap;
   try {
+    if (cap === null) return await writeAttempt(ds, ref, provider, check.now);
     return await ds.transaction(async (m): Promise<BeginResult> => {
-      if (check.cap !== null) {
-        // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
-        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ref.tenantId}:${check.phoneE164}`]);
-        const recent = await recentCallsTo(m, ref.tenantId, check.phoneE164, check.now);
-        const releaseAt = numberCapReleaseAt(recent, check.cap, check.now);
-        if (releaseAt) return { kind: 'capped', releaseAt };
-      }
-      const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'created', $7)
-         ON CONFLICT (lead_id, attempt_no) DO NOTHING
-         RETURNING id`,
-        [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, check.now]);
-      const attemptId = inserted[0]?.id;
-      if (!attemptId) return { kind: 'duplicate', attempt: await findAttempt(m, ref) };
-      const running = await campaignRunning(m, ref.tenantId, ref.campaignId);
-      if (!running) throw new Rollback({ kind: 'stale', campaignRunning: false });
-      const updated = await mutate(m,
-        `UPDATE leads SET status = 'dialing', attempts = $3, last_attempt_at = now(), updated_at = now()
-          WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $4`, [ref.leadId, ref.tenantId, ref.attemptNo, ref.attemptNo - 1]);
-      if (updated.count === 0) throw new Rollback({ kind: 'stale', campaignRunning: true });
-      return { kind: 'created', attemptId };
+      // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ref.tenantId}:${check.phoneE164}`]);
+      const recent = await recentCallsTo(m, ref.tenantId, check.phoneE164, check.now);
+      const releaseAt = numberCapReleaseAt(recent, cap, check.now);
+      if (releaseAt) return { kind: 'capped', releaseAt };
+      return writeAttempt(m, ref, provider, check.now);
     });
   } catch (err) {
-    if (err instanceof Rollback) return err.result;
-    throw err;
+    // A row for this (lead, attempt number) that did not come through the lead's update: not ours.
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    return { kind: 'duplicate', attempt: await findAttempt(ds, ref) };
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The lead moves from `queued` with attemptNo - 1 attempts to `dialing` with attemptNo, only while
+ * its campaign is running, and the attempt row is inserted from that update: both or neither. A row
+ * for (lead, attempt number) written by anyone else makes the insert fail (unique violation), which
+ * undoes the whole statement, the lead update with it: the two never disagree.
+ */
+async function writeAttempt(
+  q: DataSource | EntityManager, ref: LeadRef, provider: { type: string; connectionId: string }, now: Date,
+): Promise<BeginResult> {
+  const rows: Array<{ attempt_id: string | null; running: boolean }> = await q.query(
+    `WITH running AS (
+       SELECT EXISTS (SELECT 1 FROM campaigns
+                       WHERE id = $2 AND tenant_id = $1 AND status = 'running' AND deleted_at IS NULL) AS yes
+     ), lead AS (
+       UPDATE leads SET status = 'dialing', attempts = $4, last_attempt_at = now(), updated_at = now()
+        WHERE id = $3 AND tenant_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = $4 - 1
+          AND (SELECT yes FROM running)
+       RETURNING id
+     ), attempt AS (
+       INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
+       SELECT $1, $2, lead.id, $4, $5, $6, 'created', $7 FROM lead
+       RETURNING id
+     )
+     SELECT (SELECT id FROM attempt) AS attempt_id, (SELECT yes FROM running) AS running`,
+    [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, now]);
+  const r = rows[0];
+  if (r?.attempt_id) return { kind: 'created', attemptId: r.attempt_id };
+  // Nothing written: another delivery owns this attempt, the lead moved on, or the campaign stopped.
+  const existing = await findAttempt(q, ref);
+  if (existing) return { kind: 'duplicate', attempt: existing };
+  return { kind: 'stale', campaignRunning: r?.running === true };
 }
 
 /** Start times of the calls to a number in the 24 hours before `now`, across the tenant's campaigns. */

@@ -7,7 +7,7 @@ import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult
 import type { CampaignSettings } from './campaign-settings';
 import type { DialResult } from './dialer.metrics';
 import {
-  beginAttempt, findAttempt, findLead, finishLeadUndialled, isDnc, markDialed, recordAttemptError,
+  beginAttempt, findAttempt, findLead, finishLeadUndialled, markDialed, recordAttemptError,
   returnLeadToPending, undoAttempt, type DialLead, type LeadRef,
 } from './dial.repository';
 import { ProviderSetupError, type ProviderAdapters, type ResolvedProvider } from './provider-adapters';
@@ -98,7 +98,7 @@ export async function placeCall(
     return { result: 'skipped_window' };
   }
 
-  if (await isDnc(ds, ref.tenantId, ref.campaignId, lead.phoneE164)) {
+  if (lead.dnc) {
     await finishLeadUndialled(ds, ref, 'dnc');
     return { result: 'skipped_dnc' };
   }

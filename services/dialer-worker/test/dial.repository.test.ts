@@ -51,6 +51,37 @@ describe('dial repository guards', () => {
     expect(await stats(ref.campaignId)).toEqual({ attempts: 0 });
   });
 
+  it('when a row for the attempt exists while the lead still looks due, then it is a duplicate and the lead is not touched', async () => {
+    const ref = await seed('queued');
+    await ctx.ds.query(
+      `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status) VALUES ($1, $2, $3, 1, 'twilio', 'created')`,
+      [ref.tenantId, ref.campaignId, ref.leadId]);
+    expect(await beginAttempt(ctx.ds, ref, { type: 'twilio', connectionId: ref.connectionId })).toMatchObject({ kind: 'duplicate' });
+    const [l] = await ctx.ds.query(`SELECT status, attempts FROM leads WHERE id = $1`, [ref.leadId]);
+    expect(l).toEqual({ status: 'queued', attempts: 0 });
+    expect(await attemptRows(ref.leadId)).toBe(1);
+  });
+
+  it('when the campaign is paused at commit time, then nothing is written and the result says so', async () => {
+    const ref = await seed('queued');
+    await ctx.ds.query(`UPDATE campaigns SET status = 'paused' WHERE id = $1`, [ref.campaignId]);
+    expect(await beginAttempt(ctx.ds, ref, { type: 'twilio', connectionId: ref.connectionId })).toEqual({ kind: 'stale', campaignRunning: false });
+    const [l] = await ctx.ds.query(`SELECT status, attempts FROM leads WHERE id = $1`, [ref.leadId]);
+    expect(l).toEqual({ status: 'queued', attempts: 0 });
+    expect(await attemptRows(ref.leadId)).toBe(0);
+  });
+
+  it('when the number has a 24-hour cap, then the attempt is written behind the cap check, and refused once the cap is reached', async () => {
+    const ref = await seed('queued');
+    const now = new Date();
+    const check = { phoneE164: '+14155552671', cap: 1, now };
+    expect((await beginAttempt(ctx.ds, ref, { type: 'twilio', connectionId: ref.connectionId }, check)).kind).toBe('created');
+    await ctx.ds.query(`UPDATE leads SET status = 'queued' WHERE id = $1`, [ref.leadId]);
+    const second = await beginAttempt(ctx.ds, { ...ref, attemptNo: 2 }, { type: 'twilio', connectionId: ref.connectionId }, check);
+    expect(second.kind).toBe('capped');
+    expect(await attemptRows(ref.leadId)).toBe(1);
+  });
+
   it('when the lead is not queued, then returning it or finishing it undialled changes nothing', async () => {
     const ref = await seed('dialing', 1);
     const stale = { ...ref, attemptNo: 1 };
