@@ -12,9 +12,9 @@ export class DialerWorkerConfig extends CommonConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   DIALER_CONCURRENCY = 50;
 
-  /** How long a concurrency slot lives without a terminal webhook; longer than the longest call. */
+  /** How long a concurrency slot lives without a terminal webhook: 4 h 15 min, longer than the longest call a connection may allow (timeLimitSeconds ≤ 14,400). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
-  LEASE_TTL_MS = 7_200_000;
+  LEASE_TTL_MS = 15_300_000;
 
   /** Base delay before a job that found its campaign's slots full tries again (±25 % jitter). */
   @Type(() => Number) @IsInt() @Min(10) @Max(60_000)

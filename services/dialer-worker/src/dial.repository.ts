@@ -238,12 +238,24 @@ export async function recentCallsTo(m: DataSource | EntityManager, tenantId: str
   return rows.map((r) => new Date(r.created_at));
 }
 
-/** The provider accepted the call. A webhook may have advanced the status already: never move it back. */
-export async function markDialed(ds: DataSource, attemptId: string, providerCallId: string): Promise<void> {
+export interface DialedMark {
+  attemptId: string;
+  providerCallId: string;
+}
+
+/**
+ * The provider accepted these calls. A webhook may have advanced a status already: never move it
+ * back. Rows are locked in id order, as webhook-ingest locks them, so the two never deadlock.
+ */
+export async function markDialedMany(ds: DataSource, marks: DialedMark[]): Promise<void> {
+  if (!marks.length) return;
   await ds.query(
-    `UPDATE call_attempts SET provider_call_id = $2, dialed_at = now(),
-        status = CASE WHEN status = 'created' THEN 'queued' ELSE status END
-      WHERE id = $1`, [attemptId, providerCallId]);
+    `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS v(id, provider_call_id)),
+          locked AS (SELECT a.id FROM call_attempts a JOIN v ON v.id = a.id ORDER BY a.id FOR UPDATE OF a)
+     UPDATE call_attempts a SET provider_call_id = v.provider_call_id, dialed_at = now(),
+            status = CASE WHEN a.status = 'created' THEN 'queued' ELSE a.status END
+       FROM v WHERE a.id = v.id AND a.id IN (SELECT id FROM locked)`,
+    [marks.map((m) => m.attemptId), marks.map((m) => m.providerCallId)]);
 }
 
 /**

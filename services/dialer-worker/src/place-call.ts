@@ -7,7 +7,7 @@ import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult
 import type { CampaignSettings } from './campaign-settings';
 import type { DialResult } from './dialer.metrics';
 import {
-  beginAttempt, findAttempt, findLead, finishLeadUndialled, markDialed, recordAttemptError,
+  beginAttempt, findAttempt, findLead, finishLeadUndialled, recordAttemptError,
   returnLeadToPending, undoAttempt, type DialLead, type LeadRef,
 } from './dial.repository';
 import { ProviderSetupError, type ProviderAdapters, type ResolvedProvider } from './provider-adapters';
@@ -36,6 +36,8 @@ export interface PlaceCallDeps {
   providers: Pick<ProviderAdapters, 'get'>;
   /** Hands a finished call attempt to metrics-aggregator (the call-finished queue, job id = attempt id). */
   callFinished(job: { tenantId: string; campaignId: string; callAttemptId: string }): Promise<void>;
+  /** Records the provider's call id on the attempt (batched across this replica's dials). */
+  markDialed(attemptId: string, providerCallId: string): Promise<void>;
   observeProviderSeconds(seconds: number): void;
   logger: Logger;
   settings: PlaceCallSettings;
@@ -177,7 +179,7 @@ async function takeSlot(deps: PlaceCallDeps, ref: LeadRef, limit: number): Promi
 async function callProvider(
   deps: PlaceCallDeps, ref: LeadRef, lead: DialLead, provider: ResolvedProvider, attemptId: string, finalTry: boolean,
 ): Promise<PlaceCallOutcome> {
-  const { ds, logger } = deps;
+  const { logger } = deps;
   const base = deps.settings.webhookPublicUrl.replace(/\/+$/, '');
   const started = performance.now();
   let providerCallId: string;
@@ -194,7 +196,7 @@ async function callProvider(
   deps.observeProviderSeconds((performance.now() - started) / 1000);
 
   try {
-    await markDialed(ds, attemptId, providerCallId);
+    await deps.markDialed(attemptId, providerCallId);
   } catch (err) {
     // The call is placed; its webhooks find the attempt by id and fill in the provider call id.
     logger.error({ err, callAttemptId: attemptId, providerCallId }, 'call placed but the attempt could not be marked dialled');
