@@ -24,10 +24,15 @@ export interface PlacedCall {
   rawStatus: string;
 }
 
+/** A call as the provider's API shows it now (the reconciler asks when a call's webhooks stopped coming). */
 export interface CallSnapshot {
   providerCallId: string;
   status: CallStatus;
   rawStatus: string;
+  /** Set on terminal statuses: the outcome, refined as the provider's terminal webhook would refine it. */
+  outcome: Outcome | null;
+  /** Who or what answered, when the provider says (Twilio AnsweredBy). */
+  answeredBy: string | null;
   durationSeconds: number | null;
 }
 

@@ -35,6 +35,19 @@ if removed == 1 then redis.call('PUBLISH', KEYS[2], ARGV[2]) end
 return removed
 `;
 
+/** KEYS[1] = lease key; ARGV = member, ttl ms. Answers 1 when the member was held, 0 when it was added back. */
+const EXTEND = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local held = score and tonumber(score) > now
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl * 2 then redis.call('PEXPIRE', KEYS[1], ttl * 2) end
+if held then return 1 end
+return 0
+`;
+
 const COUNT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -107,6 +120,16 @@ export class ConcurrencyLease {
   async release(campaignId: string, member: string): Promise<boolean> {
     const r = await this.redis.eval(RELEASE, 2, this.key(campaignId), slotFreedChannel(this.prefix), member, campaignId);
     return r === 1;
+  }
+
+  /**
+   * Moves the member's expiry to `ttlMs` from now (and the set's with it), for a call the provider
+   * says is still live. A member that expired meanwhile is added back whatever the limit: the call
+   * holds a slot, and no new dial is granted while the count is at or over the limit. True when it
+   * was still held.
+   */
+  async extend(campaignId: string, member: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.redis.eval(EXTEND, 1, this.key(campaignId), member, String(ttlMs))) === 1;
   }
 
   /** Live slots (expired ones are dropped first). */

@@ -33,6 +33,7 @@ interface ExotelCall {
   Sid?: string;
   Status?: string;
   Duration?: string | number | null;
+  AnsweredBy?: string | null;
 }
 
 /** CustomField carries our attempt id back in the StatusCallback (and the variables, when they fit). */
@@ -117,7 +118,16 @@ export class ExotelAdapter implements ProviderAdapter {
     const res = await this.http.send<{ Call?: ExotelCall }>({ method: 'GET', url: `/Calls/${encodeURIComponent(providerCallId)}.json` }, false);
     const call = res.data?.Call ?? {};
     const raw = call.Status ?? 'queued';
-    return { providerCallId: call.Sid ?? providerCallId, status: EXOTEL_STATUS[raw] ?? 'failed', rawStatus: raw, durationSeconds: seconds(call.Duration) };
+    const status = EXOTEL_STATUS[raw] ?? 'failed';
+    const answeredBy = typeof call.AnsweredBy === 'string' && call.AnsweredBy !== '' && call.AnsweredBy !== 'NA' ? call.AnsweredBy : null;
+    return {
+      providerCallId: call.Sid ?? providerCallId,
+      status,
+      rawStatus: raw,
+      outcome: isTerminalCallStatus(status) ? exotelOutcome(status, [answeredBy]) : null,
+      answeredBy,
+      durationSeconds: seconds(call.Duration),
+    };
   }
 
   verifyWebhook(hook: IncomingWebhook): boolean {

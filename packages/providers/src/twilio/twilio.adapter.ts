@@ -97,13 +97,18 @@ export class TwilioAdapter implements ProviderAdapter {
   }
 
   async fetchCall(providerCallId: string): Promise<CallSnapshot> {
-    const res = await this.http.send<{ sid: string; status: string; duration?: string | null }>(
+    const res = await this.http.send<{ sid: string; status: string; duration?: string | null; answered_by?: string | null }>(
       { method: 'GET', url: `/Calls/${encodeURIComponent(providerCallId)}.json` }, false);
     const body = res.data;
+    const status = TWILIO_STATUS[body.status] ?? 'failed';
+    const answeredBy = typeof body.answered_by === 'string' && body.answered_by !== '' ? body.answered_by : null;
     return {
       providerCallId: body.sid,
-      status: TWILIO_STATUS[body.status] ?? 'failed',
+      status,
       rawStatus: body.status,
+      // The call resource carries no SIP response or error code: a failed call is `failed`.
+      outcome: isTerminalCallStatus(status) ? twilioOutcome(status, answeredBy) : null,
+      answeredBy,
       durationSeconds: seconds(body.duration),
     };
   }

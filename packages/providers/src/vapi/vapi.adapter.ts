@@ -1,4 +1,4 @@
-import type { CallStatus } from '@dialer/domain';
+import type { CallStatus, Outcome } from '@dialer/domain';
 import {
   IgnoredWebhook, ProviderError, type CallAnalysis, type CallSnapshot, type IncomingWebhook, type NormalizedCallEvent,
   type PlaceCallRequest, type PlacedCall, type ProviderAdapter,
@@ -36,6 +36,7 @@ interface VapiCall {
   startedAt?: string;
   endedAt?: string;
   monitor?: { controlUrl?: string };
+  analysis?: unknown;
 }
 
 /**
@@ -44,6 +45,11 @@ interface VapiCall {
  * outcome becomes `opted_out`. Vapi has no endedReason for it.
  */
 export const VAPI_OPT_OUT_FIELDS = ['optedOut', 'opted_out', 'doNotCall', 'do_not_call'] as const;
+
+/** True when the post-call analysis says the callee asked not to be called again. */
+function optedOut(structuredData: Record<string, unknown> | null | undefined): boolean {
+  return VAPI_OPT_OUT_FIELDS.some((f) => { const v = structuredData?.[f]; return v === true || v === 'true'; });
+}
 
 function record(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -112,13 +118,24 @@ export class VapiAdapter implements ProviderAdapter {
     const call = (await this.http.send<VapiCall>({ method: 'GET', url: `/call/${encodeURIComponent(providerCallId)}` }, false)).data;
     const raw = call.status ?? 'queued';
     const mapped = VAPI_STATUS[raw];
-    const status: CallStatus = mapped === 'ended' ? vapiEnd(call.endedReason).status : mapped ?? 'queued';
+    let status: CallStatus = 'queued';
+    let outcome: Outcome | null = null;
+    if (mapped === 'ended') {
+      // As the end-of-call-report would say it: the end reason, and an opt-out from the analysis.
+      const end = vapiEnd(call.endedReason);
+      status = end.status;
+      outcome = end.status === 'completed' && optedOut(record(record(call.analysis)?.structuredData)) ? 'opted_out' : end.outcome;
+    } else if (mapped) {
+      status = mapped;
+    }
     const started = call.startedAt ? Date.parse(call.startedAt) : NaN;
     const ended = call.endedAt ? Date.parse(call.endedAt) : NaN;
     return {
       providerCallId: call.id ?? providerCallId,
       status,
       rawStatus: mapped === 'ended' ? call.endedReason ?? raw : raw,
+      outcome,
+      answeredBy: null,
       durationSeconds: Number.isFinite(started) && Number.isFinite(ended) ? Math.max(0, Math.round((ended - started) / 1000)) : null,
     };
   }
@@ -166,14 +183,13 @@ export class VapiAdapter implements ProviderAdapter {
       ? { summary: str(analysisRaw.summary), structuredData: record(analysisRaw.structuredData), successEvaluation: analysisRaw.successEvaluation ?? null }
       : null;
     const recording = record(artifact?.recording);
-    const optedOut = end.status === 'completed'
-      && VAPI_OPT_OUT_FIELDS.some((f) => { const v = analysis?.structuredData?.[f]; return v === true || v === 'true'; });
+    const optOut = end.status === 'completed' && optedOut(analysis?.structuredData);
     return {
       ...base,
       eventKey: `${callId}:end-of-call-report`,
       status: end.status,
       rawStatus: reason,
-      outcome: optedOut ? 'opted_out' : end.outcome,
+      outcome: optOut ? 'opted_out' : end.outcome,
       durationSeconds: seconds(message.durationSeconds),
       analysis,
       recordingUrl: str(artifact?.recordingUrl) ?? str(message.recordingUrl) ?? str(recording?.stereoUrl),

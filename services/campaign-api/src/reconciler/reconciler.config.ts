@@ -19,7 +19,32 @@ export class ReconcilerConfig {
   @Type(() => Number) @IsInt() @Min(1_000) @Max(3_600_000)
   RECONCILE_ORPHAN_SLOT_MS = 15_000;
 
+  /**
+   * A dialled attempt (it has a provider call id) that has not ended, not answered and dialled longer
+   * ago than this, is looked up at the provider (its webhooks may have been lost). An unanswered call
+   * rings for at most its Timeout (the adapters ask 30 s; Twilio allows up to 600 s), so 15 minutes is
+   * well past any ring; a call the provider still holds in its queue is extended, not closed.
+   */
+  @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
+  RECONCILE_STALE_RINGING_MS = 900_000;
+
+  /**
+   * The same for an answered attempt, counted from its answer: the longest call a connection may
+   * allow (`timeLimitSeconds` at most 14,400 s, which is also Twilio's default TimeLimit) plus 5 minutes.
+   * A call still live at the provider is extended, not closed.
+   */
+  @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
+  RECONCILE_STALE_ANSWERED_MS = 14_700_000;
+
+  /** A stale attempt the provider said was still live is not asked about again for this long (its slot is extended by LEASE_TTL_MS, at least twice this). */
+  @Type(() => Number) @IsInt() @Min(10_000) @Max(24 * 3_600_000)
+  RECONCILE_RECHECK_MS = 600_000;
+
+  /** Stale attempts looked up at the provider per run (oldest first); the rest wait for the next runs. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  RECONCILE_BATCH = 100;
+
   /** Expiry of the slots rebuilt after Redis lost them (as the workers' LEASE_TTL_MS). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
-  LEASE_TTL_MS = 7_200_000;
+  LEASE_TTL_MS = 15_300_000;
 }

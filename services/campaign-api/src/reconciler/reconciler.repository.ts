@@ -28,6 +28,45 @@ export async function findUndialledAttempts(ds: DataSource, before: Date, limit 
   }));
 }
 
+/** A dialled attempt whose webhooks stopped coming: not ended, no status change for too long. */
+export interface StaleAttempt {
+  id: string;
+  tenantId: string;
+  campaignId: string;
+  leadId: string;
+  attemptNo: number;
+  providerCallId: string;
+  providerConnectionId: string;
+  /** Its last recorded change: the answer, else the dial (else the commit). */
+  since: Date;
+}
+
+/**
+ * Dialled attempts (a provider call id, a connection) not ended, unanswered and dialled before
+ * `ringingBefore`, or answered before `answeredBefore`; oldest change first, `skip` left out. The
+ * partial index call_attempts_live (ended_at IS NULL) holds only the live attempts, as many as the
+ * campaigns' concurrency allows, so the scan stays small however many attempts have ended.
+ */
+export async function findStaleAttempts(
+  ds: DataSource, cut: { ringingBefore: Date; answeredBefore: Date }, skip: string[], limit: number,
+): Promise<StaleAttempt[]> {
+  const rows: Array<{
+    id: string; tenant_id: string; campaign_id: string; lead_id: string; attempt_no: number; provider_call_id: string;
+    provider_connection_id: string; since: Date;
+  }> = await ds.query(
+    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, provider_call_id, provider_connection_id,
+            COALESCE(answered_at, dialed_at, created_at) AS since
+       FROM call_attempts
+      WHERE ended_at IS NULL AND provider_call_id IS NOT NULL AND provider_connection_id IS NOT NULL
+        AND CASE WHEN answered_at IS NULL THEN COALESCE(dialed_at, created_at) < $1 ELSE answered_at < $2 END
+        AND id <> ALL($3::uuid[])
+      ORDER BY since LIMIT $4`, [cut.ringingBefore, cut.answeredBefore, skip, limit]);
+  return rows.map((r) => ({
+    id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no,
+    providerCallId: r.provider_call_id, providerConnectionId: r.provider_connection_id, since: new Date(r.since),
+  }));
+}
+
 /** Every call attempt not ended yet: the slots that must be held (the lease rebuild reads these). */
 export async function findLiveAttempts(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
   const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(

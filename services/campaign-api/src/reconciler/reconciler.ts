@@ -1,13 +1,14 @@
 import type { Queue } from 'bullmq';
 import { applyCallUpdate, type DataSource } from '@dialer/db';
-import type { CallStatus, Outcome } from '@dialer/domain';
-import { PeriodicTask, type Logger } from '@dialer/platform';
+import { isTerminalCallStatus, type CallStatus, type Outcome } from '@dialer/domain';
+import { decryptSecret, maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
+import { createAdapter, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
 import {
   createQueue, LeaseRecovery, leaseMember, QUEUES, type ConcurrencyLease, type Redis,
 } from '@dialer/queue';
 import {
-  adoptProviderCall, attemptStates, findConnection, findLiveAttempts, findUndialledAttempts, knownProviderCallIds,
-  type UndialledAttempt,
+  adoptProviderCall, attemptStates, findConnection, findLiveAttempts, findStaleAttempts, findUndialledAttempts,
+  knownProviderCallIds, type StaleAttempt, type UndialledAttempt,
 } from './reconciler.repository';
 import { listTwilioCallsTo, type TwilioListedCall } from './twilio-call-lookup';
 
@@ -23,13 +24,33 @@ export interface ReconcilerOptions {
   graceMs: number;
   orphanSlotMs: number;
   leaseTtlMs: number;
+  /** A dialled, unanswered attempt is looked up at the provider once dialled longer ago than this. */
+  staleRingingMs: number;
+  /** A dialled, answered attempt is looked up at the provider once answered longer ago than this. */
+  staleAnsweredMs: number;
+  /** A stale attempt the provider says is still live is not asked about again for this long. */
+  recheckMs: number;
+  /** Stale attempts looked up per run. */
+  batchSize: number;
+  /** Timeout of each provider request (each lookup tries up to three times on 5xx and network errors). */
+  providerTimeoutMs?: number;
   now?: () => number;
 }
 
 export interface ReconcileReport {
   leasesRebuilt: boolean;
+  /** Undialled attempts whose call was found at the provider. */
   adopted: number;
+  /** Undialled attempts closed: the provider has no such call. */
   closed: number;
+  /** Stale dialled attempts the provider says ended: its outcome applied, the slot freed. */
+  staleEnded: number;
+  /** Stale dialled attempts still live at the provider: slot extended, asked again after recheckMs. */
+  staleExtended: number;
+  /** Stale dialled attempts the provider does not know (404): closed as provider_error. */
+  staleNotFound: number;
+  /** Stale dialled attempts the provider could not answer about (5xx, timeout, refusal): left for the next run. */
+  staleUnresolved: number;
   slotsFreed: number;
 }
 
@@ -49,7 +70,12 @@ const TWILIO_TERMINAL: Record<string, { status: CallStatus; outcome: Outcome }> 
  *    provider's answer) by asking the provider: a call found is adopted (its webhooks, which carry
  *    the attempt id, settle it; a call found ended is applied); none found after the grace period,
  *    the attempt is closed as failed/provider_error and its slot freed. Never a second call;
- * 3. frees slots whose attempt has ended (a lost release) or never came to exist (a worker died
+ * 3. looks up dialled attempts whose webhooks stopped coming (not ended, no change for longer
+ *    than a call can ring or last) with the adapter's fetchCall: a call that ended is applied as its
+ *    terminal webhook would be; one still live keeps its slot (extended) and is asked about again
+ *    after RECONCILE_RECHECK_MS; one the provider does not know (404) is closed as provider_error.
+ *    A provider that fails (5xx, timeout) is left alone until the next run;
+ * 4. frees slots whose attempt has ended (a lost release) or never came to exist (a worker died
  *    between the slot and the commit; freed once seen missing for RECONCILE_ORPHAN_SLOT_MS).
  */
 export class Reconciler {
@@ -58,6 +84,8 @@ export class Reconciler {
   private readonly callFinished: Queue;
   /** Slots seen without an attempt row, and since when (this process's clock). */
   private readonly missingSince = new Map<string, number>();
+  /** Stale attempts found still live at the provider, and when to ask again (this process's clock). */
+  private readonly recheckAt = new Map<string, number>();
 
   constructor(private readonly o: ReconcilerOptions) {
     this.task = new PeriodicTask('reconciler', o.intervalMs, () => this.runOnce(), o.logger);
@@ -80,7 +108,9 @@ export class Reconciler {
   }
 
   async runOnce(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { leasesRebuilt: false, adopted: 0, closed: 0, slotsFreed: 0 };
+    const report: ReconcileReport = {
+      leasesRebuilt: false, adopted: 0, closed: 0, staleEnded: 0, staleExtended: 0, staleNotFound: 0, staleUnresolved: 0, slotsFreed: 0,
+    };
     report.leasesRebuilt = await this.recovery.ensure();
     const now = this.o.now?.() ?? Date.now();
     for (const a of await findUndialledAttempts(this.o.ds, new Date(now - this.o.graceMs))) {
@@ -92,8 +122,11 @@ export class Reconciler {
         this.o.logger.warn({ err, callAttemptId: a.id }, 'could not reconcile an undialled attempt; next run tries again');
       }
     }
+    await this.resolveStale(now, report);
     report.slotsFreed = await this.freeLeakedSlots(now);
-    if (report.adopted || report.closed || report.slotsFreed) this.o.logger.info(report, 'reconciler repaired attempts and slots');
+    if (report.adopted || report.closed || report.staleEnded || report.staleNotFound || report.slotsFreed) {
+      this.o.logger.info(report, 'reconciler repaired attempts and slots');
+    }
     return report;
   }
 
@@ -130,6 +163,110 @@ export class Reconciler {
       answeredBy: call.answeredBy, durationSeconds: call.durationSeconds, providerCallId: call.sid,
     });
     if (result.applied && result.terminal) await this.finish(a);
+  }
+
+  /** Looks up one bounded batch of stale dialled attempts at their providers. */
+  private async resolveStale(now: number, report: ReconcileReport): Promise<void> {
+    for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
+    const stale = await findStaleAttempts(this.o.ds, {
+      ringingBefore: new Date(now - this.o.staleRingingMs), answeredBefore: new Date(now - this.o.staleAnsweredMs),
+    }, [...this.recheckAt.keys()], this.o.batchSize);
+    // Per run: one adapter per connection; a connection that failed is not asked again until the next run.
+    const adapters = new Map<string, ProviderAdapter | null>();
+    const failing = new Set<string>();
+    for (const a of stale) {
+      if (failing.has(a.providerConnectionId)) {
+        report.staleUnresolved++;
+        continue;
+      }
+      try {
+        let adapter = adapters.get(a.providerConnectionId);
+        if (adapter === undefined) {
+          adapter = await this.adapterFor(a);
+          adapters.set(a.providerConnectionId, adapter);
+        }
+        if (!adapter) {
+          // No usable connection: nothing to ask; try again after the recheck period.
+          this.recheckAt.set(a.id, now + this.o.recheckMs);
+          report.staleUnresolved++;
+          continue;
+        }
+        const r = await this.resolveStaleAttempt(a, adapter, now);
+        if (r === 'ended') report.staleEnded++;
+        else if (r === 'extended') report.staleExtended++;
+        else if (r === 'not_found') report.staleNotFound++;
+        else if (r === 'unresolved') {
+          report.staleUnresolved++;
+          failing.add(a.providerConnectionId);
+        }
+      } catch (err) {
+        report.staleUnresolved++;
+        this.o.logger.warn({ err, callAttemptId: a.id }, 'could not reconcile a stale attempt; next run tries again');
+      }
+    }
+  }
+
+  /** The adapter of the attempt's connection, or null (logged) when the connection is gone or its secrets cannot be read. */
+  private async adapterFor(a: StaleAttempt): Promise<ProviderAdapter | null> {
+    const conn = await findConnection(this.o.ds, a.tenantId, a.providerConnectionId);
+    if (!conn) {
+      this.o.logger.warn({ providerConnectionId: a.providerConnectionId }, 'stale attempts of a provider connection that does not exist: cannot look them up');
+      return null;
+    }
+    let secrets: Record<string, string>;
+    try {
+      secrets = JSON.parse(decryptSecret(conn.secretsSealed, this.o.secretsKey)) as Record<string, string>;
+    } catch {
+      this.o.logger.error({ providerConnectionId: conn.id }, 'the credentials of a provider connection cannot be decrypted with SECRETS_KEY: stale attempts not looked up');
+      return null;
+    }
+    return createAdapter(conn, secrets, { requestTimeoutMs: this.o.providerTimeoutMs ?? 5_000 });
+  }
+
+  private async resolveStaleAttempt(a: StaleAttempt, adapter: ProviderAdapter, now: number): Promise<'ended' | 'extended' | 'not_found' | 'unresolved' | 'none'> {
+    let call: CallSnapshot;
+    try {
+      call = await adapter.fetchCall(a.providerCallId);
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      if (err.kind === 'rejected' && err.httpStatus === 404) return this.closeNotFound(a);
+      this.o.logger.warn({
+        callAttemptId: a.id, providerConnectionId: a.providerConnectionId, kind: err.kind, httpStatus: err.httpStatus ?? null,
+        error: maskPhones(err.message),
+      }, 'the provider could not tell the state of a stale call; next run asks again');
+      return 'unresolved';
+    }
+
+    if (!isTerminalCallStatus(call.status)) {
+      // Still live at the provider (a long call, or one the provider keeps queued): it keeps its slot.
+      const held = await this.o.lease.extend(a.campaignId, leaseMember(a.leadId, a.attemptNo), Math.max(this.o.leaseTtlMs, 2 * this.o.recheckMs));
+      this.recheckAt.set(a.id, now + this.o.recheckMs);
+      this.o.logger.info({ callAttemptId: a.id, providerCallId: a.providerCallId, rawStatus: call.rawStatus, slotWasHeld: held },
+        'stale call still live at the provider: slot extended');
+      return 'extended';
+    }
+
+    // Ended, and its terminal webhook never applied: apply it as webhook-ingest would have.
+    const result = await applyCallUpdate(this.o.ds, a.id, {
+      status: call.status, rawStatus: call.rawStatus, outcome: call.outcome, answeredBy: call.answeredBy,
+      durationSeconds: call.durationSeconds, providerCallId: call.providerCallId,
+    });
+    if (!result.applied || !result.terminal) return 'none';
+    await this.finish(a);
+    this.o.logger.warn({ callAttemptId: a.id, providerCallId: a.providerCallId, status: call.status, outcome: call.outcome },
+      'stale call had ended at the provider without its webhook: outcome applied');
+    return 'ended';
+  }
+
+  private async closeNotFound(a: StaleAttempt): Promise<'not_found' | 'none'> {
+    const result = await applyCallUpdate(this.o.ds, a.id, {
+      status: 'failed', rawStatus: 'reconciler', outcome: 'provider_error',
+      error: `the provider has no call ${a.providerCallId} (404 when the reconciler looked it up)`,
+    });
+    if (!result.applied || !result.terminal) return 'none';
+    await this.finish(a);
+    this.o.logger.warn({ callAttemptId: a.id, providerCallId: a.providerCallId }, 'stale call unknown to the provider: closed as provider_error');
+    return 'not_found';
   }
 
   /** The terminal post-steps, as webhook-ingest does them: free the slot, ask for the fold. Idempotent. */
