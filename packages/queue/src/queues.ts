@@ -1,10 +1,10 @@
 import { Queue, Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUES, type QueueKey } from './catalog';
+import { EVENTS_STREAM_MAX_LEN, QUEUES, type QueueKey } from './catalog';
 
 export function createQueue(key: QueueKey, connection: Redis, prefix: string): Queue {
   const def = QUEUES[key];
-  return new Queue(def.name, { connection, prefix, defaultJobOptions: def.options });
+  return new Queue(def.name, { connection, prefix, defaultJobOptions: def.options, streams: { events: { maxLen: EVENTS_STREAM_MAX_LEN } } });
 }
 
 export function createWorker(
