@@ -6,7 +6,7 @@
  * baseline: raw BullMQ jobs with an empty processor (N worker connections, same concurrency) on the
  * same Redis. Afterwards provider-sim's record is checked: no (lead, attempt) called twice, and the
  * live calls never above the limit.
- *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 50]
+ *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 50] [--callbacks drop|sink]
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -58,6 +58,14 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const simPort = await freePort();
     const sim = await spawnService('provider-sim', { env: { ...ctx.env, SIM_TIME_SCALE: '0.0005', SIM_OUTCOMES: 'completed:1' }, port: simPort });
     procs.push(sim);
+    // Status callbacks are webhook-ingest's load (pnpm bench webhooks), not the dial pipeline's: by
+    // default provider-sim drops them (its record still has every call's start and end), so the
+    // simulated outside world takes less of the two cores. --callbacks sink posts them to a bare sink.
+    const callbacks = args.callbacks ?? 'drop';
+    if (callbacks === 'drop') {
+      const r = await fetch(`${sim.url}/sim/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dropCallbackRate: 1 }) });
+      if (!r.ok) throw new Error(`provider-sim refused its config: ${r.status}`);
+    }
     const [tenant] = await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('bench') RETURNING id`);
     const accountSid = `AC${randomBytes(16).toString('hex')}`;
     const [conn] = await ctx.ds.query(
@@ -117,7 +125,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     // CPU per dial holds still when other work shares the machine (Postgres and Redis: whole servers).
     const perDial = (k: keyof typeof cpu0) => Number((((cpu1[k] - cpu0[k]) * 1000) / Math.max(1, dials)).toFixed(2));
     return {
-      workers, seconds, concurrency, limit,
+      workers, seconds, concurrency, limit, callbacks,
       dials: last.n - first.n, dialed: last.dialed,
       dials_per_s: Math.round(dialsPerS),
       baseline_jobs_per_s: Math.round(baselinePerS),

@@ -199,7 +199,9 @@ const UNIQUE_VIOLATION = '23505';
  * The lead moves from `queued` with attemptNo - 1 attempts to `dialing` with attemptNo, only while
  * its campaign is running, and the attempt row is inserted from that update: both or neither. A row
  * for (lead, attempt number) written by anyone else makes the insert fail (unique violation), which
- * undoes the whole statement, the lead update with it: the two never disagree.
+ * undoes the whole statement, the lead update with it: the two never disagree. (The lead is found
+ * by its primary key alone: a campaign_id condition would let the planner pick the campaign's
+ * `leads_open` index on a table not analysed yet, e.g. just after an import, and scan every open lead.)
  */
 async function writeAttempt(
   q: DataSource | EntityManager, ref: LeadRef, provider: { type: string; connectionId: string }, now: Date,
@@ -210,7 +212,7 @@ async function writeAttempt(
                        WHERE id = $2 AND tenant_id = $1 AND status = 'running' AND deleted_at IS NULL) AS yes
      ), lead AS (
        UPDATE leads SET status = 'dialing', attempts = $4, last_attempt_at = now(), updated_at = now()
-        WHERE id = $3 AND tenant_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = $4 - 1
+        WHERE id = $3 AND tenant_id = $1 AND status = 'queued' AND attempts = $4 - 1
           AND (SELECT yes FROM running)
        RETURNING id
      ), attempt AS (
