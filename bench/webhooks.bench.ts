@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { encryptSecret } from '@dialer/platform';
 import { twilioSignature } from '@dialer/providers';
+import { commandCpuSeconds, treeCpuSeconds } from './lib/cpu';
 import { createTestContext, freePort, REPO_ROOT, spawnService, type TestContext } from '@dialer/testing';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789';
@@ -162,6 +163,8 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     // Warm-up (JIT, connection pools, the adapter cache): not measured.
     await runStep(agent, port, WARMUP / 2, 2, event);
     const ingestSteps: Step[] = [];
+    const ingestPid = ingest.child.pid ?? 0;
+    const cpu0 = { ingest: treeCpuSeconds(ingestPid), postgres: commandCpuSeconds(/^postgres$/) };
     for (const rate of rates) ingestSteps.push(await runStep(agent, port, rate, stepSeconds, event));
     const accepted = WARMUP + ingestSteps.reduce((a, s) => a + s.ok, 0); // warm-up events count too
 
@@ -178,6 +181,9 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       await new Promise((r) => setTimeout(r, 250));
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    // CPU per accepted event (receive, verify, store, apply), which holds still when other work shares the machine.
+    const cpuPerEvent = (now: number, before: number) => Number((((now - before) * 1000) / Math.max(1, accepted)).toFixed(3));
+    const cpuMs = { ingest: cpuPerEvent(treeCpuSeconds(ingestPid), cpu0.ingest), postgres: cpuPerEvent(commandCpuSeconds(/^postgres$/), cpu0.postgres) };
     clearInterval(folder);
     if (args.debug) process.stderr.write(`${ingest.output().slice(-6000)}\n`);
     const unapplied: Array<{ reason: string | null; n: number }> = await ctx.ds.query(
@@ -206,6 +212,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       applied,
       apply_drain_s: Number(drainSeconds.toFixed(1)),
       apply_per_s: Math.round(applied / (seconds + 2 + drainSeconds)),
+      cpu_ms_per_event: cpuMs,
       ...(unapplied.length ? { unapplied } : {}),
       baseline_per_s: bb.perS,
       baseline_p99_ms: bb.p99,
