@@ -1,4 +1,4 @@
-import { bumpCampaignStats, mutate, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, mutate, preparedQuery, type DataSource, type EntityManager, type PreparedQuery } from '@dialer/db';
 import { clock } from '@dialer/platform';
 import { numberCapReleaseAt, type CallingWindow, type CampaignStatus, type LeadStatus } from '@dialer/domain';
 
@@ -78,16 +78,20 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
  * The lead a dial job names, and whether its number is on the tenant's do-not-call list (globally or
  * for this campaign), in one round trip.
  */
+const FIND_LEAD: PreparedQuery = {
+  name: 'dial-find-lead',
+  text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
+                EXISTS (SELECT 1 FROM dnc_entries d
+                         WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
+                           AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
+           FROM leads l WHERE l.id = $1 AND l.tenant_id = $2 AND l.campaign_id = $3`,
+};
+
 export async function findLead(ds: DataSource, ref: LeadRef): Promise<DialLead | null> {
-  const rows: Array<{
+  const { rows } = await preparedQuery<{
     id: string; phone_e164: string; first_name: string | null; last_name: string | null; email: string | null;
     timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number; dnc: boolean;
-  }> = await ds.query(
-    `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
-            EXISTS (SELECT 1 FROM dnc_entries d
-                     WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
-                       AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
-       FROM leads l WHERE l.id = $1 AND l.tenant_id = $2 AND l.campaign_id = $3`, [ref.leadId, ref.tenantId, ref.campaignId]);
+  }>(ds, FIND_LEAD, [ref.leadId, ref.tenantId, ref.campaignId]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -177,14 +181,14 @@ export async function beginAttempt(
 ): Promise<BeginResult> {
   const cap = check.cap;
   try {
-    if (cap === null) return await writeAttempt(ds, ref, provider, check.now);
+    if (cap === null) return await writeAttempt({ ds }, ref, provider, check.now);
     return await ds.transaction(async (m): Promise<BeginResult> => {
       // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ref.tenantId}:${check.phoneE164}`]);
       const recent = await recentCallsTo(m, ref.tenantId, check.phoneE164, check.now);
       const releaseAt = numberCapReleaseAt(recent, cap, check.now);
       if (releaseAt) return { kind: 'capped', releaseAt };
-      return writeAttempt(m, ref, provider, check.now);
+      return writeAttempt({ tx: m }, ref, provider, check.now);
     });
   } catch (err) {
     // A row for this (lead, attempt number) that did not come through the lead's update: not ours.
@@ -203,29 +207,35 @@ const UNIQUE_VIOLATION = '23505';
  * by its primary key alone: a campaign_id condition would let the planner pick the campaign's
  * `leads_open` index on a table not analysed yet, e.g. just after an import, and scan every open lead.)
  */
+const WRITE_ATTEMPT: PreparedQuery = {
+  name: 'dial-write-attempt',
+  text: `WITH running AS (
+           SELECT EXISTS (SELECT 1 FROM campaigns
+                           WHERE id = $2 AND tenant_id = $1 AND status = 'running' AND deleted_at IS NULL) AS yes
+         ), lead AS (
+           UPDATE leads SET status = 'dialing', attempts = $4, last_attempt_at = now(), updated_at = now()
+            WHERE id = $3 AND tenant_id = $1 AND status = 'queued' AND attempts = $4 - 1
+              AND (SELECT yes FROM running)
+           RETURNING id
+         ), attempt AS (
+           INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
+           SELECT $1, $2, lead.id, $4, $5, $6, 'created', $7 FROM lead
+           RETURNING id
+         )
+         SELECT (SELECT id FROM attempt) AS attempt_id, (SELECT yes FROM running) AS running`,
+};
+
 async function writeAttempt(
-  q: DataSource | EntityManager, ref: LeadRef, provider: { type: string; connectionId: string }, now: Date,
+  q: { ds: DataSource } | { tx: EntityManager }, ref: LeadRef, provider: { type: string; connectionId: string }, now: Date,
 ): Promise<BeginResult> {
-  const rows: Array<{ attempt_id: string | null; running: boolean }> = await q.query(
-    `WITH running AS (
-       SELECT EXISTS (SELECT 1 FROM campaigns
-                       WHERE id = $2 AND tenant_id = $1 AND status = 'running' AND deleted_at IS NULL) AS yes
-     ), lead AS (
-       UPDATE leads SET status = 'dialing', attempts = $4, last_attempt_at = now(), updated_at = now()
-        WHERE id = $3 AND tenant_id = $1 AND status = 'queued' AND attempts = $4 - 1
-          AND (SELECT yes FROM running)
-       RETURNING id
-     ), attempt AS (
-       INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
-       SELECT $1, $2, lead.id, $4, $5, $6, 'created', $7 FROM lead
-       RETURNING id
-     )
-     SELECT (SELECT id FROM attempt) AS attempt_id, (SELECT yes FROM running) AS running`,
-    [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, now]);
+  const values = [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, now];
+  const rows: Array<{ attempt_id: string | null; running: boolean }> = 'ds' in q
+    ? (await preparedQuery<{ attempt_id: string | null; running: boolean }>(q.ds, WRITE_ATTEMPT, values)).rows
+    : await q.tx.query(WRITE_ATTEMPT.text, values);
   const r = rows[0];
   if (r?.attempt_id) return { kind: 'created', attemptId: r.attempt_id };
   // Nothing written: another delivery owns this attempt, the lead moved on, or the campaign stopped.
-  const existing = await findAttempt(q, ref);
+  const existing = await findAttempt('ds' in q ? q.ds : q.tx, ref);
   if (existing) return { kind: 'duplicate', attempt: existing };
   return { kind: 'stale', campaignRunning: r?.running === true };
 }
@@ -249,15 +259,18 @@ export interface DialedMark {
  * The provider accepted these calls. A webhook may have advanced a status already: never move it
  * back. Rows are locked in id order, as webhook-ingest locks them, so the two never deadlock.
  */
+const MARK_DIALED: PreparedQuery = {
+  name: 'dial-mark-dialed',
+  text: `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS v(id, provider_call_id)),
+              locked AS (SELECT a.id FROM call_attempts a JOIN v ON v.id = a.id ORDER BY a.id FOR UPDATE OF a)
+         UPDATE call_attempts a SET provider_call_id = v.provider_call_id, dialed_at = now(),
+                status = CASE WHEN a.status = 'created' THEN 'queued' ELSE a.status END
+           FROM v WHERE a.id = v.id AND a.id IN (SELECT id FROM locked)`,
+};
+
 export async function markDialedMany(ds: DataSource, marks: DialedMark[]): Promise<void> {
   if (!marks.length) return;
-  await ds.query(
-    `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS v(id, provider_call_id)),
-          locked AS (SELECT a.id FROM call_attempts a JOIN v ON v.id = a.id ORDER BY a.id FOR UPDATE OF a)
-     UPDATE call_attempts a SET provider_call_id = v.provider_call_id, dialed_at = now(),
-            status = CASE WHEN a.status = 'created' THEN 'queued' ELSE a.status END
-       FROM v WHERE a.id = v.id AND a.id IN (SELECT id FROM locked)`,
-    [marks.map((m) => m.attemptId), marks.map((m) => m.providerCallId)]);
+  await preparedQuery(ds, MARK_DIALED, [marks.map((m) => m.attemptId), marks.map((m) => m.providerCallId)]);
 }
 
 /**
