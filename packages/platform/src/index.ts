@@ -8,5 +8,6 @@ export * from './metrics';
 export * from './crypto';
 export * from './common-config';
 export * from './periodic-task';
+export * from './batcher';
 export * from './ops-routes';
 export * as clock from './clock';

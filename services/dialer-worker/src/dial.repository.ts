@@ -74,38 +74,43 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   };
 }
 
-/**
- * The lead a dial job names, and whether its number is on the tenant's do-not-call list (globally or
- * for this campaign), in one round trip.
- */
-const FIND_LEAD: PreparedQuery = {
-  name: 'dial-find-lead',
+const FIND_LEADS: PreparedQuery = {
+  name: 'dial-find-leads',
   text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
                 EXISTS (SELECT 1 FROM dnc_entries d
                          WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
                            AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
-           FROM leads l WHERE l.id = $1 AND l.tenant_id = $2 AND l.campaign_id = $3`,
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, tenant_id, campaign_id)
+           JOIN leads l ON l.id = v.id AND l.tenant_id = v.tenant_id AND l.campaign_id = v.campaign_id`,
 };
 
-export async function findLead(ds: DataSource, ref: LeadRef): Promise<DialLead | null> {
+/**
+ * The leads dial jobs name, each with whether its number is on the tenant's do-not-call list
+ * (globally or for this campaign), in one round trip; null for a lead that is not there (or not of
+ * that tenant and campaign). Results in the order of `refs`.
+ */
+export async function findLeads(ds: DataSource, refs: LeadRef[]): Promise<Array<DialLead | null>> {
   const { rows } = await preparedQuery<{
     id: string; phone_e164: string; first_name: string | null; last_name: string | null; email: string | null;
     timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number; dnc: boolean;
-  }>(ds, FIND_LEAD, [ref.leadId, ref.tenantId, ref.campaignId]);
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: r.id,
-    phoneE164: r.phone_e164,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    timezones: r.timezones ?? [],
-    custom: r.custom ?? {},
-    status: r.status,
-    attempts: r.attempts,
-    dnc: r.dnc,
-  };
+  }>(ds, FIND_LEADS, [refs.map((r) => r.leadId), refs.map((r) => r.tenantId), refs.map((r) => r.campaignId)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return refs.map((ref) => {
+    const r = byId.get(ref.leadId);
+    if (!r) return null;
+    return {
+      id: r.id,
+      phoneE164: r.phone_e164,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      email: r.email,
+      timezones: r.timezones ?? [],
+      custom: r.custom ?? {},
+      status: r.status,
+      attempts: r.attempts,
+      dnc: r.dnc,
+    };
+  });
 }
 
 export interface ExistingAttempt {
@@ -240,6 +245,63 @@ async function writeAttempt(
   return { kind: 'stale', campaignRunning: r?.running === true };
 }
 
+export interface AttemptToWrite {
+  ref: LeadRef;
+  provider: { type: string; connectionId: string };
+  now: Date;
+}
+
+const WRITE_ATTEMPTS: PreparedQuery = {
+  name: 'dial-write-attempts',
+  text: `WITH v AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[])
+             AS v(tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, created_at)
+         ), running AS (
+           SELECT c.id, c.tenant_id FROM campaigns c
+            WHERE c.id IN (SELECT campaign_id FROM v) AND c.status = 'running' AND c.deleted_at IS NULL
+         ), locked AS MATERIALIZED (
+           SELECT l.id FROM leads l JOIN v ON v.lead_id = l.id
+            WHERE l.tenant_id = v.tenant_id AND l.status = 'queued' AND l.attempts = v.attempt_no - 1
+              AND EXISTS (SELECT 1 FROM running r WHERE r.id = v.campaign_id AND r.tenant_id = v.tenant_id)
+            ORDER BY l.id FOR UPDATE OF l
+         ), lead AS (
+           UPDATE leads l SET status = 'dialing', attempts = v.attempt_no, last_attempt_at = now(), updated_at = now()
+             FROM v WHERE l.id = v.lead_id AND l.id IN (SELECT id FROM locked)
+              AND l.status = 'queued' AND l.attempts = v.attempt_no - 1
+           RETURNING l.id
+         ), attempt AS (
+           INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
+           SELECT v.tenant_id, v.campaign_id, v.lead_id, v.attempt_no, v.provider, v.provider_connection_id, 'created', v.created_at
+             FROM v JOIN lead ON lead.id = v.lead_id
+           RETURNING id, lead_id
+         )
+         SELECT v.lead_id, a.id AS attempt_id,
+                EXISTS (SELECT 1 FROM running r WHERE r.id = v.campaign_id AND r.tenant_id = v.tenant_id) AS running
+           FROM v LEFT JOIN attempt a ON a.lead_id = v.lead_id`,
+};
+
+/**
+ * beginAttempt (without a per-number cap) for several leads in one statement: each lead is moved and
+ * its attempt inserted exactly as the single statement does, leads locked in id order. The whole
+ * statement fails if any insert meets an existing row; the caller then writes them one by one.
+ * The leads must be distinct. Results are in the order of `items`.
+ */
+export async function writeAttempts(ds: DataSource, items: AttemptToWrite[]): Promise<BeginResult[]> {
+  const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(ds, WRITE_ATTEMPTS, [
+    items.map((i) => i.ref.tenantId), items.map((i) => i.ref.campaignId), items.map((i) => i.ref.leadId),
+    items.map((i) => i.ref.attemptNo), items.map((i) => i.provider.type), items.map((i) => i.provider.connectionId),
+    items.map((i) => i.now),
+  ]);
+  const byLead = new Map(rows.map((r) => [r.lead_id, r]));
+  return Promise.all(items.map(async (i): Promise<BeginResult> => {
+    const r = byLead.get(i.ref.leadId);
+    if (r?.attempt_id) return { kind: 'created', attemptId: r.attempt_id };
+    const existing = await findAttempt(ds, i.ref);
+    if (existing) return { kind: 'duplicate', attempt: existing };
+    return { kind: 'stale', campaignRunning: r?.running === true };
+  }));
+}
+
 /** Start times of the calls to a number in the 24 hours before `now`, across the tenant's campaigns. */
 export async function recentCallsTo(m: DataSource | EntityManager, tenantId: string, phoneE164: string, now: Date): Promise<Date[]> {
   const rows: Array<{ created_at: Date }> = await m.query(
@@ -262,7 +324,7 @@ export interface DialedMark {
 const MARK_DIALED: PreparedQuery = {
   name: 'dial-mark-dialed',
   text: `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS v(id, provider_call_id)),
-              locked AS (SELECT a.id FROM call_attempts a JOIN v ON v.id = a.id ORDER BY a.id FOR UPDATE OF a)
+              locked AS MATERIALIZED (SELECT a.id FROM call_attempts a JOIN v ON v.id = a.id ORDER BY a.id FOR UPDATE OF a)
          UPDATE call_attempts a SET provider_call_id = v.provider_call_id, dialed_at = now(),
                 status = CASE WHEN a.status = 'created' THEN 'queued' ELSE a.status END
            FROM v WHERE a.id = v.id AND a.id IN (SELECT id FROM locked)`,

@@ -5,9 +5,10 @@ import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
+import type { DialBatches } from './dial-batches';
 import type { DialResult } from './dialer.metrics';
 import {
-  beginAttempt, findAttempt, findLead, finishLeadUndialled, recordAttemptError,
+  beginAttempt, findAttempt, finishLeadUndialled, recordAttemptError,
   returnLeadToPending, undoAttempt, type DialLead, type LeadRef,
 } from './dial.repository';
 import { ProviderSetupError, type ProviderAdapters, type ResolvedProvider } from './provider-adapters';
@@ -36,8 +37,8 @@ export interface PlaceCallDeps {
   providers: Pick<ProviderAdapters, 'get'>;
   /** Hands a finished call attempt to metrics-aggregator (the call-finished queue, job id = attempt id). */
   callFinished(job: { tenantId: string; campaignId: string; callAttemptId: string }): Promise<void>;
-  /** Records the provider's call id on the attempt (batched across this replica's dials). */
-  markDialed(attemptId: string, providerCallId: string): Promise<void>;
+  /** The per-dial statements, batched across this replica's dials. */
+  batches: DialBatches;
   observeProviderSeconds(seconds: number): void;
   logger: Logger;
   settings: PlaceCallSettings;
@@ -74,7 +75,7 @@ export async function placeCall(
   opts: { finalTry: boolean } = { finalTry: false },
 ): Promise<PlaceCallOutcome> {
   const { ds, logger } = deps;
-  const [campaign, lead] = await Promise.all([deps.campaigns.get(ref.tenantId, ref.campaignId), findLead(ds, ref)]);
+  const [campaign, lead] = await Promise.all([deps.campaigns.get(ref.tenantId, ref.campaignId), deps.batches.findLead(ref)]);
 
   // A job for an attempt that is no longer due: redelivered, duplicated or overtaken.
   if (!lead || lead.status !== 'queued' || lead.attempts !== ref.attemptNo - 1) {
@@ -122,7 +123,10 @@ export async function placeCall(
   let begun: Awaited<ReturnType<typeof beginAttempt>>;
   try {
     const cap = effectiveNumberCap(campaign.maxCallsPerNumber24h, rules.pack?.maxCallsPer24h);
-    begun = await beginAttempt(ds, ref, { type: provider.type, connectionId: provider.connectionId }, { phoneE164: lead.phoneE164, cap, now });
+    const via = { type: provider.type, connectionId: provider.connectionId };
+    begun = cap === null
+      ? await deps.batches.writeAttempt({ ref, provider: via, now })
+      : await beginAttempt(ds, ref, via, { phoneE164: lead.phoneE164, cap, now });
   } catch (err) {
     // Nothing was written (the transaction failed), so nothing holds this slot.
     await releaseLease(deps, ref);
@@ -196,7 +200,7 @@ async function callProvider(
   deps.observeProviderSeconds((performance.now() - started) / 1000);
 
   try {
-    await deps.markDialed(attemptId, providerCallId);
+    await deps.batches.markDialed({ attemptId, providerCallId });
   } catch (err) {
     // The call is placed; its webhooks find the attempt by id and fill in the provider call id.
     logger.error({ err, callAttemptId: attemptId, providerCallId }, 'call placed but the attempt could not be marked dialled');

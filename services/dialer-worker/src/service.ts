@@ -9,7 +9,7 @@ import { CampaignSettings } from './campaign-settings';
 import type { DialerWorkerConfig } from './config';
 import { createDialProcessor } from './dial.processor';
 import { createDialerMetrics } from './dialer.metrics';
-import { DialedMarks } from './dialed-marks';
+import { createDialBatches } from './dial-batches';
 import { liveAttemptLeases } from './dial.repository';
 import { ProviderAdapters } from './provider-adapters';
 
@@ -59,7 +59,6 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
       cfg.LEASE_TTL_MS,
       (count) => log.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
     );
-    const dialedMarks = new DialedMarks(ds);
     const processor = createDialProcessor({
       metrics,
       leaseRetryMs: cfg.LEASE_RETRY_MS,
@@ -72,7 +71,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
         callFinished: async (job) => {
           await callFinished.add(QUEUES.callFinished.name, job, { jobId: job.callAttemptId });
         },
-        markDialed: (attemptId, providerCallId) => dialedMarks.mark(attemptId, providerCallId),
+        batches: createDialBatches(ds),
         observeProviderSeconds: (s) => metrics.providerSeconds.observe(s),
         logger: log,
         settings: {
