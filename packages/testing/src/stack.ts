@@ -63,9 +63,10 @@ export interface SpawnOptions {
 
 /** Starts one service as its own process (tsx on its main.ts) and waits for its /healthz. */
 export async function spawnService(name: ServiceName, opts: SpawnOptions): Promise<RunningProcess> {
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const main = path.join(REPO_ROOT, 'services', name, 'src', 'main.ts');
-  const child = spawn(tsx, [main], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the service as a grandchild, so a
+  // SIGKILL (the fault tests' crash) would kill only the wrapper and leave the service running.
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env, [PORT_ENV[name]]: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

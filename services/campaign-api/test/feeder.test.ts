@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { dialJobId, slotFreedChannel, type DialJob } from '@dialer/queue';
 import { eventually } from '@dialer/testing';
 import { createCampaign, startApi, type Api } from './helpers';
@@ -140,6 +140,26 @@ describe('feeder and scheduler tick', () => {
 
     await eventually(async () => (await jobsOf(id)).length === 5, { what: 'orphaned jobs re-added' });
     expect((await jobsOf(id)).map((j) => j.id).sort()).toEqual(before);
+  });
+
+  it('when a queued lead\'s dial job failed (a worker killed while holding it), then orphan recovery adds the job again', async () => {
+    const id = await runningCampaign(1);
+    await api.svc.feeder!.requestFeed();
+    const [job] = await jobsOf(id);
+    expect(job).toBeDefined();
+    const url = new URL(api.ctx.redisUrl);
+    const worker = new Worker('dial', async () => {
+      throw new UnrecoverableError('job stalled more than allowable limit');
+    }, { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix: api.ctx.queuePrefix });
+    try {
+      await eventually(async () => (await queue.getJobState(job!.id)) === 'failed', { what: 'job failed' });
+    } finally {
+      await worker.close();
+    }
+    expect((await leadsOf(id))[0]!.status).toBe('queued');
+    // Orphan recovery (FEEDER_ORPHAN_MS) finds the lead queued with no live job and adds it again.
+    await eventually(async () => (await queue.getJobState(job!.id)) === 'waiting', { what: 'failed job added again' });
+    expect((await jobsOf(id)).map((j) => j.data.leadId)).toEqual([job!.data.leadId]);
   });
 
   it('when a lead comes back to pending without spending its attempt after its job completed, then the feeder queues the same job id again', async () => {

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from '@dialer/db';
-import type { Logger } from '@dialer/platform';
+import { maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
 import { isUuid } from '../http/request-context';
 import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
@@ -199,9 +199,12 @@ export class Feeder {
   /**
    * A lead can come back to pending without spending its attempt (campaign paused, provider at
    * capacity), so the same job id is due again while its completed job is still kept in Redis;
-   * BullMQ would then ignore the add. Such completed jobs are removed first. (Jobs waiting or
-   * active stay: the add is a no-op for them, as intended. The attempt row's uniqueness guards
-   * against double dialling in any case.)
+   * BullMQ would then ignore the add. Such completed jobs are removed first. So are failed ones: a
+   * job fails for the dialer's own reasons (a worker killed twice while holding it: "stalled more
+   * than allowable limit"; tries used up on errors), never for the lead's, and a lead still queued
+   * must be dialled, so its job is added again (at most once per FEEDER_ORPHAN_MS for a lead).
+   * Jobs waiting or active stay: the add is a no-op for them, as intended. The attempt row's
+   * uniqueness guards against double dialling in any case.
    */
   private async clearCompleted(jobIds: string[]): Promise<void> {
     const pipeline = this.o.connection.pipeline();
@@ -211,7 +214,12 @@ export class Feeder {
     for (const id of existing) {
       const state = await this.queue.getJobState(id);
       if (state === 'completed') await this.queue.remove(id);
-      else if (state === 'failed') this.o.logger.warn({ jobId: id }, 'dial job failed for a lead still queued; not re-added');
+      else if (state === 'failed') {
+        const failed = await this.queue.getJob(id);
+        this.o.logger.warn({ jobId: id, failedReason: maskPhones(failed?.failedReason ?? '') },
+          'dial job had failed for a lead still queued: adding it again');
+        await this.queue.remove(id);
+      }
     }
   }
 
