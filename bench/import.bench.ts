@@ -2,12 +2,14 @@
  * Lead import end to end: a messy CSV (mixed phone formats, ~3% invalid rows, ~2% duplicates, five
  * custom columns, quoted commas/quotes) is uploaded as multipart to campaign-api (its own process,
  * fresh schema) and imported into a fresh campaign; in the same run the same number of rows is
- * loaded with a plain COPY into a table shaped like leads (LIKE leads INCLUDING ALL).
- *   pnpm bench import --rows 1000000 [--workers n] [--batch rows] [--heap mb] [--log debug]
+ * loaded with a plain COPY into a table shaped like leads (LIKE leads INCLUDING ALL). Besides times and
+ * counts: peak RSS of campaign-api, and the CPU seconds of campaign-api and of its Postgres backends
+ * during the import (the machine is shared: CPU per row compares runs better than wall time).
+ *   pnpm bench import --rows 1000000 [--workers n] [--batch rows] [--heap mb] [--log debug] [--cpu-prof dir]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,17 +83,19 @@ async function generate(file: string, rows: number): Promise<Planted> {
 }
 
 /**
- * campaign-api runs as the README recommends for imports: V8's old space capped (default 128 MB;
- * `--heap 0` leaves Node's default, under which garbage lets the RSS grow to ~500 MB).
+ * campaign-api runs as its image does (services/campaign-api/Dockerfile): V8's old space capped at
+ * 128 MB (`--heap mb` to change, `--heap 0` for Node's default limit: ~255 MB peak instead of ~200 MB
+ * at 200k rows). `--cpu-prof dir` writes a CPU profile of campaign-api when it exits.
  */
-function heapFlag(args: Record<string, string>): string[] {
+function nodeFlags(args: Record<string, string>): string[] {
   const mb = Number(args.heap ?? 128);
-  return mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+  const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+  return [...(mb > 0 ? [`--max-old-space-size=${mb}`] : []), ...prof];
 }
 
 function startApi(env: Record<string, string>, args: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const main = path.resolve(__dirname, '../services/campaign-api/src/main.ts');
-  const child = spawn(process.execPath, [...heapFlag(args), '--import', 'tsx', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags(args), '--import', 'tsx', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.setEncoding('utf8');
@@ -183,11 +187,47 @@ async function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<n
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/** CPU seconds (user + system, all threads) of one process, from /proc/<pid>/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11] ?? 0) + Number(f[12] ?? 0)) / 100;
+}
+
+/**
+ * Postgres backends serving one client process: its TCP sockets' local ports (from /proc) matched
+ * with pg_stat_activity.client_port. CPU of the other processes' backends is left out.
+ */
+async function backendsOf(pid: number, pg: Client): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const m = /^socket:\[(\d+)\]$/.exec(link);
+    if (m) inodes.add(m[1]!);
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && inodes.has(f[9]!)) ports.push(parseInt(f[1]!.split(':')[1]!, 16));
+    }
+  }
+  const rows = (await pg.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])`, [ports])).rows;
+  return rows.map((r) => r.pid);
+}
+
+async function backendCpu(pid: number, pg: Client): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const b of await backendsOf(pid, pg)) out.set(b, await cpuSeconds(b));
+  return out;
+}
+
 export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
   const rows = Number(args.rows ?? 100_000);
   const ctx = await createTestContext('benchimport');
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-import-'));
   let child: ChildProcess | undefined;
+  let pg: Client | undefined;
   try {
     const file = path.join(dir, 'leads.csv');
     const planted = await generate(file, rows);
@@ -206,6 +246,10 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     });
     const campaign = await api<{ id: string }>(base, key, 'POST', '/v1/campaigns', { name: 'bench', providerConnectionId: pc.id, defaultCountry: 'US' });
 
+    pg = new Client({ connectionString: ctx.databaseUrl });
+    await pg.connect();
+    const apiCpu0 = await cpuSeconds(child.pid!);
+    const pgCpu0 = await backendCpu(child.pid!, pg);
     const t0 = process.hrtime.bigint();
     const up = await uploadMultipart(base, key, `/v1/campaigns/${campaign.id}/imports`, file, size);
     if (up.status !== 202) throw new Error(`upload: ${up.status} ${up.body}`);
@@ -219,6 +263,9 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     }, { timeoutMs: 30 * 60_000, intervalMs: 100, what: 'import completed' });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const peak = await rssMb(child.pid!);
+    const apiCpu = (await cpuSeconds(child.pid!)) - apiCpu0;
+    let pgCpu = 0;
+    for (const [b, c] of await backendCpu(child.pid!, pg)) pgCpu += c - (pgCpu0.get(b) ?? 0);
 
     const copySeconds = await plainCopy(ctx.databaseUrl, ctx.schema, tenant.tenantId, campaign.id, rows);
     const rowsPerS = rows / seconds;
@@ -229,9 +276,11 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       accepted: job.accepted, rejected: job.rejected, duplicates: job.duplicates,
       planted_accepted: planted.accepted, planted_invalid: planted.invalid, planted_duplicates: planted.duplicates,
       counts_match: job.accepted === planted.accepted && job.rejected === planted.invalid && job.duplicates === planted.duplicates,
+      api_cpu_s: Number(apiCpu.toFixed(2)), api_backends_cpu_s: Number(pgCpu.toFixed(2)),
       file_mb: Number((size / 1048576).toFixed(1)), upload_seconds: Number(uploadedS.toFixed(2)),
     };
   } finally {
+    await pg?.end().catch(() => undefined);
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGTERM');

@@ -96,8 +96,20 @@ export function windowProblem(w: CallingWindow): string | null {
   return null;
 }
 
+/**
+ * Names already found valid. luxon checks a zone by building an Intl.DateTimeFormat (ICU memory
+ * outside the JS heap each time): the time-zone table of imports alone checked ~20,000 entries and
+ * left ~90 MB in the process's malloc heap. Valid names are a closed set (a few hundred; capped
+ * against case variants); invalid ones are not kept.
+ */
+const validZones = new Set<string>();
+
 export function isValidZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (validZones.size < 2000) validZones.add(zone);
+  return true;
 }
 
 /** The zones a lead is judged in: its own candidates, else the campaign's default zone. */

@@ -156,6 +156,9 @@ describe('lead imports (multipart, asynchronous)', () => {
     expect(existing.status).toBe(201);
     expect((await api.http.post('/v1/dnc').set(api.auth()).send({ phone: '+14155553002' })).status).toBe(201);
     expect((await api.http.post('/v1/dnc').set(api.auth()).send({ phone: '+14155553003', campaignId: c.id })).status).toBe(201);
+    // Another campaign's list does not apply here: row 4 is imported.
+    const other = await createCampaign(api, { name: 'other list' });
+    expect((await api.http.post('/v1/dnc').set(api.auth()).send({ phone: '+14155553004', campaignId: other.id })).status).toBe(201);
     // Batches of 3: rows 1-3, then 4-6. Row 6 repeats row 4 (same batch), row 5 repeats DNC row 2 (DNC again).
     const csv = ['phone', '+14155553001', '+14155553002', '+14155553003', '+14155553004', '+14155553002', '(415) 555-3004'].join('\n');
     const res = await upload(c.id as string, csv);

@@ -5,6 +5,7 @@ import { LeadImports1763710000000 } from './1763710000000-lead-imports';
 import { ProviderCallData1763720000000 } from './1763720000000-provider-call-data';
 import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
 import { SecureApi1763760000000 } from './1763760000000-secure-api';
+import { LeadCampaignKey1763780000000 } from './1763780000000-lead-campaign-key';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DialingRules1763740000000,
   SecureApi1763760000000,
   AttemptsCounter1763770000000,
+  LeadCampaignKey1763780000000,
 ];

@@ -144,42 +144,57 @@ export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
 ) ON COMMIT DELETE ROWS`;
 
 /**
+ * Is staged row `s` on the tenant's or the campaign's do-not-call list? Written so that it can only
+ * run as one index probe per row (dnc_entries_unique), whatever the statistics say: a scalar
+ * subquery with LIMIT is never turned into a join. As a join, a never-analysed dnc_entries (a big
+ * list just loaded) made the planner read the tenant's whole list for every batch. The InitPlan in
+ * front skips the probes when the tenant has no list at all.
+ */
+const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1))
+   AND (SELECT true FROM dnc_entries e WHERE e.tenant_id = $1 AND e.phone_e164 = s.phone_e164 AND COALESCE(e.campaign_id, $2) = $2 LIMIT 1) IS NOT NULL)`;
+
+/**
  * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
  * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
  * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
  * not a lead gets its report line with the reason.
+ *
+ * Plans that cannot go wrong on tables without statistics (the temp staging table never has any, a
+ * fresh campaign's leads neither): the insert reads the staging table once with a per-row DNC probe
+ * and the unique index as the ON CONFLICT arbiter; the report hashes what was inserted (at most a
+ * batch) and probes leads by the unique index only for the few rows that were not.
  */
 export async function loadStagedBatch(
   m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
 ): Promise<BatchCounts> {
   const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
-    `WITH dnc AS (
-       SELECT DISTINCT e.phone_e164 FROM dnc_entries e JOIN import_staging s ON s.phone_e164 = e.phone_e164
-        WHERE s.first_row IS NULL AND e.tenant_id = $1 AND (e.campaign_id IS NULL OR e.campaign_id = $2)
-     ), ins AS (
+    `WITH ins AS (
        INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
        SELECT $1, $2, s.phone_e164, s.first_name, s.last_name, s.email, s.timezones, s.custom, $3
          FROM import_staging s
-        WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.phone_e164 = s.phone_e164)
+        WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT ${DNC_HIT}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING phone_e164
-     ), report AS (
-       INSERT INTO import_errors (import_id, tenant_id, row_no, kind, column_name, value, reason)
-       SELECT $3, $1, s.row_no,
-              CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NULL AND d.phone_e164 IS NOT NULL THEN 'dnc' ELSE 'duplicate' END,
-              CASE WHEN s.phone_e164 IS NULL THEN COALESCE(s.err_column, '') ELSE $4 END,
-              CASE WHEN s.phone_e164 IS NULL THEN s.err_value ELSE s.raw_phone END,
-              CASE WHEN s.phone_e164 IS NULL THEN s.err_reason
-                   WHEN s.first_row IS NOT NULL THEN 'duplicate: the same number is on row ' || s.first_row
-                   WHEN d.phone_e164 IS NOT NULL THEN 'the number is on the do-not-call list'
-                   WHEN (SELECT l.import_id FROM leads l WHERE l.campaign_id = $2 AND l.phone_e164 = s.phone_e164) = $3
-                        THEN 'duplicate: the same number is on an earlier row of this file'
-                   ELSE 'duplicate: the number is already a lead of this campaign' END
+     ), rest AS MATERIALIZED (
+       SELECT s.row_no, s.phone_e164, s.raw_phone, s.err_column, s.err_value, s.err_reason, s.first_row,
+              CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NOT NULL THEN 'duplicate'
+                   WHEN ${DNC_HIT} THEN 'dnc' ELSE 'duplicate' END AS kind
          FROM import_staging s
-         LEFT JOIN dnc d ON d.phone_e164 = s.phone_e164 AND s.first_row IS NULL
          LEFT JOIN ins i ON i.phone_e164 = s.phone_e164 AND s.first_row IS NULL
         WHERE s.phone_e164 IS NULL OR s.first_row IS NOT NULL OR i.phone_e164 IS NULL
+     ), report AS (
+       INSERT INTO import_errors (import_id, tenant_id, row_no, kind, column_name, value, reason)
+       SELECT $3, $1, r.row_no, r.kind,
+              CASE WHEN r.kind = 'invalid' THEN COALESCE(r.err_column, '') ELSE $4 END,
+              CASE WHEN r.kind = 'invalid' THEN r.err_value ELSE r.raw_phone END,
+              CASE WHEN r.kind = 'invalid' THEN r.err_reason
+                   WHEN r.kind = 'dnc' THEN 'the number is on the do-not-call list'
+                   WHEN r.first_row IS NOT NULL THEN 'duplicate: the same number is on row ' || r.first_row
+                   WHEN (SELECT l.import_id FROM leads l WHERE l.campaign_id = $2 AND l.phone_e164 = r.phone_e164) = $3
+                        THEN 'duplicate: the same number is on an earlier row of this file'
+                   ELSE 'duplicate: the number is already a lead of this campaign' END
+         FROM rest r
        RETURNING kind
      )
      SELECT (SELECT count(*) FROM ins)::int AS accepted,

@@ -6,6 +6,11 @@ import type { CsvRecord } from './csv-parser';
 export const MAX_FIELD_CHARS = 10_000;
 /** Most fields a record may have (past the header's count the row is rejected anyway). */
 export const MAX_FIELDS = 1_000;
+/**
+ * A batch is cut at this much COPY text (or of parsed fields, for worker threads) even before it
+ * has IMPORT_BATCH_ROWS rows: rows with long custom values cannot make a batch large.
+ */
+export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 
 export interface RowProblem {
   column: string;
@@ -111,8 +116,11 @@ export const STAGING_COLUMNS = [
 ] as const;
 
 export interface PreparedBatch {
-  /** COPY text (one line per record) for the staging table. */
-  copy: string;
+  /**
+   * COPY text for the staging table (one line per record), in pieces of a few hundred lines: each
+   * is written to the connection as it is (no join into one big string, no multi-MB buffers).
+   */
+  copy: string[];
   rows: number;
   firstRow: number;
   lastRow: number;
@@ -131,6 +139,7 @@ export class BatchBuilder {
   private readonly pieces: string[] = [];
   private lines: string[] = [];
   private count = 0;
+  private length = 0;
   private readonly firsts = new Map<string, number>();
   private readonly phoneIdx: number;
   private firstRow = 0;
@@ -144,22 +153,30 @@ export class BatchBuilder {
     return this.count;
   }
 
+  /** Characters of COPY text so far. */
+  get chars(): number {
+    return this.length;
+  }
+
   add(row: number, rec: CsvRecord): void {
     if (this.count++ === 0) this.firstRow = row;
     this.lastRow = row;
     const p = prepareRecord(rec, this.ctx);
     const raw = rec.fields[this.phoneIdx];
     const rawPhone = raw === undefined ? null : shown(raw);
+    let line: string;
     if (p.ok) {
       const l = p.lead;
       const first = this.firsts.get(l.phoneE164);
       if (first === undefined) this.firsts.set(l.phoneE164, row);
-      this.lines.push(`${row}\t${l.phoneE164}\t${copyText(rawPhone)}\t\\N\t\\N\t\\N\t${copyText(l.firstName)}\t${copyText(l.lastName)}\t${copyText(l.email)}\t${
-        copyText(pgArray(l.timezones))}\t${copyText(JSON.stringify(l.custom))}\t${first === undefined ? '\\N' : first}`);
+      line = `${row}\t${l.phoneE164}\t${copyText(rawPhone)}\t\\N\t\\N\t\\N\t${copyText(l.firstName)}\t${copyText(l.lastName)}\t${copyText(l.email)}\t${
+        copyText(pgArray(l.timezones))}\t${copyText(JSON.stringify(l.custom))}\t${first === undefined ? '\\N' : first}`;
     } else {
       const pr = p.problem;
-      this.lines.push(`${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`);
+      line = `${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`;
     }
+    this.lines.push(line);
+    this.length += line.length + 1;
     // Flattening often lets the parsed fields (and the file chunk they point into) die young
     // instead of being promoted with the batch: it keeps the old generation, and the RSS, small.
     if (this.lines.length >= PIECE_LINES) this.flush();
@@ -167,7 +184,7 @@ export class BatchBuilder {
 
   finish(): PreparedBatch {
     this.flush();
-    return { copy: this.pieces.join(''), rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow };
+    return { copy: this.pieces, rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow };
   }
 
   private flush(): void {
@@ -176,6 +193,13 @@ export class BatchBuilder {
     this.pieces.push(this.lines.join('\n'));
     this.lines = [];
   }
+}
+
+/** Characters held by a parsed record (what a batch of records sent to a worker weighs). */
+export function csvRecordChars(rec: CsvRecord): number {
+  let n = 0;
+  for (const f of rec.fields) n += f.length;
+  return n;
 }
 
 /** Prepares a whole batch at once (worker threads). Pure. */
