@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createDataSource, migrate, recountCampaign, type DataSource } from '@dialer/db';
-import { closeRedis, ConcurrencyLease, createRedis, type Redis } from '@dialer/queue';
+import { closeRedis, ConcurrencyLease, createQueue, createRedis, dialJobId, type Redis } from '@dialer/queue';
 import {
   eventually, freePort, REPO_ROOT, spawnService, startPrivatePostgres, startPrivateRedis, startStack, testPhones,
   zoneWhereLocalHourIs, type PrivatePostgres, type PrivateRedis, type RunningProcess, type Stack, maxLiveCalls } from '@dialer/testing';
@@ -41,6 +41,9 @@ export async function startFaultStack(label: string, workers = 3): Promise<Fault
     FEEDER_INTERVAL_MS: '200', FEEDER_ORPHAN_MS: '3000',
     DIALER_LOCK_MS: '3000', DIALER_CONCURRENCY: '10', LEASE_RETRY_MS: '100', DB_POOL_SIZE: '5',
     RECONCILER_INTERVAL_MS: '1000', RECONCILE_GRACE_MS: '4000', RECONCILE_ORPHAN_SLOT_MS: '3000',
+    // Calls here last well under a second: a call whose webhooks were given up by provider-sim (the
+    // receiver starved under load) is looked up at the provider after seconds, not the default minutes.
+    RECONCILE_STALE_RINGING_MS: '8000', RECONCILE_STALE_ANSWERED_MS: '8000', RECONCILE_RECHECK_MS: '2000',
     WEBHOOK_SWEEP_MS: '1000', SHUTDOWN_TIMEOUT_MS: '10000',
   };
   const stack = await startStack({
@@ -128,7 +131,11 @@ interface SimCall {
  * to print. Throws with the reason when one does not hold.
  */
 export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Promise<{ calls: number; attempts: number; maxLive: number }> {
-  await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
+  try {
+    await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; leads not final: ${JSON.stringify(await openLeads(f, c))}`);
+  }
   // Every ended attempt folded, counters consistent with a recount from leads and attempts.
   const report = await eventually(async () => {
     const r = await recountCampaign(f.ds, f.tenantId, c.id);
@@ -160,6 +167,26 @@ export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Pr
   expect(maxLive).toBeLessThanOrEqual(c.limit);
   expect(calls.length).toBeGreaterThan(0);
   return { calls: calls.length, attempts: attempts.length, maxLive };
+}
+
+/** The leads not final, with their attempts and dial job, for a failure message. */
+async function openLeads(f: FaultStack, c: FaultCampaign): Promise<unknown[]> {
+  const rows: Array<{ id: string; status: string; attempts: number; next_attempt_at: Date; tries: unknown }> = await f.ds.query(
+    `SELECT l.id, l.status, l.attempts, l.next_attempt_at,
+            (SELECT json_agg(json_build_object('no', a.attempt_no, 'status', a.status, 'ended', a.ended_at IS NOT NULL,
+                    'dialled', a.provider_call_id IS NOT NULL, 'error', a.error))
+               FROM call_attempts a WHERE a.lead_id = l.id) AS tries
+       FROM leads l WHERE l.campaign_id = $1 AND l.status <> 'done' LIMIT 10`, [c.id]);
+  const queue = createQueue('dial', f.redis, PREFIX);
+  try {
+    return await Promise.all(rows.map(async (r) => {
+      const jobId = dialJobId(r.id, r.attempts + 1);
+      const job = await queue.getJob(jobId);
+      return { ...r, job: job ? { id: jobId, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason } : null };
+    }));
+  } finally {
+    await queue.close();
+  }
 }
 
 /** Resolves after a random delay in [minMs, maxMs). */

@@ -24,17 +24,33 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
 };
 
 /** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports below Linux's ephemeral range (32768–60999), so no outgoing connection can take one first. */
+const PORT_MIN = 20_000;
+const PORT_MAX = 32_000;
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port free for a service to listen on. Picked at random below the ephemeral range: a port the
+ * OS hands out for listen(0) may be taken by some process's outgoing connection before the
+ * service binds it (EADDRINUSE under parallel tests). Never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = PORT_MIN + Math.floor(Math.random() * (PORT_MAX - PORT_MIN));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found in ${PORT_MIN}–${PORT_MAX}`);
 }
 
 export interface RunningProcess {

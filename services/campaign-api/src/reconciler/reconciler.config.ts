@@ -25,7 +25,7 @@ export class ReconcilerConfig {
    * rings for at most its Timeout (the adapters ask 30 s; Twilio allows up to 600 s), so 15 minutes is
    * well past any ring; a call the provider still holds in its queue is extended, not closed.
    */
-  @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
+  @Type(() => Number) @IsInt() @Min(1_000) @Max(7 * 24 * 3_600_000)
   RECONCILE_STALE_RINGING_MS = 900_000;
 
   /**
@@ -33,11 +33,11 @@ export class ReconcilerConfig {
    * allow (`timeLimitSeconds` at most 14,400 s, which is also Twilio's default TimeLimit) plus 5 minutes.
    * A call still live at the provider is extended, not closed.
    */
-  @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
+  @Type(() => Number) @IsInt() @Min(1_000) @Max(7 * 24 * 3_600_000)
   RECONCILE_STALE_ANSWERED_MS = 14_700_000;
 
   /** A stale attempt the provider said was still live is not asked about again for this long (its slot is extended by LEASE_TTL_MS, at least twice this). */
-  @Type(() => Number) @IsInt() @Min(10_000) @Max(24 * 3_600_000)
+  @Type(() => Number) @IsInt() @Min(1_000) @Max(24 * 3_600_000)
   RECONCILE_RECHECK_MS = 600_000;
 
   /** Stale attempts looked up at the provider per run (oldest first); the rest wait for the next runs. */
