@@ -134,7 +134,7 @@ export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Pr
   try {
     await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
   } catch (err) {
-    throw new Error(`${(err as Error).message}; leads not final: ${JSON.stringify(await openLeads(f, c))}`);
+    throw new Error(`${(err as Error).message}; leads not final: ${JSON.stringify(await openLeads(f, c))}`, { cause: err });
   }
   // Every ended attempt folded, counters consistent with a recount from leads and attempts.
   const report = await eventually(async () => {
