@@ -42,15 +42,17 @@ interface PgPool {
 }
 
 /**
- * Runs a statement of the hot path as a named prepared statement on the data source's pool: each
- * connection parses and analyses it once instead of on every call (the dial statement costs ~40 %
- * less Postgres CPU), and TypeORM's query runner is bypassed. Use for the few statements that run
- * per dial or per webhook; everything else goes through `ds.query`. Not for use inside a
- * transaction (it takes any free connection).
+ * Runs a statement of the hot path as a named prepared statement: each connection parses and
+ * analyses it once instead of on every call (the dial statement costs ~40 % less Postgres CPU), and
+ * TypeORM's query runner is bypassed. On a DataSource it takes any free connection of the pool; on a
+ * transaction's EntityManager, that transaction's connection. Use for the few statements that run
+ * per dial or per webhook; everything else goes through `query`.
  */
-export async function preparedQuery<T>(ds: DataSource, q: PreparedQuery, values: unknown[]): Promise<Mutation<T>> {
-  const pool = (ds.driver as unknown as { master?: PgPool }).master;
-  if (!pool) return mutate<T>(ds, q.text, values);
-  const r = await pool.query({ name: q.name, text: q.text, values });
+export async function preparedQuery<T>(on: DataSource | EntityManager, q: PreparedQuery, values: unknown[]): Promise<Mutation<T>> {
+  const client = 'driver' in on
+    ? (on.driver as unknown as { master?: PgPool }).master
+    : (on.queryRunner as unknown as { databaseConnection?: PgPool } | undefined)?.databaseConnection;
+  if (!client) return mutate<T>(on, q.text, values);
+  const r = await client.query({ name: q.name, text: q.text, values });
   return { rows: r.rows as T[], count: r.rowCount ?? r.rows.length };
 }

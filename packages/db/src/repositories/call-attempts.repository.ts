@@ -4,6 +4,7 @@ import {
   type CallStatus, type CallingWindow, type Outcome, type RetryPolicy,
 } from '@dialer/domain';
 import { clock } from '@dialer/platform';
+import { preparedQuery, type PreparedQuery } from '../sql';
 
 export interface AttemptRow {
   id: string;
@@ -38,6 +39,43 @@ export type ApplyResult =
       lead?: { final: boolean; disposition: string | null; nextAttemptAt: Date | null };
     };
 
+/** The statements of applyCallUpdate, run as prepared statements on the transaction's connection (one per webhook). */
+const LOCK_ATTEMPT: PreparedQuery = {
+  name: 'apply-lock-attempt',
+  text: `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
+           FROM call_attempts WHERE id = $1 FOR UPDATE`,
+};
+const PROGRESS_ATTEMPT: PreparedQuery = {
+  name: 'apply-progress-attempt',
+  text: `UPDATE call_attempts SET status = $2, raw_status = $3,
+             provider_call_id = COALESCE(provider_call_id, $4),
+             answered_at = CASE WHEN $2 = 'in_progress' THEN COALESCE(answered_at, $5) ELSE answered_at END
+           WHERE id = $1`,
+};
+const LOCK_LEAD: PreparedQuery = {
+  name: 'apply-lock-lead',
+  text: `SELECT id, status, attempts, timezones, phone_e164 FROM leads WHERE id = $1 FOR UPDATE`,
+};
+const CAMPAIGN_RULES: PreparedQuery = {
+  name: 'apply-campaign-rules',
+  text: `SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`,
+};
+const LEAD_DONE: PreparedQuery = {
+  name: 'apply-lead-done',
+  text: `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = $1`,
+};
+const LEAD_RETRY: PreparedQuery = {
+  name: 'apply-lead-retry',
+  text: `UPDATE leads SET status = 'pending', disposition = $2, next_attempt_at = $3, updated_at = now() WHERE id = $1`,
+};
+const END_ATTEMPT: PreparedQuery = {
+  name: 'apply-end-attempt',
+  text: `UPDATE call_attempts SET status = $2, raw_status = $3, outcome = $4, answered_by = $5,
+             duration_seconds = $6, provider_call_id = COALESCE(provider_call_id, $7), error = COALESCE($8, error),
+             ended_at = $9, lead_final = $10
+           WHERE id = $1`,
+};
+
 /**
  * Applies a call status to an attempt, forward only (a late "ringing" never overwrites "completed";
  * a duplicate is a no-op). On a terminal status, in the same transaction, it ends the attempt and
@@ -52,31 +90,23 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
 
 async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate): Promise<ApplyResult> {
   const at = u.at ?? clock.now();
-  const rows: AttemptRow[] = await m.query(
-    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
-       FROM call_attempts WHERE id = $1 FOR UPDATE`, [callAttemptId]);
+  const { rows } = await preparedQuery<AttemptRow>(m, LOCK_ATTEMPT, [callAttemptId]);
   const attempt = rows[0];
   if (!attempt) return { applied: false, reason: 'unknown_attempt' };
   if (!isForwardTransition(attempt.status, u.status)) return { applied: false, reason: 'not_forward' };
 
   const terminal = isTerminalCallStatus(u.status);
   if (!terminal) {
-    await m.query(
-      `UPDATE call_attempts SET status = $2, raw_status = $3,
-          provider_call_id = COALESCE(provider_call_id, $4),
-          answered_at = CASE WHEN $2 = 'in_progress' THEN COALESCE(answered_at, $5) ELSE answered_at END
-        WHERE id = $1`,
-      [callAttemptId, u.status, u.rawStatus, u.providerCallId ?? null, at]);
+    await preparedQuery(m, PROGRESS_ATTEMPT, [callAttemptId, u.status, u.rawStatus, u.providerCallId ?? null, at]);
     return { applied: true, terminal: false, attempt: { ...attempt, status: u.status } };
   }
 
   const outcome: Outcome = u.outcome ?? 'failed';
-  const leads: Array<{ id: string; status: string; attempts: number; timezones: string[]; phone_e164: string }> = await m.query(
-    `SELECT id, status, attempts, timezones, phone_e164 FROM leads WHERE id = $1 FOR UPDATE`, [attempt.lead_id]);
-  const lead = leads[0];
-  const campaigns: Array<{ max_attempts: number; retry_policy: RetryPolicy; calling_window: CallingWindow; default_timezone: string; status: string }> =
-    await m.query(`SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`, [attempt.campaign_id]);
-  const campaign = campaigns[0];
+  const lead = (await preparedQuery<{ id: string; status: string; attempts: number; timezones: string[]; phone_e164: string }>(
+    m, LOCK_LEAD, [attempt.lead_id])).rows[0];
+  const campaign = (await preparedQuery<{
+    max_attempts: number; retry_policy: RetryPolicy; calling_window: CallingWindow; default_timezone: string; status: string;
+  }>(m, CAMPAIGN_RULES, [attempt.campaign_id])).rows[0];
 
   let leadResult: { final: boolean; disposition: string | null; nextAttemptAt: Date | null } | undefined;
   // Only the lead's current attempt settles the lead.
@@ -102,12 +132,9 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
       }
     }
     if (final) {
-      await m.query(
-        `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = $1`, [lead.id, disposition]);
+      await preparedQuery(m, LEAD_DONE, [lead.id, disposition]);
     } else {
-      await m.query(
-        `UPDATE leads SET status = 'pending', disposition = $2, next_attempt_at = $3, updated_at = now() WHERE id = $1`,
-        [lead.id, disposition, next]);
+      await preparedQuery(m, LEAD_RETRY, [lead.id, disposition, next]);
     }
     leadResult = { final, disposition, nextAttemptAt: next };
   }
@@ -120,11 +147,7 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
        ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING`, [attempt.tenant_id, lead.phone_e164]);
   }
 
-  await m.query(
-    `UPDATE call_attempts SET status = $2, raw_status = $3, outcome = $4, answered_by = $5,
-        duration_seconds = $6, provider_call_id = COALESCE(provider_call_id, $7), error = COALESCE($8, error),
-        ended_at = $9, lead_final = $10
-      WHERE id = $1`,
+  await preparedQuery(m, END_ATTEMPT,
     [callAttemptId, u.status, u.rawStatus, outcome, u.answeredBy ?? null, u.durationSeconds ?? null,
       u.providerCallId ?? null, u.error ?? null, at, leadResult?.final ?? null]);
   return { applied: true, terminal: true, attempt: { ...attempt, status: u.status, ended_at: at }, lead: leadResult };
