@@ -6,7 +6,7 @@
  * baseline: raw BullMQ jobs with an empty processor (N worker connections, same concurrency) on the
  * same Redis. Afterwards provider-sim's record is checked: no (lead, attempt) called twice, and the
  * live calls never above the limit.
- *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 50] [--callbacks drop|sink]
+ *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 100] [--callbacks drop|sink]
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ interface SimCall { statusCallback: string; createdAt: string; endedAt: string |
 export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
   const workers = Number(args.workers ?? 4);
   const seconds = Number(args.seconds ?? 30);
-  const concurrency = Number(args.concurrency ?? 50);
+  const concurrency = Number(args.concurrency ?? 100); // dialer-worker's DIALER_CONCURRENCY default
   // Enough leads that the campaign never runs dry, and a limit no run can reach: the calls' webhooks go
   // to a bare sink, so no slot is ever freed, and a binding limit would measure waiting, not dialling.
   const leads = Number(args.leads ?? Math.max(20_000, seconds * 1500));

@@ -10,7 +10,7 @@ export class DialerWorkerConfig extends CommonConfig {
 
   /** Dial jobs processed at once by this replica. */
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
-  DIALER_CONCURRENCY = 50;
+  DIALER_CONCURRENCY = 100;
 
   /** How long a concurrency slot lives without a terminal webhook: 4 h 15 min, longer than the longest call a connection may allow (timeLimitSeconds ≤ 14,400). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
