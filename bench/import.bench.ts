@@ -83,7 +83,7 @@ async function generate(file: string, rows: number): Promise<Planted> {
 }
 
 /**
- * campaign-api runs as its image does (services/campaign-api/Dockerfile): V8's old space capped at
+ * campaign-api runs as it is deployed (docker-compose.yml, k8s): V8's old space capped at
  * 128 MB (`--heap mb` to change, `--heap 0` for Node's default limit: ~255 MB peak instead of ~200 MB
  * at 200k rows). `--cpu-prof dir` writes a CPU profile of campaign-api when it exits.
  */

@@ -1,22 +1,34 @@
 # syntax=docker/dockerfile:1
 #
-# @dialer/webhook-ingest image. Build with the repository root as the context:
-#   docker build -f services/webhook-ingest/Dockerfile -t dialer/webhook-ingest:local .
+# One image recipe for every service. Build with the repository root as the context:
+#   docker build --build-arg SERVICE=<service> --build-arg PORT=<port> -t dialer/<service>:local .
+# services and their ports: campaign-api 3000, webhook-ingest 3001, metrics-aggregator 3002,
+# dialer-worker 3003 (serves only /healthz and /metrics), provider-sim 3010 (a test stand-in: never
+# deploy it to production). PORT is what the image exposes and health-checks; each service listens on
+# its own <SERVICE>_PORT setting, whose default is that port.
 #
-# Services run their TypeScript sources with tsx (no build step): the image holds the
-# production dependencies of webhook-ingest and its workspace packages, the tsconfig files
-# (tsx reads experimentalDecorators from them) and the sources.
+# Services run their TypeScript sources with tsx (no build step): the image holds the production
+# dependencies of the service and its workspace packages, the tsconfig files (tsx reads
+# experimentalDecorators from them) and the sources.
+#
+# The campaign-api image is also the migration image (docker-compose `migrate`, k8s Job
+# `dialer-migrate`):
+#   docker run --rm -w /app -e DATABASE_URL=... dialer/campaign-api:local \
+#     /app/node_modules/.bin/tsx packages/db/src/cli/migrate.ts
+# which is what `pnpm migrate` runs (root package.json), without pnpm in the image.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
-# deps: install only what webhook-ingest needs (itself and its workspace dependencies), prod only.
+# deps: install only what the service needs (itself and its workspace dependencies), prod only.
 # The manifests are copied alone so this layer is rebuilt only when a manifest or the lockfile
 # changes. Every workspace package.json is copied, also of the packages not installed, so pnpm
 # sees the same workspace as the lockfile.
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
+ARG SERVICE
 ARG PNPM_VERSION=12.21.0
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<service>" >&2 && exit 1)
 RUN npm install -g pnpm@${PNPM_VERSION} && npm cache clean --force
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
@@ -32,7 +44,7 @@ COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
 COPY services/webhook-ingest/package.json services/webhook-ingest/
 RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter "@dialer/webhook-ingest..."
+    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter "@dialer/${SERVICE}..."
 
 # ---------------------------------------------------------------------------------------------
 # runtime: node_modules from deps + sources; runs as the unprivileged `node` user (uid 1000).
@@ -40,29 +52,32 @@ RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
 # $TMPDIR (/tmp), which must be writable (an emptyDir in Kubernetes).
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ARG PORT=3000
 # NODE_PATH: pnpm's hidden hoist directory, as the tsx bin shim sets it in development, so a
 # module a workspace package uses without declaring it still resolves (packages/queue imports
 # reflect-metadata without listing it).
 ENV NODE_ENV=production \
     TSX_TSCONFIG_PATH=/app/tsconfig.json \
     NODE_PATH=/app/node_modules/.pnpm/node_modules \
-    WEBHOOK_INGEST_PORT=3001
+    HEALTHCHECK_PORT=${PORT}
 WORKDIR /app
 COPY --from=deps /app ./
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages ./packages
-COPY services/webhook-ingest ./services/webhook-ingest
+COPY services/${SERVICE} ./services/${SERVICE}
 # A root-level tsx, as the root package.json scripts expect (`/app/node_modules/.bin/tsx <file>`;
 # the campaign-api image runs the migrations this way). The shim resolves its own symlink, so it
 # finds the pnpm store from its real location.
 RUN mkdir -p node_modules/.bin \
- && ln -sf ../../services/webhook-ingest/node_modules/.bin/tsx node_modules/.bin/tsx
+ && ln -sf ../../services/${SERVICE}/node_modules/.bin/tsx node_modules/.bin/tsx
 
 USER node
-WORKDIR /app/services/webhook-ingest
-EXPOSE 3001
+WORKDIR /app/services/${SERVICE}
+EXPOSE ${PORT}
 STOPSIGNAL SIGTERM
+# HEALTHCHECK_PORT: set it too when the service's own <SERVICE>_PORT is changed at run time.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WEBHOOK_INGEST_PORT || '3001') + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.HEALTHCHECK_PORT + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # One process (no tsx CLI wrapper), so SIGTERM reaches the service's graceful shutdown directly.
 CMD ["node", "--import", "tsx", "src/main.ts"]
