@@ -1,3 +1,4 @@
+import { decryptSecret } from '@dialer/platform';
 import type { ProviderAdapter, ProviderType } from './adapter';
 import { ExotelAdapter } from './exotel/exotel.adapter';
 import { TwilioAdapter } from './twilio/twilio.adapter';
@@ -18,6 +19,30 @@ export interface AdapterOptions {
 const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const optText = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const optInt = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+/** A connection's sealed credentials could not be opened with the key given (SECRETS_KEY). */
+export class ConnectionSecretsError extends Error {
+  constructor() {
+    super('the connection\'s credentials cannot be decrypted with SECRETS_KEY');
+    this.name = 'ConnectionSecretsError';
+  }
+}
+
+/** The connection's credentials: sealed JSON (encryptSecret), opened with the secrets key. */
+export function openSecrets(sealed: string, secretsKey: string): Record<string, string> {
+  try {
+    return JSON.parse(decryptSecret(sealed, secretsKey)) as Record<string, string>;
+  } catch {
+    throw new ConnectionSecretsError();
+  }
+}
+
+/** createAdapter for a stored connection: opens its sealed credentials first (ConnectionSecretsError). */
+export function adapterFromSealed(
+  conn: ProviderConnectionLike & { secretsSealed: string }, secretsKey: string, opts: AdapterOptions = {},
+): ProviderAdapter {
+  return createAdapter(conn, openSecrets(conn.secretsSealed, secretsKey), opts);
+}
 
 /**
  * Builds the adapter for a provider connection from its settings (`config`, non-secret) and its

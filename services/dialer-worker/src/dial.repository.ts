@@ -186,14 +186,15 @@ export async function beginAttempt(
 ): Promise<BeginResult> {
   const cap = check.cap;
   try {
-    if (cap === null) return await writeAttempt({ ds }, ref, provider, check.now);
+    const write = async (q: DataSource | EntityManager) => (await writeAttempts(q, [{ ref, provider, now: check.now }]))[0]!;
+    if (cap === null) return await write(ds);
     return await ds.transaction(async (m): Promise<BeginResult> => {
       // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ref.tenantId}:${check.phoneE164}`]);
       const recent = await recentCallsTo(m, ref.tenantId, check.phoneE164, check.now);
       const releaseAt = numberCapReleaseAt(recent, cap, check.now);
       if (releaseAt) return { kind: 'capped', releaseAt };
-      return writeAttempt({ tx: m }, ref, provider, check.now);
+      return write(m);
     });
   } catch (err) {
     // A row for this (lead, attempt number) that did not come through the lead's update: not ours.
@@ -204,53 +205,21 @@ export async function beginAttempt(
 
 const UNIQUE_VIOLATION = '23505';
 
-/**
- * The lead moves from `queued` with attemptNo - 1 attempts to `dialing` with attemptNo, only while
- * its campaign is running, and the attempt row is inserted from that update: both or neither. A row
- * for (lead, attempt number) written by anyone else makes the insert fail (unique violation), which
- * undoes the whole statement, the lead update with it: the two never disagree. (The lead is found
- * by its primary key alone: a campaign_id condition would let the planner pick the campaign's
- * `leads_open` index on a table not analysed yet, e.g. just after an import, and scan every open lead.)
- */
-const WRITE_ATTEMPT: PreparedQuery = {
-  name: 'dial-write-attempt',
-  text: `WITH running AS (
-           SELECT EXISTS (SELECT 1 FROM campaigns
-                           WHERE id = $2 AND tenant_id = $1 AND status = 'running' AND deleted_at IS NULL) AS yes
-         ), lead AS (
-           UPDATE leads SET status = 'dialing', attempts = $4, last_attempt_at = now(), updated_at = now()
-            WHERE id = $3 AND tenant_id = $1 AND status = 'queued' AND attempts = $4 - 1
-              AND (SELECT yes FROM running)
-           RETURNING id
-         ), attempt AS (
-           INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
-           SELECT $1, $2, lead.id, $4, $5, $6, 'created', $7 FROM lead
-           RETURNING id
-         )
-         SELECT (SELECT id FROM attempt) AS attempt_id, (SELECT yes FROM running) AS running`,
-};
-
-async function writeAttempt(
-  q: { ds: DataSource } | { tx: EntityManager }, ref: LeadRef, provider: { type: string; connectionId: string }, now: Date,
-): Promise<BeginResult> {
-  const values = [ref.tenantId, ref.campaignId, ref.leadId, ref.attemptNo, provider.type, provider.connectionId, now];
-  const rows: Array<{ attempt_id: string | null; running: boolean }> = 'ds' in q
-    ? (await preparedQuery<{ attempt_id: string | null; running: boolean }>(q.ds, WRITE_ATTEMPT, values)).rows
-    : await q.tx.query(WRITE_ATTEMPT.text, values);
-  const r = rows[0];
-  if (r?.attempt_id) return { kind: 'created', attemptId: r.attempt_id };
-  // Nothing written: another delivery owns this attempt, the lead moved on, or the campaign stopped.
-  const existing = await findAttempt('ds' in q ? q.ds : q.tx, ref);
-  if (existing) return { kind: 'duplicate', attempt: existing };
-  return { kind: 'stale', campaignRunning: r?.running === true };
-}
-
 export interface AttemptToWrite {
   ref: LeadRef;
   provider: { type: string; connectionId: string };
   now: Date;
 }
 
+/**
+ * For each item, the lead moves from `queued` with attemptNo - 1 attempts to `dialing` with
+ * attemptNo, only while its campaign is running, and the attempt row is inserted from that update:
+ * both or neither. A row for (lead, attempt number) written by anyone else makes its insert fail
+ * (unique violation), which undoes the whole statement, the lead updates with it: leads and attempts
+ * never disagree. Leads are locked in id order and found by their primary key alone (a campaign_id
+ * condition would let the planner pick the campaign's `leads_open` index on a table not analysed
+ * yet, e.g. just after an import, and scan every open lead).
+ */
 const WRITE_ATTEMPTS: PreparedQuery = {
   name: 'dial-write-attempts',
   text: `WITH v AS (
@@ -281,13 +250,12 @@ const WRITE_ATTEMPTS: PreparedQuery = {
 };
 
 /**
- * beginAttempt (without a per-number cap) for several leads in one statement: each lead is moved and
- * its attempt inserted exactly as the single statement does, leads locked in id order. The whole
- * statement fails if any insert meets an existing row; the caller then writes them one by one.
- * The leads must be distinct. Results are in the order of `items`.
+ * Writes the attempts of several distinct leads in one statement (WRITE_ATTEMPTS): a dial's result
+ * for each, in the order of `items`, as beginAttempt answers it. Throws a unique violation when any
+ * attempt row already existed (nothing written); the caller then writes them one at a time.
  */
-export async function writeAttempts(ds: DataSource, items: AttemptToWrite[]): Promise<BeginResult[]> {
-  const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(ds, WRITE_ATTEMPTS, [
+export async function writeAttempts(q: DataSource | EntityManager, items: AttemptToWrite[]): Promise<BeginResult[]> {
+  const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(q, WRITE_ATTEMPTS, [
     items.map((i) => i.ref.tenantId), items.map((i) => i.ref.campaignId), items.map((i) => i.ref.leadId),
     items.map((i) => i.ref.attemptNo), items.map((i) => i.provider.type), items.map((i) => i.provider.connectionId),
     items.map((i) => i.now),
@@ -296,7 +264,8 @@ export async function writeAttempts(ds: DataSource, items: AttemptToWrite[]): Pr
   return Promise.all(items.map(async (i): Promise<BeginResult> => {
     const r = byLead.get(i.ref.leadId);
     if (r?.attempt_id) return { kind: 'created', attemptId: r.attempt_id };
-    const existing = await findAttempt(ds, i.ref);
+    // Nothing written: another delivery owns this attempt, the lead moved on, or the campaign stopped.
+    const existing = await findAttempt(q, i.ref);
     if (existing) return { kind: 'duplicate', attempt: existing };
     return { kind: 'stale', campaignRunning: r?.running === true };
   }));
@@ -359,14 +328,4 @@ export async function undoAttempt(ds: DataSource, ref: LeadRef, attemptId: strin
 /** Notes why an attempt's outcome is unknown, for the reconciler; the status stays as it is. */
 export async function recordAttemptError(ds: DataSource, attemptId: string, error: string): Promise<void> {
   await ds.query(`UPDATE call_attempts SET error = $2 WHERE id = $1`, [attemptId, error.slice(0, 1000)]);
-}
-
-/**
- * Every call attempt not ended yet, as lease members: the slots that must be held. Read when Redis
- * lost the leases, to rebuild them before any new dial (index call_attempts_live).
- */
-export async function liveAttemptLeases(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
-  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
-    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
-  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
 }

@@ -1,6 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import { decryptSecret } from '@dialer/platform';
-import { createAdapter, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
+import { adapterFromSealed, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import type { RateLimit } from '@dialer/queue';
 import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
 import { TtlCache } from './ttl-cache';
@@ -89,15 +88,9 @@ export class ProviderAdapters {
   private async load(tenantId: string, connectionId: string): Promise<ResolvedProvider> {
     const conn = await findProviderConnection(this.ds, tenantId, connectionId);
     if (!conn) throw new ProviderSetupError(`provider connection ${connectionId} does not exist or was deleted`);
-    let secrets: Record<string, string>;
-    try {
-      secrets = JSON.parse(decryptSecret(conn.secretsSealed, this.secretsKey)) as Record<string, string>;
-    } catch {
-      throw new ProviderSetupError(`the credentials of provider connection ${connectionId} cannot be decrypted with SECRETS_KEY`);
-    }
     let adapter: ProviderAdapter;
     try {
-      adapter = createAdapter(conn, secrets, { requestTimeoutMs: this.requestTimeoutMs });
+      adapter = adapterFromSealed(conn, this.secretsKey, { requestTimeoutMs: this.requestTimeoutMs });
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createDataSource } from '@dialer/db';
+import { createDataSource, findLiveAttempts } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
   closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, LeaseRecovery, leaseMember, QUEUES, RateLimit, waitForRedis,
@@ -10,7 +10,6 @@ import type { DialerWorkerConfig } from './config';
 import { createDialProcessor } from './dial.processor';
 import { createDialerMetrics } from './dialer.metrics';
 import { createDialBatches } from './dial-batches';
-import { liveAttemptLeases } from './dial.repository';
 import { ProviderAdapters } from './provider-adapters';
 
 export interface RunningService {
@@ -55,7 +54,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     // notices rebuilds them from Postgres before any slot is granted.
     const leaseRecovery = new LeaseRecovery(
       lease,
-      async () => (await liveAttemptLeases(ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
+      async () => (await findLiveAttempts(ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
       cfg.LEASE_TTL_MS,
       (count) => log.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
     );

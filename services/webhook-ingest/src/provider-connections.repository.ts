@@ -1,6 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import { decryptSecret } from '@dialer/platform';
-import { createAdapter, type ProviderAdapter } from '@dialer/providers';
+import { adapterFromSealed, type ProviderAdapter } from '@dialer/providers';
 
 export interface ResolvedConnection {
   id: string;
@@ -42,12 +41,11 @@ export class ConnectionCache {
            FROM provider_connections WHERE id = $1 AND deleted_at IS NULL`, [connectionId]);
     const row = rows[0];
     if (!row) return null;
-    const secrets = JSON.parse(decryptSecret(row.secrets_sealed, this.secretsKey)) as Record<string, string>;
     const conn: ResolvedConnection = {
       id: row.id,
       tenantId: row.tenant_id,
       type: row.type,
-      adapter: createAdapter({ type: row.type, baseUrl: row.base_url, config: row.config ?? {} }, secrets),
+      adapter: adapterFromSealed({ type: row.type, baseUrl: row.base_url, config: row.config ?? {}, secretsSealed: row.secrets_sealed }, this.secretsKey),
     };
     if (this.ttlMs > 0) {
       if (this.entries.size > 10_000) this.entries.clear();

@@ -152,3 +152,13 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
       u.providerCallId ?? null, u.error ?? null, at, leadResult?.final ?? null]);
   return { applied: true, terminal: true, attempt: { ...attempt, status: u.status, ended_at: at }, lead: leadResult };
 }
+
+/**
+ * Every call attempt not ended yet: the concurrency slots that must be held. Read when Redis lost
+ * the leases, to rebuild them before any new dial (index call_attempts_live).
+ */
+export async function findLiveAttempts(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
+  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
+    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
+  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
+}

@@ -67,13 +67,6 @@ export async function findStaleAttempts(
   }));
 }
 
-/** Every call attempt not ended yet: the slots that must be held (the lease rebuild reads these). */
-export async function findLiveAttempts(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
-  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
-    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
-  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
-}
-
 /** Of the given (lead, attempt number) pairs: which attempts exist, and whether they ended. */
 export async function attemptStates(
   ds: DataSource, pairs: Array<{ leadId: string; attemptNo: number }>,

@@ -1,13 +1,13 @@
 import type { Queue } from 'bullmq';
-import { applyCallUpdate, type DataSource } from '@dialer/db';
+import { applyCallUpdate, findLiveAttempts, type DataSource } from '@dialer/db';
 import { isTerminalCallStatus, type CallStatus, type Outcome } from '@dialer/domain';
-import { decryptSecret, maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
-import { createAdapter, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
+import { maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
+import { adapterFromSealed, ConnectionSecretsError, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
 import {
   createQueue, LeaseRecovery, leaseMember, QUEUES, type ConcurrencyLease, type Redis,
 } from '@dialer/queue';
 import {
-  adoptProviderCall, attemptStates, findConnection, findLiveAttempts, findStaleAttempts, findUndialledAttempts,
+  adoptProviderCall, attemptStates, findConnection, findStaleAttempts, findUndialledAttempts,
   knownProviderCallIds, type StaleAttempt, type UndialledAttempt,
 } from './reconciler.repository';
 import { listTwilioCallsTo, type TwilioListedCall } from './twilio-call-lookup';
@@ -213,14 +213,13 @@ export class Reconciler {
       this.o.logger.warn({ providerConnectionId: a.providerConnectionId }, 'stale attempts of a provider connection that does not exist: cannot look them up');
       return null;
     }
-    let secrets: Record<string, string>;
     try {
-      secrets = JSON.parse(decryptSecret(conn.secretsSealed, this.o.secretsKey)) as Record<string, string>;
-    } catch {
+      return adapterFromSealed(conn, this.o.secretsKey, { requestTimeoutMs: this.o.providerTimeoutMs ?? 5_000 });
+    } catch (err) {
+      if (!(err instanceof ConnectionSecretsError)) throw err;
       this.o.logger.error({ providerConnectionId: conn.id }, 'the credentials of a provider connection cannot be decrypted with SECRETS_KEY: stale attempts not looked up');
       return null;
     }
-    return createAdapter(conn, secrets, { requestTimeoutMs: this.o.providerTimeoutMs ?? 5_000 });
   }
 
   private async resolveStaleAttempt(a: StaleAttempt, adapter: ProviderAdapter, now: number): Promise<'ended' | 'extended' | 'not_found' | 'unresolved' | 'none'> {
