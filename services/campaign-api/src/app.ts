@@ -23,6 +23,10 @@ import { leadsRouter } from './leads/leads.routes';
 import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
 import { statsRouter } from './stats/stats.routes';
 import type { CampaignEventsHub } from './stats/campaign-events.hub';
+import { authRouter } from './users/auth.routes';
+import { LoginThrottle } from './users/login-throttle';
+import type { SessionSettings } from './users/sessions';
+import { usersRouter } from './users/users.routes';
 
 export interface AppDeps {
   ds: DataSource;
@@ -44,6 +48,10 @@ export interface AppDeps {
   jsonBodyMaxBytes?: number;
   /** CORS origins: [] none, ['*'] any. */
   corsOrigins?: string[];
+  /** Dashboard sessions and sign-in throttling. */
+  sessions: SessionSettings;
+  /** express "trust proxy" value; empty: none. */
+  trustProxy?: string;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -58,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy) app.set('trust proxy', /^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy);
   app.use(helmet());
   const origins = deps.corsOrigins ?? [];
   if (origins.length) {
@@ -88,8 +97,13 @@ export function createApp(deps: AppDeps): Express {
     : undefined;
   const v1 = express.Router();
   app.locals.v1Router = v1;
-  v1.use(authMiddleware(ds, logger, limiter));
+  const s = deps.sessions;
+  v1.use(authMiddleware(ds, logger, s, limiter));
   v1.use(express.json({ limit: deps.jsonBodyMaxBytes ?? JSON_BODY_LIMIT }));
+  v1.use(authRouter({
+    ds, sessions: s, throttle: new LoginThrottle(redis, deps.rateLimit?.prefix ?? '{dialer}', s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
+  }));
+  v1.use(usersRouter(ds, s));
   v1.use(apiKeysRouter(ds));
   v1.use(auditRouter(ds));
   v1.use(callsRouter(ds));

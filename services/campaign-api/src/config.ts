@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonConfig } from '@dialer/platform';
 
 /** campaign-api settings; property names are the environment variable names. */
@@ -101,6 +101,49 @@ export class CampaignApiConfig extends CommonConfig {
   /** Origins allowed by CORS: comma-separated, `*` for any, empty (default) for none (no CORS headers). */
   @IsString()
   CORS_ORIGINS = '';
+
+  /** A dashboard session ends after this long without a request. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  SESSION_IDLE_MINUTES = 60;
+
+  /** A dashboard session ends this long after sign-in, used or not. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24)
+  SESSION_ABSOLUTE_HOURS = 12;
+
+  /** Secure session cookie: auto = when the request came over https or NODE_ENV is production. */
+  @IsIn(['auto', 'true', 'false'])
+  SESSION_COOKIE_SECURE: 'auto' | 'true' | 'false' = 'auto';
+
+  /** Failed sign-ins per account, and per client address, before it is locked for LOGIN_LOCKOUT_MINUTES. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  LOGIN_LOCKOUT_MINUTES = 15;
+
+  /** The dashboard's public origin (https://dialer.example.com), for invitation links; empty: the request's own. */
+  @Matches(/^(https?:\/\/[^/\s]+\/?)?$/, { message: 'PUBLIC_URL must be an origin like https://dialer.example.com, or empty' })
+  PUBLIC_URL = '';
+
+  /** express "trust proxy" (e.g. 1, loopback, 10.0.0.0/8): whose X-Forwarded-For gives the client address; empty: none. */
+  @IsString()
+  TRUST_PROXY = '';
 
   /** How often pending and abandoned imports are looked for. */
   @Type(() => Number)

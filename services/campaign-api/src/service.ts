@@ -11,6 +11,16 @@ import { startCampaignEvents } from './stats/campaign-events.hub';
 import { loadCampaignStats } from './stats/campaign-stats';
 import { Reconciler } from './reconciler/reconciler';
 import { ReconcilerConfig } from './reconciler/reconciler.config';
+import type { SessionSettings } from './users/sessions';
+
+export function sessionSettings(cfg: Readonly<CampaignApiConfig>): SessionSettings {
+  return {
+    idleMs: cfg.SESSION_IDLE_MINUTES * 60_000, absoluteMs: cfg.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    cookieSecure: cfg.SESSION_COOKIE_SECURE, production: cfg.NODE_ENV === 'production', publicUrl: cfg.PUBLIC_URL,
+    loginMaxFailuresPerAccount: cfg.LOGIN_MAX_FAILURES, loginMaxFailuresPerIp: cfg.LOGIN_MAX_FAILURES_PER_IP,
+    loginLockoutMs: cfg.LOGIN_LOCKOUT_MINUTES * 60_000,
+  };
+}
 
 export interface RunningService {
   port: number;
@@ -83,6 +93,8 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       rateLimit: { prefix: cfg.QUEUE_PREFIX, max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
       jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,
       corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      sessions: sessionSettings(cfg),
+      trustProxy: cfg.TRUST_PROXY,
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
     steps.push(['http', () => server.close()]);

@@ -7,9 +7,11 @@ const ROOT = join(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(__dirname, '..', 'src', 'cli', 'create-tenant.ts');
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const USER_CLI = join(__dirname, '..', 'src', 'cli', 'create-user.ts');
+
+function run(args: string[], env: Record<string, string>, cli = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [cli, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -47,5 +49,31 @@ describe('create-tenant CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('usage');
+  }, 60_000);
+
+  it('when user:create is given a tenant and an email, then the person can sign in with the printed password; bad input exits 2 or 1 with a reason', async () => {
+    const t = JSON.parse((await run(['Clinic'], ctx.env)).stdout) as { tenantId: string };
+    const r = await run([t.tenantId, 'Admin@Clinic.example', '--name', 'Dr Admin'], ctx.env, USER_CLI);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { userId: string; email: string; role: string; password: string };
+    expect(out).toMatchObject({ email: 'admin@clinic.example', role: 'admin' });
+    expect(out.password.length).toBeGreaterThanOrEqual(12);
+    const { verifyPassword } = await import('../src/users/passwords');
+    const [row] = await ctx.ds.query(`SELECT password_hash, name FROM users WHERE id = $1`, [out.userId]) as Array<{ password_hash: string; name: string }>;
+    expect(row!.name).toBe('Dr Admin');
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(row!.password_hash, out.password)).toBe(true);
+
+    const given = await run([t.tenantId, 'viewer@clinic.example', '--role', 'viewer'], { ...ctx.env, DIALER_USER_PASSWORD: 'a chosen password' }, USER_CLI);
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.stdout)).not.toHaveProperty('password');
+    const dup = await run([t.tenantId, 'admin@clinic.example'], ctx.env, USER_CLI);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('exists already');
+    const short = await run([t.tenantId, 'x@clinic.example'], { ...ctx.env, DIALER_USER_PASSWORD: 'short' }, USER_CLI);
+    expect(short.stderr).toContain('12');
+    expect((await run(['not-a-tenant', 'x@clinic.example'], ctx.env, USER_CLI)).code).toBe(2);
+    expect((await run([t.tenantId], ctx.env, USER_CLI)).stderr).toContain('usage');
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { ProviderCallData1763720000000 } from './1763720000000-provider-call-dat
 import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
 import { SecureApi1763760000000 } from './1763760000000-secure-api';
 import { LeadCampaignKey1763780000000 } from './1763780000000-lead-campaign-key';
+import { UsersSessions1763790000000 } from './1763790000000-users-sessions';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SecureApi1763760000000,
   AttemptsCounter1763770000000,
   LeadCampaignKey1763780000000,
+  UsersSessions1763790000000,
 ];

@@ -28,12 +28,12 @@ export function apiKeysRouter(ds: DataSource): Router {
   const r = Router();
 
   r.post('/api-keys', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateInput(CreateApiKeyDto, req.body, { where: 'request body' });
     const out = await ds.transaction(async (m) => {
       const created = await createApiKey(m, tenantId, dto.role, dto.name.trim());
       const row = (await queryRows<KeyRow>(m, `SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [created.id]))[0]!;
-      await writeAudit(m, { tenantId, apiKeyId, action: 'api_key.create', entityType: 'api_key', entityId: created.id, after: keyView(row) });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'api_key.create', entityType: 'api_key', entityId: created.id, after: keyView(row) });
       return { ...keyView(row), apiKey: created.apiKey };
     });
     res.status(201).set('Cache-Control', 'no-store').json(out);
@@ -49,7 +49,7 @@ export function apiKeysRouter(ds: DataSource): Router {
   });
 
   r.post('/api-keys/:id/revoke', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'API key');
     const view = await ds.transaction(async (m) => {
       const { rows } = await mutate<KeyRow>(m,
@@ -60,7 +60,7 @@ export function apiKeysRouter(ds: DataSource): Router {
         if (!exists[0]) throw AppError.notFound('API key', id);
         throw new AppError('invalid_state', 'the API key is already revoked', { status: 409, details: { revokedAt: exists[0].revoked_at } });
       }
-      await writeAudit(m, { tenantId, apiKeyId, action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: { revokedAt: null }, after: { revokedAt: row.revoked_at } });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: { revokedAt: null }, after: { revokedAt: row.revoked_at } });
       return keyView(row);
     });
     res.json(view);

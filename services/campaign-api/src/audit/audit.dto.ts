@@ -8,6 +8,8 @@ export class ListAuditQuery {
   /** Exact action ("campaign.update") or a prefix ending with a dot ("campaign."). */
   @IsOptional() @IsString() @Length(1, 64) action?: string;
   @IsOptional() @IsUUID() apiKeyId?: string;
+  /** Changes made by this person (dashboard user). */
+  @IsOptional() @IsUUID() userId?: string;
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;

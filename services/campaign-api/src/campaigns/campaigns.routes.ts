@@ -63,7 +63,7 @@ export function campaignsRouter(ds: DataSource): Router {
   const repo = ds.getRepository(CampaignEntity);
 
   r.post('/campaigns', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateInput(CreateCampaignDto, req.body, { where: 'request body' });
     if (dto.providerConnectionId) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
     assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
@@ -88,7 +88,7 @@ export function campaignsRouter(ds: DataSource): Router {
       }));
       await bumpCampaignStats(m, tenantId, saved.id, {});
       const created = await m.getRepository(CampaignEntity).findOneByOrFail({ id: saved.id });
-      await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.create', entityType: 'campaign', entityId: saved.id, after: created });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: saved.id, after: created });
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
@@ -116,7 +116,7 @@ export function campaignsRouter(ds: DataSource): Router {
   });
 
   r.patch('/campaigns/:id', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const before = await getCampaign(ds, tenantId, id);
     const dto = validateInput(UpdateCampaignDto, req.body, { where: 'request body' });
@@ -181,14 +181,14 @@ export function campaignsRouter(ds: DataSource): Router {
         beforeFields[k] = before[k];
         afterFields[k] = after[k];
       }
-      await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
       return after;
     });
     sendCampaign(res, updated);
   });
 
   r.delete('/campaigns/:id', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const ifMatch = req.get('if-match') !== undefined ? await getCampaign(ds, tenantId, id) : null;
     if (ifMatch) checkIfMatch(req, ifMatch);
@@ -203,13 +203,13 @@ export function campaignsRouter(ds: DataSource): Router {
         if (ifMatch && now.version !== ifMatch.version) checkIfMatch(req, now);
         throw new AppError('invalid_state', 'a running campaign must be stopped before it is deleted', { status: 409, details: { status: now.status } });
       }
-      await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.delete', entityType: 'campaign', entityId: id, before: { status: rows[0]!.status }, after: { deleted: true } });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.delete', entityType: 'campaign', entityId: id, before: { status: rows[0]!.status }, after: { deleted: true } });
     });
     res.status(204).end();
   });
 
   r.post('/campaigns/:id/restore', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const restored = await ds.transaction(async (m) => {
       const { count } = await mutate(m,
@@ -221,21 +221,21 @@ export function campaignsRouter(ds: DataSource): Router {
         }
         throw AppError.notFound('campaign', id);
       }
-      await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.restore', entityType: 'campaign', entityId: id, before: { deleted: true }, after: { deleted: false } });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.restore', entityType: 'campaign', entityId: id, before: { deleted: true }, after: { deleted: false } });
       return m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId });
     });
     sendCampaign(res, restored);
   });
 
   r.post('/campaigns/:id/clone', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const source = await getCampaign(ds, tenantId, id);
     const dto = validateInput(CloneCampaignDto, req.body ?? {}, { where: 'request body' });
     await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
       const { campaign, leadsCopied } = await ds.transaction(async (m) => {
         const out = await cloneCampaign(m, source, { name: dto.name?.trim() ?? `${source.name} (copy)`.slice(0, 200), includeLeads: dto.includeLeads ?? false });
-        await writeAudit(m, { tenantId, apiKeyId, action: 'campaign.clone', entityType: 'campaign', entityId: out.campaign.id,
+        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.clone', entityType: 'campaign', entityId: out.campaign.id,
           after: { sourceId: source.id, leadsCopied: out.leadsCopied } });
         return out;
       });
@@ -250,9 +250,9 @@ export function campaignsRouter(ds: DataSource): Router {
       next();
       return;
     }
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
-    const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId });
+    const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId, userId });
     sendCampaign(res, campaign);
   });
 

@@ -25,6 +25,7 @@ export interface CommandInput {
   command: CampaignCommand;
   /** Null when the scheduler tick runs the command. */
   apiKeyId: string | null;
+  userId?: string | null;
 }
 
 export interface CommandResult {
@@ -43,7 +44,7 @@ export async function runCampaignCommand(ds: DataSource, input: CommandInput): P
 }
 
 export async function runInTx(m: EntityManager, input: CommandInput): Promise<CommandResult> {
-  const { tenantId, campaignId, command, apiKeyId } = input;
+  const { tenantId, campaignId, command, apiKeyId, userId } = input;
   const before = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
   if (!before) throw AppError.notFound('campaign', campaignId);
   if (!COMMAND_FROM[command].includes(before.status)) throw invalidTransition(command, before.status);
@@ -78,7 +79,7 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
 
   const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id: campaignId, tenantId });
   await writeAudit(m, {
-    tenantId, apiKeyId, action: `campaign.${command}`, entityType: 'campaign', entityId: campaignId,
+    tenantId, apiKeyId, userId, action: `campaign.${command}`, entityType: 'campaign', entityId: campaignId,
     before: { status: before.status, version: before.version },
     after: { status: campaign.status, version: campaign.version, ...(to === 'stopped' ? { leadsStopped } : {}) },
   });

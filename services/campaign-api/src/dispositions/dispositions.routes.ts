@@ -73,7 +73,7 @@ export function dispositionsRouter(ds: DataSource): Router {
   });
 
   r.post('/call-attempts/:id/disposition', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'call attempt');
     const dto = validateInput(DispositionDto, req.body, { where: 'request body' });
     const view = await ds.transaction(async (m) => {
@@ -88,7 +88,7 @@ export function dispositionsRouter(ds: DataSource): Router {
       }
       const after = (await queryRows<AttemptView>(m, SELECT_ATTEMPT, [id, tenantId]))[0] as AttemptView;
       await writeAudit(m, {
-        tenantId, apiKeyId, action: 'call_attempt.disposition', entityType: 'call_attempt', entityId: id,
+        tenantId, apiKeyId, userId, action: 'call_attempt.disposition', entityType: 'call_attempt', entityId: id,
         before: { disposition: before.manual_disposition, qualified: before.qualified },
         after: { disposition: after.manual_disposition, qualified: after.qualified, note: after.manual_note },
       });

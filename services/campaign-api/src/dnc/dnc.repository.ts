@@ -105,7 +105,7 @@ export async function importDncCsv(
 
 /** Removes one number from the tenant list (campaignId null) or a campaign's list; false if not listed. */
 export async function removeByPhone(
-  ds: DataSource, o: { tenantId: string; campaignId: string | null; phone: string; country: string; apiKeyId: string | null },
+  ds: DataSource, o: { tenantId: string; campaignId: string | null; phone: string; country: string; apiKeyId: string | null; userId: string | null },
 ): Promise<boolean> {
   const r = normalizePhone(o.phone, o.country);
   if (!r.ok) return false;
@@ -115,7 +115,7 @@ export async function removeByPhone(
       [o.tenantId, r.e164, o.campaignId]);
     const removed = rows[0];
     if (!removed) return false;
-    await writeAudit(m, { tenantId: o.tenantId, apiKeyId: o.apiKeyId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: removed.id });
+    await writeAudit(m, { tenantId: o.tenantId, apiKeyId: o.apiKeyId, userId: o.userId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: removed.id });
     return true;
   });
 }

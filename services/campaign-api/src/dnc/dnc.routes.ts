@@ -48,7 +48,7 @@ export function dncRouter(ds: DataSource): Router {
   const repo = ds.getRepository(DncEntryEntity);
 
   r.post('/dnc', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateInput(AddDncDto, req.body, { where: 'request body' });
     let country = 'US';
     if (dto.campaignId) country = (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry;
@@ -71,7 +71,7 @@ export function dncRouter(ds: DataSource): Router {
             { tenantId, phone: phone.e164, campaignId: dto.campaignId ?? null })
           .getOneOrFail();
       if (inserted) {
-        await writeAudit(m, { tenantId, apiKeyId, action: 'dnc.add', entityType: 'dnc_entry', entityId: found.id, after: { campaignId: found.campaignId } });
+        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.add', entityType: 'dnc_entry', entityId: found.id, after: { campaignId: found.campaignId } });
       }
       return { entry: found, created: Boolean(inserted) };
     });
@@ -105,7 +105,7 @@ export function dncRouter(ds: DataSource): Router {
 
   // Bulk add from CSV (text/csv, streamed): the column named phone (or number, mobile…), else the first.
   r.post('/dnc/csv', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const q = validateInput(DncScopeQuery, { ...req.query }, { where: 'query string' });
     if (!req.is('text/csv') && !req.is('text/plain') && !req.is('application/csv')) {
       throw new AppError('unsupported_media_type', 'send the CSV with Content-Type: text/csv', { status: 415 });
@@ -113,7 +113,7 @@ export function dncRouter(ds: DataSource): Router {
     const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
     const result = await importDncCsv(ds, req, { tenantId, campaignId: q.campaignId ?? null, reason: q.reason ?? null, country });
     await writeAudit(ds.manager, {
-      tenantId, apiKeyId, action: 'dnc.import', entityType: 'dnc_entry', entityId: null,
+      tenantId, apiKeyId, userId, action: 'dnc.import', entityType: 'dnc_entry', entityId: null,
       after: { campaignId: q.campaignId ?? null, added: result.added, rows: result.rows },
     });
     res.status(200).json(result);
@@ -121,21 +121,21 @@ export function dncRouter(ds: DataSource): Router {
 
   // Remove a number (normalized as on add) from the tenant list, or from a campaign's list.
   r.delete('/dnc', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const q = validateInput(RemoveDncQuery, { ...req.query }, { where: 'query string' });
     const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
-    const removed = await removeByPhone(ds, { tenantId, campaignId: q.campaignId ?? null, phone: q.phone, country, apiKeyId });
+    const removed = await removeByPhone(ds, { tenantId, campaignId: q.campaignId ?? null, phone: q.phone, country, apiKeyId, userId });
     if (!removed) throw AppError.notFound('dnc entry', q.phone.replace(/\d(?=\d{2})/g, '*'));
     res.status(204).end();
   });
 
   r.delete('/dnc/:id', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'dnc entry');
     await ds.transaction(async (m) => {
       const { count } = await mutate(m, `DELETE FROM dnc_entries WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
       if (!count) throw AppError.notFound('dnc entry', id);
-      await writeAudit(m, { tenantId, apiKeyId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: id });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: id });
     });
     res.status(204).end();
   });

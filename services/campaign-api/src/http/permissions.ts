@@ -8,16 +8,22 @@ export const PERMISSIONS = [
   'dnc:read', 'dnc:write',
   'connections:read', 'connections:write',
   'stats:read', 'stats:recount',
-  'audit:read', 'keys:manage',
+  'audit:read', 'keys:manage', 'users:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What a route asks of its caller: a permission, `session` (a signed-in person, any role: the
+ * session's own routes) or `public` (nobody yet: sign-in and accepting an invitation).
+ */
+export type Access = Permission | 'session' | 'public';
 
 const READ: Permission[] = ['campaigns:read', 'leads:read', 'calls:read', 'dnc:read', 'connections:read', 'stats:read'];
 
 /**
  * The role → permission table (README, "Roles and permissions"). Admins hold everything; managers
- * run campaigns, leads, imports and DNC but do not manage keys, provider credentials, recounts or
- * read the audit log; viewers only read.
+ * run campaigns, leads, imports and DNC but do not manage keys, users, provider credentials,
+ * recounts or read the audit log; viewers only read.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
@@ -27,6 +33,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, ReadonlySet<Permissio
 
 export const ROLES: readonly ApiKeyRole[] = ['admin', 'manager', 'viewer'];
 
-export function may(role: ApiKeyRole, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role].has(permission);
+export function may(role: ApiKeyRole, access: Access): boolean {
+  return access === 'public' || access === 'session' || ROLE_PERMISSIONS[role].has(access);
 }

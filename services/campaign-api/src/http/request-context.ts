@@ -5,8 +5,13 @@ import { AppError } from '@dialer/platform';
 /** Who is calling: set by the auth middleware on res.locals.auth. */
 export interface AuthContext {
   tenantId: string;
-  apiKeyId: string;
   role: ApiKeyRole;
+  /** The API key of a machine's request; null for a person's session. */
+  apiKeyId: string | null;
+  /** The user of a dashboard session; null for an API key. */
+  userId: string | null;
+  /** The session's id, when the request came with a session cookie. */
+  sessionId?: string;
 }
 
 export function authOf(res: Response): AuthContext {

@@ -9,7 +9,8 @@ import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } f
 import { AddLeadsDto, ListLeadsQuery } from '../leads/lead.dto';
 import { ExotelConnectionDto, TwilioConnectionDto, VapiConnectionDto } from '../provider-connections/provider-connection.dto';
 import { AnalyticsQuery, TimeSeriesQuery } from '../stats/stats.dto';
-import type { Permission } from './permissions';
+import { AcceptInviteDto, InviteUserDto, LoginDto, UpdateUserDto } from '../users/user.dto';
+import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
@@ -19,7 +20,8 @@ export interface RouteSpec {
   method: HttpMethod;
   /** Exactly as registered on the router (express syntax, relative to /v1). */
   path: string;
-  permission: Permission;
+  /** The permission it needs, or `session` (a signed-in person) or `public` (no credentials). */
+  permission: Access;
   tag: string;
   summary: string;
   /** JSON body DTO(s) (several: oneOf). */
@@ -51,6 +53,16 @@ const CAMPAIGN_EXAMPLE = {
  * compares this table with the routes registered on the router, both ways.
  */
 export const ROUTE_TABLE: readonly RouteSpec[] = [
+  // a person's session (dashboard)
+  { method: 'post', path: '/auth/login', permission: 'public', tag: 'Sessions', summary: 'Sign in with email and password: sets the HttpOnly session cookie and answers the CSRF token for writes', body: LoginDto, example: { email: 'ada@example.com', password: 'correct horse battery' }, errors: [401, 403] },
+  { method: 'get', path: '/auth/session', permission: 'session', tag: 'Sessions', summary: 'The signed-in person: user, tenant, permissions and the CSRF token (X-CSRF-Token) of the session' },
+  { method: 'post', path: '/auth/logout', permission: 'session', tag: 'Sessions', summary: 'Sign out: the session ends at once', status: 204, produces: 'none' },
+  { method: 'post', path: '/auth/accept-invite', permission: 'public', tag: 'Sessions', summary: 'Set the password from an invitation or reset link, and sign in', body: AcceptInviteDto, example: { token: 'the-token-of-the-link', password: 'correct horse battery', name: 'Ada Lovelace' } },
+  // users (admins)
+  { method: 'get', path: '/users', permission: 'users:manage', tag: 'Users', summary: 'The team\'s users (email, name, role, active, invitation accepted, last sign-in)' },
+  { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409] },
+  { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, example: { role: 'viewer' }, errors: [409] },
+  { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', errors: [409] },
   // API keys
   { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' } },
   { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery },

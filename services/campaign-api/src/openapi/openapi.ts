@@ -15,9 +15,19 @@ export const ERROR_CODES: Record<number, Array<{ code: string; message: string }
     { code: 'invalid_idempotency_key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' },
     { code: 'no_file', message: 'the upload has no file part' },
     { code: 'invalid_input', message: 'from must be before to' },
+    { code: 'invalid_token', message: 'this link is invalid, already used or expired: ask an admin for a new one' },
+    { code: 'ambiguous_credentials', message: 'send an API key or a session cookie, not both' },
   ],
-  401: [{ code: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' }],
-  403: [{ code: 'forbidden', message: 'this API key (role viewer) lacks the permission campaigns:write' }],
+  401: [
+    { code: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { code: 'invalid_credentials', message: 'the email or the password is wrong' },
+  ],
+  403: [
+    { code: 'forbidden', message: 'this API key (role viewer) lacks the permission campaigns:write' },
+    { code: 'csrf_failed', message: 'this request needs the X-CSRF-Token header of the session (GET /v1/auth/session gives it)' },
+    { code: 'account_inactive', message: 'this account is deactivated: ask an admin of your team' },
+    { code: 'session_required', message: 'this route belongs to a signed-in person\'s session, not to an API key' },
+  ],
   404: [{ code: 'not_found', message: 'campaign 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 was not found' }, { code: 'route_not_found', message: 'no route for GET /v1/nope' }],
   409: [
     { code: 'conflict', message: 'the campaign was changed by another request; read it again and retry' },
@@ -26,12 +36,17 @@ export const ERROR_CODES: Record<number, Array<{ code: string; message: string }
     { code: 'provider_connection_required', message: 'a campaign needs a providerConnectionId before it can start' },
     { code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' },
     { code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry later' },
+    { code: 'user_exists', message: 'a user with the email grace@example.com exists already' },
+    { code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' },
   ],
   412: [{ code: 'precondition_failed', message: 'the campaign changed since it was read (If-Match does not match its ETag); read it again' }],
   413: [{ code: 'payload_too_large', message: 'the request body is larger than allowed' }],
   415: [{ code: 'unsupported_media_type', message: 'send the CSV with Content-Type: text/csv' }],
   422: [{ code: 'idempotency_key_reused', message: 'this Idempotency-Key was used for a different request' }],
-  429: [{ code: 'rate_limited', message: 'too many requests for this API key: at most 600 per 60 s' }],
+  429: [
+    { code: 'rate_limited', message: 'too many requests for this API key: at most 600 per 60 s' },
+    { code: 'login_throttled', message: 'too many failed sign-ins for this account: try again in 15 minute(s)' },
+  ],
   500: [{ code: 'internal', message: 'an internal error occurred' }],
   503: [{ code: 'unavailable', message: 'live events are not enabled on this server' }],
 };
@@ -98,6 +113,14 @@ function errorResponse(status: number): Schema {
   };
 }
 
+function access(spec: RouteSpec): string {
+  if (spec.permission === 'public') return 'No credentials: this is how a person signs in. Refused when sent cross-site (Origin).';
+  if (spec.permission === 'session') return 'A signed-in person\'s session cookie (not an API key).';
+  const p = spec.permission;
+  return `Permission: \`${p}\` (roles: ${ROLES.filter((r) => ROLE_PERMISSIONS[r].has(p)).join(', ')}).`
+    + ' With a session cookie, a write also needs the X-CSRF-Token header.';
+}
+
 function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
   const params: Schema[] = [...(spec.path.match(/:([A-Za-z]+)/g) ?? [])].map((p) => ({
     name: p.slice(1), in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
@@ -148,8 +171,9 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
     operationId: `${spec.method}${spec.path.replace(/[:/.-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
     summary: spec.summary,
     tags: [spec.tag],
-    description: `Permission: \`${spec.permission}\` (roles: ${ROLES.filter((r) => ROLE_PERMISSIONS[r].has(spec.permission)).join(', ')}).`,
+    description: access(spec),
     'x-permission': spec.permission,
+    security: spec.permission === 'public' ? [] : spec.permission === 'session' ? [{ session: [] }] : [{ apiKey: [] }, { session: [] }],
     parameters: params,
     ...(requestBody ? { requestBody } : {}),
     responses,
@@ -169,13 +193,16 @@ export function buildOpenApi(version = '0.1.0'): Schema {
     openapi: '3.1.0',
     info: {
       title: 'Outbound campaign dialer API', version,
-      description: `Every /v1 route needs \`Authorization: Bearer <api key>\`. Roles: ${ROLES.map((r) => `${r} (${[...ROLE_PERMISSIONS[r]].join(', ')})`).join('; ')}. Permissions: ${PERMISSIONS.join(', ')}.`,
+      description: `Every /v1 route but sign-in needs \`Authorization: Bearer <api key>\` (machines) or a session cookie (people in the dashboard), never both. Roles: ${ROLES.map((r) => `${r} (${[...ROLE_PERMISSIONS[r]].join(', ')})`).join('; ')}. Permissions: ${PERMISSIONS.join(', ')}.`,
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'dk_… API key' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'dk_… API key' },
+        session: { type: 'apiKey', in: 'cookie', name: 'dialer_session', description: 'a signed-in person\'s session (POST /v1/auth/login); `__Host-dialer_session` over https' },
+      },
       schemas: {
         ...schemas,
         Error: {

@@ -75,7 +75,7 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
   const repo = ds.getRepository(ProviderConnectionEntity);
 
   r.post('/provider-connections', async (req, res) => {
-    const { tenantId, apiKeyId } = authOf(res);
+    const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateConnection(req.body);
     const { config, secrets } = connectionSettings(dto);
     const saved = await ds.transaction(async (m) => {
@@ -89,7 +89,7 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
         callsPerSecond: dto.callsPerSecond ?? 10,
       }));
       const created = await m.getRepository(ProviderConnectionEntity).findOneByOrFail({ id: conn.id });
-      await writeAudit(m, { tenantId, apiKeyId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: conn.id, after: providerConnectionView(created) });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: conn.id, after: providerConnectionView(created) });
       return created;
     });
     res.status(201).json(providerConnectionView(saved));
