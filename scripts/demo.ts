@@ -1,7 +1,9 @@
 /**
  * `pnpm demo`: brings up Postgres and Redis, migrates, starts every service as its own process,
  * creates a demo tenant and a campaign from a generated CSV of a few hundred leads, runs it against
- * provider-sim with a live progress bar, prints the final stats, and exits 0 when the campaign completed.
+ * provider-sim with a live progress bar, prints the final stats and the dashboard's address with a demo
+ * user's credentials, and exits 0 when the campaign completed. `pnpm demo --serve` then leaves every
+ * service running so the dashboard can be opened on the finished campaign (Ctrl-C stops all).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { ROOT, run, tsx } from './lib/run';
 import { readEventStream } from './lib/sse';
 
 const LEADS = Number(process.env.DEMO_LEADS ?? 300);
+const SERVE = process.argv.slice(2).includes('--serve');
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_MS ?? 300_000);
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -59,8 +62,12 @@ async function main(): Promise<void> {
   });
   let exitCode = 1;
   try {
-    say('4/6 demo tenant and provider connection');
-    const created = JSON.parse((await tsx('services/campaign-api/src/cli/create-tenant.ts', [`demo-${new Date().toISOString().slice(0, 19)}`], env)).trim()) as { tenantId: string; apiKey: string };
+    say('4/6 demo tenant, dashboard user and provider connection');
+    const stamp = new Date().toISOString().slice(0, 19);
+    const created = JSON.parse((await tsx('services/campaign-api/src/cli/create-tenant.ts', [`demo-${stamp}`], env)).trim()) as { tenantId: string; apiKey: string };
+    // Email addresses are unique sign-in names: each demo run's user has its own.
+    const demoEmail = `demo-${stamp.replace(/\D/g, '')}@example.com`;
+    const user = JSON.parse((await tsx('services/campaign-api/src/cli/create-user.ts', [created.tenantId, demoEmail, '--name', 'Demo Admin'], env)).trim()) as { email: string; password: string };
     const api: AxiosInstance = axios.create({
       baseURL: `${stack.urls['campaign-api']}/v1`,
       headers: { Authorization: `Bearer ${created.apiKey}` },
@@ -132,13 +139,26 @@ async function main(): Promise<void> {
     say(progressLine(stats));
     say('\nFinal stats:');
     say(JSON.stringify(stats, null, 2));
+    const dashboard = `${stack.urls['campaign-api']}/campaigns/${campaign.id}`;
     if (stats.status === 'completed') {
       exitCode = 0;
-      say(`\nCampaign completed. Call the API yourself: run \`pnpm start\` and, with this demo tenant's key,`);
-      say(`  curl -H "Authorization: Bearer ${created.apiKey}" http://127.0.0.1:3000/v1/campaigns/${campaign.id}/stats`);
-      say('or create your own tenant with `pnpm tenant:create <name>`. See README.md for every endpoint.');
+      say('\nCampaign completed.');
     } else {
       say(`\nThe campaign did not complete within ${TIMEOUT_MS / 1000} s (status ${stats.status}).`);
+    }
+    say(`\nDashboard: ${dashboard}`);
+    say(`  sign in as ${user.email}  password ${user.password}`);
+    say(`API, with this demo tenant's admin key:`);
+    say(`  curl -H "Authorization: Bearer ${created.apiKey}" ${stack.urls['campaign-api']}/v1/campaigns/${campaign.id}/stats`);
+    if (SERVE) {
+      say('\nEverything keeps running: open the dashboard above. Ctrl-C stops all services.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      say('\nstopping…');
+    } else {
+      say('(the services stop now: `pnpm demo --serve` keeps them running to look at the dashboard)');
     }
   } finally {
     await stack.stop();

@@ -68,6 +68,25 @@ describe('campaign CRUD, validation and the status machine', () => {
     expect((await api.http.get('/v1/campaigns?status=bogus').set(api.auth())).status).toBe(400);
   });
 
+  it('when campaigns are listed, then each row carries its progress from the counters: leads, ended, live calls, connect rate', async () => {
+    const c = await createCampaign(api, { name: 'with progress' });
+    const id = c.id as string;
+    const added = await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth())
+      .send({ leads: [{ phone: '+14155552601' }, { phone: '+14155552602' }, { phone: '+14155552603' }, { phone: '+14155552604' }] });
+    expect(added.status).toBe(201);
+    const leads: Array<{ id: string }> = await api.ctx.ds.query(`SELECT id FROM leads WHERE campaign_id = $1 ORDER BY id`, [id]);
+    await api.ctx.ds.query(`UPDATE leads SET status = 'done', disposition = 'answered' WHERE id = $1`, [leads[0]!.id]);
+    await api.ctx.ds.query(`UPDATE leads SET status = 'dialing' WHERE id = $1`, [leads[1]!.id]);
+    await api.ctx.ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id, calls_ended, connected) VALUES ($1, $2, 4, 1)
+      ON CONFLICT (campaign_id) DO UPDATE SET calls_ended = 4, connected = 1`, [id, api.tenant.tenantId]);
+    const list = await api.http.get('/v1/campaigns?name=with%20progress').set(api.auth());
+    expect(list.body.data).toHaveLength(1);
+    expect(list.body.data[0].progress).toEqual({ totalLeads: 4, ended: 1, liveCalls: 1, callsEnded: 4, connected: 1, connectRate: 0.25 });
+    const empty = await createCampaign(api, { name: 'no leads yet' });
+    const list2 = await api.http.get('/v1/campaigns?name=no%20leads').set(api.auth());
+    expect(list2.body.data[0]).toMatchObject({ id: empty.id, progress: { totalLeads: 0, ended: 0, liveCalls: 0, connectRate: 0 } });
+  });
+
   it('when a campaign is patched, then only the given fields change and the version moves', async () => {
     const c = await createCampaign(api, { name: 'patch me' });
     const res = await api.http.patch(`/v1/campaigns/${c.id as string}`).set(api.auth()).send({ maxConcurrentCalls: 20, callingWindow: { start: '10:00', end: '18:00', days: [1, 2, 3] } });

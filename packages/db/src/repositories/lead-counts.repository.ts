@@ -51,6 +51,38 @@ export async function readLeadCounts(m: DataSource | EntityManager, tenantId: st
   return leadCountsFromRows(rows);
 }
 
+/** Progress of several campaigns at once (a page of the campaign list), from the same counters. */
+export interface CampaignProgressRow {
+  campaign_id: string;
+  total: number;
+  done: number;
+  dialing: number;
+  calls_ended: number;
+  connected: number;
+}
+
+export async function readCampaignProgress(m: DataSource | EntityManager, tenantId: string, campaignIds: string[]): Promise<CampaignProgressRow[]> {
+  if (campaignIds.length === 0) return [];
+  return queryRows<CampaignProgressRow>(m,
+    `WITH counts AS (
+        SELECT campaign_id, key, n FROM campaign_lead_counts WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+        UNION ALL
+        SELECT campaign_id, key, n FROM lead_count_deltas WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+     ), leads AS (
+        SELECT campaign_id,
+               coalesce(sum(n) FILTER (WHERE key LIKE 'status:%'), 0)::int AS total,
+               coalesce(sum(n) FILTER (WHERE key = 'status:done'), 0)::int AS done,
+               coalesce(sum(n) FILTER (WHERE key = 'status:dialing'), 0)::int AS dialing
+          FROM counts GROUP BY campaign_id
+     )
+     SELECT c.id AS campaign_id, coalesce(l.total, 0) AS total, coalesce(l.done, 0) AS done, coalesce(l.dialing, 0) AS dialing,
+            coalesce(s.calls_ended, 0)::int AS calls_ended, coalesce(s.connected, 0)::int AS connected
+       FROM unnest($2::uuid[]) AS c(id)
+       LEFT JOIN leads l ON l.campaign_id = c.id
+       LEFT JOIN campaign_stats s ON s.campaign_id = c.id AND s.tenant_id = $1`,
+    [tenantId, campaignIds]);
+}
+
 export interface TouchedCampaign {
   campaignId: string;
   tenantId: string;

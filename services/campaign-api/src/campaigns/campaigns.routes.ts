@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { bumpCampaignStats, CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, readCampaignProgress, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
@@ -54,6 +54,29 @@ function checkIfMatch(req: Request, current: { version: number }): void {
   }
 }
 
+/** A campaign list row's progress, from the maintained counters (the list shows a bar per campaign). */
+export interface CampaignProgress {
+  /** Leads in the campaign. */
+  totalLeads: number;
+  /** Leads that ended for good (the bar's filled part). */
+  ended: number;
+  /** Calls in progress now. */
+  liveCalls: number;
+  callsEnded: number;
+  connected: number;
+  /** connected / callsEnded, 0 before the first call ended. */
+  connectRate: number;
+}
+
+function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
+  const callsEnded = p?.calls_ended ?? 0;
+  const connected = p?.connected ?? 0;
+  return {
+    totalLeads: p?.total ?? 0, ended: p?.done ?? 0, liveCalls: p?.dialing ?? 0, callsEnded, connected,
+    connectRate: callsEnded > 0 ? Math.round((connected / callsEnded) * 10_000) / 10_000 : 0,
+  };
+}
+
 function sendCampaign(res: Response, c: CampaignEntity, status = 200): void {
   res.set('ETag', campaignEtag(c)).status(status).json(c);
 }
@@ -99,7 +122,9 @@ export function campaignsRouter(ds: DataSource): Router {
   r.get('/campaigns', async (req, res) => {
     const { tenantId } = authOf(res);
     const q = validateInput(ListCampaignsQuery, { ...req.query }, { where: 'query string' });
-    res.json(toPage(await listCampaigns(ds, tenantId, q), q.limit));
+    const page = toPage(await listCampaigns(ds, tenantId, q), q.limit);
+    const progress = new Map((await readCampaignProgress(ds, tenantId, page.data.map((c) => c.id))).map((p) => [p.campaign_id, p]));
+    res.json({ ...page, data: page.data.map((c) => ({ ...plain(c), progress: progressView(progress.get(c.id)) })) });
   });
 
   r.get('/campaigns/:id', async (req, res) => {
