@@ -6,3 +6,4 @@ export * from './phone';
 export * from './rule-packs';
 export * from './lead-timezones';
 export * from './schedule-preview';
+export * from './dialing-state';

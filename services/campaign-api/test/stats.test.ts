@@ -151,3 +151,29 @@ describe('campaign stats, time series, analytics, recount and live events', () =
     expect(res.status).toBe(404);
   });
 });
+
+describe('dialing state: why nothing is being called', () => {
+  it('when a running campaign waits for the callee\'s calling hours, then the stats say so in data and in words', async () => {
+    // A window open only on a weekday that is not today in Los Angeles: closed now, whatever the hour.
+    const today = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', weekday: 'short' }).format(new Date());
+    const laWeekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(today) + 1;
+    const otherDay = (laWeekday % 7) + 1;
+    const c = await createCampaign(api, { name: 'night', callingWindow: { start: '09:00', end: '17:00', days: [otherDay] }, defaultTimezone: 'America/Los_Angeles' });
+    const id = c.id as string;
+    expect((await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+12135550101' }, { phone: '+12135550102' }] })).status).toBe(201);
+    const draft = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
+    expect(draft.body.dialing).toMatchObject({ state: 'not_started', nextCallableAt: null });
+
+    // Running, with the leads moved to the window's opening, as the feeder does.
+    const opening = new Date(Date.now() + 26 * 3_600_000);
+    await api.ctx.ds.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [id]);
+    await api.ctx.ds.query(`UPDATE leads SET next_attempt_at = $2 WHERE campaign_id = $1`, [id, opening]);
+    const waiting = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
+    expect(waiting.body.dialing).toMatchObject({ state: 'waiting_for_window', nextCallableAt: opening.toISOString(), nextCallableLeads: 2 });
+    expect(waiting.body.dialing.message).toMatch(/^Waiting for calling hours: next leads callable at .*America\/Los_Angeles .*UTC\), 2 leads\.$/);
+
+    // A lead due now: the campaign is calling.
+    await api.ctx.ds.query(`UPDATE leads SET next_attempt_at = now() - interval '1 second' WHERE id = (SELECT id FROM leads WHERE campaign_id = $1 LIMIT 1)`, [id]);
+    expect((await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth())).body.dialing.state).toBe('calling');
+  });
+});

@@ -1,6 +1,9 @@
 import { CampaignStatsEntity, readLeadCounts, type CampaignEntity, type DataSource } from '@dialer/db';
+import { dialingState } from '@dialer/domain';
+import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
+import { readDialingFacts } from './dialing.repository';
 import { estimateCompletion } from './estimate-completion';
 
 /** Minutes of history the current call rate is taken over (for the completion estimate). */
@@ -28,14 +31,19 @@ async function recentCallRate(ds: DataSource, tenantId: string, campaign: Campai
  * the trigger-kept counts, call outcomes and talk time from campaign_stats, the recent rate from the
  * minute buckets, live calls from the concurrency leases. Rates are defined in the README.
  */
-export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = new Date()) {
+export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now()) {
   const campaign = await getCampaign(ds, tenantId, campaignId);
-  const [s, leads, liveCalls, callsPerMinute] = await Promise.all([
+  const [s, leads, liveCalls, callsPerMinute, facts] = await Promise.all([
     ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
     readLeadCounts(ds, tenantId, campaign.id),
     lease.held(campaign.id),
     campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
+    campaign.status === 'running' ? readDialingFacts(ds, campaign, now) : Promise.resolve({ dueNow: 0, next: null, importRunning: false }),
   ]);
+  const dialing = dialingState({
+    status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,
+    leads, liveCalls, ...facts,
+  });
   const called = s?.callsEnded ?? 0;
   const connected = s?.connected ?? 0;
   const voicemail = s?.voicemail ?? 0;
@@ -86,6 +94,8 @@ export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease,
     startedAt: campaign.startedAt,
     completedAt: campaign.completedAt,
     estimatedCompletionAt,
+    /** Why the campaign is or is not calling right now, in data and in words. */
+    dialing,
   };
 }
 

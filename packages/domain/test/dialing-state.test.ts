@@ -1,0 +1,41 @@
+import { dialingState, type DialingInput } from '../src/dialing-state';
+
+const NOW = new Date('2026-03-10T10:17:00Z'); // 03:17 in Los Angeles (PDT)
+const base: DialingInput = {
+  status: 'running', now: NOW, maxConcurrentCalls: 5, scheduledStartAt: null,
+  leads: { total: 10, pending: 10, queued: 0, dialing: 0 }, liveCalls: 0, importRunning: false, dueNow: 0, next: null,
+};
+
+describe('dialingState: why a campaign is or is not calling', () => {
+  const cases: Array<[string, Partial<DialingInput>, string, RegExp]> = [
+    ['a draft', { status: 'draft' }, 'not_started', /^Draft: start the campaign/],
+    ['a paused campaign', { status: 'paused' }, 'paused', /^Paused: resume .* \(10 leads left\)/],
+    ['a completed campaign', { status: 'completed' }, 'finished', /completed: nobody more/],
+    ['a stopped campaign', { status: 'stopped' }, 'finished', /stopped/],
+    ['a scheduled campaign', { status: 'scheduled', scheduledStartAt: new Date('2026-03-11T16:00:00Z') }, 'scheduled', /^Scheduled: starts at Wed 11 Mar 16:00 UTC/],
+    ['a running campaign without leads', { leads: { total: 0, pending: 0, queued: 0, dialing: 0 } }, 'no_leads', /^No leads yet/],
+    ['a running campaign whose first import is running', { leads: { total: 0, pending: 0, queued: 0, dialing: 0 }, importRunning: true }, 'import_running', /import is running/],
+    ['every slot busy', { liveCalls: 5, leads: { total: 10, pending: 5, queued: 0, dialing: 5 } }, 'at_limit', /all 5 call slots are busy/],
+    ['calls live below the limit', { liveCalls: 2, leads: { total: 10, pending: 6, queued: 2, dialing: 2 } }, 'calling', /^Calling: 2 calls live, 2 leads about/],
+    ['leads due now', { dueNow: 3 }, 'calling', /^Calling: 0 calls live, 3 leads/],
+    ['the window closed', { next: { at: new Date('2026-03-10T16:00:00Z'), leads: 3, windowClosedNow: true, zone: 'America/Los_Angeles' } },
+      'waiting_for_window', /^Waiting for calling hours: next leads callable at 09:00 America\/Los_Angeles \(16:00 UTC\), 3 leads\.$/],
+    ['the window opens another day', { next: { at: new Date('2026-03-12T03:30:00Z'), leads: 1, windowClosedNow: true, zone: 'Asia/Kolkata' } },
+      'waiting_for_window', /at Thu 12 Mar 09:00 Asia\/Kolkata \(12 Mar 03:30 UTC\), 1 lead\.$/],
+    ['a retry delay', { next: { at: new Date('2026-03-10T10:27:00Z'), leads: 1, windowClosedNow: false, zone: 'America/New_York' } },
+      'waiting_for_retry', /^Waiting for retry delays: next calls due at 06:27 America\/New_York/],
+    ['nothing open', { leads: { total: 10, pending: 0, queued: 0, dialing: 0 } }, 'no_leads_due', /Every lead has ended/],
+  ];
+  it.each(cases)('when %s, then the state and its sentence say so', (_what, input, state, message) => {
+    const d = dialingState({ ...base, ...input });
+    expect(d.state).toBe(state);
+    expect(d.message).toMatch(message);
+  });
+
+  it('when waiting, then the next moment and its lead count are data too', () => {
+    const at = new Date('2026-03-10T16:00:00Z');
+    expect(dialingState({ ...base, next: { at, leads: 3, windowClosedNow: true, zone: 'America/Los_Angeles' } }))
+      .toMatchObject({ nextCallableAt: at, nextCallableLeads: 3 });
+    expect(dialingState({ ...base, dueNow: 1 })).toMatchObject({ nextCallableAt: null, nextCallableLeads: 0 });
+  });
+});
