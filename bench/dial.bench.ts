@@ -8,6 +8,9 @@
  * live calls never above the limit.
  *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 100] [--callbacks drop|sink]
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'dial jobs per second through dialer-workers to provider-sim, against raw BullMQ in the same run';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { encryptSecret } from '@dialer/platform';

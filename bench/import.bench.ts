@@ -7,6 +7,9 @@
  * during the import (the machine is shared: CPU per row compares runs better than wall time).
  *   pnpm bench import --rows 1000000 [--workers n] [--batch rows] [--heap mb] [--log debug] [--cpu-prof dir]
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'CSV import rows per second end to end (parse, validate, E.164, dedupe, DNC, load), against raw COPY';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';

@@ -3,6 +3,9 @@
  * SET + DEL round trips on the same Redis, measured in the same run.
  *   pnpm bench lease --ops 20000 --parallel 50
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'concurrency-lease acquire + release round trips, against plain SET + DEL on the same Redis';
 import { randomBytes } from 'node:crypto';
 import { closeRedis, ConcurrencyLease, createRedis } from '@dialer/queue';
 

@@ -11,6 +11,9 @@
  * before that; faster calls reach the caps sooner (`--time-scale 0.01 --seconds 120`).
  *   pnpm bench redis-memory [--leads 1000000] [--seconds 30] [--limit 100] [--workers 2]
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'Redis memory above idle while a 1M-lead campaign runs';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { encryptSecret } from '@dialer/platform';

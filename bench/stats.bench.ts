@@ -5,6 +5,9 @@
  * with the triggers on versus off, same table, same run.
  *   pnpm bench stats --leads 1000000 --requests 2000
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'GET …/stats latency at 1M leads against GET …/campaigns/{id}; cost of the lead-count triggers';
 import http from 'node:http';
 import { foldLeadCountDeltas } from '@dialer/db';
 import { createLogger, loadConfig } from '@dialer/platform';

@@ -16,6 +16,9 @@
  * but never above it.
  *   pnpm bench turnover [--seconds 30] [--limit 20] [--workers 2] [--warmup 3]
  */
+
+/** One line for `pnpm bench` (the list). */
+export const summary = 'time from the end of a call (terminal webhook) to the next dial in the freed slot';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';

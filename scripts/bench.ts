@@ -2,7 +2,7 @@
  * `pnpm bench <name> [--flag value …]`: the single entry point for benchmarks. Each benchmark lives in
  * bench/<name>.bench.ts, exports `run(args)`, and ends its output with one line of JSON holding its figures.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -18,12 +18,22 @@ function parseArgs(argv: string[]): Record<string, string> {
   return out;
 }
 
+/** A benchmark's one-line summary (its `summary` export), read without loading it. */
+function describe(file: string): string {
+  return /export const summary = '((?:[^'\\]|\\.)*)'/.exec(readFileSync(file, 'utf8'))?.[1]?.replace(/\\'/g, "'") ?? '';
+}
+
 async function main(): Promise<void> {
   const dir = path.resolve(__dirname, '../bench');
-  const available = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
+  const available = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
   const name = process.argv[2];
-  if (!name || !available.includes(name)) {
-    process.stderr.write(`usage: pnpm bench <name> [--flag value …]\navailable: ${available.join(', ')}\n`);
+  const list = available.map((b) => `  ${b.padEnd(14)} ${describe(path.join(dir, `${b}.bench.ts`))}`).join('\n');
+  if (!name || name === '--help' || name === 'list') {
+    process.stdout.write(`usage: pnpm bench <name> [--flag value …]; each ends with one line of JSON\n\n${list}\n`);
+    process.exit(0);
+  }
+  if (!available.includes(name)) {
+    process.stderr.write(`no benchmark named "${name}"; these exist:\n${list}\n`);
     process.exit(2);
   }
   const mod = (await import(path.join(dir, `${name}.bench.ts`))) as { run(args: Record<string, string>): Promise<Record<string, unknown>> };

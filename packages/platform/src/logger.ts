@@ -27,7 +27,9 @@ function redactPaths(): string[] {
   return paths;
 }
 
-const PHONE_LIKE = /\+?\d[\d\s().-]{7,}\d/g;
+// A run of digits (with the separators people write) that is not part of a longer word: never the
+// digits inside a UUID, a hex id or a token, whose neighbours are letters, digits or hyphens.
+const PHONE_LIKE = /(?<![\w-])\+?\d[\d\s().-]{7,}\d(?![\w-])/g;
 
 /** Masks anything that looks like a phone number inside a free-text message. */
 export function maskPhones(text: string): string {

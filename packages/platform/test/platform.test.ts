@@ -65,6 +65,15 @@ describe('logger redaction', () => {
   it('when text holds no phone number, then masking leaves it alone', () => {
     expect(maskPhones('attempt 3 of 5 at 2026-03-02')).toBe('attempt 3 of 5 at 2026-03-02');
   });
+  it('when text holds UUIDs and other ids, then masking never cuts through them, and still masks the phone beside them', () => {
+    const ids = ['b228a82d-2123-4567-8d12-bea0cd4c4ef4', '00000000-0000-4000-8000-000000000000', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10',
+      'CA1234567890abcdef1234567890abcdef', 'lead-4155552671-a1', 'job 1763790000000-users'];
+    for (let i = 0; i < 200; i++) ids.push(crypto.randomUUID());
+    for (const id of ids) expect(maskPhones(`lead ${id} failed`)).toBe(`lead ${id} failed`);
+    expect(maskPhones(`lead ${ids[0]!} to +14155552671: busy`)).toBe(`lead ${ids[0]!} to [phone]: busy`);
+    expect(maskPhones('to=+919876543210,')).toBe('to=[phone],');
+    expect(maskPhones('call (415) 555-2671 now')).not.toMatch(/\d/);
+  });
 });
 
 describe('secrets at rest', () => {
