@@ -6,7 +6,10 @@ import { writeAudit } from '../audit/audit.repository';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
-import { CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto } from './campaign.dto';
+import {
+  CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
+  type Campaign, type CampaignPage, type ClonedCampaign, type SchedulePreview,
+} from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
@@ -54,7 +57,7 @@ function checkIfMatch(req: Request, current: { version: number }): void {
   }
 }
 
-function sendCampaign(res: Response, c: CampaignEntity, status = 200): void {
+function sendCampaign(res: Response, c: Campaign, status = 200): void {
   res.set('ETag', campaignEtag(c)).status(status).json(c);
 }
 
@@ -92,14 +95,14 @@ export function campaignsRouter(ds: DataSource): Router {
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
-    return { status: 201, body: campaign, location: `/v1/campaigns/${campaign.id}` };
+    return { status: 201, body: campaign satisfies Campaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
   r.get('/campaigns', async (req, res) => {
     const { tenantId } = authOf(res);
     const q = validateInput(ListCampaignsQuery, { ...req.query }, { where: 'query string' });
-    res.json(toPage(await listCampaigns(ds, tenantId, q), q.limit));
+    res.json(toPage(await listCampaigns(ds, tenantId, q), q.limit) satisfies CampaignPage);
   });
 
   r.get('/campaigns/:id', async (req, res) => {
@@ -112,7 +115,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(SchedulePreviewQuery, { ...req.query }, { where: 'query string' });
-    res.json(await schedulePreview(ds, campaign, q.from ?? clock.now(), q.days));
+    res.json(await schedulePreview(ds, campaign, q.from ?? clock.now(), q.days) satisfies SchedulePreview);
   });
 
   r.patch('/campaigns/:id', async (req, res) => {
@@ -240,7 +243,7 @@ export function campaignsRouter(ds: DataSource): Router {
         return out;
       });
       res.set('ETag', campaignEtag(campaign));
-      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied }, location: `/v1/campaigns/${campaign.id}` };
+      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied } satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
