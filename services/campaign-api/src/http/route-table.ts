@@ -7,7 +7,8 @@ import {
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/dispositions.routes';
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
-import { AddLeadsDto, ListLeadsQuery } from '../leads/lead.dto';
+import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview } from '../imports/import.dto';
+import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
 import { ExotelConnectionDto, TwilioConnectionDto, VapiConnectionDto } from '../provider-connections/provider-connection.dto';
 import { AnalyticsQuery, TimeSeriesQuery } from '../stats/stats.dto';
 import type { Permission } from './permissions';
