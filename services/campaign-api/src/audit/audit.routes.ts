@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { queryRows, type DataSource } from '@dialer/db';
 import { validateInput } from '@dialer/platform';
 import { authOf } from '../http/request-context';
-import { ListAuditQuery } from './audit.dto';
+import { ListAuditQuery, type AuditEntry, type AuditPage } from './audit.dto';
 
 interface AuditRow {
   id: string;
@@ -42,11 +42,11 @@ export function auditRouter(ds: DataSource): Router {
     const rows = await queryRows<AuditRow>(ds,
       `SELECT id, api_key_id, action, entity_type, entity_id, before, after, created_at FROM audit_log
         WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
-    const data = rows.slice(0, q.limit).map((a) => ({
+    const data = rows.slice(0, q.limit).map((a): AuditEntry => ({
       id: String(a.id), apiKeyId: a.api_key_id, action: a.action, entityType: a.entity_type, entityId: a.entity_id,
       before: a.before, after: a.after, createdAt: a.created_at,
     }));
-    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null });
+    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null } satisfies AuditPage);
   });
 
   return r;

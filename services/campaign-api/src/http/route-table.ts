@@ -1,16 +1,19 @@
-import { CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
-import { ListAuditQuery } from '../audit/audit.dto';
-import { ListCallsQuery } from '../calls/call.dto';
+import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
+import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
+import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
   Campaign, CampaignPage, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/dispositions.routes';
+import { DncCheckResult, DncEntry, DncImportResult, DncPage } from '../dnc/dnc.dto';
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
 import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview } from '../imports/import.dto';
 import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
-import { ExotelConnectionDto, TwilioConnectionDto, VapiConnectionDto } from '../provider-connections/provider-connection.dto';
-import { AnalyticsQuery, TimeSeriesQuery } from '../stats/stats.dto';
+import {
+  ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, VapiConnectionDto,
+} from '../provider-connections/provider-connection.dto';
+import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, TimeSeriesQuery } from '../stats/stats.dto';
 import type { Permission } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -58,15 +61,15 @@ const CAMPAIGN_EXAMPLE = {
  */
 export const ROUTE_TABLE: readonly RouteSpec[] = [
   // API keys
-  { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' } },
-  { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery },
-  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409] },
+  { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
+  { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },
+  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409], response: ApiKey },
   // audit
-  { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery },
+  { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery, response: AuditPage },
   // provider connections
-  { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' } },
-  { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections' },
-  { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection' },
+  { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' }, response: ProviderConnection },
+  { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
+  { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
   // campaigns
   { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: Campaign },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
@@ -89,20 +92,20 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409], response: ImportJob },
   { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409], response: ImportJob },
   // calls
-  { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery },
-  { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition' },
-  { method: 'post', path: '/call-attempts/:id/disposition', permission: 'calls:write', tag: 'Calls', summary: 'A person\'s disposition of a call', body: DispositionDto, example: { disposition: 'callback_requested', qualified: true } },
+  { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery, response: CallAttemptPage },
+  { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition', response: CallDetail },
+  { method: 'post', path: '/call-attempts/:id/disposition', permission: 'calls:write', tag: 'Calls', summary: 'A person\'s disposition of a call', body: DispositionDto, example: { disposition: 'callback_requested', qualified: true }, response: CallDetail },
   // stats
-  { method: 'get', path: '/campaigns/:id/stats', permission: 'stats:read', tag: 'Stats', summary: 'Campaign stats from maintained counters' },
-  { method: 'get', path: '/campaigns/:id/stats/timeseries', permission: 'stats:read', tag: 'Stats', summary: 'Per-minute or per-hour points', query: TimeSeriesQuery },
-  { method: 'post', path: '/campaigns/:id/stats/recount', permission: 'stats:recount', tag: 'Stats', summary: 'Recompute the stats and list differing counters (admin)' },
+  { method: 'get', path: '/campaigns/:id/stats', permission: 'stats:read', tag: 'Stats', summary: 'Campaign stats from maintained counters', response: CampaignStats },
+  { method: 'get', path: '/campaigns/:id/stats/timeseries', permission: 'stats:read', tag: 'Stats', summary: 'Per-minute or per-hour points', query: TimeSeriesQuery, response: TimeSeries },
+  { method: 'post', path: '/campaigns/:id/stats/recount', permission: 'stats:recount', tag: 'Stats', summary: 'Recompute the stats and list differing counters (admin)', response: RecountResult },
   { method: 'get', path: '/campaigns/:id/events', permission: 'stats:read', tag: 'Stats', summary: 'Live progress as Server-Sent Events', produces: 'text/event-stream', errors: [503] },
-  { method: 'get', path: '/analytics', permission: 'stats:read', tag: 'Stats', summary: 'Calls across the tenant\'s campaigns, grouped', query: AnalyticsQuery },
+  { method: 'get', path: '/analytics', permission: 'stats:read', tag: 'Stats', summary: 'Calls across the tenant\'s campaigns, grouped', query: AnalyticsQuery, response: Analytics },
   // DNC
-  { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' } },
-  { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery },
-  { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] } },
-  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415] },
+  { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' }, response: DncEntry, alsoResponds: { 200: DncEntry } },
+  { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery, response: DncPage },
+  { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] }, response: DncCheckResult },
+  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415], response: DncImportResult },
   { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
   { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
 ];
