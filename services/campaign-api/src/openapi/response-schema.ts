@@ -47,6 +47,7 @@ export function mapOf(values: SchemaSource): () => Schema {
 }
 
 function withNull(s: Schema): Schema {
+  if (Array.isArray(s.enum)) return { ...withNull({ ...s, enum: undefined }), enum: [...(s.enum as unknown[]), null] };
   if (typeof s.type === 'string') return { ...s, type: [s.type, 'null'] };
   if (Array.isArray(s.type)) return { ...s, type: [...(s.type as string[]), 'null'] };
   if (Object.keys(s).length === 0) return s;
