@@ -224,7 +224,7 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(jsonOperations.filter((o) => !checked.has(o)).sort()).toEqual([]);
   });
 
-  it('when the document is read, then every JSON success answer names a response schema and every field of it has a description and an example', () => {
+  it('when the document is read, then every JSON success answer names a response schema, its example matches it, and every field of it has a description and an example', () => {
     const problems: string[] = [];
     const reached = new Set<string>();
     const visit = (name: string): void => {
@@ -251,6 +251,7 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
           if (!ref) problems.push(`${method} ${path} ${status}: no $ref (${JSON.stringify(media.schema)})`);
           else visit(ref.slice(ref.lastIndexOf('/') + 1));
           if (media.example === undefined) problems.push(`${method} ${path} ${status}: no example`);
+          else if (ref && !validatorFor(media.schema)(media.example)) problems.push(`${method} ${path} ${status}: the example does not match its schema`);
         }
       }
     }

@@ -130,6 +130,19 @@ function jsonResponse(status: number, cls: RouteSpec['response'], schemas: Recor
   };
 }
 
+/** What a path's :id names, as the 404 answer calls it. */
+const NOT_FOUND_NOUN: Record<string, string> = {
+  campaigns: 'campaign', imports: 'import', 'call-attempts': 'call attempt', dnc: 'dnc entry', 'api-keys': 'API key',
+  'provider-connections': 'provider connection',
+};
+
+/** The route's own 404 example: the thing its path names (the generic one when the path names none). */
+function notFoundExamples(path: string): ErrorExamples {
+  const noun = NOT_FOUND_NOUN[path.split('/')[1] ?? ''];
+  if (!noun || !path.includes(':id')) return {};
+  return { 404: [{ code: 'not_found', message: `${noun} 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 was not found` }] };
+}
+
 function operation(spec: RouteSpec, schemas: Record<string, Schema>, errorExamples?: ErrorExamples): Schema {
   const params: Schema[] = [...(spec.path.match(/:([A-Za-z]+)/g) ?? [])].map((p) => ({
     name: p.slice(1), in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
@@ -175,7 +188,8 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>, errorExampl
   if (spec.body) errorStatuses.add(413);
   const responses: Schema = { [String(status)]: success };
   for (const [other, cls] of Object.entries(spec.alsoResponds ?? {})) responses[other] = jsonResponse(Number(other), cls, schemas);
-  for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s, errorExamples);
+  const examples = { ...notFoundExamples(spec.path), ...errorExamples };
+  for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s, examples);
 
   return {
     operationId: `${spec.method}${spec.path.replace(/[:/.-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
