@@ -6,10 +6,12 @@ import type { CampaignStatus } from './campaign-status';
  * being called?"). A pure function of what the caller read: the campaign, its lead counters, its
  * live calls and, for a running campaign with nothing due, the first lead that becomes due.
  */
-export type DialingStateName =
-  | 'not_started' | 'scheduled' | 'paused' | 'finished'
-  | 'no_leads' | 'import_running' | 'calling' | 'at_limit'
-  | 'waiting_for_window' | 'waiting_for_retry' | 'no_leads_due';
+export const DIALING_STATES = [
+  'not_started', 'scheduled', 'paused', 'finished',
+  'no_leads', 'import_running', 'calling', 'at_limit',
+  'waiting_for_window', 'waiting_for_retry', 'no_leads_due',
+] as const;
+export type DialingStateName = (typeof DIALING_STATES)[number];
 
 export interface DialingInput {
   status: CampaignStatus;

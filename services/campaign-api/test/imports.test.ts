@@ -4,12 +4,12 @@ import path from 'node:path';
 import { createLogger } from '@dialer/platform';
 import { eventually } from '@dialer/testing';
 import { ImportRunner } from '../src/imports/import-runner';
-import type { ImportView, ReportLine } from '../src/imports/start-import';
+import type { ImportDetail } from '../src/imports/import.dto';
 import { createCampaign, startApi, type Api } from './helpers';
 
 const BATCH = 3;
 
-type Job = ImportView & { errors: ReportLine[] };
+type Job = ImportDetail;
 
 describe('lead imports (multipart, asynchronous)', () => {
   let api: Api;

@@ -1,16 +1,16 @@
 import { Router } from 'express';
-import { mutate, queryRows, type DataSource } from '@dialer/db';
+import { mutate, queryRows, type ApiKeyRole, type DataSource } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId } from '../http/request-context';
 import { createApiKey } from '../tenants/api-keys';
-import { CreateApiKeyDto, ListApiKeysQuery } from './api-key.dto';
+import { CreateApiKeyDto, ListApiKeysQuery, type ApiKey, type ApiKeyPage, type CreatedApiKey } from './api-key.dto';
 
 interface KeyRow {
   id: string;
   name: string;
   key_prefix: string;
-  role: string;
+  role: ApiKeyRole;
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
@@ -19,7 +19,7 @@ interface KeyRow {
 const COLUMNS = 'id, name, key_prefix, role, created_at, last_used_at, revoked_at';
 
 /** An API key as the API shows it: never the key, never its hash. */
-function keyView(k: KeyRow): Record<string, unknown> {
+function keyView(k: KeyRow): ApiKey {
   return { id: k.id, name: k.name, prefix: k.key_prefix, role: k.role, createdAt: k.created_at, lastUsedAt: k.last_used_at, revokedAt: k.revoked_at };
 }
 
@@ -34,7 +34,7 @@ export function apiKeysRouter(ds: DataSource): Router {
       const created = await createApiKey(m, tenantId, dto.role, dto.name.trim());
       const row = (await queryRows<KeyRow>(m, `SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [created.id]))[0]!;
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'api_key.create', entityType: 'api_key', entityId: created.id, after: keyView(row) });
-      return { ...keyView(row), apiKey: created.apiKey };
+      return { ...keyView(row), apiKey: created.apiKey } satisfies CreatedApiKey;
     });
     res.status(201).set('Cache-Control', 'no-store').json(out);
   });
@@ -45,7 +45,7 @@ export function apiKeysRouter(ds: DataSource): Router {
     const rows = await queryRows<KeyRow>(ds,
       `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 AND ($2 OR revoked_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 1000`,
       [tenantId, q.includeRevoked === 'true']);
-    res.json({ data: rows.map(keyView), nextCursor: null });
+    res.json({ data: rows.map(keyView), nextCursor: null } satisfies ApiKeyPage);
   });
 
   r.post('/api-keys/:id/revoke', async (req, res) => {

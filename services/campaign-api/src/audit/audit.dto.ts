@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ANY, arrayOf, DATE_TIME, EX, Field, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export class ListAuditQuery {
   /** campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, … */
@@ -15,4 +16,26 @@ export class ListAuditQuery {
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;
   /** nextCursor of the previous page. */
   @IsOptional() @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;
+}
+
+// ---- responses ----
+
+@ResponseSchema('One change recorded in the audit log.')
+export class AuditEntry {
+  @Field({ type: 'string', pattern: '^\\d+$' }, 'The entry id (a decimal number, increasing).', '1042') id: string;
+  @Field(UUID, 'The API key that made the change; null when a person or the system (the scheduler) did.', EX.id, { nullable: true }) apiKeyId: string | null;
+  @Field(UUID, 'The signed-in person who made the change; null for an API key or the system.', null, { nullable: true }) userId: string | null;
+  @Field(TEXT, 'That person\'s email (null: no person).', null, { nullable: true }) userEmail: string | null;
+  @Field(TEXT, 'What was done: <entity>.<verb>.', 'campaign.update') action: string;
+  @Field(TEXT, 'The kind of thing changed (campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, …).', 'campaign') entityType: string;
+  @Field(TEXT, 'Its id (null for bulk changes).', EX.id, { nullable: true }) entityId: string | null;
+  @Field(ANY, 'The changed fields before (null when none).', { maxConcurrentCalls: 10 }) before: unknown;
+  @Field(ANY, 'The changed fields after (null when none).', { maxConcurrentCalls: 20 }) after: unknown;
+  @Field(DATE_TIME, 'When.', EX.at) createdAt: Date;
+}
+
+@ResponseSchema('A page of the audit log, newest first.')
+export class AuditPage {
+  @Field(arrayOf(ref(() => AuditEntry)), 'The entries of this page.', []) data: AuditEntry[];
+  @Field({ type: 'string', pattern: '^\\d+$' }, 'Pass as cursor for the next page; null on the last page.', null, { nullable: true }) nextCursor: string | null;
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { queryRows, type DataSource } from '@dialer/db';
 import { validateInput } from '@dialer/platform';
 import { authOf } from '../http/request-context';
-import { ListAuditQuery } from './audit.dto';
+import { ListAuditQuery, type AuditEntry, type AuditPage } from './audit.dto';
 
 interface AuditRow {
   id: string;
@@ -46,11 +46,11 @@ export function auditRouter(ds: DataSource): Router {
       `SELECT a.id, a.api_key_id, a.user_id, u.email AS user_email, a.action, a.entity_type, a.entity_id, a.before, a.after, a.created_at
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
         WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT $${params.length}`, params);
-    const data = rows.slice(0, q.limit).map((a) => ({
+    const data = rows.slice(0, q.limit).map((a): AuditEntry => ({
       id: String(a.id), apiKeyId: a.api_key_id, userId: a.user_id, userEmail: a.user_email, action: a.action, entityType: a.entity_type, entityId: a.entity_id,
       before: a.before, after: a.after, createdAt: a.created_at,
     }));
-    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null });
+    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null } satisfies AuditPage);
   });
 
   return r;

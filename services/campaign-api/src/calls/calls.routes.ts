@@ -1,17 +1,18 @@
 import { Router } from 'express';
 import { queryRows, type DataSource } from '@dialer/db';
+import type { CallStatus, Outcome } from '@dialer/domain';
 import { validateInput } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId } from '../http/request-context';
-import { ListCallsQuery } from './call.dto';
+import { ListCallsQuery, type CallAttemptPage } from './call.dto';
 
 interface CallRow {
   id: string;
   lead_id: string;
   attempt_no: number;
   provider: string;
-  status: string;
-  outcome: string | null;
+  status: CallStatus;
+  outcome: Outcome | null;
   answered_by: string | null;
   duration_seconds: number | null;
   dialed_at: Date | null;
@@ -50,7 +51,7 @@ export function callsRouter(ds: DataSource): Router {
       id: a.id, leadId: a.lead_id, attemptNo: a.attempt_no, provider: a.provider, status: a.status, outcome: a.outcome,
       answeredBy: a.answered_by, durationSeconds: a.duration_seconds, dialedAt: a.dialed_at, endedAt: a.ended_at, createdAt: a.created_at,
     }));
-    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null });
+    res.json({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null } satisfies CallAttemptPage);
   });
 
   return r;

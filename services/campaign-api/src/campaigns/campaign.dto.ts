@@ -3,8 +3,12 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsISO31661Alpha2, IsNumber, IsObject,
   IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationOptions,
 } from 'class-validator';
+import type { CampaignEntity } from '@dialer/db';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
 import { IsIanaZone, IsUsableWindow } from '../http/validators';
+import {
+  arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
+} from '../openapi/response-schema';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
@@ -125,4 +129,123 @@ export class SchedulePreviewQuery {
   /** Start of the preview (default: now), rounded down to the hour. */
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @Type(() => Number) @IsInt() @Min(1) @Max(14) days = 2;
+}
+
+// ---- responses ----
+
+@ResponseSchema('What to do after one call outcome.')
+export class RetryRule {
+  @Field(BOOL, 'Retry after this outcome at all.', true) enabled: boolean;
+  @Field(INT, 'Delay before the next attempt, in seconds.', 3600) delaySeconds: number;
+  @Field(NUMBER, 'Each further attempt waits delay × backoff^(attempt-1).', 2, { optional: true }) backoff?: number;
+}
+
+const rule = ref(() => RetryRule);
+
+@ResponseSchema('Retry rules by call outcome; an outcome without a rule uses the default.')
+export class RetryPolicy {
+  @Field(rule, 'After a person answered.', { enabled: false, delaySeconds: 0 }, { optional: true }) answered?: RetryRule;
+  @Field(rule, 'After a voicemail.', { enabled: true, delaySeconds: 14400 }, { optional: true }) voicemail?: RetryRule;
+  @Field(rule, 'After a busy signal.', { enabled: true, delaySeconds: 900 }, { optional: true }) busy?: RetryRule;
+  @Field(rule, 'After no answer.', { enabled: true, delaySeconds: 3600, backoff: 2 }, { optional: true }) no_answer?: RetryRule;
+  @Field(rule, 'After a failed call.', { enabled: true, delaySeconds: 1800 }, { optional: true }) failed?: RetryRule;
+  @Field(rule, 'After a canceled call.', { enabled: false, delaySeconds: 0 }, { optional: true }) canceled?: RetryRule;
+  @Field(rule, 'After an invalid number.', { enabled: false, delaySeconds: 0 }, { optional: true }) invalid_number?: RetryRule;
+  @Field(rule, 'After a provider error.', { enabled: true, delaySeconds: 300 }, { optional: true }) provider_error?: RetryRule;
+  @Field(rule, 'Accepted for symmetry; an opt-out is never retried.', { enabled: false, delaySeconds: 0 }, { optional: true }) opted_out?: RetryRule;
+}
+
+@ResponseSchema('A time range of a day, local time.')
+export class TimeRange {
+  @Field({ type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, 'Start, HH:mm.', '09:00') start: string;
+  @Field({ type: 'string', pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$' }, 'End, HH:mm (24:00: midnight).', '12:30') end: string;
+}
+
+@ResponseSchema('When leads may be called, in each lead\'s own time zone (see the request form for the rules).')
+export class CallingWindow {
+  @Field(TEXT, 'Start of the daily range, HH:mm (legacy single-range form).', '09:00', { optional: true }) start?: string;
+  @Field(TEXT, 'End of the daily range, HH:mm.', '18:00', { optional: true }) end?: string;
+  @Field(arrayOf(INT), 'Weekdays of the daily range (1 = Monday … 7 = Sunday).', [1, 2, 3, 4, 5], { optional: true }) days?: number[];
+  @Field(mapOf(arrayOf(ref(() => TimeRange))), 'Ranges per weekday ("1" = Monday … "7" = Sunday).', { 1: [{ start: '09:00', end: '12:30' }] }, { optional: true })
+  ranges?: Partial<Record<string, TimeRange[]>>;
+  @Field(arrayOf(TEXT), 'Local dates (YYYY-MM-DD) with no calls.', ['2026-12-25'], { optional: true }) holidays?: string[];
+  @Field(BOOL, 'No calls on Saturdays and Sundays.', true, { optional: true }) excludeWeekends?: boolean;
+  @Field(TEXT, 'Dialing rule pack: "auto" (by the callee\'s number) or a pack id.', 'auto', { optional: true }) rulePack?: string;
+}
+
+@ResponseSchema('A campaign: its settings, status and timestamps. The ETag header carries its version.')
+export class Campaign {
+  @Field(UUID, 'The campaign id.', EX.id) id: string;
+  @Field(UUID, 'The tenant that owns it.', EX.id2) tenantId: string;
+  @Field(TEXT, 'Its name.', 'Spring follow-up') name: string;
+  @Field(oneOf(CAMPAIGN_STATUSES), 'Where it is in its lifecycle.', 'draft') status: CampaignStatus;
+  @Field(UUID, 'The provider connection it dials through (null: none yet; needed to start).', EX.id, { nullable: true }) providerConnectionId: string | null;
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) of numbers written without a country code.', 'US') defaultCountry: string;
+  @Field(TEXT, 'IANA zone of leads whose zone cannot be derived from their number.', 'America/New_York') defaultTimezone: string;
+  @Field(INT, 'Calls in progress at most at once.', 10) maxConcurrentCalls: number;
+  @Field(INT, 'Attempts per lead at most.', 3) maxAttempts: number;
+  @Field(INT, 'Calls to one number per rolling 24 hours across the tenant\'s campaigns (null: no campaign cap).', 2, { nullable: true })
+  maxCallsPerNumber24h: number | null;
+  @Field(ref(() => RetryPolicy), 'Retry rules by outcome.', { no_answer: { enabled: true, delaySeconds: 3600 } }) retryPolicy: RetryPolicy;
+  @Field(ref(() => CallingWindow), 'When leads may be called (resolved: defaults filled in).', { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] })
+  callingWindow: CallingWindow;
+  @Field(OBJECT, 'Free-form settings of the caller (at most 16 KiB as JSON).', { team: 'renewals' }) settings: Record<string, unknown>;
+  @Field(oneOf(COMPLIANCE_MODES), 'standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard') complianceMode: ComplianceMode;
+  @Field(DATE_TIME, 'When a scheduled campaign starts by itself.', EX.at, { nullable: true }) scheduledStartAt: Date | null;
+  @Field(DATE_TIME, 'When it stops dialing by itself.', null, { nullable: true }) scheduledEndAt: Date | null;
+  @Field(DATE_TIME, 'When it was first started.', EX.at, { nullable: true }) startedAt: Date | null;
+  @Field(DATE_TIME, 'When its last lead ended.', null, { nullable: true }) completedAt: Date | null;
+  @Field(DATE_TIME, 'When it was created.', EX.at) createdAt: Date;
+  @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
+  @Field(DATE_TIME, 'When it was soft-deleted (null: not deleted).', null, { nullable: true }) deletedAt: Date | null;
+  @Field(INT, 'Optimistic version, bumped by every change (the ETag).', 1) version: number;
+}
+
+/** A Campaign shows every column of the entity, no more, no less. */
+export const CAMPAIGN_SHOWS_ENTITY: SameKeys<CampaignEntity, Campaign> = true;
+
+@ResponseSchema('A campaign\'s progress, from the maintained counters.')
+export class CampaignProgress {
+  @Field(INT, 'Leads in the campaign.', 300) totalLeads: number;
+  @Field(INT, 'Leads that ended for good (the filled part of the progress bar).', 120) ended: number;
+  @Field(INT, 'Calls in progress now.', 8) liveCalls: number;
+  @Field(INT, 'Calls that ended.', 150) callsEnded: number;
+  @Field(INT, 'Calls a person answered.', 60) connected: number;
+  @Field(NUMBER, 'connected / callsEnded (0 before the first call ended).', 0.4) connectRate: number;
+}
+
+@ResponseSchema('A campaign as listed: every field of a campaign, and its progress.')
+export class CampaignListItem extends Campaign {
+  @Field(ref(() => CampaignProgress), 'Its progress now.', { totalLeads: 300, ended: 120, liveCalls: 8, callsEnded: 150, connected: 60, connectRate: 0.4 })
+  progress: CampaignProgress;
+}
+
+@ResponseSchema('A new draft cloned from another campaign.')
+export class ClonedCampaign extends Campaign {
+  @Field(UUID, 'The campaign it was cloned from.', EX.id2) clonedFrom: string;
+  @Field(INT, 'Leads copied (0 without includeLeads; DNC numbers are left out).', 120) leadsCopied: number;
+}
+
+@ResponseSchema('A page of campaigns, newest first.')
+export class CampaignPage {
+  @Field(arrayOf(ref(() => CampaignListItem)), 'The campaigns of this page, each with its progress.', []) data: CampaignListItem[];
+  @Field(UUID, 'Pass as cursor for the next page; null on the last page.', null, { nullable: true }) nextCursor: string | null;
+}
+
+@ResponseSchema('One hour of a schedule preview.')
+export class SchedulePreviewHour {
+  @Field(DATE_TIME, 'Start of the hour.', '2026-03-02T14:00:00.000Z') start: string;
+  @Field(INT, 'Open leads that may be called at some moment of this hour.', 340) callable: number;
+  @Field(INT, 'Of those, the ones not callable just before the hour (their window opens or they fall due in it).', 120) opening: number;
+  @Field(mapOf(INT), 'Callable leads per zone set ("America/Chicago+America/New_York" when a lead has several).', { 'America/New_York': 220, 'America/Chicago': 120 })
+  byZone: Record<string, number>;
+}
+
+@ResponseSchema('Hour by hour: how many of a campaign\'s open leads may be called.')
+export class SchedulePreview {
+  @Field(UUID, 'The campaign.', EX.id) campaignId: string;
+  @Field(DATE_TIME, 'Start of the first hour.', '2026-03-02T14:00:00.000Z') from: string;
+  @Field(INT, 'Days previewed.', 2) days: number;
+  @Field(INT, 'Groups of leads evaluated (zones × number prefix × due hour).', 12) groups: number;
+  @Field(arrayOf(ref(() => SchedulePreviewHour)), 'One entry per hour.', []) hours: SchedulePreviewHour[];
 }

@@ -6,7 +6,10 @@ import { writeAudit } from '../audit/audit.repository';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
-import { CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto } from './campaign.dto';
+import {
+  CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
+  type Campaign, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
+} from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
@@ -54,20 +57,6 @@ function checkIfMatch(req: Request, current: { version: number }): void {
   }
 }
 
-/** A campaign list row's progress, from the maintained counters (the list shows a bar per campaign). */
-export interface CampaignProgress {
-  /** Leads in the campaign. */
-  totalLeads: number;
-  /** Leads that ended for good (the bar's filled part). */
-  ended: number;
-  /** Calls in progress now. */
-  liveCalls: number;
-  callsEnded: number;
-  connected: number;
-  /** connected / callsEnded, 0 before the first call ended. */
-  connectRate: number;
-}
-
 function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   const callsEnded = p?.calls_ended ?? 0;
   const connected = p?.connected ?? 0;
@@ -77,7 +66,7 @@ function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   };
 }
 
-function sendCampaign(res: Response, c: CampaignEntity, status = 200): void {
+function sendCampaign(res: Response, c: Campaign, status = 200): void {
   res.set('ETag', campaignEtag(c)).status(status).json(c);
 }
 
@@ -115,7 +104,7 @@ export function campaignsRouter(ds: DataSource): Router {
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
-    return { status: 201, body: campaign, location: `/v1/campaigns/${campaign.id}` };
+    return { status: 201, body: campaign satisfies Campaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -124,7 +113,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const q = validateInput(ListCampaignsQuery, { ...req.query }, { where: 'query string' });
     const page = toPage(await listCampaigns(ds, tenantId, q), q.limit);
     const progress = new Map((await readCampaignProgress(ds, tenantId, page.data.map((c) => c.id))).map((p) => [p.campaign_id, p]));
-    res.json({ ...page, data: page.data.map((c) => ({ ...plain(c), progress: progressView(progress.get(c.id)) })) });
+    res.json({ ...page, data: page.data.map((c) => ({ ...plain(c), progress: progressView(progress.get(c.id)) })) } satisfies CampaignPage);
   });
 
   r.get('/campaigns/:id', async (req, res) => {
@@ -137,7 +126,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(SchedulePreviewQuery, { ...req.query }, { where: 'query string' });
-    res.json(await schedulePreview(ds, campaign, q.from ?? clock.now(), q.days));
+    res.json(await schedulePreview(ds, campaign, q.from ?? clock.now(), q.days) satisfies SchedulePreview);
   });
 
   r.patch('/campaigns/:id', async (req, res) => {
@@ -265,7 +254,7 @@ export function campaignsRouter(ds: DataSource): Router {
         return out;
       });
       res.set('ETag', campaignEtag(campaign));
-      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied }, location: `/v1/campaigns/${campaign.id}` };
+      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied } satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 

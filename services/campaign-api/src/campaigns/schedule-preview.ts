@@ -1,5 +1,10 @@
 import type { CampaignEntity, DataSource } from '@dialer/db';
+import type { SameKeys } from '../openapi/response-schema';
 import { previewSchedule, type PreviewGroup, type PreviewHour } from '@dialer/domain';
+import type { SchedulePreview, SchedulePreviewHour } from './campaign.dto';
+
+/** The domain's preview hour is what the API shows. */
+export const PREVIEW_HOUR_SHOWN: SameKeys<PreviewHour, SchedulePreviewHour> = true;
 
 /**
  * The open leads of a campaign grouped by candidate zones, number prefix (which decides the rule
@@ -16,9 +21,7 @@ export async function loadPreviewGroups(ds: DataSource, campaign: CampaignEntity
   return rows.map((r) => ({ timezones: r.timezones ?? [], samplePhone: r.sample_phone, dueAt: new Date(r.due_at), count: Number(r.n) }));
 }
 
-export async function schedulePreview(ds: DataSource, campaign: CampaignEntity, from: Date, days: number): Promise<{
-  campaignId: string; from: string; days: number; groups: number; hours: PreviewHour[];
-}> {
+export async function schedulePreview(ds: DataSource, campaign: CampaignEntity, from: Date, days: number): Promise<SchedulePreview> {
   const groups = await loadPreviewGroups(ds, campaign, from);
   const hours = previewSchedule({
     window: campaign.callingWindow ?? {}, defaultTimezone: campaign.defaultTimezone, groups, from, hours: days * 24,

@@ -1,8 +1,10 @@
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Router } from 'express';
 import { mutate, queryRows, type DataSource } from '@dialer/db';
+import type { CallStatus, Outcome } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
+import type { CallDetail } from '../calls/call.dto';
 import { authOf, pathId } from '../http/request-context';
 
 export class DispositionDto {
@@ -23,8 +25,8 @@ interface AttemptView {
   attempt_no: number;
   provider: string;
   provider_call_id: string | null;
-  status: string;
-  outcome: string | null;
+  status: CallStatus;
+  outcome: Outcome | null;
   raw_status: string | null;
   answered_by: string | null;
   duration_seconds: number | null;
@@ -39,7 +41,7 @@ interface AttemptView {
   qualified: boolean | null;
 }
 
-function attemptView(a: AttemptView): Record<string, unknown> {
+function attemptView(a: AttemptView): CallDetail {
   return {
     id: a.id, campaignId: a.campaign_id, leadId: a.lead_id, attemptNo: a.attempt_no, provider: a.provider,
     providerCallId: a.provider_call_id, status: a.status, outcome: a.outcome, rawStatus: a.raw_status,

@@ -3,16 +3,7 @@ import Papa from 'papaparse';
 import { mutate, queryRows, type DataSource } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { writeAudit } from '../audit/audit.repository';
-
-export interface DncCheck {
-  phone: string;
-  /** E.164, or null when the input is not a valid number. */
-  e164: string | null;
-  dnc: boolean;
-  /** Where it is listed: the tenant-wide list, the campaign's, or both. */
-  scopes: Array<'tenant' | 'campaign'>;
-  reason?: string;
-}
+import type { DncCheck, DncImportResult } from './dnc.dto';
 
 /** Looks numbers up on the tenant's list and, with a campaign, on that campaign's list too. */
 export async function checkNumbers(ds: DataSource, tenantId: string, campaignId: string | null, phones: string[], country: string): Promise<DncCheck[]> {
@@ -35,16 +26,6 @@ export async function checkNumbers(ds: DataSource, tenantId: string, campaignId:
     const s = [...(scopes.get(r.e164) ?? [])].sort();
     return { phone, e164: r.e164, dnc: s.length > 0, scopes: s };
   });
-}
-
-export interface DncImportResult {
-  rows: number;
-  added: number;
-  /** Already listed, or repeated in the file. */
-  duplicates: number;
-  invalid: number;
-  /** The first problems, by row (1 = first data row). */
-  errors: Array<{ row: number; reason: string }>;
 }
 
 const PHONE_HEADERS = new Set(['phone', 'phone_number', 'phonenumber', 'number', 'mobile', 'msisdn', 'telephone', 'tel', 'e164']);

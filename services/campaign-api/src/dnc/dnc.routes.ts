@@ -3,6 +3,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min,
 } from 'class-validator';
 import { Router } from 'express';
+import type { DncCheckResult, DncEntry, DncImportResult, DncPage } from './dnc.dto';
 import { checkNumbers, importDncCsv, removeByPhone } from './dnc.repository';
 import { DncEntryEntity, type DataSource, mutate } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
@@ -38,7 +39,7 @@ export class RemoveDncQuery {
   @IsOptional() @IsUUID() campaignId?: string;
 }
 
-function view(e: DncEntryEntity): Record<string, unknown> {
+function view(e: DncEntryEntity): DncEntry {
   return { id: e.id, phoneE164: e.phoneE164, campaignId: e.campaignId, reason: e.reason, source: e.source, createdAt: e.createdAt };
 }
 
@@ -92,7 +93,7 @@ export function dncRouter(ds: DataSource): Router {
         { cursor: q.cursor });
     }
     const page = toPage(await qb.getMany(), q.limit);
-    res.json({ data: page.data.map(view), nextCursor: page.nextCursor });
+    res.json({ data: page.data.map(view), nextCursor: page.nextCursor } satisfies DncPage);
   });
 
   // Which of these numbers may not be called (tenant-wide, or for the given campaign as well)?
@@ -100,7 +101,7 @@ export function dncRouter(ds: DataSource): Router {
     const { tenantId } = authOf(res);
     const dto = validateInput(CheckDncDto, req.body, { where: 'request body' });
     const country = dto.campaignId ? (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry : 'US';
-    res.json({ data: await checkNumbers(ds, tenantId, dto.campaignId ?? null, dto.phones, country) });
+    res.json({ data: await checkNumbers(ds, tenantId, dto.campaignId ?? null, dto.phones, country) } satisfies DncCheckResult);
   });
 
   // Bulk add from CSV (text/csv, streamed): the column named phone (or number, mobile…), else the first.
@@ -116,7 +117,7 @@ export function dncRouter(ds: DataSource): Router {
       tenantId, apiKeyId, userId, action: 'dnc.import', entityType: 'dnc_entry', entityId: null,
       after: { campaignId: q.campaignId ?? null, added: result.added, rows: result.rows },
     });
-    res.status(200).json(result);
+    res.status(200).json(result satisfies DncImportResult);
   });
 
   // Remove a number (normalized as on add) from the tenant list, or from a campaign's list.

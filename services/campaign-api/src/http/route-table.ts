@@ -1,15 +1,22 @@
-import { CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
-import { ListAuditQuery } from '../audit/audit.dto';
-import { ListCallsQuery } from '../calls/call.dto';
+import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
+import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
+import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
-  CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
+  Campaign, CampaignPage, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
+  UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/dispositions.routes';
+import { DncCheckResult, DncEntry, DncImportResult, DncPage } from '../dnc/dnc.dto';
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
-import { AddLeadsDto, ListLeadsQuery } from '../leads/lead.dto';
-import { ExotelConnectionDto, TwilioConnectionDto, VapiConnectionDto } from '../provider-connections/provider-connection.dto';
-import { AnalyticsQuery, TimeSeriesQuery } from '../stats/stats.dto';
-import { AcceptInviteDto, InviteUserDto, LoginDto, UpdateUserDto } from '../users/user.dto';
+import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview } from '../imports/import.dto';
+import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
+import {
+  ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, VapiConnectionDto,
+} from '../provider-connections/provider-connection.dto';
+import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, TimeSeriesQuery } from '../stats/stats.dto';
+import {
+  AcceptInviteDto, InvitedUser, InviteUserDto, LoginDto, SessionView, UpdateUserDto, UserLink, UserPage, UserView,
+} from '../users/user.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -40,6 +47,10 @@ export interface RouteSpec {
   idempotent?: boolean;
   /** Takes an If-Match header (the ETag of the resource). */
   ifMatch?: boolean;
+  /** The JSON success body: a response class (its schema is components.schemas[class name]). */
+  response?: DtoClass;
+  /** Other success statuses and their JSON bodies (e.g. 200 for a preview of a 202 upload). */
+  alsoResponds?: Record<number, DtoClass>;
 }
 
 const CAMPAIGN_EXAMPLE = {
@@ -54,61 +65,61 @@ const CAMPAIGN_EXAMPLE = {
  */
 export const ROUTE_TABLE: readonly RouteSpec[] = [
   // a person's session (dashboard)
-  { method: 'post', path: '/auth/login', permission: 'public', tag: 'Sessions', summary: 'Sign in with email and password: sets the HttpOnly session cookie and answers the CSRF token for writes', body: LoginDto, example: { email: 'ada@example.com', password: 'correct horse battery' }, errors: [401, 403] },
-  { method: 'get', path: '/auth/session', permission: 'session', tag: 'Sessions', summary: 'The signed-in person: user, tenant, permissions and the CSRF token (X-CSRF-Token) of the session' },
+  { method: 'post', path: '/auth/login', permission: 'public', tag: 'Sessions', summary: 'Sign in with email and password: sets the HttpOnly session cookie and answers the CSRF token for writes', body: LoginDto, response: SessionView, example: { email: 'ada@example.com', password: 'correct horse battery' }, errors: [401, 403] },
+  { method: 'get', path: '/auth/session', permission: 'session', tag: 'Sessions', summary: 'The signed-in person: user, tenant, permissions and the CSRF token (X-CSRF-Token) of the session', response: SessionView },
   { method: 'post', path: '/auth/logout', permission: 'session', tag: 'Sessions', summary: 'Sign out: the session ends at once', status: 204, produces: 'none' },
-  { method: 'post', path: '/auth/accept-invite', permission: 'public', tag: 'Sessions', summary: 'Set the password from an invitation or reset link, and sign in', body: AcceptInviteDto, example: { token: 'the-token-of-the-link', password: 'correct horse battery', name: 'Ada Lovelace' } },
+  { method: 'post', path: '/auth/accept-invite', permission: 'public', tag: 'Sessions', summary: 'Set the password from an invitation or reset link, and sign in', body: AcceptInviteDto, response: SessionView, example: { token: 'the-token-of-the-link', password: 'correct horse battery', name: 'Ada Lovelace' } },
   // users (admins)
-  { method: 'get', path: '/users', permission: 'users:manage', tag: 'Users', summary: 'The team\'s users (email, name, role, active, invitation accepted, last sign-in)' },
-  { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409] },
-  { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, example: { role: 'viewer' }, errors: [409] },
-  { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', errors: [409] },
+  { method: 'get', path: '/users', permission: 'users:manage', tag: 'Users', summary: 'The team\'s users (email, name, role, active, invitation accepted, last sign-in)', response: UserPage },
+  { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, response: InvitedUser, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409] },
+  { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409] },
+  { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409] },
   // API keys
-  { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' } },
-  { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery },
-  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409] },
+  { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
+  { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },
+  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409], response: ApiKey },
   // audit
-  { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery },
+  { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery, response: AuditPage },
   // provider connections
-  { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' } },
-  { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections' },
-  { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection' },
+  { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' }, response: ProviderConnection },
+  { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
+  { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
   // campaigns
-  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422] },
-  { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery },
-  { method: 'get', path: '/campaigns/:id', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Read a campaign (ETag = its version)' },
-  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412] },
+  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: Campaign },
+  { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
+  { method: 'get', path: '/campaigns/:id', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Read a campaign (ETag = its version)', response: Campaign },
+  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412], response: Campaign },
   { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412] },
-  { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409] },
-  { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422] },
-  { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery },
-  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409] },
+  { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409], response: Campaign },
+  { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422], response: ClonedCampaign },
+  { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery, response: SchedulePreview },
+  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: Campaign },
   // leads and imports
-  { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409] },
-  { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415] },
-  { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery },
+  { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409], response: AddLeadsResult },
+  { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415], response: CsvImportResult },
+  { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery, response: LeadPage },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
-  { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422] },
-  { method: 'get', path: '/campaigns/:id/imports', permission: 'leads:read', tag: 'Imports', summary: 'A campaign\'s imports, newest first' },
-  { method: 'get', path: '/imports/:id', permission: 'leads:read', tag: 'Imports', summary: 'An import\'s status, progress and first report lines' },
+  { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview } },
+  { method: 'get', path: '/campaigns/:id/imports', permission: 'leads:read', tag: 'Imports', summary: 'A campaign\'s imports, newest first', response: ImportPage },
+  { method: 'get', path: '/imports/:id', permission: 'leads:read', tag: 'Imports', summary: 'An import\'s status, progress and first report lines', response: ImportDetail },
   { method: 'get', path: '/imports/:id/errors.csv', permission: 'leads:read', tag: 'Imports', summary: 'The per-row error report', produces: 'text/csv' },
-  { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409] },
-  { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409] },
+  { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409], response: ImportJob },
+  { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409], response: ImportJob },
   // calls
-  { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery },
-  { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition' },
-  { method: 'post', path: '/call-attempts/:id/disposition', permission: 'calls:write', tag: 'Calls', summary: 'A person\'s disposition of a call', body: DispositionDto, example: { disposition: 'callback_requested', qualified: true } },
+  { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery, response: CallAttemptPage },
+  { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition', response: CallDetail },
+  { method: 'post', path: '/call-attempts/:id/disposition', permission: 'calls:write', tag: 'Calls', summary: 'A person\'s disposition of a call', body: DispositionDto, example: { disposition: 'callback_requested', qualified: true }, response: CallDetail },
   // stats
-  { method: 'get', path: '/campaigns/:id/stats', permission: 'stats:read', tag: 'Stats', summary: 'Campaign stats from maintained counters' },
-  { method: 'get', path: '/campaigns/:id/stats/timeseries', permission: 'stats:read', tag: 'Stats', summary: 'Per-minute or per-hour points', query: TimeSeriesQuery },
-  { method: 'post', path: '/campaigns/:id/stats/recount', permission: 'stats:recount', tag: 'Stats', summary: 'Recompute the stats and list differing counters (admin)' },
+  { method: 'get', path: '/campaigns/:id/stats', permission: 'stats:read', tag: 'Stats', summary: 'Campaign stats from maintained counters', response: CampaignStats },
+  { method: 'get', path: '/campaigns/:id/stats/timeseries', permission: 'stats:read', tag: 'Stats', summary: 'Per-minute or per-hour points', query: TimeSeriesQuery, response: TimeSeries },
+  { method: 'post', path: '/campaigns/:id/stats/recount', permission: 'stats:recount', tag: 'Stats', summary: 'Recompute the stats and list differing counters (admin)', response: RecountResult },
   { method: 'get', path: '/campaigns/:id/events', permission: 'stats:read', tag: 'Stats', summary: 'Live progress as Server-Sent Events', produces: 'text/event-stream', errors: [503] },
-  { method: 'get', path: '/analytics', permission: 'stats:read', tag: 'Stats', summary: 'Calls across the tenant\'s campaigns, grouped', query: AnalyticsQuery },
+  { method: 'get', path: '/analytics', permission: 'stats:read', tag: 'Stats', summary: 'Calls across the tenant\'s campaigns, grouped', query: AnalyticsQuery, response: Analytics },
   // DNC
-  { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' } },
-  { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery },
-  { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] } },
-  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415] },
+  { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' }, response: DncEntry, alsoResponds: { 200: DncEntry } },
+  { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery, response: DncPage },
+  { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] }, response: DncCheckResult },
+  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415], response: DncImportResult },
   { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
   { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
 ];

@@ -8,6 +8,7 @@ import { CLOSED_TO_LEADS, closedToLeads } from '../leads/leads.repository';
 import { describeMapping, suggestMapping } from './column-mapping';
 import { csvLine, IMPORT_TEMPLATE } from './errors-csv';
 import type { ImportRunner } from './import-runner';
+import type { ImportDetail, ImportPage, ImportPreview, PreviewLead, PreviewProblem } from './import.dto';
 import { cancelImport, getImportJob, importErrorsPage, listImportJobs, reopenImport } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
 import { prepareRecord } from './prepare-rows';
@@ -93,8 +94,8 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
         const explicit = parseMapping(up.fields.mapping ?? req.query.mapping);
         const mapping = mappingFor(ins, explicit);
         const ctx = { mapping, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' };
-        const rows: unknown[] = [];
-        const errors: unknown[] = [];
+        const rows: PreviewLead[] = [];
+        const errors: PreviewProblem[] = [];
         for (const { row, rec } of ins.sample) {
           const p = prepareRecord(rec, ctx);
           if (p.ok) rows.push({ row, ...p.lead });
@@ -104,7 +105,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
           preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,
           suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
           customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
-        });
+        } satisfies ImportPreview);
         return;
       }
 
@@ -130,7 +131,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
     const { tenantId } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const rows = await listImportJobs(ds, tenantId, campaign.id, 100);
-    res.json({ data: rows.map(importView) });
+    res.json({ data: rows.map(importView) } satisfies ImportPage);
   });
 
   r.get('/imports/:id', async (req, res) => {
@@ -138,7 +139,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
     const id = pathId(req.params.id, 'import');
     const job = await getImportJob(ds, tenantId, id);
     if (!job) throw AppError.notFound('import', id);
-    res.json({ ...importView(job), errors: await firstReportLines(ds, tenantId, id) });
+    res.json({ ...importView(job), errors: await firstReportLines(ds, tenantId, id) } satisfies ImportDetail);
   });
 
   /** The per-row report: every row that did not become a lead, with its column, value and reason. */

@@ -8,6 +8,7 @@ import {
   failImport, importErrorsPage, insertImportJob, markUploaded, type ImportErrorRow, type ImportJobRow, type ImportOptions,
 } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
+import type { ImportJob, ImportReportLine } from './import.dto';
 
 /** A new import job (pending, no file yet) and the path its upload is stored at. */
 export async function createUploadJob(
@@ -67,29 +68,7 @@ export async function failUpload(ds: DataSource, id: string, filePath: string, e
   return err;
 }
 
-export interface ImportView {
-  id: string;
-  campaignId: string;
-  status: ImportJobRow['status'];
-  filename: string | null;
-  rowsRead: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  dncSuppressed: number;
-  /** Last data row committed (a resumed run continues after it). */
-  lastRow: number;
-  error: string | null;
-  encoding: string | null;
-  delimiter: string | null;
-  mapping: Record<string, string> | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  errorsUrl: string;
-}
-
-export function importView(j: ImportJobRow): ImportView {
+export function importView(j: ImportJobRow): ImportJob {
   const o = j.options;
   return {
     id: j.id, campaignId: j.campaign_id, status: j.status, filename: j.filename,
@@ -103,17 +82,10 @@ export function importView(j: ImportJobRow): ImportView {
 
 export const MAX_ANSWERED_ERRORS = 100;
 
-export interface ReportLine {
-  row: number;
-  column: string;
-  value?: string;
-  reason: string;
-}
-
-export function reportLine(e: ImportErrorRow): ReportLine {
+export function reportLine(e: ImportErrorRow): ImportReportLine {
   return { row: e.row, column: e.column, ...(e.value !== null ? { value: e.value } : {}), reason: e.reason };
 }
 
-export async function firstReportLines(ds: DataSource, tenantId: string, importId: string): Promise<ReportLine[]> {
+export async function firstReportLines(ds: DataSource, tenantId: string, importId: string): Promise<ImportReportLine[]> {
   return (await importErrorsPage(ds, tenantId, importId, 0, MAX_ANSWERED_ERRORS)).map(reportLine);
 }

@@ -1,20 +1,7 @@
 import type { DataSource } from '@dialer/db';
+import type { AddLeadsResult, RejectedLead } from './lead.dto';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
 import { LEAD_FIELDS, prepareLead, type PreparedLead } from './prepare-lead';
-
-export interface RejectedLead {
-  index: number;
-  field: string;
-  value?: string;
-  reason: string;
-}
-
-export interface AddLeadsResult {
-  accepted: number;
-  duplicates: number;
-  dncSuppressed: number;
-  rejected: RejectedLead[];
-}
 
 const ALLOWED = new Set<string>(LEAD_FIELDS);
 

@@ -1,6 +1,10 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import type { LeadEntity } from '@dialer/db';
 import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
+import {
+  arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
+} from '../openapi/response-schema';
 
 export const MAX_LEADS_PER_REQUEST = 10_000;
 
@@ -16,4 +20,53 @@ export class ListLeadsQuery {
   @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
   @IsOptional() @IsUUID() cursor?: string;
+}
+
+// ---- responses ----
+
+@ResponseSchema('A lead: a number to call and where it is in its lifecycle. Under HIPAA a viewer sees the number masked and no personal data.')
+export class Lead {
+  @Field(UUID, 'The lead id.', EX.id) id: string;
+  @Field(UUID, 'The tenant that owns it.', EX.id2) tenantId: string;
+  @Field(UUID, 'Its campaign.', EX.id) campaignId: string;
+  @Field(TEXT, 'The number in E.164 (masked, "+1*******71", for a HIPAA viewer).', EX.phone) phoneE164: string;
+  @Field(TEXT, 'First name.', 'Ada', { nullable: true }) firstName: string | null;
+  @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
+  @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
+  @Field(arrayOf(TEXT), 'Candidate IANA zones, from the number ([]: the campaign\'s default zone).', ['America/Los_Angeles']) timezones: string[];
+  @Field(mapOf(TEXT), 'Custom fields, free keys.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(oneOf(LEAD_STATUSES), 'pending (waiting for its next attempt), queued, dialing or done.', 'pending') status: LeadStatus;
+  @Field(INT, 'Attempts made.', 1) attempts: number;
+  @Field(DATE_TIME, 'When it may be dialled next.', EX.at) nextAttemptAt: Date;
+  @Field(TEXT, 'How it ended (answered, exhausted, dnc, stopped, …); null while open.', null, { nullable: true }) disposition: string | null;
+  @Field(BOOL, 'Qualified by a rule or a person; null: not decided.', null, { nullable: true }) qualified: boolean | null;
+  @Field(DATE_TIME, 'When it was last dialled.', null, { nullable: true }) lastAttemptAt: Date | null;
+  @Field(UUID, 'The import that added it (null: added as JSON).', null, { nullable: true }) importId: string | null;
+  @Field(DATE_TIME, 'When it was added.', EX.at) createdAt: Date;
+  @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
+}
+
+/** A Lead shows every column of the entity, no more, no less. */
+export const LEAD_SHOWS_ENTITY: SameKeys<LeadEntity, Lead> = true;
+
+@ResponseSchema('A page of leads, oldest first.')
+export class LeadPage {
+  @Field(arrayOf(ref(() => Lead)), 'The leads of this page.', []) data: Lead[];
+  @Field(UUID, 'Pass as cursor for the next page; null on the last page.', null, { nullable: true }) nextCursor: string | null;
+}
+
+@ResponseSchema('A lead of the request that was not added.')
+export class RejectedLead {
+  @Field(INT, 'Its index in the request\'s leads (0-based).', 3) index: number;
+  @Field(TEXT, 'The field at fault.', 'phone') field: string;
+  @Field(TEXT, 'The value at fault.', '555-01', { optional: true }) value?: string;
+  @Field(TEXT, 'Why.', 'not a valid phone number') reason: string;
+}
+
+@ResponseSchema('What became of the leads of a request.')
+export class AddLeadsResult {
+  @Field(INT, 'Leads added.', 97) accepted: number;
+  @Field(INT, 'Numbers repeated in the request or already in the campaign.', 2) duplicates: number;
+  @Field(INT, 'Numbers on a do-not-call list, not added.', 1) dncSuppressed: number;
+  @Field(arrayOf(ref(() => RejectedLead)), 'Invalid leads, with the reason.', []) rejected: RejectedLead[];
 }

@@ -4,12 +4,13 @@ import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { leadForRole } from '../compliance/compliance';
 import { authOf, pathId, toPage } from '../http/request-context';
+import type { CsvImportResult } from '../imports/import.dto';
 import type { ImportRunner } from '../imports/import-runner';
 import { getImportJob, type ImportJobRow } from '../imports/imports.repository';
 import { createUploadJob, failUpload, finalizeUpload, firstReportLines } from '../imports/start-import';
 import { drainRequest, streamToFile, tooLarge } from '../imports/store-upload';
 import { addLeads } from './add-leads';
-import { AddLeadsDto, ListLeadsQuery } from './lead.dto';
+import { AddLeadsDto, ListLeadsQuery, type AddLeadsResult, type LeadPage } from './lead.dto';
 import { CLOSED_TO_LEADS, closedToLeads } from './leads.repository';
 
 export interface LeadsRouterDeps {
@@ -32,7 +33,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     }, dto.leads);
     logger.info({ campaignId: campaign.id, accepted: result.accepted, duplicates: result.duplicates,
       dncSuppressed: result.dncSuppressed, rejected: result.rejected.length }, 'leads added');
-    res.status(201).json(result);
+    res.status(201).json(result satisfies AddLeadsResult);
   });
 
   /**
@@ -71,7 +72,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     res.status(201).json({
       importId: job.id, rowsRead: done?.rows_read ?? 0, accepted: done?.accepted ?? 0, rejected: done?.rejected ?? 0,
       duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0, errors: await firstReportLines(ds, tenantId, job.id),
-    });
+    } satisfies CsvImportResult);
   });
 
   r.get('/campaigns/:id/leads', async (req, res) => {
@@ -91,7 +92,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
         { cursor: q.cursor });
     }
     const page = toPage(await qb.getMany(), q.limit);
-    res.json({ data: page.data.map((l) => leadForRole(l, campaign.complianceMode, role)), nextCursor: page.nextCursor });
+    res.json({ data: page.data.map((l) => leadForRole(l, campaign.complianceMode, role)), nextCursor: page.nextCursor } satisfies LeadPage);
   });
 
   return r;

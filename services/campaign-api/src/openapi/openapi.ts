@@ -2,6 +2,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand } from '@dialer/domain';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../http/permissions';
 import { ROUTE_TABLE, type RouteSpec } from '../http/route-table';
 
@@ -102,8 +103,10 @@ function queryParameters(spec: RouteSpec, schemas: Record<string, Schema>): Sche
   }));
 }
 
-function errorResponse(status: number): Schema {
-  const codes = ERROR_CODES[status] ?? ERROR_CODES[500]!;
+type ErrorExamples = Record<number, Array<{ code: string; message: string }>>;
+
+function errorResponse(status: number, specific?: ErrorExamples): Schema {
+  const codes = specific?.[status] ?? ERROR_CODES[status] ?? ERROR_CODES[500]!;
   const examples: Record<string, Schema> = {};
   for (const c of codes) examples[c.code] = { value: { error: { code: c.code, message: c.message } } };
   return {
@@ -121,7 +124,49 @@ function access(spec: RouteSpec): string {
     + ' With a session cookie, a write also needs the X-CSRF-Token header.';
 }
 
-function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
+function refName(ref: unknown): string | undefined {
+  return typeof ref === 'string' ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
+}
+
+/** An example of a response class, assembled from the examples of its fields (nested classes followed). */
+function exampleOf(schema: Schema | undefined, schemas: Record<string, Schema>, depth = 0): unknown {
+  if (!schema || depth > 6) return undefined;
+  const name = refName(schema.$ref);
+  if (name) return exampleOf(schemas[name], schemas, depth + 1);
+  const props = schema.properties as Record<string, Schema> | undefined;
+  if (!props) return (schema.examples as unknown[] | undefined)?.[0];
+  const out: Record<string, unknown> = {};
+  for (const [k, p] of Object.entries(props)) {
+    const items = p.items as Schema | undefined;
+    if (items?.$ref) out[k] = [exampleOf(items, schemas, depth + 1)];
+    else if (Array.isArray(p.examples)) out[k] = p.examples[0];
+    else out[k] = exampleOf(p, schemas, depth + 1);
+  }
+  return out;
+}
+
+function jsonResponse(status: number, cls: RouteSpec['response'], schemas: Record<string, Schema>): Schema {
+  const schema = cls ? { $ref: `#/components/schemas/${cls.name}` } : { type: 'object' };
+  return {
+    description: STATUS_TEXT[status] ?? 'OK',
+    content: { 'application/json': { schema, ...(cls ? { example: exampleOf(schema, schemas) } : {}) } },
+  };
+}
+
+/** What a path's :id names, as the 404 answer calls it. */
+const NOT_FOUND_NOUN: Record<string, string> = {
+  campaigns: 'campaign', imports: 'import', 'call-attempts': 'call attempt', dnc: 'dnc entry', 'api-keys': 'API key',
+  'provider-connections': 'provider connection',
+};
+
+/** The route's own 404 example: the thing its path names (the generic one when the path names none). */
+function notFoundExamples(path: string): ErrorExamples {
+  const noun = NOT_FOUND_NOUN[path.split('/')[1] ?? ''];
+  if (!noun || !path.includes(':id')) return {};
+  return { 404: [{ code: 'not_found', message: `${noun} 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 was not found` }] };
+}
+
+function operation(spec: RouteSpec, schemas: Record<string, Schema>, errorExamples?: ErrorExamples): Schema {
   const params: Schema[] = [...(spec.path.match(/:([A-Za-z]+)/g) ?? [])].map((p) => ({
     name: p.slice(1), in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
     example: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10',
@@ -156,8 +201,8 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
 
   const status = spec.status ?? 200;
   const produces = spec.produces ?? 'application/json';
-  const success: Schema = { description: STATUS_TEXT[status] ?? 'OK' };
-  if (produces === 'application/json') success.content = { 'application/json': { schema: { type: 'object' }, example: { id: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10' } } };
+  let success: Schema = { description: STATUS_TEXT[status] ?? 'OK' };
+  if (produces === 'application/json') success = jsonResponse(status, spec.response, schemas);
   else if (produces !== 'none') success.content = { [produces]: { schema: { type: 'string' } } };
 
   const errorStatuses = new Set<number>([401, 403, 429, 500, ...(spec.errors ?? [])]);
@@ -165,7 +210,9 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
   if (spec.path.includes(':')) errorStatuses.add(404);
   if (spec.body) errorStatuses.add(413);
   const responses: Schema = { [String(status)]: success };
-  for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s);
+  for (const [other, cls] of Object.entries(spec.alsoResponds ?? {})) responses[other] = jsonResponse(Number(other), cls, schemas);
+  const examples = { ...notFoundExamples(spec.path), ...errorExamples };
+  for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s, examples);
 
   return {
     operationId: `${spec.method}${spec.path.replace(/[:/.-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
@@ -180,6 +227,38 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>): Schema {
   };
 }
 
+const COMMAND_SUMMARY: Record<CampaignCommand, string> = {
+  start: 'Start dialing now',
+  schedule: 'Schedule the campaign: it starts by itself at scheduledStartAt',
+  pause: 'Pause dialing (calls in progress finish)',
+  resume: 'Resume dialing',
+  stop: 'Stop for good: leads not yet dialled end with disposition stopped',
+  cancel: 'Cancel a campaign that has not started',
+};
+
+/** The 409 answers of one command: the statuses it refuses, and what start and schedule need. */
+function commandErrors(command: CampaignCommand): ErrorExamples {
+  const refused = (['draft', 'running', 'paused', 'completed'] as const).find((st) => !COMMAND_FROM[command].includes(st))!;
+  const conflicts = [{ code: 'invalid_transition', message: `cannot ${command} a campaign that is ${refused}` }];
+  if (command === 'start' || command === 'schedule') {
+    conflicts.push({ code: 'provider_connection_required', message: `a campaign needs a providerConnectionId before it can ${command}` });
+  }
+  if (command === 'schedule') conflicts.push({ code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' });
+  return { 409: conflicts };
+}
+
+/**
+ * POST /campaigns/:id/:command is one route; the document also lists each command as its own
+ * path (…/start, …/pause, …), each with its summary, its 409 answers and the campaign it returns.
+ */
+function commandOperations(spec: RouteSpec, schemas: Record<string, Schema>): Array<[string, Schema]> {
+  return (Object.keys(CAMPAIGN_COMMANDS) as CampaignCommand[]).map((command) => {
+    const path = spec.path.replace(':command', command);
+    const summary = `${COMMAND_SUMMARY[command]} (${COMMAND_FROM[command].join(', ')} → ${CAMPAIGN_COMMANDS[command]})`;
+    return [path, operation({ ...spec, path, summary }, schemas, commandErrors(command))];
+  });
+}
+
 /** The OpenAPI 3.1 document of /v1, from the route table and the class-validator DTOs that validate requests. */
 export function buildOpenApi(version = '0.1.0'): Schema {
   const schemas = dtoSchemas();
@@ -188,6 +267,9 @@ export function buildOpenApi(version = '0.1.0'): Schema {
   for (const spec of ROUTE_TABLE) {
     const p = `/v1${toOpenApiPath(spec.path)}`;
     (paths[p] ??= {})[spec.method] = operation(spec, schemas);
+    if (spec.path.endsWith('/:command')) {
+      for (const [path, op] of commandOperations(spec, schemas)) (paths[`/v1${toOpenApiPath(path)}`] ??= {})[spec.method] = op;
+    }
   }
   return {
     openapi: '3.1.0',

@@ -3,7 +3,9 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min,
   ValidateIf,
 } from 'class-validator';
+import type { ProviderType } from '@dialer/db';
 import { E164 } from '../http/validators';
+import { arrayOf, DATE_TIME, EX, Field, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 const URL_OPTS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 const E164_MSG = (f: string) => ({ message: `${f} must be an E.164 number, like +14155550100` });
@@ -79,4 +81,26 @@ export function parseVapiWebhookAuth(v: Record<string, unknown>): { auth: Record
   const hmac: Record<string, unknown> = {};
   for (const f of ['algorithm', 'signatureEncoding', 'includeTimestamp', 'toleranceSeconds', ...HMAC_TEXT_FIELDS]) if (h[f] !== undefined) hmac[f] = h[f];
   return { auth: { mode: 'hmac', hmac } };
+}
+
+// ---- responses ----
+
+@ResponseSchema('A provider connection as the API shows it: its settings, never its credentials.')
+export class ProviderConnection {
+  @Field(UUID, 'The connection id.', EX.id) id: string;
+  @Field(TEXT, 'Its name.', 'Twilio US') name: string;
+  @Field(oneOf(Object.keys(CONNECTION_DTOS)), 'The provider.', 'twilio') type: ProviderType;
+  @Field(TEXT, 'API base URL; null: the provider\'s public API.', null, { nullable: true }) baseUrl: string | null;
+  @Field(OBJECT, 'Non-secret settings by provider: accountSid, fromNumber(s), assistantId, phoneNumberId, callerId, timeLimitSeconds, …',
+    { accountSid: 'AC0123456789abcdef0123456789abcdef', fromNumber: '+14155550100' })
+  config: Record<string, unknown>;
+  @Field(NUMBER, 'Calls started per second at most through this connection.', 10) callsPerSecond: number;
+  @Field(DATE_TIME, 'When it was created.', EX.at) createdAt: Date;
+  @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
+}
+
+@ResponseSchema('The tenant\'s provider connections, newest first (one page of at most 500).')
+export class ProviderConnectionPage {
+  @Field(arrayOf(ref(() => ProviderConnection)), 'The connections.', []) data: ProviderConnection[];
+  @Field(UUID, 'For a next page; null today (every connection is on this page).', null, { nullable: true }) nextCursor: string | null;
 }

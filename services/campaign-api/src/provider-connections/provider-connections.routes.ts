@@ -3,7 +3,9 @@ import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
 import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId } from '../http/request-context';
-import { CONNECTION_DTOS, parseVapiWebhookAuth, type ConnectionDto } from './provider-connection.dto';
+import {
+  CONNECTION_DTOS, parseVapiWebhookAuth, type ConnectionDto, type ProviderConnection, type ProviderConnectionPage,
+} from './provider-connection.dto';
 
 /** The connection's settings (`config`, shown) and credentials (`secrets`, sealed, never shown). */
 export function connectionSettings(dto: ConnectionDto): { config: Record<string, unknown>; secrets: Record<string, string> } {
@@ -63,7 +65,7 @@ function validateConnection(body: unknown): ConnectionDto {
 }
 
 /** A provider connection as the API shows it: never its secrets. */
-export function providerConnectionView(p: ProviderConnectionEntity): Record<string, unknown> {
+export function providerConnectionView(p: ProviderConnectionEntity): ProviderConnection {
   return {
     id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, config: p.config,
     callsPerSecond: p.callsPerSecond, createdAt: p.createdAt, updatedAt: p.updatedAt,
@@ -98,7 +100,7 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
   r.get('/provider-connections', async (_req, res) => {
     const { tenantId } = authOf(res);
     const rows = await repo.find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
-    res.json({ data: rows.map(providerConnectionView), nextCursor: null });
+    res.json({ data: rows.map(providerConnectionView), nextCursor: null } satisfies ProviderConnectionPage);
   });
 
   r.get('/provider-connections/:id', async (req, res) => {

@@ -5,6 +5,7 @@ import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { readDialingFacts } from './dialing.repository';
 import { estimateCompletion } from './estimate-completion';
+import type { CampaignStats } from './stats.dto';
 
 /** Minutes of history the current call rate is taken over (for the completion estimate). */
 const RATE_WINDOW_MINUTES = 15;
@@ -31,7 +32,9 @@ async function recentCallRate(ds: DataSource, tenantId: string, campaign: Campai
  * the trigger-kept counts, call outcomes and talk time from campaign_stats, the recent rate from the
  * minute buckets, live calls from the concurrency leases. Rates are defined in the README.
  */
-export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now()) {
+export async function loadCampaignStats(
+  ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now(),
+): Promise<CampaignStats> {
   const campaign = await getCampaign(ds, tenantId, campaignId);
   const [s, leads, liveCalls, callsPerMinute, facts] = await Promise.all([
     ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
@@ -98,5 +101,3 @@ export async function loadCampaignStats(ds: DataSource, lease: ConcurrencyLease,
     dialing,
   };
 }
-
-export type CampaignStats = Awaited<ReturnType<typeof loadCampaignStats>>;

@@ -1,18 +1,11 @@
-import { callTotalsSql, type BucketGranularity, type CallCounts, type DataSource } from '@dialer/db';
+import { callTotalsSql, type BucketGranularity, type DataSource } from '@dialer/db';
 import { AppError } from '@dialer/platform';
-import type { AnalyticsGroup } from './stats.dto';
+import type { Analytics, AnalyticsGroup, CallFigures, TimeSeries } from './stats.dto';
 
 /** Bucket columns summed by every read, as JSON names. */
 const SUMS = `sum(dials)::bigint AS dials, sum(calls_ended)::bigint AS calls_ended, sum(connected)::bigint AS connected,
   sum(voicemail)::bigint AS voicemail, sum(busy)::bigint AS busy, sum(no_answer)::bigint AS no_answer,
   sum(failed)::bigint AS failed, sum(canceled)::bigint AS canceled, sum(talk_seconds)::bigint AS talk_seconds`;
-
-/** A bucket's calls (CallCounts) with its dials and derived figures. */
-export interface CallFigures extends CallCounts {
-  dials: number;
-  averageDurationSeconds: number;
-  connectRate: number;
-}
 
 type SumRow = Record<'dials' | 'calls_ended' | 'connected' | 'voicemail' | 'busy' | 'no_answer' | 'failed' | 'canceled' | 'talk_seconds', string | null>;
 
@@ -32,20 +25,13 @@ const STEP_MS: Record<BucketGranularity, number> = { minute: 60_000, hour: 3_600
 const DEFAULT_SPAN: Record<BucketGranularity, number> = { minute: 60, hour: 48 };
 const MAX_POINTS = 10_080;
 
-export interface TimeSeries {
-  granularity: BucketGranularity;
-  from: Date;
-  to: Date;
-  points: Array<{ at: Date } & CallFigures>;
-}
-
 /**
  * A campaign's buckets from `from` (inclusive) to `to` (exclusive), every step present (zeros where
  * nothing happened). Default: the last 60 minutes, or the last 48 hours.
  */
 export async function readTimeSeries(
   ds: DataSource, tenantId: string, campaignId: string, q: { granularity: BucketGranularity; from?: Date; to?: Date },
-): Promise<TimeSeries> {
+): Promise<Omit<TimeSeries, 'campaignId'>> {
   const step = STEP_MS[q.granularity];
   const to = new Date(Math.floor((q.to ?? new Date(Date.now() + step)).getTime() / step) * step);
   const from = new Date(Math.floor((q.from ?? new Date(to.getTime() - DEFAULT_SPAN[q.granularity] * step)).getTime() / step) * step);
@@ -63,11 +49,6 @@ export async function readTimeSeries(
   return { granularity: q.granularity, from, to, points: rows.map((r) => ({ at: r.at, ...figures(r) })) };
 }
 
-export interface AnalyticsRow extends CallFigures {
-  key: string | number;
-  name?: string;
-}
-
 const OUTCOME_COLUMNS = [['answered', 'connected'], ['voicemail', 'voicemail'], ['busy', 'busy'], ['no_answer', 'no_answer'],
   ['failed', 'failed'], ['canceled', 'canceled']] as const;
 
@@ -78,7 +59,7 @@ const OUTCOME_COLUMNS = [['answered', 'connected'], ['voicemail', 'voicemail'], 
  */
 export async function readAnalytics(
   ds: DataSource, tenantId: string, q: { from: Date; to: Date; groupBy: AnalyticsGroup; campaignId?: string; tz: string },
-): Promise<{ outcomes?: Array<{ outcome: string; calls: number }>; rows: AnalyticsRow[] }> {
+): Promise<Pick<Analytics, 'outcomes' | 'rows'>> {
   const params: unknown[] = [tenantId, q.from, q.to, q.campaignId ?? null];
   const where = `b.tenant_id = $1 AND b.granularity = 'hour' AND b.bucket_start >= date_trunc('hour', $2::timestamptz, 'UTC')
     AND b.bucket_start < $3 AND ($4::uuid IS NULL OR b.campaign_id = $4)`;

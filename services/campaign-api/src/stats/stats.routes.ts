@@ -6,7 +6,7 @@ import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId } from '../http/request-context';
 import type { CampaignEventsHub } from './campaign-events.hub';
 import { loadCampaignStats } from './campaign-stats';
-import { AnalyticsQuery, TimeSeriesQuery } from './stats.dto';
+import { AnalyticsQuery, TimeSeriesQuery, type Analytics, type RecountResult, type TimeSeries } from './stats.dto';
 import { readAnalytics, readTimeSeries } from './stats.repository';
 
 const DAY_MS = 86_400_000;
@@ -27,14 +27,14 @@ export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: Ca
     const { tenantId } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(TimeSeriesQuery, { ...req.query }, { where: 'query string' });
-    res.json({ campaignId: campaign.id, ...(await readTimeSeries(ds, tenantId, campaign.id, q)) });
+    res.json({ campaignId: campaign.id, ...(await readTimeSeries(ds, tenantId, campaign.id, q)) } satisfies TimeSeries);
   });
 
   r.post('/campaigns/:id/stats/recount', async (req, res) => {
     const { tenantId, role } = authOf(res);
     if (role !== 'admin') throw new AppError('forbidden', 'the recount needs an admin API key', { status: 403 });
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
-    res.json(await recountCampaign(ds, tenantId, campaign.id));
+    res.json(await recountCampaign(ds, tenantId, campaign.id) satisfies RecountResult);
   });
 
   r.get('/campaigns/:id/events', async (req, res) => {
@@ -52,7 +52,7 @@ export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: Ca
     if (from >= to) throw new AppError('invalid_input', 'from must be before to', { status: 400 });
     if (to.getTime() - from.getTime() > 366 * DAY_MS) throw new AppError('invalid_input', 'at most 366 days per request', { status: 400 });
     if (q.campaignId) await getCampaign(ds, tenantId, q.campaignId);
-    res.json({ from, to, groupBy: q.groupBy, tz: q.tz, ...(await readAnalytics(ds, tenantId, { ...q, from, to })) });
+    res.json({ from, to, groupBy: q.groupBy, tz: q.tz, ...(await readAnalytics(ds, tenantId, { ...q, from, to })) } satisfies Analytics);
   });
 
   return r;

@@ -9,19 +9,11 @@ import { hashPassword, verifyPassword } from './passwords';
 import {
   clearSessionCookie, hashToken, newCsrfToken, newSessionToken, sessionTokenOf, setSessionCookie, type SessionSettings,
 } from './sessions';
-import { AcceptInviteDto, LoginDto } from './user.dto';
+import { AcceptInviteDto, LoginDto, type SessionView } from './user.dto';
 import {
   consumeUserToken, findLiveSession, findUser, findUserByEmail, insertSession, revokeSession, revokeUserSessions,
-  tenantName, updateUser, userView, type UserRow, type UserView,
+  tenantName, updateUser, userView, type UserRow,
 } from './users.repository';
-
-/** What a signed-in person's dashboard needs: who, which tenant, what they may do, and the CSRF token. */
-export interface SessionView {
-  user: UserView & { tenantId: string };
-  tenant: { id: string; name: string };
-  permissions: string[];
-  csrfToken: string;
-}
 
 async function sessionView(m: DataSource | EntityManager, u: UserRow, csrfToken: string): Promise<SessionView> {
   return {

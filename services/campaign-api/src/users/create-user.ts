@@ -2,7 +2,8 @@ import type { ApiKeyRole, DataSource } from '@dialer/db';
 import { randomToken } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords';
-import { insertUser, userView, type UserView } from './users.repository';
+import type { UserView } from './user.dto';
+import { insertUser, userView } from './users.repository';
 
 export interface CreateUserInput {
   tenantId: string;

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import type { ApiKeyRole } from '@dialer/db';
+import { arrayOf, BOOL, DATE_TIME, EX, Field, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 import { ROLES } from '../http/permissions';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 
@@ -33,4 +34,55 @@ export class UpdateUserDto {
   /** false deactivates the user: every session ends at once and sign-in is refused. */
   @IsOptional() @IsBoolean() active?: boolean;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
+}
+
+const USER_EXAMPLE = { id: EX.id, email: 'grace@example.com', name: 'Grace Hopper', role: 'manager', active: true, invitationAccepted: true, createdAt: EX.at, lastLoginAt: EX.at };
+
+@ResponseSchema('A person of the team (never the password).')
+export class UserView {
+  @Field(UUID, 'The user id.', EX.id) id: string;
+  @Field(TEXT, 'The sign-in email (lower case).', 'grace@example.com') email: string;
+  @Field(TEXT, 'The name shown in the dashboard and the audit log.', 'Grace Hopper', { nullable: true }) name: string | null;
+  @Field(oneOf(ROLES), 'admin, manager or viewer: the same roles as API keys.', 'manager') role: ApiKeyRole;
+  @Field(BOOL, 'False once deactivated: sign-in refused, sessions ended.', true) active: boolean;
+  @Field(BOOL, 'False until the invitation link was used to set a password.', true) invitationAccepted: boolean;
+  @Field(DATE_TIME, 'When the user was created or invited.', EX.at) createdAt: Date;
+  @Field(DATE_TIME, 'The last sign-in.', EX.at, { nullable: true }) lastLoginAt: Date | null;
+}
+
+@ResponseSchema('The team\'s users.')
+export class UserPage {
+  @Field(arrayOf(ref(() => UserView)), 'The users, oldest first.', []) data: UserView[];
+  @Field(UUID, 'Always null: every user is on this page (at most 1,000).', null, { nullable: true }) nextCursor: string | null;
+}
+
+@ResponseSchema('A one-time link that sets a user\'s password (shown only in this answer).')
+export class UserLink {
+  @Field(TEXT, 'The token of the link.', 'k3X9…') inviteToken: string;
+  @Field(TEXT, 'The dashboard page that takes the token: send it to the person.', 'https://dialer.example.com/accept-invite?token=k3X9…') inviteUrl: string;
+  @Field(DATE_TIME, 'When the link stops working (72 hours).', EX.at) expiresAt: Date;
+}
+
+@ResponseSchema('A new invitation: the user (not yet able to sign in) and the link.')
+export class InvitedUser extends UserLink {
+  @Field(ref(() => UserView), 'The invited user.', { ...USER_EXAMPLE, invitationAccepted: false, lastLoginAt: null }) user: UserView;
+}
+
+@ResponseSchema('The signed-in user, as the session sees them.')
+export class SessionUser extends UserView {
+  @Field(UUID, 'The user\'s tenant.', EX.id2) tenantId: string;
+}
+
+@ResponseSchema('The tenant of the session.')
+export class SessionTenant {
+  @Field(UUID, 'The tenant id.', EX.id2) id: string;
+  @Field(TEXT, 'Its name.', 'Acme Realty') name: string;
+}
+
+@ResponseSchema('A signed-in person\'s session: who, which team, what they may do, and the CSRF token for writes.')
+export class SessionView {
+  @Field(ref(() => SessionUser), 'The user.', { ...USER_EXAMPLE, tenantId: EX.id2 }) user: SessionUser;
+  @Field(ref(() => SessionTenant), 'The tenant.', { id: EX.id2, name: 'Acme Realty' }) tenant: SessionTenant;
+  @Field(arrayOf(TEXT), 'The permissions of the user\'s role (hide what is not here; the server checks anyway).', ['campaigns:read', 'campaigns:write']) permissions: string[];
+  @Field(TEXT, 'Send it as X-CSRF-Token with every POST, PATCH and DELETE of this session.', 'c5f…') csrfToken: string;
 }

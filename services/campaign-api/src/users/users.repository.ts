@@ -1,4 +1,5 @@
 import { mutate, queryRows, type ApiKeyRole, type DataSource, type EntityManager } from '@dialer/db';
+import type { UserView } from './user.dto';
 
 type Db = DataSource | EntityManager;
 
@@ -12,19 +13,6 @@ export interface UserRow {
   active: boolean;
   created_at: Date;
   last_login_at: Date | null;
-}
-
-/** A user as the API shows it: never the password hash. */
-export interface UserView {
-  id: string;
-  email: string;
-  name: string | null;
-  role: ApiKeyRole;
-  active: boolean;
-  /** False until the invitation was accepted (no password yet). */
-  invitationAccepted: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
 }
 
 export function userView(u: UserRow): UserView {

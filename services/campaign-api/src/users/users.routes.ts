@@ -4,19 +4,11 @@ import { AppError, randomToken, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId } from '../http/request-context';
 import { hashToken, INVITE_TTL_MS, ownOrigin, type SessionSettings } from './sessions';
-import { InviteUserDto, UpdateUserDto } from './user.dto';
+import { InviteUserDto, UpdateUserDto, type InvitedUser, type UserLink, type UserPage, type UserView } from './user.dto';
 import {
   countActiveAdmins, findUser, insertUser, insertUserToken, listUsers, revokeUserSessions, updateUser, userView,
   type UserTokenPurpose,
 } from './users.repository';
-
-export interface UserLink {
-  /** The one-time token (shown only in this answer). */
-  inviteToken: string;
-  /** The dashboard page that takes it: open it to set the password. */
-  inviteUrl: string;
-  expiresAt: Date;
-}
 
 /** The people of the caller's tenant (admins only): invite, list, change role, deactivate, reset a password. */
 export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
@@ -31,7 +23,7 @@ export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
 
   r.get('/users', async (_req, res) => {
     const { tenantId } = authOf(res);
-    res.json({ data: (await listUsers(ds, tenantId)).map(userView), nextCursor: null });
+    res.json({ data: (await listUsers(ds, tenantId)).map(userView), nextCursor: null } satisfies UserPage);
   });
 
   r.post('/users/invitations', async (req, res) => {
@@ -42,7 +34,7 @@ export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
       if (!u) throw new AppError('user_exists', `a user with the email ${dto.email} exists already`, { status: 409 });
       const l = await link(m, req, u.id, 'invite');
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'user.invite', entityType: 'user', entityId: u.id, after: { email: u.email, role: u.role } });
-      return { user: userView(u), ...l };
+      return { user: userView(u), ...l } satisfies InvitedUser;
     });
     res.status(201).set('Cache-Control', 'no-store').json(out);
   });
@@ -69,7 +61,7 @@ export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
         tenantId, apiKeyId, userId, action: 'user.update', entityType: 'user', entityId: id,
         before: { role: before.role, active: before.active, name: before.name }, after: { role: after.role, active: after.active, name: after.name },
       });
-      return userView(after);
+      return userView(after) satisfies UserView;
     });
     res.json(view);
   });
@@ -83,7 +75,7 @@ export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
       if (!u.active) throw new AppError('invalid_state', 'the user is deactivated: activate them first', { status: 409 });
       const l = await link(m, req, u.id, u.password_hash ? 'reset' : 'invite');
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'user.password_link', entityType: 'user', entityId: id });
-      return l;
+      return l satisfies UserLink;
     });
     res.set('Cache-Control', 'no-store').json(out);
   });

@@ -1,0 +1,92 @@
+import { arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+
+export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+@ResponseSchema('A CSV import of leads: its status, counts and the options it runs with.')
+export class ImportJob {
+  @Field(UUID, 'The import id.', EX.id) id: string;
+  @Field(UUID, 'The campaign the leads go to.', EX.id2) campaignId: string;
+  @Field(oneOf(IMPORT_STATUSES), 'pending (stored, waiting), running, completed, failed (resumable) or cancelled.', 'running') status: ImportStatus;
+  @Field(TEXT, 'The uploaded file\'s name.', 'leads.csv', { nullable: true }) filename: string | null;
+  @Field(INT, 'Data rows read so far.', 5000) rowsRead: number;
+  @Field(INT, 'Rows that became leads.', 4890) accepted: number;
+  @Field(INT, 'Invalid rows (see the error report).', 60) rejected: number;
+  @Field(INT, 'Numbers already in the campaign or repeated in the file.', 40) duplicates: number;
+  @Field(INT, 'Numbers on a do-not-call list.', 10) dncSuppressed: number;
+  @Field(INT, 'Last data row committed (a resumed run continues after it).', 5000) lastRow: number;
+  @Field(TEXT, 'Why it failed or was cancelled.', null, { nullable: true }) error: string | null;
+  @Field(TEXT, 'Detected text encoding (null until the upload is stored).', 'utf-8', { nullable: true }) encoding: string | null;
+  @Field(TEXT, 'Detected delimiter.', ',', { nullable: true }) delimiter: string | null;
+  @Field(mapOf(TEXT), 'Lead field → CSV column used.', { phone: 'Mobile Number', firstName: 'First Name' }, { nullable: true })
+  mapping: Record<string, string> | null;
+  @Field(DATE_TIME, 'When the upload began.', EX.at) createdAt: Date;
+  @Field(DATE_TIME, 'When processing began.', EX.at, { nullable: true }) startedAt: Date | null;
+  @Field(DATE_TIME, 'When it ended.', null, { nullable: true }) finishedAt: Date | null;
+  @Field(TEXT, 'Where the per-row error report (CSV) is.', `/v1/imports/${EX.id}/errors.csv`) errorsUrl: string;
+}
+
+@ResponseSchema('A row of the import report: a row that did not become a lead.')
+export class ImportReportLine {
+  @Field(INT, 'Data row number (1 = the first row after the header).', 7) row: number;
+  @Field(TEXT, 'The column at fault.', 'phone') column: string;
+  @Field(TEXT, 'The value at fault (absent when there is none).', '555-01', { optional: true }) value?: string;
+  @Field(TEXT, 'Why the row was not taken.', 'not a valid phone number') reason: string;
+}
+
+@ResponseSchema('An import with the first lines of its report.')
+export class ImportDetail extends ImportJob {
+  @Field(arrayOf(ref(() => ImportReportLine)), 'The first report lines (at most 100; the whole report is at errorsUrl).', []) errors: ImportReportLine[];
+}
+
+@ResponseSchema('A campaign\'s imports, newest first (at most 100).')
+export class ImportPage {
+  @Field(arrayOf(ref(() => ImportJob)), 'The imports.', []) data: ImportJob[];
+}
+
+@ResponseSchema('A sample row of a preview, as it would become a lead.')
+export class PreviewLead {
+  @Field(INT, 'Data row number.', 1) row: number;
+  @Field(TEXT, 'The number in E.164.', EX.phone) phoneE164: string;
+  @Field(TEXT, 'First name.', 'Ada', { nullable: true }) firstName: string | null;
+  @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
+  @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
+  @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
+  @Field(mapOf(TEXT), 'The other columns.', { plan: 'gold' }) custom: Record<string, string>;
+}
+
+@ResponseSchema('A sample row of a preview that would be rejected.')
+export class PreviewProblem {
+  @Field(INT, 'Data row number.', 2) row: number;
+  @Field(TEXT, 'The column at fault.', 'phone') column: string;
+  @Field(TEXT, 'The value at fault.', '555-01', { optional: true }) value?: string;
+  @Field(TEXT, 'Why.', 'not a valid phone number') reason: string;
+}
+
+@ResponseSchema('What an upload would do (?preview=true): nothing is stored.')
+export class ImportPreview {
+  @Field({ type: 'boolean', const: true }, 'Always true: this is a preview.', true) preview: true;
+  @Field(TEXT, 'The uploaded file\'s name.', 'leads.csv', { nullable: true }) filename: string | null;
+  @Field(TEXT, 'Detected text encoding.', 'utf-8') encoding: string;
+  @Field(TEXT, 'Detected delimiter.', ',') delimiter: string;
+  @Field(arrayOf(TEXT), 'The header names (cleaned).', ['Mobile Number', 'First Name', 'plan']) headers: string[];
+  @Field(mapOf(TEXT), 'Lead field → column, as guessed from the headers.', { phone: 'Mobile Number', firstName: 'First Name' })
+  suggestedMapping: Record<string, string>;
+  @Field(mapOf(TEXT), 'Lead field → column that would be used (the explicit mapping, else the suggestion).', { phone: 'Mobile Number' })
+  mapping: Record<string, string>;
+  @Field(arrayOf(TEXT), 'Columns that would go to custom fields.', ['plan']) customColumns: string[];
+  @Field(arrayOf(ref(() => PreviewLead)), 'The first rows, as leads.', []) sampleRows: PreviewLead[];
+  @Field(arrayOf(ref(() => PreviewProblem)), 'The first rows that would be rejected.', []) sampleErrors: PreviewProblem[];
+}
+
+@ResponseSchema('The result of a synchronous CSV import.')
+export class CsvImportResult {
+  @Field(UUID, 'The import (its report: /v1/imports/{id}/errors.csv).', EX.id) importId: string;
+  @Field(INT, 'Data rows read.', 3) rowsRead: number;
+  @Field(INT, 'Rows that became leads.', 2) accepted: number;
+  @Field(INT, 'Invalid rows.', 1) rejected: number;
+  @Field(INT, 'Repeated or already present numbers.', 0) duplicates: number;
+  @Field(INT, 'Numbers on a do-not-call list.', 0) dncSuppressed: number;
+  @Field(arrayOf(ref(() => ImportReportLine)), 'The first report lines (at most 100).', []) errors: ImportReportLine[];
+}
+
