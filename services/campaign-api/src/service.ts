@@ -83,6 +83,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       rateLimit: { prefix: cfg.QUEUE_PREFIX, max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
       jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,
       corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      dashboardDir: cfg.DASHBOARD_DIR,
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
     steps.push(['http', () => server.close()]);
