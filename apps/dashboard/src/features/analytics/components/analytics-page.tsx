@@ -1,0 +1,3 @@
+export default function AnalyticsPage(_props: { params: Record<string, string> }) {
+  return <h1>Analytics</h1>;
+}
