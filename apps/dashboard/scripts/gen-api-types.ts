@@ -8,6 +8,7 @@ import { buildOpenApi } from '../../../services/campaign-api/src/openapi/openapi
 /**
  * `pnpm api:types`: writes src/lib/api-schema.d.ts from campaign-api's OpenAPI document;
  * with `--stdout` prints it instead (the up-to-date test compares that with the committed file).
+ * Run it with the root tsconfig (`tsx --tsconfig ../../tsconfig.json`): the DTOs use legacy decorators.
  */
 const OUT = resolve(__dirname, '..', 'src/lib/api-schema.d.ts');
 
