@@ -37,8 +37,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {session ? (
           <div className={styles.user}>
             <span>
-              <span aria-label="Signed in as">{session.user.name || session.user.email}</span>
-              {' · '}<span>{session.user.role}</span>{' · '}<span aria-label="Tenant">{session.tenant.name}</span>
+              <span className="visually-hidden">Signed in as </span>{session.user.name || session.user.email}
+              {' · '}{session.user.role}{' · '}<span className="visually-hidden">tenant </span>{session.tenant.name}
             </span>
             <Button size="small" onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })} disabled={signOut.isPending}>Sign out</Button>
           </div>
