@@ -43,8 +43,20 @@ COPY services/dialer-worker/package.json services/dialer-worker/
 COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
 COPY services/webhook-ingest/package.json services/webhook-ingest/
+COPY apps/dashboard/package.json apps/dashboard/
 RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter "@dialer/${SERVICE}..."
+
+# ---------------------------------------------------------------------------------------------
+# dashboard: the web dashboard built once (vite build → apps/dashboard/dist), which campaign-api
+# serves at / (DASHBOARD_DIR defaults to /app/apps/dashboard/dist); a few hundred KB of static
+# files, copied into every image so the recipe stays one.
+# ---------------------------------------------------------------------------------------------
+FROM deps AS dashboard
+RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --filter "@dialer/dashboard"
+COPY apps/dashboard ./apps/dashboard
+RUN pnpm --filter @dialer/dashboard build
 
 # ---------------------------------------------------------------------------------------------
 # runtime: node_modules from deps + sources; runs as the unprivileged `node` user (uid 1000).
@@ -66,6 +78,7 @@ COPY --from=deps /app ./
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages ./packages
 COPY services/${SERVICE} ./services/${SERVICE}
+COPY --from=dashboard /app/apps/dashboard/dist ./apps/dashboard/dist
 # A root-level tsx, as the root package.json scripts expect (`/app/node_modules/.bin/tsx <file>`;
 # the campaign-api image runs the migrations this way). The shim resolves its own symlink, so it
 # finds the pnpm store from its real location.

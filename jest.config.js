@@ -1,7 +1,7 @@
 /** One jest run over every package and service (the README's `pnpm test`). */
 const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers',
   'services/campaign-api', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
-  'services/provider-sim', 'test/e2e', 'test/fault', 'test/browser'];
+  'services/provider-sim', 'test/e2e', 'test/fault', 'test/browser', 'apps/dashboard'];
 
 module.exports = {
   maxWorkers: 2,

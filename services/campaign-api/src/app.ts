@@ -13,6 +13,7 @@ import { auditRouter } from './audit/audit.routes';
 import { callsRouter } from './calls/calls.routes';
 import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dispositionsRouter } from './dispositions/dispositions.routes';
+import { dashboardRouter } from './dashboard/dashboard.routes';
 import { dncRouter } from './dnc/dnc.routes';
 import { authMiddleware } from './http/auth.middleware';
 import { RateLimiter } from './http/rate-limit';
@@ -52,6 +53,8 @@ export interface AppDeps {
   sessions: SessionSettings;
   /** express "trust proxy" value; empty: none. */
   trustProxy?: string;
+  /** The built web dashboard (index.html + assets/) served at /; absent: not served. */
+  dashboardDir?: string;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -115,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(dncRouter(ds));
   v1.use(dispositionsRouter(ds));
   app.use('/v1', v1);
+  if (deps.dashboardDir) app.use(dashboardRouter(deps.dashboardDir));
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonConfig } from '@dialer/platform';
@@ -150,4 +151,8 @@ export class CampaignApiConfig extends CommonConfig {
   @IsInt()
   @Min(10)
   IMPORT_POLL_MS = 2_000;
+
+  /** The built web dashboard served at / (index.html + assets/); default: the repository's apps/dashboard/dist. */
+  @IsString()
+  DASHBOARD_DIR = resolve(__dirname, '../../../apps/dashboard/dist');
 }

@@ -95,6 +95,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       sessions: sessionSettings(cfg),
       trustProxy: cfg.TRUST_PROXY,
+      dashboardDir: cfg.DASHBOARD_DIR,
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
     steps.push(['http', () => server.close()]);

@@ -1,0 +1,16 @@
+import { useMutation } from '@tanstack/react-query';
+import { request } from '../../../lib/api-client';
+import { queryClient } from '../../../lib/query-client';
+import { storeSession } from './get-session';
+
+export const signOut = () => request<void>('POST', '/v1/auth/logout');
+
+export function useSignOut() {
+  return useMutation({
+    mutationFn: signOut,
+    onSettled: () => {
+      queryClient.clear();
+      storeSession(null);
+    },
+  });
+}

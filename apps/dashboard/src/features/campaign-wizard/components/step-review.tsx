@@ -1,0 +1,41 @@
+import { formatDateTime } from '../../../lib/format';
+import { useProviderConnections } from '../../provider-connections/api/get-provider-connections';
+import { RETRY_OUTCOMES, WEEKDAYS, type WizardDraft } from '../model/wizard-draft';
+import styles from './wizard.module.css';
+
+/** Open hours per week, as the schedule preview before there are leads (the detail page charts the real one). */
+function weeklyHours(d: WizardDraft): number {
+  return d.hours.reduce((sum, h) => {
+    if (!h.enabled) return sum;
+    const [sh, sm] = h.start.split(':').map(Number);
+    const [eh, em] = h.end.split(':').map(Number);
+    return sum + Math.max(0, ((eh ?? 0) * 60 + (em ?? 0) - ((sh ?? 0) * 60 + (sm ?? 0))) / 60);
+  }, 0);
+}
+
+export function StepReview({ draft }: { draft: WizardDraft }) {
+  const connections = useProviderConnections();
+  const connection = connections.data?.find((c) => c.id === draft.providerConnectionId);
+  return (
+    <>
+      <dl className={styles.summary}>
+        <dt>Name</dt><dd>{draft.name || '—'}</dd>
+        <dt>Description</dt><dd>{draft.description || '—'}</dd>
+        <dt>Provider connection</dt><dd>{connection ? `${connection.name} (${connection.type})` : 'none (needed before starting)'}</dd>
+        <dt>Default country</dt><dd>{draft.defaultCountry.toUpperCase()}</dd>
+        <dt>Leads</dt><dd>{draft.file ? `${draft.file.name}, about ${draft.sniff?.estimatedRows.toLocaleString('en-US') ?? '?'} rows; phone from “${draft.mapping.phone ?? '?'}”` : 'none yet'}</dd>
+        <dt>Attempts</dt><dd>at most {draft.maxAttempts} per lead, {draft.maxConcurrentCalls} calls at once</dd>
+        <dt>Retries</dt>
+        <dd>{RETRY_OUTCOMES.map((r) => { const v = draft.retries[r.outcome]!; return `${r.label}: ${v.enabled ? `after ${v.delayMinutes} min` : 'no'}`; }).join('; ')}</dd>
+        <dt>Start</dt><dd>{draft.startMode === 'now' ? 'when started' : formatDateTime(draft.startAt ? new Date(draft.startAt) : null)}</dd>
+      </dl>
+      <h3>Schedule preview</h3>
+      <p>Calls may be placed {Math.round(weeklyHours(draft))} hours a week, in each callee's local time:</p>
+      <table aria-label="Calling hours by weekday" style={{ maxWidth: '28rem' }}>
+        <thead><tr><th scope="col">Day</th><th scope="col">Hours</th></tr></thead>
+        <tbody>{WEEKDAYS.map((day, i) => { const h = draft.hours[i]!; return <tr key={day}><td>{day}</td><td>{h.enabled ? `${h.start}–${h.end}` : 'no calls'}</td></tr>; })}</tbody>
+      </table>
+      <p className="muted">Once the leads are in, the campaign page charts how many may be called hour by hour over the next 48 hours.</p>
+    </>
+  );
+}

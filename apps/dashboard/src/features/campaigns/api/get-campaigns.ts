@@ -1,0 +1,21 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { api, unwrapAs, type Page } from '../../../lib/api-client';
+import { campaignKeys } from './campaign-keys';
+import type { Campaign, CampaignStatus } from './campaign.types';
+
+export interface CampaignListQuery {
+  name?: string;
+  status?: CampaignStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+export const getCampaigns = (q: CampaignListQuery) =>
+  unwrapAs<Page<Campaign>>(api.GET('/v1/campaigns', { params: { query: { limit: 50, ...q } } }));
+
+export const campaignsQueryOptions = (q: CampaignListQuery) =>
+  queryOptions({ queryKey: campaignKeys.list(q), queryFn: () => getCampaigns(q), placeholderData: keepPreviousData });
+
+export function useCampaigns(q: CampaignListQuery) {
+  return useQuery(campaignsQueryOptions(q));
+}

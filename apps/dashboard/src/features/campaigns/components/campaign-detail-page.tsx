@@ -1,0 +1,103 @@
+import { useRef, type KeyboardEvent } from 'react';
+import { ErrorMessage, Loading, Panel } from '../../../components/feedback';
+import { StatusBadge } from '../../../components/status-badge';
+import { formatDateTime } from '../../../lib/format';
+import { Link, setSearch, useLocation } from '../../../lib/router';
+import { CallLog } from '../../calls/components/call-log';
+import { ImportsTab } from '../../imports/components/imports-tab';
+import { LeadsTable } from '../../leads/components/leads-table';
+import { useCampaign } from '../api/get-campaign';
+import { useCampaignStats } from '../api/get-campaign-stats';
+import { useCampaignEvents, type StreamState } from '../api/use-campaign-events';
+import { CallsChart } from './calls-chart';
+import { CampaignCommands } from './campaign-commands';
+import { LiveProgress } from './live-progress';
+import { ScheduleChart } from './schedule-chart';
+import styles from './campaign-detail.module.css';
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'calls', label: 'Calls' },
+  { id: 'leads', label: 'Leads' },
+  { id: 'imports', label: 'Imports' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+const STREAM_TEXT: Record<StreamState, string> = {
+  connecting: 'Connecting to live updates…', live: 'Live', reconnecting: 'Live updates interrupted; reconnecting…', closed: 'Not live',
+};
+
+function Tabs({ current }: { current: TabId }) {
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  // Arrow keys move between tabs (WAI-ARIA tabs pattern, automatic activation).
+  const onKey = (e: KeyboardEvent, i: number): void => {
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!d) return;
+    const next = (i + d + TABS.length) % TABS.length;
+    setSearch({ tab: TABS[next]!.id === 'overview' ? null : TABS[next]!.id, outcome: null, call: null });
+    refs.current[next]?.focus();
+  };
+  return (
+    <div role="tablist" aria-label="Campaign sections" className={styles.tabs}>
+      {TABS.map((t, i) => (
+        <button key={t.id} ref={(el) => { refs.current[i] = el; }} type="button" role="tab" id={`tab-${t.id}`} aria-controls={`panel-${t.id}`}
+          aria-selected={t.id === current} tabIndex={t.id === current ? 0 : -1} className={styles.tab}
+          onKeyDown={(e) => onKey(e, i)} onClick={() => setSearch({ tab: t.id === 'overview' ? null : t.id, outcome: null, call: null })}>
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export default function CampaignDetailPage({ params }: { params: Record<string, string> }) {
+  const id = params.id ?? '';
+  const { search } = useLocation();
+  const tab = (TABS.find((t) => t.id === search.get('tab'))?.id ?? 'overview') as TabId;
+  const campaign = useCampaign(id);
+  const stats = useCampaignStats(id);
+  const status = campaign.data?.status;
+  const live = status === 'running' || status === 'paused' || status === 'scheduled';
+  const stream = useCampaignEvents(id, Boolean(campaign.data) && live);
+
+  if (campaign.isPending) return <Loading label="Loading the campaign…" />;
+  if (campaign.isError) return <><p><Link to="/campaigns">Back to campaigns</Link></p><ErrorMessage error={campaign.error} /></>;
+  const c = campaign.data;
+  const open = !['completed', 'stopped', 'cancelled'].includes(c.status);
+
+  return (
+    <>
+      <p style={{ margin: '0 0 0.5rem' }}><Link to="/campaigns">← Campaigns</Link></p>
+      <div className={styles.head}>
+        <div className={styles.title}>
+          <h1>{c.name}</h1>
+          <StatusBadge status={c.status} />
+        </div>
+        <CampaignCommands campaign={c} />
+      </div>
+      <p className="muted" style={{ margin: '0.25rem 0 0' }}>
+        Created {formatDateTime(c.createdAt)}
+        {c.scheduledStartAt ? ` · starts ${formatDateTime(c.scheduledStartAt)}` : ''}
+        {' · '}at most {c.maxConcurrentCalls} calls at once, {c.maxAttempts} attempts per lead
+        {live ? <> · <span className={styles.stream} role="status">{STREAM_TEXT[stream]}</span></> : null}
+      </p>
+
+      <Panel title="Progress">
+        {stats.data ? <LiveProgress stats={stats.data} name={c.name} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
+      </Panel>
+
+      <Tabs current={tab} />
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
+        {tab === 'overview' ? (
+          <div className={styles.grid2}>
+            <Panel title="Calls per minute by outcome (last hour)" headingLevel={3}><CallsChart campaignId={id} live={c.status === 'running'} /></Panel>
+            <Panel title="Callable leads, next 48 hours" headingLevel={3}><ScheduleChart campaignId={id} /></Panel>
+          </div>
+        ) : null}
+        {tab === 'calls' ? <CallLog campaignId={id} /> : null}
+        {tab === 'leads' ? <LeadsTable campaignId={id} /> : null}
+        {tab === 'imports' ? <ImportsTab campaignId={id} open={open} /> : null}
+      </div>
+    </>
+  );
+}
