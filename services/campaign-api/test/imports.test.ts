@@ -195,7 +195,22 @@ describe('lead imports (multipart, asynchronous)', () => {
     expect(template.status).toBe(200);
     expect(template.text.split('\r\n')[0]).toBe('phone,first_name,last_name,email,timezone,state,postal_code,country,property_id,budget');
   });
-});
+
+  it('when a CSV is previewed before any campaign exists, then the preview uses the given country and writes nothing', async () => {
+    const before = await api.ctx.ds.query(`SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM leads)::int AS leads`);
+    const file = Buffer.from('Mobile,Name\n9876543210,Asha\n12,Bad\n');
+    const res = await api.http.post('/v1/imports/preview?defaultCountry=IN').set(api.auth()).attach('file', file, { filename: 'in.csv', contentType: 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.body.sampleRows.map((r: { phoneE164: string }) => r.phoneE164)).toEqual(['+919876543210']);
+    expect(res.body.sampleErrors).toHaveLength(1);
+    expect(res.body.mapping.phone).toBe('Mobile');
+    const bad = await api.http.post('/v1/imports/preview?defaultCountry=India').set(api.auth()).attach('file', file, { filename: 'in.csv', contentType: 'text/csv' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('defaultCountry');
+    const json = await api.http.post('/v1/imports/preview').set(api.auth()).send({ file: 'x' });
+    expect(json.status).toBe(415);
+    expect(await api.ctx.ds.query(`SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM leads)::int AS leads`)).toEqual(before);
+  });});
 
 describe('a killed import', () => {
   let api: Api;
@@ -263,4 +278,5 @@ describe('a killed import', () => {
     const report: Array<{ row_no: number; reason: string }> = await api.ctx.ds.query(`SELECT row_no, reason FROM import_errors WHERE import_id = $1`, [job.id]);
     expect(report).toEqual([{ row_no: 10, reason: 'duplicate: the same number is on an earlier row of this file' }]);
   });
+
 });

@@ -130,6 +130,9 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(preview.status).toBe(200);
     expect(preview.body.sampleErrors.length).toBe(1);
     expectDocumented('post', '/v1/campaigns/{id}/imports', preview);
+    const early = await http.post('/v1/imports/preview?defaultCountry=US').set(auth).attach('file', file, { filename: 'leads.csv', contentType: 'text/csv' });
+    expect(early.status).toBe(200);
+    expectDocumented('post', '/v1/imports/preview', early);
     const upload = await http.post(`/v1/campaigns/${id}/imports`).set(auth).attach('file', file, { filename: 'leads.csv', contentType: 'text/csv' });
     expect(upload.status).toBe(202);
     expectDocumented('post', '/v1/campaigns/{id}/imports', upload);

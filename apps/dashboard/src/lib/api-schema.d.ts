@@ -795,6 +795,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a CSV before any campaign exists (multipart field "file", optional "mapping"): encoding, delimiter, headers, suggested mapping, sample rows and errors; writes nothing
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postImportsPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/template.csv": {
         parameters: {
             query?: never;
@@ -2888,6 +2908,12 @@ export interface components {
             suggestedMapping: {
                 [key: string]: string;
             };
+        };
+        ImportPreviewQuery: {
+            /** @enum {string} */
+            complianceMode?: "standard" | "hipaa" | "pci";
+            /** @example US */
+            defaultCountry?: string;
         };
         /** @description A row of the import report: a row that did not become a lead. */
         ImportReportLine: {
@@ -8984,6 +9010,153 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postImportsPreview: {
+        parameters: {
+            query?: {
+                complianceMode?: "standard" | "hipaa" | "pci";
+                defaultCountry?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mapping": "{\"phone\":\"Mobile Number\"}"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    file: string;
+                    /** @description JSON column mapping */
+                    mapping?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preview": true,
+                     *       "filename": "leads.csv",
+                     *       "encoding": "utf-8",
+                     *       "delimiter": ",",
+                     *       "headers": [
+                     *         "Mobile Number",
+                     *         "First Name",
+                     *         "plan"
+                     *       ],
+                     *       "suggestedMapping": {
+                     *         "phone": "Mobile Number",
+                     *         "firstName": "First Name"
+                     *       },
+                     *       "mapping": {
+                     *         "phone": "Mobile Number"
+                     *       },
+                     *       "customColumns": [
+                     *         "plan"
+                     *       ],
+                     *       "sampleRows": [
+                     *         {
+                     *           "row": 1,
+                     *           "phoneE164": "+14155552671",
+                     *           "firstName": "Ada",
+                     *           "lastName": "Lovelace",
+                     *           "email": "ada@example.com",
+                     *           "timezones": [
+                     *             "America/Los_Angeles"
+                     *           ],
+                     *           "custom": {
+                     *             "plan": "gold"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "sampleErrors": [
+                     *         {
+                     *           "row": 2,
+                     *           "column": "phone",
+                     *           "value": "555-01",
+                     *           "reason": "not a valid phone number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

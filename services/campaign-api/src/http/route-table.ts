@@ -8,7 +8,7 @@ import {
 import { DispositionDto } from '../dispositions/dispositions.routes';
 import { DncCheckResult, DncEntry, DncImportResult, DncPage } from '../dnc/dnc.dto';
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
-import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview } from '../imports/import.dto';
+import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview, ImportPreviewQuery } from '../imports/import.dto';
 import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
 import {
   ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, VapiConnectionDto,
@@ -100,6 +100,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery, response: LeadPage },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
   { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview } },
+  { method: 'post', path: '/imports/preview', permission: 'leads:write', tag: 'Imports', summary: 'Preview a CSV before any campaign exists (multipart field "file", optional "mapping"): encoding, delimiter, headers, suggested mapping, sample rows and errors; writes nothing', bodyType: 'multipart/form-data', query: ImportPreviewQuery, response: ImportPreview, errors: [413, 415] },
   { method: 'get', path: '/campaigns/:id/imports', permission: 'leads:read', tag: 'Imports', summary: 'A campaign\'s imports, newest first', response: ImportPage },
   { method: 'get', path: '/imports/:id', permission: 'leads:read', tag: 'Imports', summary: 'An import\'s status, progress and first report lines', response: ImportDetail },
   { method: 'get', path: '/imports/:id/errors.csv', permission: 'leads:read', tag: 'Imports', summary: 'The per-row error report', produces: 'text/csv' },

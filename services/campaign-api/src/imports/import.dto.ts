@@ -1,3 +1,4 @@
+import { IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
 import { arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -90,3 +91,10 @@ export class CsvImportResult {
   @Field(arrayOf(ref(() => ImportReportLine)), 'The first report lines (at most 100).', []) errors: ImportReportLine[];
 }
 
+
+export class ImportPreviewQuery {
+  /** Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, as the campaign will have it. */
+  @IsOptional() @IsISO31661Alpha2() defaultCountry = 'US';
+  /** The campaign's compliance mode to be: pci refuses custom fields holding card numbers. */
+  @IsOptional() @IsIn(['standard', 'hipaa', 'pci']) complianceMode: 'standard' | 'hipaa' | 'pci' = 'standard';
+}

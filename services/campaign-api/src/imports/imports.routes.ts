@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from '@dialer/db';
-import { AppError, type Logger } from '@dialer/platform';
+import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { idempotent } from '../http/idempotency';
 import { authOf, pathId } from '../http/request-context';
@@ -8,7 +8,7 @@ import { CLOSED_TO_LEADS, closedToLeads } from '../leads/leads.repository';
 import { describeMapping, suggestMapping } from './column-mapping';
 import { csvLine, IMPORT_TEMPLATE } from './errors-csv';
 import type { ImportRunner } from './import-runner';
-import type { ImportDetail, ImportPage, ImportPreview, PreviewLead, PreviewProblem } from './import.dto';
+import { ImportPreviewQuery, type ImportDetail, type ImportPage, type ImportPreview, type PreviewLead, type PreviewProblem } from './import.dto';
 import { cancelImport, getImportJob, importErrorsPage, listImportJobs, reopenImport } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
 import { prepareRecord } from './prepare-rows';
@@ -76,6 +76,43 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
     }
   });
 
+  /** Reads the head of a multipart upload and answers what an import of it would do; writes nothing. */
+  const answerPreview = async (req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean }): Promise<void> => {
+    const up = await receiveMultipart(req, { filePath: '', maxBytes, preview: true, headBytes: INSPECT_BYTES });
+    if (!up.head) throw new AppError('no_file', 'the upload has no file part', { status: 400 });
+    const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
+    const explicit = parseMapping(up.fields.mapping ?? req.query.mapping);
+    const mapping = mappingFor(ins, explicit);
+    const ctx = { mapping, ...rules };
+    const rows: PreviewLead[] = [];
+    const errors: PreviewProblem[] = [];
+    for (const { row, rec } of ins.sample) {
+      const p = prepareRecord(rec, ctx);
+      if (p.ok) rows.push({ row, ...p.lead });
+      else errors.push({ row, ...p.problem });
+    }
+    res.json({
+      preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,
+      suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
+      customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
+    } satisfies ImportPreview);
+  };
+
+  /** A preview before any campaign exists (the dashboard's wizard): the rules come from the query. */
+  r.post('/imports/preview', async (req, res) => {
+    authOf(res);
+    try {
+      if (!req.is('multipart/form-data')) {
+        throw new AppError('unsupported_media_type', 'send the file as multipart/form-data (field "file"; optional "mapping")', { status: 415 });
+      }
+      const q = validateInput(ImportPreviewQuery, { ...req.query }, { where: 'query string' });
+      await answerPreview(req, res, { defaultCountry: q.defaultCountry.toUpperCase(), rejectCardNumbers: q.complianceMode === 'pci' });
+    } catch (err) {
+      drainRequest(req);
+      throw err;
+    }
+  });
+
   const upload = async (req: Request, res: Response, tenantId: string, answer?: (a: { status: number; body: unknown; location: string }) => void): Promise<void> => {
     let job: { id: string; filePath: string } | undefined;
     try {
@@ -88,24 +125,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       if (!preview && Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
 
       if (preview) {
-        const up = await receiveMultipart(req, { filePath: '', maxBytes, preview: true, headBytes: INSPECT_BYTES });
-        if (!up.head) throw new AppError('no_file', 'the upload has no file part', { status: 400 });
-        const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
-        const explicit = parseMapping(up.fields.mapping ?? req.query.mapping);
-        const mapping = mappingFor(ins, explicit);
-        const ctx = { mapping, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' };
-        const rows: PreviewLead[] = [];
-        const errors: PreviewProblem[] = [];
-        for (const { row, rec } of ins.sample) {
-          const p = prepareRecord(rec, ctx);
-          if (p.ok) rows.push({ row, ...p.lead });
-          else errors.push({ row, ...p.problem });
-        }
-        res.json({
-          preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,
-          suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
-          customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
-        } satisfies ImportPreview);
+        await answerPreview(req, res, { defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' });
         return;
       }
 
