@@ -26,7 +26,8 @@ function newestMtime(dir: string): number {
 export function ensureDashboardBuilt(): void {
   const index = path.join(DASHBOARD, 'dist', 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(DASHBOARD, 'src'))) return;
-  const r = spawnSync('pnpm', ['--filter', '@dialer/dashboard', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // NODE_ENV is 'test' under jest: Vite would then bundle React's development build.
+  const r = spawnSync('pnpm', ['--filter', '@dialer/dashboard', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error(`the dashboard did not build:\n${r.stdout}\n${r.stderr}`);
 }
 
