@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { startStack, type Stack } from '@dialer/testing';
+import { ensureDashboardBuilt } from './lib/dashboard-build';
 import { demoLeadsCsv } from './lib/demo-leads';
 import { ROOT, run, tsx } from './lib/run';
 import { readEventStream } from './lib/sse';
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
   };
   say('1/6 PostgreSQL and Redis');
   await run('bash', [path.join(ROOT, 'scripts/ensure-services.sh')], {}, true);
-  say('2/6 migrations');
+  say('2/6 the dashboard build and the migrations');
+  ensureDashboardBuilt();
   await tsx('packages/db/src/cli/migrate.ts', [], env);
   say('3/6 starting provider-sim, campaign-api, webhook-ingest, metrics-aggregator, dialer-worker');
   const stack: Stack = await startStack({

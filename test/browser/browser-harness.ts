@@ -2,34 +2,16 @@
  * Browser tests: Debian's Chromium driven by playwright-core (never a browser a test tool downloads),
  * against the whole stack as processes with provider-sim, on a schema and Redis prefix of their own.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '@dialer/testing';
 
+export { ensureDashboardBuilt } from '../../scripts/lib/dashboard-build';
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '.screenshots');
-const DASHBOARD = path.join(REPO_ROOT, 'apps', 'dashboard');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the dashboard when it has no build or its sources are newer than the build (CI builds first). */
-export function ensureDashboardBuilt(): void {
-  const index = path.join(DASHBOARD, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(DASHBOARD, 'src'))) return;
-  // NODE_ENV is 'test' under jest: Vite would then bundle React's development build.
-  const r = spawnSync('pnpm', ['--filter', '@dialer/dashboard', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
-  if (r.status !== 0) throw new Error(`the dashboard did not build:\n${r.stdout}\n${r.stderr}`);
-}
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (the browser tests use Debian's)`);
