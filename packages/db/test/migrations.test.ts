@@ -13,7 +13,7 @@ describe('migrations', () => {
     expect(rows.map((r) => r.table_name)).toEqual([
       'api_keys', 'audit_log', 'call_attempts', 'campaign_lead_counts', 'campaign_stat_buckets', 'campaign_stats', 'campaigns',
       'dnc_entries', 'idempotency_keys', 'import_errors', 'import_jobs', 'lead_count_deltas', 'leads',
-      'provider_connections', 'schema_migrations', 'tenants', 'webhook_events',
+      'provider_connections', 'schema_migrations', 'tenants', 'user_sessions', 'user_tokens', 'users', 'webhook_events',
     ]);
   });
 
