@@ -91,3 +91,34 @@ describe('imports: the whole file decides the encoding', () => {
     expect(await leadsOf(c.id as string)).toEqual([]);
   });
 });
+
+describe('imports: no column is lost to its header', () => {
+  test('when renamed duplicate headers would collide (a,a_2,a), then each column keeps its own variable', async () => {
+    const c = await createCampaign(api, { name: 'dup-headers' });
+    const res = await uploadSync(c.id as string, Buffer.from('phone,a,a_2,a\n+12025550100,one,two,three\n'));
+    expect(res.status).toBe(201);
+    const [lead] = await leadsOf(c.id as string);
+    expect(Object.values(lead!.custom).sort()).toEqual(['one', 'three', 'two']);
+    expect(Object.keys(lead!.custom)).toHaveLength(3);
+  });
+
+  test('when a column is named __proto__ or constructor, then its values are kept like any other', async () => {
+    const c = await createCampaign(api, { name: 'proto-header' });
+    const res = await uploadSync(c.id as string, Buffer.from('phone,__proto__,constructor\n+12025550100,p,k\n'));
+    expect(res.status).toBe(201);
+    const [lead] = await leadsOf(c.id as string);
+    expect(lead!.custom).toEqual(JSON.parse('{"__proto__":"p","constructor":"k"}'));
+  });
+
+  test('when a file is wider than 1,000 columns, then it is refused with a clear error, not cut', async () => {
+    const c = await createCampaign(api, { name: 'wide' });
+    const header = ['phone', ...Array.from({ length: 1000 }, (_, i) => `c${i}`)].join(',');
+    const row = ['+12025550100', ...Array.from({ length: 1000 }, () => 'v')].join(',');
+    for (const send of [uploadSync, uploadMultipart]) {
+      const res = await send(c.id as string, Buffer.from(`${header}\n${row}\n`));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'too_many_columns', message: expect.stringMatching(/more than 1000 columns/) });
+    }
+    expect(await leadsOf(c.id as string)).toEqual([]);
+  });
+});

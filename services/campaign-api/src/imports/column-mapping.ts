@@ -24,17 +24,25 @@ export function canonicalHeader(header: string): string {
 
 /**
  * Header names made usable: trimmed, an empty one becomes `column_<n>` (1-based), a repeated one
- * gets `_2`, `_3`, … so every column keeps its own custom variable.
+ * gets `_2`, `_3`, … (skipping names the file already uses: `a,a_2,a` → `a,a_2,a_3`) so every
+ * column keeps its own custom variable.
  */
 export function cleanHeaders(raw: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return raw.map((h, i) => {
-    let name = h.trim().slice(0, 100) || `column_${i + 1}`;
+  const base = raw.map((h, i) => h.trim().slice(0, 100) || `column_${i + 1}`);
+  const taken = new Set(base.map((b) => b.toLowerCase()));
+  const seen = new Set<string>();
+  return base.map((name) => {
     const key = name.toLowerCase();
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    if (n > 1) name = `${name}_${n}`;
-    return name;
+    if (!seen.has(key)) {
+      seen.add(key);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${key}_${n}`)) n++;
+    const renamed = `${name}_${n}`;
+    taken.add(`${key}_${n}`);
+    seen.add(`${key}_${n}`);
+    return renamed;
   });
 }
 

@@ -105,7 +105,7 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
     timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
   }
 
-  const custom: Record<string, string> = {};
+  const custom = Object.create(null) as Record<string, string>; // a key named __proto__ is data too
   if (input.custom !== undefined && input.custom !== null) {
     if (typeof input.custom !== 'object' || Array.isArray(input.custom)) return bad('custom', input.custom, 'custom must be an object of strings');
     const entries = Object.entries(input.custom as Record<string, unknown>);
