@@ -1,4 +1,5 @@
 import { AppError } from '@dialer/platform';
+import { MAX_CUSTOM_KEYS } from '../leads/prepare-lead';
 
 /** What a CSV column can map to; everything unmapped becomes a custom variable. */
 export const IMPORT_FIELDS = ['phone', 'firstName', 'lastName', 'name', 'email', 'timezone', 'state', 'postalCode', 'country'] as const;
@@ -103,6 +104,12 @@ export function resolveMapping(headers: readonly string[], explicit?: Record<str
   }
   const used = new Set(Object.values(fields));
   const custom = headers.map((name, index) => ({ index, name })).filter((c) => !used.has(c.index));
+  if (custom.length > MAX_CUSTOM_KEYS) {
+    // Every row would be refused for it: refuse the file, saying why.
+    throw new AppError('too_many_columns',
+      `the file has ${custom.length} columns that are not lead fields; a lead keeps at most ${MAX_CUSTOM_KEYS} custom variables (remove columns or map them)`,
+      { status: 400, details: { customColumns: custom.length, maxCustomColumns: MAX_CUSTOM_KEYS } });
+  }
   return { headers: [...headers], fields, custom };
 }
 

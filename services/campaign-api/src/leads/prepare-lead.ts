@@ -47,7 +47,7 @@ export type Prepared = { ok: true; lead: PreparedLead } | { ok: false; problem: 
 
 export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom'] as const;
 const MAX_TEXT = 200;
-const MAX_CUSTOM_KEYS = 100;
+export const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_VALUE = 2000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
