@@ -83,7 +83,8 @@ COPY --from=dashboard /app/apps/dashboard/dist ./apps/dashboard/dist
 # the campaign-api image runs the migrations this way). The shim resolves its own symlink, so it
 # finds the pnpm store from its real location.
 RUN mkdir -p node_modules/.bin \
- && ln -sf ../../services/${SERVICE}/node_modules/.bin/tsx node_modules/.bin/tsx
+ && ln -sf ../../services/${SERVICE}/node_modules/.bin/tsx node_modules/.bin/tsx \
+ && mkdir -p /var/lib/dialer/imports && chown node:node /var/lib/dialer/imports
 
 USER node
 WORKDIR /app/services/${SERVICE}

@@ -16,6 +16,7 @@ import { dispositionsRouter } from './dispositions/dispositions.routes';
 import { dashboardRouter } from './dashboard/dashboard.routes';
 import { dncRouter } from './dnc/dnc.routes';
 import { authMiddleware } from './http/auth.middleware';
+import { inputGuard } from './http/input-guard';
 import { RateLimiter } from './http/rate-limit';
 import { buildOpenApi } from './openapi/openapi';
 import type { ImportRunner } from './imports/import-runner';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   const s = deps.sessions;
   v1.use(authMiddleware(ds, logger, s, limiter));
   v1.use(express.json({ limit: deps.jsonBodyMaxBytes ?? JSON_BODY_LIMIT }));
+  v1.use(inputGuard);
   v1.use(authRouter({
     ds, sessions: s, throttle: new LoginThrottle(redis, deps.rateLimit?.prefix ?? '{dialer}', s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
   }));

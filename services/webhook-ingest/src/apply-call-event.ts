@@ -23,6 +23,8 @@ export type ApplyOutcome = 'applied' | 'pending' | 'failed';
 export interface StoredCallEvent {
   eventId: string;
   tenantId: string;
+  /** The connection the webhook was verified for: the event only ever applies to its attempts. */
+  providerConnectionId: string;
   callAttemptId: string | null;
   event: NormalizedCallEvent;
 }
@@ -35,7 +37,7 @@ export interface StoredCallEvent {
 export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Promise<ApplyOutcome> {
   let attemptId: string | null;
   try {
-    attemptId = await findCallAttemptId(deps.ds, e.tenantId, e.callAttemptId, e.event.providerCallId);
+    attemptId = await findCallAttemptId(deps.ds, e.tenantId, e.providerConnectionId, e.callAttemptId, e.event.providerCallId);
   } catch (err) {
     return settleApplyError(deps, e, err);
   }
@@ -73,6 +75,10 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
       at: e.event.occurredAt,
     });
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
+    if (!result.applied && result.reason === 'other_call') {
+      await markEventFailed(ds, e.eventId, 'the event names another provider call than this call attempt');
+      return 'failed';
+    }
     // Analysis, recording, transcript and the qualification rule: also for a report that arrives
     // after the call already ended (not a forward move, but new data).
     if (opts.recordData !== false) await recordCallData(ds, e.tenantId, attemptId, e.event);

@@ -40,7 +40,7 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
   let resolved: Array<ResolvedAttempt | null>;
   try {
     resolved = await resolveCallAttempts(deps.ds, batch.map((e) => ({
-      tenantId: e.tenantId, callAttemptId: e.callAttemptId, providerCallId: e.event.providerCallId || null,
+      tenantId: e.tenantId, providerConnectionId: e.providerConnectionId, callAttemptId: e.callAttemptId, providerCallId: e.event.providerCallId || null,
     })));
   } catch (err) {
     if (!isTransientError(err)) throw err;
@@ -113,17 +113,23 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
 async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress: Array<{ attemptId: string; events: number[] }>): Promise<void> {
   await deps.ds.transaction(async (m) => {
     const ids = progress.map((p) => p.attemptId);
-    const rows: Array<{ id: string; status: CallStatus }> = await m.query(
-      `SELECT id, status FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    const rows: Array<{ id: string; status: CallStatus; provider_call_id: string | null }> = await m.query(
+      `SELECT id, status, provider_call_id FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
     const current = new Map(rows.map((r) => [r.id, r.status]));
+    const callIds = new Map(rows.map((r) => [r.id, r.provider_call_id]));
     const updates: ProgressUpdate[] = [];
     const marks: Array<{ eventId: string; callAttemptId: string }> = [];
     for (const p of progress) {
       let status = current.get(p.attemptId);
       if (status === undefined) continue; // deleted meanwhile: nothing to move
       let u: ProgressUpdate | undefined;
+      let known = callIds.get(p.attemptId) ?? null;
       for (const i of p.events) {
         const e = batch[i] as StoredCallEvent;
+        const pcid = e.event.providerCallId || null;
+        // The attempt learnt another call id since it was resolved: not this call's event (left unapplied).
+        if (pcid && known && pcid !== known) continue;
+        known ??= pcid;
         marks.push({ eventId: e.eventId, callAttemptId: p.attemptId });
         const next = e.event.status as CallStatus;
         if (!isForwardTransition(status, next)) continue; // stale or duplicate: a no-op

@@ -11,16 +11,32 @@ export interface NewWebhookEvent {
   payload: Record<string, unknown>;
 }
 
-/** The tenant's call attempt an event belongs to: by our attempt id first, else by the provider's call id. */
-export async function findCallAttemptId(ds: DataSource, tenantId: string, callAttemptId: string | null, providerCallId: string | null): Promise<string | null> {
+/**
+ * Which call attempts one connection's events may touch: the attempt's own provider connection
+ * (the campaign's, for an attempt written before the column was set) must be the connection the
+ * webhook was verified for, and once the attempt knows its provider call id, the event's must be
+ * the same. One connection's credential thus never settles another connection's call.
+ */
+const ATTEMPT_BELONGS = `a.tenant_id = $2
+          AND COALESCE(a.provider_connection_id, (SELECT c.provider_connection_id FROM campaigns c WHERE c.id = a.campaign_id)) = $3
+          AND ($4::text IS NULL OR a.provider_call_id IS NULL OR a.provider_call_id = $4)`;
+
+/**
+ * The connection's call attempt an event belongs to: by our attempt id first, else by the
+ * provider's call id (see ATTEMPT_BELONGS for what the attempt must match).
+ */
+export async function findCallAttemptId(
+  ds: DataSource, tenantId: string, providerConnectionId: string, callAttemptId: string | null, providerCallId: string | null,
+): Promise<string | null> {
+  const pcid = providerCallId || null;
   if (callAttemptId) {
     const rows: Array<{ id: string }> = await ds.query(
-      `SELECT id FROM call_attempts WHERE id = $1 AND tenant_id = $2`, [callAttemptId, tenantId]);
+      `SELECT a.id FROM call_attempts a WHERE a.id = $1 AND ${ATTEMPT_BELONGS}`, [callAttemptId, tenantId, providerConnectionId, pcid]);
     if (rows[0]) return rows[0].id;
   }
-  if (providerCallId) {
+  if (pcid) {
     const rows: Array<{ id: string }> = await ds.query(
-      `SELECT id FROM call_attempts WHERE provider_call_id = $1 AND tenant_id = $2`, [providerCallId, tenantId]);
+      `SELECT a.id FROM call_attempts a WHERE a.provider_call_id = $1 AND ${ATTEMPT_BELONGS}`, [pcid, tenantId, providerConnectionId, pcid]);
     if (rows[0]) return rows[0].id;
   }
   return null;
@@ -35,6 +51,8 @@ export async function markEventApplied(ds: DataSource, eventId: string, callAtte
 /** What one event of a batch points at: its tenant, our attempt id (if it carries one) and the provider's call id. */
 export interface EventRef {
   tenantId: string;
+  /** The connection the webhook was verified for: only its attempts match. */
+  providerConnectionId: string;
   callAttemptId: string | null;
   providerCallId: string | null;
 }
@@ -46,8 +64,9 @@ export interface ResolvedAttempt {
 }
 
 /**
- * findCallAttemptId for a whole batch in one statement: for each ref (by position), the tenant's
- * attempt by our id first, else by the provider's call id; null when none matches yet.
+ * findCallAttemptId for a whole batch in one statement: for each ref (by position), the
+ * connection's attempt by our id first, else by the provider's call id (the same rules as
+ * ATTEMPT_BELONGS); null when none matches yet.
  */
 export async function resolveCallAttempts(ds: DataSource, refs: EventRef[]): Promise<Array<ResolvedAttempt | null>> {
   const out: Array<ResolvedAttempt | null> = refs.map(() => null);
@@ -55,12 +74,16 @@ export async function resolveCallAttempts(ds: DataSource, refs: EventRef[]): Pro
   const rows: Array<{ i: number; id: string; has_rule: boolean }> = await ds.query(
     `SELECT r.i, a.id, (c.settings -> 'qualification') IS NOT NULL AS has_rule
        FROM (SELECT u.i, COALESCE(
-                (SELECT a.id FROM call_attempts a WHERE a.id = u.attempt AND a.tenant_id = u.tenant),
-                (SELECT a.id FROM call_attempts a WHERE a.provider_call_id = u.pcid AND a.tenant_id = u.tenant)) AS id
-               FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[]) AS u(i, tenant, attempt, pcid)) r
+                (SELECT a.id FROM call_attempts a WHERE a.id = u.attempt AND a.tenant_id = u.tenant
+                    AND COALESCE(a.provider_connection_id, (SELECT c.provider_connection_id FROM campaigns c WHERE c.id = a.campaign_id)) = u.conn
+                    AND (u.pcid IS NULL OR a.provider_call_id IS NULL OR a.provider_call_id = u.pcid)),
+                (SELECT a.id FROM call_attempts a WHERE a.provider_call_id = u.pcid AND a.tenant_id = u.tenant
+                    AND COALESCE(a.provider_connection_id, (SELECT c.provider_connection_id FROM campaigns c WHERE c.id = a.campaign_id)) = u.conn)) AS id
+               FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS u(i, tenant, attempt, pcid, conn)) r
        JOIN call_attempts a ON a.id = r.id
        JOIN campaigns c ON c.id = a.campaign_id AND c.tenant_id = a.tenant_id`,
-    [refs.map((_, i) => i), refs.map((r) => r.tenantId), refs.map((r) => r.callAttemptId), refs.map((r) => r.providerCallId)]);
+    [refs.map((_, i) => i), refs.map((r) => r.tenantId), refs.map((r) => r.callAttemptId), refs.map((r) => r.providerCallId || null),
+      refs.map((r) => r.providerConnectionId)]);
   for (const r of rows) out[r.i] = { id: r.id, hasRule: r.has_rule };
   return out;
 }

@@ -113,6 +113,7 @@ export class WebhookSweeper {
     const outcome = await applyStoredEvent(deps, {
       eventId: e.id,
       tenantId: e.tenant_id,
+      providerConnectionId: conn.id,
       callAttemptId: e.call_attempt_id ?? event.callAttemptId ?? null,
       event: { ...event, occurredAt: eventTime(event.occurredAt, new Date(e.received_at)) },
     });

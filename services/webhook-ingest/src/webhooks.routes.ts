@@ -104,6 +104,7 @@ export function webhooksRouter(deps: WebhookRouteDeps): Router {
       deps.applyQueue.push({
         eventId: stored.id,
         tenantId: conn.tenantId,
+        providerConnectionId: conn.id,
         callAttemptId,
         event: { ...event, occurredAt: eventTime(event.occurredAt, stored.receivedAt) },
       });

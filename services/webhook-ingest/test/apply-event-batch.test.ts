@@ -40,6 +40,7 @@ async function stored(s: Seeded, raw: keyof typeof TERMINAL, at: Date, opts: { b
   return {
     eventId: String(row.id),
     tenantId: s.tenantId,
+    providerConnectionId: s.connectionId,
     callAttemptId: opts.byAttemptId ? s.attemptId : null,
     event: {
       eventKey: key, providerCallId: s.callSid, rawStatus: raw, answeredBy: null, durationSeconds: raw === 'completed' ? 12 : null,

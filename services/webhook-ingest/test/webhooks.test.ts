@@ -240,4 +240,21 @@ describe('webhook-ingest: Twilio call-status callbacks', () => {
     expect(metrics.data).toContain('webhook_events_applied_total{result="applied"');
     expect(metrics.data).toContain('webhook_handle_seconds_bucket');
   });
+
+  test('when a body nests 3,000 levels deep or holds a NUL, then 400 invalid_webhook naming where, before any signature check, and nothing is stored', async () => {
+    const s = await seed();
+    let deep: unknown = 1;
+    for (let i = 0; i < 3000; i++) deep = { a: deep };
+    const path = `/v1/webhooks/twilio/${s.connectionId}?attemptId=${s.attemptId}`;
+    const json = await axios.post(`http://127.0.0.1:${svc.port}${path}`, JSON.stringify({ CallSid: s.callSid, deep }), {
+      headers: { 'Content-Type': 'application/json' }, validateStatus: () => true, responseType: 'text',
+    });
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.data).error).toMatchObject({ code: 'invalid_webhook', message: expect.stringMatching(/deep(\.a)+ is nested deeper/) });
+    const nul = await post(s.connectionId, s.attemptId, callback(s, 'busy', 1, { CallerName: 'a\u0000b' }));
+    expect(nul.status).toBe(400);
+    expect(JSON.parse(nul.data).error.message).toMatch(/CallerName contains a NUL/);
+    expect(await events(s.callSid)).toHaveLength(0);
+    expect((await attempt(s.attemptId)).status).toBe('queued');
+  });
 });

@@ -30,7 +30,8 @@ export interface CallUpdate {
 }
 
 export type ApplyResult =
-  | { applied: false; reason: 'unknown_attempt' | 'not_forward' }
+  /** other_call: the update names a provider call id other than the attempt's own (never applied). */
+  | { applied: false; reason: 'unknown_attempt' | 'not_forward' | 'other_call' }
   | {
       applied: true;
       terminal: boolean;
@@ -93,6 +94,7 @@ async function applyInTx(m: EntityManager, callAttemptId: string, u: CallUpdate)
   const { rows } = await preparedQuery<AttemptRow>(m, LOCK_ATTEMPT, [callAttemptId]);
   const attempt = rows[0];
   if (!attempt) return { applied: false, reason: 'unknown_attempt' };
+  if (u.providerCallId && attempt.provider_call_id && u.providerCallId !== attempt.provider_call_id) return { applied: false, reason: 'other_call' };
   if (!isForwardTransition(attempt.status, u.status)) return { applied: false, reason: 'not_forward' };
 
   const terminal = isTerminalCallStatus(u.status);

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateBy } from 'class-validator';
 import { ANY, arrayOf, DATE_TIME, EX, Field, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export class ListAuditQuery {
@@ -15,7 +15,11 @@ export class ListAuditQuery {
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;
   /** nextCursor of the previous page. */
-  @IsOptional() @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;
+  @IsOptional() @ValidateBy({
+    name: 'isAuditCursor',
+    // An entry id: a bigint (at most 2^63-1; a larger number would overflow the query).
+    validator: { validate: (v: unknown) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= 9223372036854775807n },
+  }, { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;
 }
 
 // ---- responses ----

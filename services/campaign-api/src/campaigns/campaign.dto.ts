@@ -4,6 +4,7 @@ import {
   IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationOptions,
 } from 'class-validator';
 import type { CampaignEntity } from '@dialer/db';
+import { Nullable } from '@dialer/platform';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
 import { IsIanaZone, IsUsableWindow } from '../http/validators';
 import {
@@ -89,17 +90,17 @@ export class CreateCampaignDto {
 /** PATCH: every field optional; null clears the nullable ones. */
 export class UpdateCampaignDto {
   @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @IsOptional() @IsUUID() providerConnectionId?: string | null;
+  @IsOptional() @Nullable() @IsUUID() providerConnectionId?: string | null;
   @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts?: number;
   /** null turns the campaign's cap off (a rule pack's cap still applies). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number | null;
+  @IsOptional() @Nullable() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number | null;
   @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
-  @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
-  @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
+  @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
+  @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
   /** Only while the campaign is a draft. */
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;

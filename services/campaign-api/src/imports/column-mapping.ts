@@ -1,4 +1,5 @@
 import { AppError } from '@dialer/platform';
+import { MAX_CUSTOM_KEYS } from '../leads/prepare-lead';
 
 /** What a CSV column can map to; everything unmapped becomes a custom variable. */
 export const IMPORT_FIELDS = ['phone', 'firstName', 'lastName', 'name', 'email', 'timezone', 'state', 'postalCode', 'country'] as const;
@@ -24,17 +25,25 @@ export function canonicalHeader(header: string): string {
 
 /**
  * Header names made usable: trimmed, an empty one becomes `column_<n>` (1-based), a repeated one
- * gets `_2`, `_3`, … so every column keeps its own custom variable.
+ * gets `_2`, `_3`, … (skipping names the file already uses: `a,a_2,a` → `a,a_2,a_3`) so every
+ * column keeps its own custom variable.
  */
 export function cleanHeaders(raw: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return raw.map((h, i) => {
-    let name = h.trim().slice(0, 100) || `column_${i + 1}`;
+  const base = raw.map((h, i) => h.trim().slice(0, 100) || `column_${i + 1}`);
+  const taken = new Set(base.map((b) => b.toLowerCase()));
+  const seen = new Set<string>();
+  return base.map((name) => {
     const key = name.toLowerCase();
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    if (n > 1) name = `${name}_${n}`;
-    return name;
+    if (!seen.has(key)) {
+      seen.add(key);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${key}_${n}`)) n++;
+    const renamed = `${name}_${n}`;
+    taken.add(`${key}_${n}`);
+    seen.add(`${key}_${n}`);
+    return renamed;
   });
 }
 
@@ -95,6 +104,12 @@ export function resolveMapping(headers: readonly string[], explicit?: Record<str
   }
   const used = new Set(Object.values(fields));
   const custom = headers.map((name, index) => ({ index, name })).filter((c) => !used.has(c.index));
+  if (custom.length > MAX_CUSTOM_KEYS) {
+    // Every row would be refused for it: refuse the file, saying why.
+    throw new AppError('too_many_columns',
+      `the file has ${custom.length} columns that are not lead fields; a lead keeps at most ${MAX_CUSTOM_KEYS} custom variables (remove columns or map them)`,
+      { status: 400, details: { customColumns: custom.length, maxCustomColumns: MAX_CUSTOM_KEYS } });
+  }
   return { headers: [...headers], fields, custom };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from '@dialer/db';
 import { AppError, PeriodicTask, type Logger } from '@dialer/platform';
@@ -49,7 +49,7 @@ export class ImportRunner {
   }
 
   async start(): Promise<void> {
-    await mkdir(this.o.dir, { recursive: true });
+    await ensureWritableDir(this.o.dir);
     this.loop.start();
   }
 
@@ -131,5 +131,35 @@ export class ImportRunner {
       log[clientError ? 'info' : 'error']({ err: clientError ? { code: (err as AppError).code } : err }, 'import failed');
       return { status: 'failed', error: err as Error };
     }
+  }
+}
+
+const CAUSES: Record<string, string> = {
+  EROFS: 'the filesystem is read-only (a read-only root filesystem? mount a writable volume there)',
+  EACCES: 'permission denied for this user',
+  EPERM: 'operation not permitted for this user',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  ENOSPC: 'no space left on the device',
+};
+
+/**
+ * Creates IMPORT_DIR if needed and proves it writable (a probe file written and removed), so a
+ * deployment without a writable volume fails at start naming IMPORT_DIR and the real cause rather
+ * than at its first upload.
+ */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  const abs = path.resolve(dir);
+  let step = 'create';
+  try {
+    await mkdir(abs, { recursive: true });
+    step = 'write to';
+    const probe = path.join(abs, `.write-check-${process.pid}`);
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const cause = CAUSES[code] ?? (err as Error).message;
+    throw new Error(`IMPORT_DIR=${dir} (${abs}) is not a writable directory: cannot ${step} it: ${code}, ${cause}. ` +
+      'Set IMPORT_DIR to a writable directory (in Kubernetes, a volume mounted there; shared by all replicas).', { cause: err });
   }
 }

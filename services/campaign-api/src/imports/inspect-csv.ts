@@ -60,6 +60,10 @@ export function inspectCsv(head: Buffer, complete: boolean, sampleRows = 20): In
   const recs = parseAll(text, delimiter, complete);
   const header = recs[0];
   if (!header) throw new AppError('empty_file', 'the file has no header line', { status: 400 });
+  if (header.tooManyFields) {
+    // Cut columns would fail every row: refuse the file instead.
+    throw new AppError('too_many_columns', `the header line has more than ${MAX_FIELDS} columns; an import takes at most ${MAX_FIELDS}`, { status: 400, details: { maxColumns: MAX_FIELDS } });
+  }
   const headers = cleanHeaders(header.fields);
   const sample = recs.slice(1, 1 + sampleRows).map((rec, i) => ({ row: i + 1, rec }));
   return { encoding, delimiter, headers, sample };

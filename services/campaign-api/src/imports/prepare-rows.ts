@@ -82,7 +82,7 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     if (space >= 0) input.lastName = full.slice(space + 1).trim();
   }
   if (m.custom.length) {
-    const custom: Record<string, string> = {};
+    const custom = Object.create(null) as Record<string, string>; // a column named __proto__ is data too
     for (const c of m.custom) custom[c.name] = rec.fields[c.index] ?? '';
     input.custom = custom;
   }

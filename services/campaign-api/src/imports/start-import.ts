@@ -8,6 +8,7 @@ import {
   failImport, importErrorsPage, insertImportJob, markUploaded, type ImportErrorRow, type ImportJobRow, type ImportOptions,
 } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
+import { confirmEncoding } from './scan-csv';
 import type { ImportJob, ImportReportLine } from './import.dto';
 
 /** A new import job (pending, no file yet) and the path its upload is stored at. */
@@ -52,7 +53,9 @@ export async function finalizeUpload(
 ): Promise<ImportJobRow> {
   const { head, complete } = await readHead(j.filePath);
   const ins = inspectCsv(head, complete, 0);
-  const options: ImportOptions = { encoding: ins.encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false };
+  // The head guessed the encoding; the whole file confirms it (or the file is refused) before any row is imported.
+  const encoding = await confirmEncoding(j.filePath, ins.encoding);
+  const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false };
   return markUploaded(ds, j.id, j.bytes, options, j.claim);
 }
 

@@ -47,7 +47,7 @@ export type Prepared = { ok: true; lead: PreparedLead } | { ok: false; problem: 
 
 export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom'] as const;
 const MAX_TEXT = 200;
-const MAX_CUSTOM_KEYS = 100;
+export const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_VALUE = 2000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -105,7 +105,7 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
     timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
   }
 
-  const custom: Record<string, string> = {};
+  const custom = Object.create(null) as Record<string, string>; // a key named __proto__ is data too
   if (input.custom !== undefined && input.custom !== null) {
     if (typeof input.custom !== 'object' || Array.isArray(input.custom)) return bad('custom', input.custom, 'custom must be an object of strings');
     const entries = Object.entries(input.custom as Record<string, unknown>);
