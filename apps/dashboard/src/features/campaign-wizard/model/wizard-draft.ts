@@ -1,4 +1,4 @@
-import type { CreateCampaignBody } from '../../campaigns/api/create-campaign';
+import type { CreateCampaignBody } from '../../../lib/api-types';
 import type { CsvSniff } from '../../imports/sniff-csv';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -75,8 +75,10 @@ export function toCreateBody(d: WizardDraft): CreateCampaignBody {
     maxConcurrentCalls: d.maxConcurrentCalls,
     ...(d.providerConnectionId ? { providerConnectionId: d.providerConnectionId } : {}),
     retryPolicy: retryPolicy as CreateCampaignBody['retryPolicy'],
-    callingWindow: { ranges } as unknown as CreateCampaignBody['callingWindow'],
+    // The document describes CallingWindowDto.ranges and settings as empty objects (Record<string, never>, a
+    // gap of the DTO's decorators); the server validates their real shape (weekday → time ranges).
+    callingWindow: { ranges: ranges as Record<string, never> },
     ...(d.startMode === 'at' && d.startAt ? { scheduledStartAt: new Date(d.startAt).toISOString() } : {}),
-    ...(d.description.trim() ? { settings: { description: d.description.trim() } as unknown as CreateCampaignBody['settings'] } : {}),
+    ...(d.description.trim() ? { settings: Object.fromEntries([['description', d.description.trim()]]) as Record<string, never> } : {}),
   };
 }

@@ -1,10 +1,9 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { campaignKeys } from './campaign-keys';
-import type { CampaignStats } from './campaign.types';
 
 export const getCampaignStats = (id: string) =>
-  unwrapAs<CampaignStats>(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id } } }));
 
 export const campaignStatsQueryOptions = (id: string) =>
   queryOptions({ queryKey: campaignKeys.stats(id), queryFn: () => getCampaignStats(id), staleTime: 15_000 });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { queryClient } from '../../../lib/query-client';
 import { campaignKeys } from './campaign-keys';
-import type { Campaign, CampaignStats } from './campaign.types';
+import type { Campaign, CampaignStats } from '../../../lib/api-types';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 

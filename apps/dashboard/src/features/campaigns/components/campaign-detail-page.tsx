@@ -96,7 +96,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
         ) : null}
         {tab === 'calls' ? <CallLog campaignId={id} /> : null}
         {tab === 'leads' ? <LeadsTable campaignId={id} /> : null}
-        {tab === 'imports' ? <ImportsTab campaignId={id} open={open} /> : null}
+        {tab === 'imports' ? <ImportsTab campaign={c} open={open} /> : null}
       </div>
     </>
   );

@@ -11,12 +11,13 @@ import { Link, navigate, setSearch, useLocation } from '../../../lib/router';
 import { usePermission } from '../../auth/use-permission';
 import { useCampaigns } from '../api/get-campaigns';
 import { useCampaignsStats } from '../api/get-campaign-stats';
-import { CAMPAIGN_STATUSES, type CampaignStatus } from '../api/campaign.types';
+import { CAMPAIGN_STATUSES, isCampaignStatus } from '../api/campaign-status';
 import styles from './campaigns-page.module.css';
 
 export function CampaignsPage() {
   const { search } = useLocation();
-  const status = (CAMPAIGN_STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as CampaignStatus) : undefined;
+  const s0 = search.get('status');
+  const status = isCampaignStatus(s0) ? s0 : undefined;
   const name = search.get('name') ?? '';
   const [nameInput, setNameInput] = useState(name);
   const canWrite = usePermission('campaigns:write');

@@ -1,6 +1,6 @@
 import { ProgressBar } from '../../../components/progress-bar';
 import { formatDateTime, formatInt, formatPercent } from '../../../lib/format';
-import type { CampaignStats } from '../api/campaign.types';
+import type { CampaignStats } from '../../../lib/api-types';
 import styles from './campaign-detail.module.css';
 
 /** Progress and counters from the stats entry of the cache (kept current by the live stream). */

@@ -3,17 +3,16 @@ import { Button } from '../../../components/button';
 import { ErrorMessage, Loading, Panel } from '../../../components/feedback';
 import { FieldRow, SelectField, TextField } from '../../../components/field';
 import { formatDateTime } from '../../../lib/format';
-import type { Role } from '../../auth/api/session.types';
+import type { Role, UserLink } from '../../../lib/api-types';
 import { useSession } from '../../auth/api/get-session';
 import { useUsers } from '../api/get-users';
 import { useInviteUser } from '../api/invite-user';
 import { useResetPassword } from '../api/reset-password';
 import { useUpdateUser } from '../api/update-user';
-import type { InviteLink } from '../api/user.types';
 
 const ROLES: Role[] = ['admin', 'manager', 'viewer'];
 
-function LinkShown({ title, link }: { title: string; link: InviteLink }) {
+function LinkShown({ title, link }: { title: string; link: UserLink }) {
   const url = new URL(link.inviteUrl, window.location.origin).toString();
   return (
     <div role="status" style={{ marginTop: '0.75rem' }}>
