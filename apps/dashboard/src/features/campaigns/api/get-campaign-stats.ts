@@ -1,4 +1,4 @@
-import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api-client';
 import { campaignKeys } from './campaign-keys';
 
@@ -11,9 +11,4 @@ export const campaignStatsQueryOptions = (id: string) =>
 /** One campaign's stats; the live stream (useCampaignEvents) keeps this entry current. */
 export function useCampaignStats(id: string) {
   return useQuery(campaignStatsQueryOptions(id));
-}
-
-/** The stats of the campaigns on one list page (one small read each, from maintained counters). */
-export function useCampaignsStats(ids: string[]) {
-  return useQueries({ queries: ids.map((id) => ({ ...campaignStatsQueryOptions(id), refetchInterval: 15_000 })) });
 }
