@@ -11,6 +11,7 @@ import { useCampaignStats } from '../api/get-campaign-stats';
 import { useCampaignEvents, type StreamState } from '../api/use-campaign-events';
 import { CallsChart } from './calls-chart';
 import { CampaignCommands } from './campaign-commands';
+import { DialingStatus } from './dialing-status';
 import { LiveProgress } from './live-progress';
 import { ScheduleChart } from './schedule-chart';
 import styles from './campaign-detail.module.css';
@@ -81,6 +82,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
         {' · '}at most {c.maxConcurrentCalls} calls at once, {c.maxAttempts} attempts per lead
         {live ? <> · <span className={styles.stream} role="status">{STREAM_TEXT[stream]}</span></> : null}
       </p>
+      {live ? <DialingStatus stats={stats.data} /> : null}
 
       <Panel title="Progress">
         {stats.data ? <LiveProgress stats={stats.data} name={c.name} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
