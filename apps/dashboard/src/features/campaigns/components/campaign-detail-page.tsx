@@ -1,5 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { ErrorMessage, Loading, Panel } from '../../../components/feedback';
+import { NotFound } from '../../../components/not-found';
+import { ApiError } from '../../../lib/api-error';
 import { StatusBadge } from '../../../components/status-badge';
 import { formatDateTime } from '../../../lib/format';
 import { Link, setSearch, useLocation } from '../../../lib/router';
@@ -61,8 +63,13 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
   const live = status === 'running' || status === 'paused' || status === 'scheduled';
   const stream = useCampaignEvents(id, Boolean(campaign.data) && live);
 
-  if (campaign.isPending) return <Loading label="Loading the campaign…" />;
-  if (campaign.isError) return <><p><Link to="/campaigns">Back to campaigns</Link></p><ErrorMessage error={campaign.error} /></>;
+  if (campaign.isPending) return <><h1>Campaign</h1><Loading label="Loading the campaign…" /></>;
+  if (campaign.isError) {
+    // 404: no such campaign in this tenant (another tenant's reads the same); 400: not a campaign id at all.
+    const err = campaign.error;
+    if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return <NotFound what="campaign" />;
+    return <><h1>Campaign</h1><p><Link to="/campaigns">Back to campaigns</Link></p><ErrorMessage error={err} /></>;
+  }
   const c = campaign.data;
   const open = !['completed', 'stopped', 'cancelled'].includes(c.status);
 
@@ -85,7 +92,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
       {live ? <DialingStatus stats={stats.data} /> : null}
 
       <Panel title="Progress">
-        {stats.data ? <LiveProgress stats={stats.data} name={c.name} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
+        {stats.data ? <LiveProgress stats={stats.data} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
       </Panel>
 
       <Tabs current={tab} />

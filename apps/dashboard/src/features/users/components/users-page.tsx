@@ -60,15 +60,14 @@ export default function UsersPage() {
       {reset.data && resetFor ? <LinkShown title={`Password reset link for ${resetFor}.`} link={reset.data} /> : null}
       {users.isPending ? <Loading /> : (
         <table aria-label="Users">
-          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" id="users-role-col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             {users.data?.map((u) => (
               <tr key={u.id}>
                 <td>{u.name ?? '—'}</td>
-                <td>{u.email}</td>
+                <td id={`email-${u.id}`}>{u.email}</td>
                 <td>
-                  <label className="visually-hidden" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
-                  <select id={`role-${u.id}`} value={u.role} disabled={u.id === me || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}>
+                  <select id={`role-${u.id}`} aria-labelledby={`users-role-col email-${u.id}`} value={u.role} disabled={u.id === me || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}>
                     {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                   </select>
                 </td>
