@@ -1,6 +1,7 @@
 import { Suspense, useEffect } from 'react';
 import { ErrorMessage, Loading } from '../components/feedback';
 import { Layout } from '../components/layout';
+import { NotFound } from '../components/not-found';
 import { useSession } from '../features/auth/api/get-session';
 import { AcceptInvitePage } from '../features/auth/components/accept-invite-page';
 import { SignInPage } from '../features/auth/components/sign-in-page';
@@ -21,7 +22,7 @@ export function App() {
 
   if (pathname === '/accept-invite') return <AcceptInvitePage />;
   if (session.isPending) return <Loading />;
-  if (session.isError) return <main style={{ padding: '1rem' }}><ErrorMessage error={session.error} /></main>;
+  if (session.isError) return <main style={{ padding: '1rem' }}><h1>Dialer is not reachable</h1><ErrorMessage error={session.error} /></main>;
 
   if (!session.data) {
     if (pathname === '/sign-in') return <SignInPage />;
@@ -45,8 +46,7 @@ export function App() {
   }
   return (
     <Layout>
-      <h1>Page not found</h1>
-      <p>There is no page at {pathname}.</p>
+      <NotFound />
     </Layout>
   );
 }

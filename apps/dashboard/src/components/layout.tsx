@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useSession } from '../features/auth/api/get-session';
 import { useSignOut } from '../features/auth/api/sign-out';
-import type { Permission } from '../features/auth/api/session.types';
+import type { Permission } from '../features/auth/permissions';
 import { Link, navigate, useLocation } from '../lib/router';
 import { Button } from './button';
 import styles from './layout.module.css';

@@ -3,9 +3,9 @@ import type { paths } from './api-schema';
 import { ApiError } from './api-error';
 
 /**
- * The typed client of /v1 (types generated from the API's own /openapi.json), and `request` for the
- * few routes the document does not describe yet (auth, users). Both send the CSRF token on unsafe
- * methods, turn error answers into ApiError and report a 401 to `onUnauthorized` (sign-in page).
+ * The typed client of /v1 (types generated from the API's own /openapi.json): it sends the CSRF token
+ * on unsafe methods and reports a 401 to `onUnauthorized` (sign-in page); `unwrap` turns error
+ * answers into ApiError.
  */
 let csrfToken: string | null = null;
 let onUnauthorized: () => void = () => undefined;
@@ -51,46 +51,30 @@ const sessionMiddleware: Middleware = {
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 api.use(sessionMiddleware);
 
-/** The data of an openapi-fetch answer, or its error thrown as ApiError. */
-export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<NonNullable<T>> {
+/**
+ * The data of an openapi-fetch answer (typed by the path's success responses), or its error thrown
+ * as ApiError. A 204 answer has no data: its type is `undefined` there.
+ */
+export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, response } = await p;
   if (!response.ok) throw await toApiError(response);
-  return data as NonNullable<T>;
-}
-
-/** A JSON request to a route outside the generated document (auth, users). */
-export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && !isAuthRoute(url)) onUnauthorized();
-  if (!res.ok) throw await toApiError(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
-
-/** A multipart upload (imports); fetch sets the boundary. */
-export async function upload<T>(url: string, form: FormData): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const res = await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: form });
-  if (res.status === 401) onUnauthorized();
-  if (!res.ok) throw await toApiError(res);
-  return (await res.json()) as T;
+  // openapi-fetch leaves `data` undefined only for a bodiless success (204), whose T is never/undefined.
+  return data as T;
 }
 
 /**
- * The data of an openapi-fetch answer read as T. The document's success answers are still generic
- * objects; each feature's api module names the shape it reads, and swaps T for the generated type
- * once the document has it.
+ * The options of a multipart upload (field `file`, optional `mapping` JSON) through the typed client.
+ * The document types the binary part as a string (format: binary); the serializer sends the File itself.
  */
-export async function unwrapAs<T>(p: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
-  return (await unwrap(p)) as T;
-}
-
-/** A cursor-paged list answer. */
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
+export function csvUpload(file: File, mapping?: Record<string, string>) {
+  const body: { file: string; mapping?: string } = { file: file.name, ...(mapping ? { mapping: JSON.stringify(mapping) } : {}) };
+  return {
+    body,
+    bodySerializer: (b: { mapping?: string }): FormData => {
+      const form = new FormData();
+      if (b.mapping) form.append('mapping', b.mapping); // before `file`: the server reads the stream in order
+      form.append('file', file);
+      return form;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { useSession } from './api/get-session';
-import type { Permission } from './api/session.types';
+import type { Permission } from './permissions';
 
 /** Whether the signed-in person may do this (the server checks again; this only hides controls). */
 export function usePermission(permission: Permission): boolean {

@@ -1,7 +1,7 @@
 /**
- * A first look at a CSV in the browser, for the wizard: the server's preview
- * (POST /v1/campaigns/:id/imports?preview=true) needs a campaign, and the wizard creates nothing
- * before its last step. The server reads the file again at import and is the judge of every row.
+ * A first look at a CSV in the browser, for the wizard: the row estimate of the import's progress
+ * bar, and the columns when the server's preview (POST /v1/imports/preview) fails. The server reads
+ * the file again at import and is the judge of every row.
  */
 export interface CsvSniff {
   delimiter: string;

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { ErrorMessage, Loading } from '../../../components/feedback';
 import { FieldRow, SelectField } from '../../../components/field';
 import { formatDuration, formatInt, formatPercent } from '../../../lib/format';
-import { ANALYTICS_GROUPS, useAnalytics, type AnalyticsGroup, type AnalyticsRow } from '../api/get-analytics';
+import type { AnalyticsGroup, AnalyticsRow } from '../../../lib/api-types';
+import { ANALYTICS_GROUPS, useAnalytics } from '../api/get-analytics';
 
 const GROUP_LABEL: Record<AnalyticsGroup, string> = {
   campaign: 'Campaign', day: 'Day', hour: 'Hour of day', outcome: 'Outcome', localHour: "Callee's local hour",

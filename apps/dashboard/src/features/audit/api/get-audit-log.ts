@@ -1,14 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs, type Page } from '../../../lib/api-client';
-
-export interface AuditEntry {
-  id: string; apiKeyId: string | null; userId?: string | null; action: string; entityType: string; entityId: string | null;
-  before: unknown; after: unknown; createdAt: string;
-}
+import { api, unwrap } from '../../../lib/api-client';
 
 export interface AuditQuery { action?: string; entityType?: string; cursor?: string }
 
-export const getAuditLog = (q: AuditQuery) => unwrapAs<Page<AuditEntry>>(api.GET('/v1/audit-log', { params: { query: { limit: 50, ...q } } }));
+export const getAuditLog = (q: AuditQuery) => unwrap(api.GET('/v1/audit-log', { params: { query: { limit: 50, ...q } } }));
 
 export const auditLogQueryOptions = (q: AuditQuery) =>
   queryOptions({ queryKey: ['audit-log', q] as const, queryFn: () => getAuditLog(q), placeholderData: keepPreviousData });

@@ -1,15 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { request } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
+import type { components } from '../../../lib/api-schema';
 import { storeSession } from './get-session';
-import type { Session } from './session.types';
 
-export interface AcceptInviteInput {
-  token: string;
-  password: string;
-  name?: string;
-}
+export type AcceptInviteInput = components['schemas']['AcceptInviteDto'];
 
-export const acceptInvite = (input: AcceptInviteInput) => request<Session>('POST', '/v1/auth/accept-invite', input);
+export const acceptInvite = (body: AcceptInviteInput) => unwrap(api.POST('/v1/auth/accept-invite', { body }));
 
 export function useAcceptInvite() {
   return useMutation({ mutationFn: acceptInvite, onSuccess: storeSession });

@@ -1,15 +1,15 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { request, setCsrfToken } from '../../../lib/api-client';
+import { api, setCsrfToken, unwrap } from '../../../lib/api-client';
 import { ApiError } from '../../../lib/api-error';
 import { queryClient } from '../../../lib/query-client';
-import type { Session } from './session.types';
+import type { SessionView } from '../../../lib/api-types';
 
 export const sessionKey = ['auth', 'session'] as const;
 
 /** The signed-in person, or null (401: not signed in). */
-export async function getSession(): Promise<Session | null> {
+export async function getSession(): Promise<SessionView | null> {
   try {
-    const s = await request<Session>('GET', '/v1/auth/session');
+    const s = await unwrap(api.GET('/v1/auth/session'));
     setCsrfToken(s.csrfToken);
     return s;
   } catch (err) {
@@ -28,7 +28,7 @@ export function useSession() {
 }
 
 /** Stores a session answered by sign-in or accept-invite (and its CSRF token). */
-export function storeSession(s: Session | null): void {
+export function storeSession(s: SessionView | null): void {
   setCsrfToken(s?.csrfToken ?? null);
   queryClient.setQueryData(sessionKey, s);
 }

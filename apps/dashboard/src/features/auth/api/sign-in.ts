@@ -1,14 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { request } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
+import type { components } from '../../../lib/api-schema';
 import { storeSession } from './get-session';
-import type { Session } from './session.types';
 
-export interface SignInInput {
-  email: string;
-  password: string;
-}
+export type SignInInput = components['schemas']['LoginDto'];
 
-export const signIn = (input: SignInInput) => request<Session>('POST', '/v1/auth/login', input);
+export const signIn = (body: SignInInput) => unwrap(api.POST('/v1/auth/login', { body }));
 
 export function useSignIn() {
   return useMutation({ mutationFn: signIn, onSuccess: storeSession });

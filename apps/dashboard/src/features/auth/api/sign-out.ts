@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
-import { request } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { queryClient } from '../../../lib/query-client';
 import { storeSession } from './get-session';
 
-export const signOut = () => request<void>('POST', '/v1/auth/logout');
+export const signOut = () => unwrap(api.POST('/v1/auth/logout'));
 
 export function useSignOut() {
   return useMutation({

@@ -1,12 +1,11 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs, type Page } from '../../../lib/api-client';
-import type { Outcome } from '../../campaigns/api/campaign.types';
-import type { CallSummary } from './call.types';
+import { api, unwrap } from '../../../lib/api-client';
+import type { Outcome } from '../../../lib/api-types';
 
 export interface CallListQuery { outcome?: Outcome; cursor?: string; leadId?: string }
 
 export const getCalls = (campaignId: string, q: CallListQuery) =>
-  unwrapAs<Page<CallSummary>>(api.GET('/v1/campaigns/{id}/calls', { params: { path: { id: campaignId }, query: { limit: 50, ...q } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/calls', { params: { path: { id: campaignId }, query: { limit: 50, ...q } } }));
 
 export const callsQueryOptions = (campaignId: string, q: CallListQuery) =>
   queryOptions({ queryKey: ['calls', 'list', campaignId, q] as const, queryFn: () => getCalls(campaignId, q), placeholderData: keepPreviousData });

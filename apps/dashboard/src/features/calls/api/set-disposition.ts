@@ -1,13 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { queryClient } from '../../../lib/query-client';
 import { callKey } from './get-call';
-import type { CallDetail } from './call.types';
 
 export interface DispositionInput { callId: string; disposition: string; qualified?: boolean; note?: string }
 
 export const setDisposition = ({ callId, ...body }: DispositionInput) =>
-  unwrapAs<CallDetail>(api.POST('/v1/call-attempts/{id}/disposition', { params: { path: { id: callId } }, body }));
+  unwrap(api.POST('/v1/call-attempts/{id}/disposition', { params: { path: { id: callId } }, body }));
 
 export function useSetDisposition() {
   return useMutation({

@@ -7,15 +7,13 @@ import { formatDateTime, formatDuration } from '../../../lib/format';
 import { usePermission } from '../../auth/use-permission';
 import { useCall } from '../api/get-call';
 import { useSetDisposition } from '../api/set-disposition';
-import type { CallDetail } from '../api/call.types';
+import type { CallDetail } from '../../../lib/api-types';
 
 function History({ call }: { call: CallDetail }) {
-  const steps = call.statusHistory?.length
-    ? call.statusHistory
-    : [
-      ...(call.dialedAt ? [{ status: 'dialed', at: call.dialedAt }] : []),
-      ...(call.endedAt ? [{ status: call.status, at: call.endedAt }] : []),
-    ];
+  const steps = [
+    ...(call.dialedAt ? [{ status: 'dialed', at: call.dialedAt }] : []),
+    ...(call.endedAt ? [{ status: call.status, at: call.endedAt }] : []),
+  ];
   if (!steps.length) return <p className="muted">Status: {call.status}</p>;
   return <ol>{steps.map((s, i) => <li key={i}>{s.status.replace(/_/g, ' ')} — {formatDateTime(s.at)}</li>)}</ol>;
 }

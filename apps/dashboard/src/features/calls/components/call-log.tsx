@@ -4,7 +4,7 @@ import { Pager } from '../../../components/pager';
 import { useCursorPages } from '../../../components/use-cursor-pages';
 import { formatDateTime, formatDuration } from '../../../lib/format';
 import { setSearch, useLocation } from '../../../lib/router';
-import { OUTCOMES, type Outcome } from '../../campaigns/api/campaign.types';
+import { isOutcome, OUTCOMES } from '../../campaigns/api/campaign-status';
 import { useCalls } from '../api/get-calls';
 import { CallDialog } from './call-dialog';
 
@@ -13,7 +13,8 @@ export const outcomeLabel = (o: string | null): string => (o ? o.replace(/_/g, '
 /** The campaign's calls, newest first; ?outcome= filters, ?call= opens one. */
 export function CallLog({ campaignId }: { campaignId: string }) {
   const { search } = useLocation();
-  const outcome = (OUTCOMES as readonly string[]).includes(search.get('outcome') ?? '') ? (search.get('outcome') as Outcome) : undefined;
+  const o = search.get('outcome');
+  const outcome = isOutcome(o) ? o : undefined;
   const openCall = search.get('call');
   const pages = useCursorPages(outcome ?? '');
   const calls = useCalls(campaignId, { outcome, cursor: pages.cursor });
@@ -32,12 +33,12 @@ export function CallLog({ campaignId }: { campaignId: string }) {
         <table aria-label="Call log">
           <thead>
             <tr>
-              <th scope="col">Time</th><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Outcome</th>
+              <th scope="col">Time</th><th scope="col">Lead</th><th scope="col">Outcome</th>
               <th scope="col" className="num">Duration</th><th scope="col" className="num">Attempt</th>
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 ? <tr><td colSpan={6} className="muted">No calls{outcome ? ' with this outcome' : ' yet'}.</td></tr> : null}
+            {rows.length === 0 ? <tr><td colSpan={5} className="muted">No calls{outcome ? ' with this outcome' : ' yet'}.</td></tr> : null}
             {rows.map((c) => (
               <tr key={c.id} className="clickable" onClick={() => setSearch({ call: c.id }, { replace: false })}>
                 <td>
@@ -46,8 +47,7 @@ export function CallLog({ campaignId }: { campaignId: string }) {
                     {formatDateTime(c.dialedAt ?? c.createdAt)}
                   </button>
                 </td>
-                <td>{c.leadName ?? '—'}</td>
-                <td>{c.phone ?? <span className="muted" title={c.leadId}>lead {c.leadId.slice(0, 8)}</span>}</td>
+                <td><span className="muted" title={c.leadId}>lead {c.leadId.slice(0, 8)}</span></td>
                 <td>{c.outcome ? outcomeLabel(c.outcome) : <span className="muted">{c.status.replace(/_/g, ' ')}</span>}</td>
                 <td className="num">{formatDuration(c.durationSeconds)}</td>
                 <td className="num">{c.attemptNo}</td>

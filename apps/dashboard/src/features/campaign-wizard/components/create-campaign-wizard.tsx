@@ -6,7 +6,7 @@ import { Link, navigate } from '../../../lib/router';
 import { usePermission } from '../../auth/use-permission';
 import { useCreateCampaign } from '../../campaigns/api/create-campaign';
 import { runCampaignCommand } from '../../campaigns/api/run-campaign-command';
-import type { Campaign } from '../../campaigns/api/campaign.types';
+import type { Campaign } from '../../../lib/api-types';
 import { ImportProgress } from '../../imports/components/import-progress';
 import { startImport } from '../../imports/api/start-import';
 import { newDraft, problems, toCreateBody, type WizardDraft } from '../model/wizard-draft';

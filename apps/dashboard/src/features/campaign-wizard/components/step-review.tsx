@@ -23,7 +23,11 @@ export function StepReview({ draft }: { draft: WizardDraft }) {
         <dt>Description</dt><dd>{draft.description || '—'}</dd>
         <dt>Provider connection</dt><dd>{connection ? `${connection.name} (${connection.type})` : 'none (needed before starting)'}</dd>
         <dt>Default country</dt><dd>{draft.defaultCountry.toUpperCase()}</dd>
-        <dt>Leads</dt><dd>{draft.file ? `${draft.file.name}, about ${draft.sniff?.estimatedRows.toLocaleString('en-US') ?? '?'} rows; phone from “${draft.mapping.phone ?? '?'}”` : 'none yet'}</dd>
+        <dt>Leads</dt>
+        <dd>
+          {draft.file ? `${draft.file.name}, about ${draft.sniff?.estimatedRows.toLocaleString('en-US') ?? '?'} rows; phone from “${draft.mapping.phone ?? '?'}”` : 'none yet'}
+          {draft.preview ? `; in the sample, ${draft.preview.sampleRows.length} rows ready and ${draft.preview.sampleErrors.length} refused` : ''}
+        </dd>
         <dt>Attempts</dt><dd>at most {draft.maxAttempts} per lead, {draft.maxConcurrentCalls} calls at once</dd>
         <dt>Retries</dt>
         <dd>{RETRY_OUTCOMES.map((r) => { const v = draft.retries[r.outcome]!; return `${r.label}: ${v.enabled ? `after ${v.delayMinutes} min` : 'no'}`; }).join('; ')}</dd>

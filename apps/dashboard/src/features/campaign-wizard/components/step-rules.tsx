@@ -16,8 +16,8 @@ export function StepRules({ draft, update }: { draft: WizardDraft; update: (p: P
             const h = draft.hours[i]!;
             return [
               <label key={`${day}-on`} className={styles.check}><input type="checkbox" checked={h.enabled} onChange={(e) => setDay(i, { enabled: e.target.checked })} />Call on {day}</label>,
-              <label key={`${day}-from`}><span className="visually-hidden">{day} from</span><input type="time" value={h.start} disabled={!h.enabled} onChange={(e) => setDay(i, { start: e.target.value })} /></label>,
-              <label key={`${day}-to`}><span className="visually-hidden">{day} until</span><input type="time" value={h.end} disabled={!h.enabled} onChange={(e) => setDay(i, { end: e.target.value })} /></label>,
+              <label key={`${day}-from`} className={styles.check}><span className="visually-hidden">{day} </span>from <input type="time" value={h.start} disabled={!h.enabled} onChange={(e) => setDay(i, { start: e.target.value })} /></label>,
+              <label key={`${day}-to`} className={styles.check}><span className="visually-hidden">{day} </span>until <input type="time" value={h.end} disabled={!h.enabled} onChange={(e) => setDay(i, { end: e.target.value })} /></label>,
             ];
           })}
         </div>
@@ -34,8 +34,8 @@ export function StepRules({ draft, update }: { draft: WizardDraft; update: (p: P
             const v = draft.retries[r.outcome]!;
             return [
               <label key={`${r.outcome}-on`} className={styles.check}><input type="checkbox" checked={v.enabled} onChange={(e) => setRetry(r.outcome, { enabled: e.target.checked })} />Retry after {r.label.toLowerCase()}</label>,
-              <label key={`${r.outcome}-delay`}>
-                <span className="visually-hidden">Delay after {r.label.toLowerCase()}, in minutes</span>
+              <label key={`${r.outcome}-delay`} className={styles.check}>
+                Delay<span className="visually-hidden"> after {r.label.toLowerCase()}, in minutes</span>
                 <input type="number" min={0} max={43200} value={v.delayMinutes} disabled={!v.enabled} onChange={(e) => setRetry(r.outcome, { delayMinutes: Number(e.target.value) || 0 })} /> min
               </label>,
               <span key={`${r.outcome}-default`} className="muted">default {r.enabled ? `${r.delayMinutes} min` : 'off'}</span>,

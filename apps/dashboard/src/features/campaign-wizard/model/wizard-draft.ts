@@ -1,4 +1,4 @@
-import type { CreateCampaignBody } from '../../campaigns/api/create-campaign';
+import type { CreateCampaignBody, ImportPreview } from '../../../lib/api-types';
 import type { CsvSniff } from '../../imports/sniff-csv';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -22,6 +22,10 @@ export interface WizardDraft {
   providerConnectionId: string;
   defaultCountry: string;
   file: File | null;
+  /** The server's preview of the file (POST /v1/imports/preview), read with `previewCountry`. */
+  preview: ImportPreview | null;
+  previewCountry: string;
+  /** The browser's own look at the file: the row estimate, and the columns when the preview failed. */
   sniff: CsvSniff | null;
   mapping: Record<string, string>;
   hours: DayHours[];
@@ -34,7 +38,7 @@ export interface WizardDraft {
 
 export function newDraft(): WizardDraft {
   return {
-    name: '', description: '', providerConnectionId: '', defaultCountry: 'US', file: null, sniff: null, mapping: {},
+    name: '', description: '', providerConnectionId: '', defaultCountry: 'US', file: null, preview: null, previewCountry: '', sniff: null, mapping: {},
     hours: WEEKDAYS.map((_d, i) => ({ enabled: i < 5, start: '09:00', end: '20:00' })),
     maxAttempts: 3, maxConcurrentCalls: 5,
     retries: Object.fromEntries(RETRY_OUTCOMES.map((r) => [r.outcome, { enabled: r.enabled, delayMinutes: r.delayMinutes }])),
@@ -75,8 +79,10 @@ export function toCreateBody(d: WizardDraft): CreateCampaignBody {
     maxConcurrentCalls: d.maxConcurrentCalls,
     ...(d.providerConnectionId ? { providerConnectionId: d.providerConnectionId } : {}),
     retryPolicy: retryPolicy as CreateCampaignBody['retryPolicy'],
-    callingWindow: { ranges } as unknown as CreateCampaignBody['callingWindow'],
+    // The document describes CallingWindowDto.ranges and settings as empty objects (Record<string, never>, a
+    // gap of the DTO's decorators); the server validates their real shape (weekday → time ranges).
+    callingWindow: { ranges: ranges as Record<string, never> },
     ...(d.startMode === 'at' && d.startAt ? { scheduledStartAt: new Date(d.startAt).toISOString() } : {}),
-    ...(d.description.trim() ? { settings: { description: d.description.trim() } as unknown as CreateCampaignBody['settings'] } : {}),
+    ...(d.description.trim() ? { settings: Object.fromEntries([['description', d.description.trim()]]) as Record<string, never> } : {}),
   };
 }

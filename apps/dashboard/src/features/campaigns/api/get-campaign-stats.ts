@@ -1,10 +1,9 @@
-import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../../lib/api-client';
 import { campaignKeys } from './campaign-keys';
-import type { CampaignStats } from './campaign.types';
 
 export const getCampaignStats = (id: string) =>
-  unwrapAs<CampaignStats>(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id } } }));
 
 export const campaignStatsQueryOptions = (id: string) =>
   queryOptions({ queryKey: campaignKeys.stats(id), queryFn: () => getCampaignStats(id), staleTime: 15_000 });
@@ -12,9 +11,4 @@ export const campaignStatsQueryOptions = (id: string) =>
 /** One campaign's stats; the live stream (useCampaignEvents) keeps this entry current. */
 export function useCampaignStats(id: string) {
   return useQuery(campaignStatsQueryOptions(id));
-}
-
-/** The stats of the campaigns on one list page (one small read each, from maintained counters). */
-export function useCampaignsStats(ids: string[]) {
-  return useQueries({ queries: ids.map((id) => ({ ...campaignStatsQueryOptions(id), refetchInterval: 15_000 })) });
 }

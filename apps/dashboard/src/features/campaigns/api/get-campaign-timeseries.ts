@@ -1,27 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { campaignKeys } from './campaign-keys';
-
-export interface TimeSeriesPoint {
-  at: string;
-  dials: number;
-  callsEnded: number;
-  connected: number;
-  voicemail: number;
-  busy: number;
-  noAnswer: number;
-  failed: number;
-  canceled: number;
-  talkSeconds: number;
-  averageDurationSeconds: number;
-  connectRate: number;
-}
-
-export interface TimeSeries { campaignId: string; granularity: 'minute' | 'hour'; from: string; to: string; points: TimeSeriesPoint[] }
 
 /** Calls per minute over the last hour. */
 export const getCampaignTimeseries = (id: string) =>
-  unwrapAs<TimeSeries>(api.GET('/v1/campaigns/{id}/stats/timeseries', { params: { path: { id }, query: { granularity: 'minute' } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/stats/timeseries', { params: { path: { id }, query: { granularity: 'minute' } } }));
 
 export const campaignTimeseriesQueryOptions = (id: string) =>
   queryOptions({ queryKey: campaignKeys.timeseries(id), queryFn: () => getCampaignTimeseries(id) });

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs, type Page } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
+import type { CampaignStatus } from '../../../lib/api-types';
 import { campaignKeys } from './campaign-keys';
-import type { Campaign, CampaignStatus } from './campaign.types';
 
 export interface CampaignListQuery {
   name?: string;
@@ -10,12 +10,16 @@ export interface CampaignListQuery {
   limit?: number;
 }
 
-export const getCampaigns = (q: CampaignListQuery) =>
-  unwrapAs<Page<Campaign>>(api.GET('/v1/campaigns', { params: { query: { limit: 50, ...q } } }));
+/** A page of campaigns, each with its `progress` (maintained counters: no per-row stats read). */
+export const getCampaigns = (q: CampaignListQuery) => unwrap(api.GET('/v1/campaigns', { params: { query: { limit: 50, ...q } } }));
 
 export const campaignsQueryOptions = (q: CampaignListQuery) =>
   queryOptions({ queryKey: campaignKeys.list(q), queryFn: () => getCampaigns(q), placeholderData: keepPreviousData });
 
+/** The list page, read again every 10 s while one of its campaigns is running (its progress moves). */
 export function useCampaigns(q: CampaignListQuery) {
-  return useQuery(campaignsQueryOptions(q));
+  return useQuery({
+    ...campaignsQueryOptions(q),
+    refetchInterval: (query) => (query.state.data?.data.some((c) => c.status === 'running') ? 10_000 : false),
+  });
 }

@@ -1,18 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { campaignKeys } from './campaign-keys';
-
-export interface SchedulePreview {
-  campaignId: string;
-  from: string;
-  days: number;
-  groups: number;
-  hours: Array<{ start: string; callable: number; opening: number; byZone: Record<string, number> }>;
-}
 
 /** Hour by hour over the next 48 hours: how many open leads may be called. */
 export const getSchedulePreview = (id: string) =>
-  unwrapAs<SchedulePreview>(api.GET('/v1/campaigns/{id}/schedule-preview', { params: { path: { id }, query: { days: 2 } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/schedule-preview', { params: { path: { id }, query: { days: 2 } } }));
 
 export const schedulePreviewQueryOptions = (id: string) =>
   queryOptions({ queryKey: campaignKeys.schedulePreview(id), queryFn: () => getSchedulePreview(id), staleTime: 5 * 60_000 });

@@ -1,11 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import { queryClient } from '../../../lib/query-client';
 import { campaignKeys } from './campaign-keys';
-import type { Campaign, CampaignCommand } from './campaign.types';
+import type { CampaignCommand } from '../../../lib/api-types';
 
 export const runCampaignCommand = ({ id, command }: { id: string; command: CampaignCommand }) =>
-  unwrapAs<Campaign>(api.POST('/v1/campaigns/{id}/{command}', { params: { path: { id, command } } }));
+  unwrap(api.POST('/v1/campaigns/{id}/{command}', { params: { path: { id, command } } }));
 
 /** start / pause / resume / stop / cancel; the answer is the campaign in its new status. */
 export function useRunCampaignCommand() {

@@ -1,7 +1,18 @@
 import { useEffect, useState } from 'react';
 import { queryClient } from '../../../lib/query-client';
 import { campaignKeys } from './campaign-keys';
-import type { Campaign, CampaignStats } from './campaign.types';
+import type { Campaign, CampaignStats } from '../../../lib/api-types';
+
+/**
+ * The `stats` event carries the same CampaignStats as GET /v1/campaigns/:id/stats (the document
+ * describes the stream only as text/event-stream): checked at the boundary rather than cast.
+ */
+function isCampaignStats(v: unknown, id: string): v is CampaignStats {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Partial<Record<keyof CampaignStats, unknown>>;
+  return s.campaignId === id && typeof s.status === 'string' && typeof s.totalLeads === 'number'
+    && typeof s.dialing === 'object' && s.dialing !== null && typeof s.rates === 'object' && s.rates !== null;
+}
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -23,7 +34,8 @@ export function useCampaignEvents(id: string, enabled: boolean): StreamState {
     es.onopen = () => setState('live');
     es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
     es.addEventListener('stats', (e) => {
-      const stats = JSON.parse((e as MessageEvent<string>).data) as CampaignStats;
+      const stats: unknown = JSON.parse((e as MessageEvent<string>).data);
+      if (!isCampaignStats(stats, id)) return;
       queryClient.setQueryData(campaignKeys.stats(id), stats);
       queryClient.setQueryData<Campaign>(campaignKeys.detail(id), (c) => (c && c.status !== stats.status ? { ...c, status: stats.status } : c));
     });

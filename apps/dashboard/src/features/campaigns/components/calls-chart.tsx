@@ -2,9 +2,10 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { ErrorMessage, Loading } from '../../../components/feedback';
 import { UPlotChart } from '../../../components/uplot-chart';
-import { useCampaignTimeseries, type TimeSeriesPoint } from '../api/get-campaign-timeseries';
+import type { TimeSeriesPoint } from '../../../lib/api-types';
+import { useCampaignTimeseries } from '../api/get-campaign-timeseries';
 
-const OUTCOME_SERIES: Array<{ key: keyof TimeSeriesPoint; label: string; color: string }> = [
+const OUTCOME_SERIES: Array<{ key: Exclude<keyof TimeSeriesPoint, 'at'>; label: string; color: string }> = [
   { key: 'connected', label: 'Connected', color: '#067647' },
   { key: 'voicemail', label: 'Voicemail', color: '#1d4ed8' },
   { key: 'busy', label: 'Busy', color: '#b54708' },
@@ -42,7 +43,7 @@ export function CallsChart({ campaignId, live }: { campaignId: string; live: boo
     const points = ts.data?.points ?? [];
     const xs = points.map((p) => new Date(p.at).getTime() / 1000);
     const running = points.map(() => 0);
-    const ys = OUTCOME_SERIES.map((s) => points.map((p, j) => (running[j] = running[j]! + Number(p[s.key] ?? 0))));
+    const ys = OUTCOME_SERIES.map((s) => points.map((p, j) => (running[j] = running[j]! + p[s.key])));
     return { data: [xs, ...ys] as uPlot.AlignedData, total: running.reduce((a, b) => a + b, 0) };
   }, [ts.data]);
 

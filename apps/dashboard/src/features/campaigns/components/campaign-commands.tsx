@@ -8,7 +8,8 @@ import { usePermission } from '../../auth/use-permission';
 import { useCloneCampaign } from '../api/clone-campaign';
 import { useDeleteCampaign } from '../api/delete-campaign';
 import { useRunCampaignCommand } from '../api/run-campaign-command';
-import { COMMAND_FROM, type Campaign, type CampaignCommand } from '../api/campaign.types';
+import type { Campaign, CampaignCommand } from '../../../lib/api-types';
+import { COMMAND_FROM } from '../api/campaign-status';
 import styles from './campaign-detail.module.css';
 
 const SHOWN: Array<{ command: CampaignCommand; label: string; confirm?: string; variant?: 'primary' | 'danger' }> = [

@@ -1,5 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { ErrorMessage, Loading, Panel } from '../../../components/feedback';
+import { NotFound } from '../../../components/not-found';
+import { ApiError } from '../../../lib/api-error';
 import { StatusBadge } from '../../../components/status-badge';
 import { formatDateTime } from '../../../lib/format';
 import { Link, setSearch, useLocation } from '../../../lib/router';
@@ -11,6 +13,7 @@ import { useCampaignStats } from '../api/get-campaign-stats';
 import { useCampaignEvents, type StreamState } from '../api/use-campaign-events';
 import { CallsChart } from './calls-chart';
 import { CampaignCommands } from './campaign-commands';
+import { DialingStatus } from './dialing-status';
 import { LiveProgress } from './live-progress';
 import { ScheduleChart } from './schedule-chart';
 import styles from './campaign-detail.module.css';
@@ -60,8 +63,13 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
   const live = status === 'running' || status === 'paused' || status === 'scheduled';
   const stream = useCampaignEvents(id, Boolean(campaign.data) && live);
 
-  if (campaign.isPending) return <Loading label="Loading the campaign…" />;
-  if (campaign.isError) return <><p><Link to="/campaigns">Back to campaigns</Link></p><ErrorMessage error={campaign.error} /></>;
+  if (campaign.isPending) return <><h1>Campaign</h1><Loading label="Loading the campaign…" /></>;
+  if (campaign.isError) {
+    // 404: no such campaign in this tenant (another tenant's reads the same); 400: not a campaign id at all.
+    const err = campaign.error;
+    if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return <NotFound what="campaign" />;
+    return <><h1>Campaign</h1><p><Link to="/campaigns">Back to campaigns</Link></p><ErrorMessage error={err} /></>;
+  }
   const c = campaign.data;
   const open = !['completed', 'stopped', 'cancelled'].includes(c.status);
 
@@ -81,9 +89,10 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
         {' · '}at most {c.maxConcurrentCalls} calls at once, {c.maxAttempts} attempts per lead
         {live ? <> · <span className={styles.stream} role="status">{STREAM_TEXT[stream]}</span></> : null}
       </p>
+      {live ? <DialingStatus stats={stats.data} /> : null}
 
       <Panel title="Progress">
-        {stats.data ? <LiveProgress stats={stats.data} name={c.name} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
+        {stats.data ? <LiveProgress stats={stats.data} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
       </Panel>
 
       <Tabs current={tab} />
@@ -96,7 +105,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
         ) : null}
         {tab === 'calls' ? <CallLog campaignId={id} /> : null}
         {tab === 'leads' ? <LeadsTable campaignId={id} /> : null}
-        {tab === 'imports' ? <ImportsTab campaignId={id} open={open} /> : null}
+        {tab === 'imports' ? <ImportsTab campaign={c} open={open} /> : null}
       </div>
     </>
   );

@@ -10,13 +10,13 @@ import { formatDateTime, formatInt, formatPercent } from '../../../lib/format';
 import { Link, navigate, setSearch, useLocation } from '../../../lib/router';
 import { usePermission } from '../../auth/use-permission';
 import { useCampaigns } from '../api/get-campaigns';
-import { useCampaignsStats } from '../api/get-campaign-stats';
-import { CAMPAIGN_STATUSES, type CampaignStatus } from '../api/campaign.types';
+import { CAMPAIGN_STATUSES, isCampaignStatus } from '../api/campaign-status';
 import styles from './campaigns-page.module.css';
 
 export function CampaignsPage() {
   const { search } = useLocation();
-  const status = (CAMPAIGN_STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as CampaignStatus) : undefined;
+  const s0 = search.get('status');
+  const status = isCampaignStatus(s0) ? s0 : undefined;
   const name = search.get('name') ?? '';
   const [nameInput, setNameInput] = useState(name);
   const canWrite = usePermission('campaigns:write');
@@ -31,7 +31,6 @@ export function CampaignsPage() {
   const pages = useCursorPages(`${status ?? ''}|${name}`);
   const list = useCampaigns({ status, name: name || undefined, cursor: pages.cursor });
   const rows = list.data?.data ?? [];
-  const stats = useCampaignsStats(rows.map((c) => c.id));
 
   return (
     <>
@@ -63,15 +62,15 @@ export function CampaignsPage() {
           </thead>
           <tbody>
             {rows.length === 0 ? <tr><td colSpan={6} className="muted">No campaigns{name || status ? ' match these filters' : ' yet'}.</td></tr> : null}
-            {rows.map((c, i) => {
-              const s = stats[i]?.data;
+            {rows.map((c) => {
+              const p = c.progress;
               return (
                 <tr key={c.id} className="clickable" onClick={(e) => { if (!(e.target as HTMLElement).closest('a')) navigate(`/campaigns/${c.id}`); }}>
                   <td><Link to={`/campaigns/${c.id}`} className={styles.nameLink}>{c.name}</Link></td>
-                  <td><StatusBadge status={s?.status ?? c.status} /></td>
-                  <td>{s ? <ProgressBar label={`Progress of ${c.name}`} done={s.completed} total={s.totalLeads} /> : <span className="muted">…</span>}</td>
-                  <td className="num">{formatInt(s?.live)}</td>
-                  <td className="num">{s ? formatPercent(s.rates.connect) : '—'}</td>
+                  <td><StatusBadge status={c.status} /></td>
+                  <td><ProgressBar label={`Progress of ${c.name}`} done={p.ended} total={p.totalLeads} /></td>
+                  <td className="num">{formatInt(p.liveCalls)}</td>
+                  <td className="num">{p.callsEnded ? formatPercent(p.connectRate) : '—'}</td>
                   <td>{formatDateTime(c.createdAt)}</td>
                 </tr>
               );

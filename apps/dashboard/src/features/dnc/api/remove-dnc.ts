@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api-client';
 import { queryClient } from '../../../lib/query-client';
-import { dncKeys } from './dnc.types';
+import { dncKeys } from './dnc-keys';
 
 export const removeDnc = (id: string) => unwrap(api.DELETE('/v1/dnc/{id}', { params: { path: { id } } }));
 

@@ -51,7 +51,7 @@ function CheckForm() {
       <ErrorMessage error={check.error} />
       {check.data ? (
         <ul aria-label="Check results">
-          {check.data.map((r, i) => <li key={i}>{r.e164 ?? r.input ?? r.phone ?? '?'}: {r.error ? r.error : r.dnc ? `do not call (${r.scopes.join(', ')})` : 'may be called'}</li>)}
+          {check.data.map((r, i) => <li key={i}>{r.e164 ?? r.phone}: {r.reason && !r.e164 ? r.reason : r.dnc ? `do not call (${r.scopes.join(', ')})` : 'may be called'}</li>)}
         </ul>
       ) : null}
     </Panel>

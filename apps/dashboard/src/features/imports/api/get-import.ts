@@ -1,8 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
-import type { ImportJob } from './import.types';
+import { api, unwrap } from '../../../lib/api-client';
 
-export const getImport = (id: string) => unwrapAs<ImportJob>(api.GET('/v1/imports/{id}', { params: { path: { id } } }));
+export const getImport = (id: string) => unwrap(api.GET('/v1/imports/{id}', { params: { path: { id } } }));
 
 export const importQueryOptions = (id: string) => queryOptions({ queryKey: ['imports', 'detail', id] as const, queryFn: () => getImport(id) });
 

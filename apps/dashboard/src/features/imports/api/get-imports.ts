@@ -1,11 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs } from '../../../lib/api-client';
-import type { ImportJob } from './import.types';
+import { api, unwrap } from '../../../lib/api-client';
 
 export const importsKey = (campaignId: string) => ['imports', 'list', campaignId] as const;
 
 export const getImports = (campaignId: string) =>
-  unwrapAs<{ data: ImportJob[] }>(api.GET('/v1/campaigns/{id}/imports', { params: { path: { id: campaignId } } }));
+  unwrap(api.GET('/v1/campaigns/{id}/imports', { params: { path: { id: campaignId } } }));
 
 export const importsQueryOptions = (campaignId: string) => queryOptions({ queryKey: importsKey(campaignId), queryFn: () => getImports(campaignId) });
 

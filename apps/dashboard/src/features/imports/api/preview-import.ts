@@ -1,18 +1,24 @@
 import { useMutation } from '@tanstack/react-query';
-import { upload } from '../../../lib/api-client';
-import type { ImportPreview } from './import.types';
+import { api, csvUpload, unwrap } from '../../../lib/api-client';
+import type { ComplianceMode } from '../../../lib/api-types';
+
+export interface PreviewInput {
+  file: File;
+  mapping?: Record<string, string>;
+  /** The country of numbers written without a country code (the campaign's, or the wizard's choice). */
+  defaultCountry: string;
+  complianceMode?: ComplianceMode;
+}
 
 /**
- * The preview of a CSV (encoding, delimiter, header, suggested mapping, sample rows and errors);
- * writes nothing. It needs a campaign (its default country); the wizard previews against a
- * scratch draft? No: it previews after creation only when no campaign exists; see the wizard.
+ * POST /v1/imports/preview: the encoding, delimiter, headers, suggested mapping, sample rows and
+ * errors of a CSV; writes nothing and needs no campaign (the wizard previews before creating one).
  */
-export function previewImport({ campaignId, file, mapping }: { campaignId: string; file: File; mapping?: Record<string, string> }) {
-  const form = new FormData();
-  if (mapping) form.append('mapping', JSON.stringify(mapping));
-  form.append('file', file);
-  return upload<ImportPreview>(`/v1/campaigns/${encodeURIComponent(campaignId)}/imports?preview=true`, form);
-}
+export const previewImport = ({ file, mapping, defaultCountry, complianceMode }: PreviewInput) =>
+  unwrap(api.POST('/v1/imports/preview', {
+    params: { query: { defaultCountry, ...(complianceMode ? { complianceMode } : {}) } },
+    ...csvUpload(file, mapping),
+  }));
 
 export function usePreviewImport() {
   return useMutation({ mutationFn: previewImport });

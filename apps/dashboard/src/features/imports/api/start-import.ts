@@ -1,15 +1,15 @@
 import { useMutation } from '@tanstack/react-query';
-import { upload } from '../../../lib/api-client';
+import { api, csvUpload, unwrap } from '../../../lib/api-client';
+import type { ImportJob } from '../../../lib/api-types';
 import { queryClient } from '../../../lib/query-client';
 import { importsKey } from './get-imports';
-import type { ImportJob } from './import.types';
 
 /** Uploads a CSV (multipart: `mapping` before `file`); 202 with the import, processed in the background. */
-export function startImport({ campaignId, file, mapping }: { campaignId: string; file: File; mapping?: Record<string, string> }) {
-  const form = new FormData();
-  if (mapping) form.append('mapping', JSON.stringify(mapping));
-  form.append('file', file);
-  return upload<ImportJob>(`/v1/campaigns/${encodeURIComponent(campaignId)}/imports`, form);
+export async function startImport({ campaignId, file, mapping }: { campaignId: string; file: File; mapping?: Record<string, string> }): Promise<ImportJob> {
+  const answer = await unwrap(api.POST('/v1/campaigns/{id}/imports', { params: { path: { id: campaignId } }, ...csvUpload(file, mapping) }));
+  // The route answers an ImportPreview (200) only with ?preview=true, which is never sent from here.
+  if ('preview' in answer) throw new Error('The server answered a preview instead of starting the import.');
+  return answer;
 }
 
 export function useStartImport() {

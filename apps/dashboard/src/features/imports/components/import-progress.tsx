@@ -2,7 +2,7 @@ import { ErrorMessage } from '../../../components/feedback';
 import { ProgressBar } from '../../../components/progress-bar';
 import { formatInt } from '../../../lib/format';
 import { useImport } from '../api/get-import';
-import type { ImportJob } from '../api/import.types';
+import type { ImportJob } from '../../../lib/api-types';
 
 /** One import: a progress bar while it runs (rows read of the rows expected, when known), its counts and the error report. */
 export function ImportSummary({ job, expectedRows }: { job: ImportJob; expectedRows?: number }) {

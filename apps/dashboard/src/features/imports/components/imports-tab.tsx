@@ -5,13 +5,15 @@ import { usePermission } from '../../auth/use-permission';
 import { useImports } from '../api/get-imports';
 import { usePreviewImport } from '../api/preview-import';
 import { useStartImport } from '../api/start-import';
-import type { ImportPreview } from '../api/import.types';
+import type { Campaign, ImportPreview } from '../../../lib/api-types';
 import { CsvDropZone } from './csv-drop-zone';
 import { ImportSummary } from './import-progress';
 import { MappingEditor } from './mapping-editor';
 import { PreviewTable } from './preview-table';
 
-function Upload({ campaignId }: { campaignId: string }) {
+function Upload({ campaign }: { campaign: Campaign }) {
+  const campaignId = campaign.id;
+  const target = { defaultCountry: campaign.defaultCountry, complianceMode: campaign.complianceMode };
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<Record<string, string>>({});
@@ -22,7 +24,7 @@ function Upload({ campaignId }: { campaignId: string }) {
     setFile(f);
     setPreview(null);
     starting.reset();
-    previewing.mutate({ campaignId, file: f }, {
+    previewing.mutate({ ...target, file: f }, {
       onSuccess: (p) => {
         setPreview(p);
         setMapping(p.mapping);
@@ -30,7 +32,7 @@ function Upload({ campaignId }: { campaignId: string }) {
     });
   };
   const check = (): void => {
-    if (file) previewing.mutate({ campaignId, file, mapping }, { onSuccess: setPreview });
+    if (file) previewing.mutate({ ...target, file, mapping }, { onSuccess: setPreview });
   };
   const start = (): void => {
     if (file) starting.mutate({ campaignId, file, mapping }, { onSuccess: () => { setFile(null); setPreview(null); } });
@@ -54,12 +56,13 @@ function Upload({ campaignId }: { campaignId: string }) {
 }
 
 /** A campaign's imports (progress, counts, error reports) and, for those who may, a new upload. */
-export function ImportsTab({ campaignId, open }: { campaignId: string; open: boolean }) {
+export function ImportsTab({ campaign, open }: { campaign: Campaign; open: boolean }) {
+  const campaignId = campaign.id;
   const canWrite = usePermission('leads:write');
   const imports = useImports(campaignId);
   return (
     <>
-      {canWrite && open ? <Upload campaignId={campaignId} /> : null}
+      {canWrite && open ? <Upload campaign={campaign} /> : null}
       <h3>Imports</h3>
       <ErrorMessage error={imports.error} />
       {imports.isPending ? <Loading label="Loading imports…" /> : imports.data?.data.length ? (

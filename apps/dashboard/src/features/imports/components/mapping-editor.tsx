@@ -1,32 +1,45 @@
-import { SelectField } from '../../../components/field';
-import { IMPORT_FIELDS } from '../api/import.types';
+import { useId } from 'react';
+import { FIELD_LABEL, IMPORT_FIELDS, type ImportField } from '../api/import-fields';
 import styles from './imports.module.css';
 
-const FIELD_LABEL: Record<string, string> = {
-  phone: 'Phone (required)', firstName: 'First name', lastName: 'Last name', name: 'Full name', email: 'Email',
-  timezone: 'Time zone', state: 'State', postalCode: 'Postal code', country: 'Country',
-};
+/** The field a column feeds, read from the mapping (field → column). */
+function fieldOf(mapping: Record<string, string>, column: string): ImportField | '' {
+  return IMPORT_FIELDS.find((f) => mapping[f] === column) ?? '';
+}
 
-/** Field → column. Columns not mapped to a field are kept as the lead's custom variables. */
+/**
+ * One row per column of the file: which lead field it fills (the mapping sent to the server is
+ * field → column, so a field chosen here leaves the column that had it). Columns left unmapped are
+ * kept as the lead's custom variables.
+ */
 export function MappingEditor({ headers, mapping, onChange }: { headers: string[]; mapping: Record<string, string>; onChange: (m: Record<string, string>) => void }) {
+  const id = useId();
+  const set = (column: string, field: ImportField | ''): void => {
+    const next = Object.fromEntries(Object.entries(mapping).filter(([, c]) => c !== column));
+    if (field) next[field] = column;
+    onChange(next);
+  };
   return (
     <fieldset>
       <legend>Column mapping</legend>
-      <div className={styles.mapping}>
-        {IMPORT_FIELDS.map((f) => (
-          <SelectField key={f} label={FIELD_LABEL[f] ?? f} value={mapping[f] ?? ''} required={f === 'phone'}
-            onChange={(e) => {
-              const next = { ...mapping };
-              if (e.target.value) next[f] = e.target.value;
-              else delete next[f];
-              onChange(next);
-            }}>
-            <option value="">— not in the file —</option>
-            {headers.map((h) => <option key={h} value={h}>{h}</option>)}
-          </SelectField>
-        ))}
-      </div>
-      <p className="muted">Other columns become custom variables of each lead.</p>
+      <table className={styles.mappingTable}>
+        <thead><tr><th scope="col">Column in the file</th><th scope="col">Lead field</th></tr></thead>
+        <tbody>
+          {headers.map((h, i) => (
+            <tr key={h}>
+              <td><label htmlFor={`${id}-${i}`}>{h}</label></td>
+              <td>
+                <select id={`${id}-${i}`} value={fieldOf(mapping, h)} onChange={(e) => set(h, e.target.value as ImportField | '')}>
+                  <option value="">Custom variable</option>
+                  {IMPORT_FIELDS.map((f) => <option key={f} value={f}>{FIELD_LABEL[f]}{f === 'phone' ? ' (required)' : ''}</option>)}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {mapping.phone ? null : <p className={styles.warning}>Choose the column with the phone number.</p>}
+      <p className="muted">Columns left as custom variables are stored with each lead.</p>
     </fieldset>
   );
 }

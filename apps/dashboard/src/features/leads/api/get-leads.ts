@@ -1,29 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, unwrapAs, type Page } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
+import type { LeadStatus } from '../../../lib/api-types';
 
-/** One row of GET /v1/campaigns/:id/leads (a viewer of a hipaa campaign gets a masked phone and no names). */
-export interface Lead {
-  id: string;
-  phoneE164: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  timezones: string[];
-  status: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  disposition: string | null;
-  qualified: boolean | null;
-  lastAttemptAt: string | null;
-  createdAt: string;
-}
+export const LEAD_STATUSES = ['pending', 'queued', 'dialing', 'done'] as const satisfies readonly LeadStatus[];
 
-export const LEAD_STATUSES = ['pending', 'queued', 'dialing', 'done'] as const;
-
-export interface LeadListQuery { status?: (typeof LEAD_STATUSES)[number]; phone?: string; cursor?: string }
+/** The rows (a viewer of a hipaa campaign gets a masked phone and no names). */
+export interface LeadListQuery { status?: LeadStatus; phone?: string; cursor?: string }
 
 export const getLeads = (campaignId: string, q: LeadListQuery) =>
-  unwrapAs<Page<Lead>>(api.GET('/v1/campaigns/{id}/leads', {
+  unwrap(api.GET('/v1/campaigns/{id}/leads', {
     params: { path: { id: campaignId }, query: { limit: 50, ...q } },
   }));
 

@@ -17,16 +17,24 @@ const FIELDS: Record<Type, Array<{ name: string; label: string; secret?: boolean
     { name: 'callerId', label: 'Caller ID (ExoPhone)' }, { name: 'flowUrl', label: 'Flow URL' }],
 };
 
+/** The request body of the chosen provider (the document's TwilioConnectionDto / VapiConnectionDto / ExotelConnectionDto). */
+function toBody(type: Type, values: Record<string, string>): CreateConnectionBody {
+  const v = (k: string): string => values[k]?.trim() ?? '';
+  const common = { name: v('name'), ...(v('baseUrl') ? { baseUrl: v('baseUrl') } : {}) };
+  switch (type) {
+    case 'twilio': return { type, ...common, accountSid: v('accountSid'), authToken: v('authToken'), fromNumber: v('fromNumber') };
+    case 'vapi': return { type, ...common, apiKey: v('apiKey'), assistantId: v('assistantId'), phoneNumberId: v('phoneNumberId') };
+    case 'exotel': return { type, ...common, accountSid: v('accountSid'), apiKey: v('apiKey'), apiToken: v('apiToken'), callerId: v('callerId'), ...(v('flowUrl') ? { flowUrl: v('flowUrl') } : {}) };
+  }
+}
+
 function CreateForm() {
   const create = useCreateProviderConnection();
   const [type, setType] = useState<Type>('twilio');
   const [values, setValues] = useState<Record<string, string>>({});
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    const body: Record<string, string> = { type, name: values.name?.trim() ?? '' };
-    if (values.baseUrl?.trim()) body.baseUrl = values.baseUrl.trim();
-    for (const f of FIELDS[type]) if (values[f.name]?.trim()) body[f.name] = values[f.name]!.trim();
-    create.mutate(body as unknown as CreateConnectionBody, { onSuccess: () => setValues({}) });
+    create.mutate(toBody(type, values), { onSuccess: () => setValues({}) });
   };
   const set = (k: string, v: string): void => setValues((s) => ({ ...s, [k]: v }));
   return (

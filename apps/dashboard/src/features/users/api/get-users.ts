@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { request } from '../../../lib/api-client';
-import { usersKey, type User } from './user.types';
+import { api, unwrap } from '../../../lib/api-client';
+import { usersKey } from './users-keys';
 
-export const getUsers = () => request<{ data: User[] }>('GET', '/v1/users').then((r) => r.data);
+export const getUsers = () => unwrap(api.GET('/v1/users')).then((r) => r.data);
 
 export const usersQueryOptions = () => queryOptions({ queryKey: usersKey, queryFn: getUsers });
 

@@ -1,11 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { request } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
+import type { components } from '../../../lib/api-schema';
 import { queryClient } from '../../../lib/query-client';
-import type { Role } from '../../auth/api/session.types';
-import { usersKey, type InviteLink, type User } from './user.types';
+import { usersKey } from './users-keys';
 
-export const inviteUser = (body: { email: string; role: Role; name?: string }) =>
-  request<InviteLink & { user: User }>('POST', '/v1/users/invitations', body);
+/** The answer (InvitedUser) carries the set-password link the admin passes on. */
+export const inviteUser = (body: components['schemas']['InviteUserDto']) => unwrap(api.POST('/v1/users/invitations', { body }));
 
 export function useInviteUser() {
   return useMutation({ mutationFn: inviteUser, onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }) });

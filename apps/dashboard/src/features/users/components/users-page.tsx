@@ -3,17 +3,16 @@ import { Button } from '../../../components/button';
 import { ErrorMessage, Loading, Panel } from '../../../components/feedback';
 import { FieldRow, SelectField, TextField } from '../../../components/field';
 import { formatDateTime } from '../../../lib/format';
-import type { Role } from '../../auth/api/session.types';
+import type { Role, UserLink } from '../../../lib/api-types';
 import { useSession } from '../../auth/api/get-session';
 import { useUsers } from '../api/get-users';
 import { useInviteUser } from '../api/invite-user';
 import { useResetPassword } from '../api/reset-password';
 import { useUpdateUser } from '../api/update-user';
-import type { InviteLink } from '../api/user.types';
 
 const ROLES: Role[] = ['admin', 'manager', 'viewer'];
 
-function LinkShown({ title, link }: { title: string; link: InviteLink }) {
+function LinkShown({ title, link }: { title: string; link: UserLink }) {
   const url = new URL(link.inviteUrl, window.location.origin).toString();
   return (
     <div role="status" style={{ marginTop: '0.75rem' }}>
@@ -61,15 +60,14 @@ export default function UsersPage() {
       {reset.data && resetFor ? <LinkShown title={`Password reset link for ${resetFor}.`} link={reset.data} /> : null}
       {users.isPending ? <Loading /> : (
         <table aria-label="Users">
-          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" id="users-role-col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             {users.data?.map((u) => (
               <tr key={u.id}>
                 <td>{u.name ?? '—'}</td>
-                <td>{u.email}</td>
+                <td id={`email-${u.id}`}>{u.email}</td>
                 <td>
-                  <label className="visually-hidden" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
-                  <select id={`role-${u.id}`} value={u.role} disabled={u.id === me || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}>
+                  <select id={`role-${u.id}`} aria-labelledby={`users-role-col email-${u.id}`} value={u.role} disabled={u.id === me || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}>
                     {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                   </select>
                 </td>

@@ -1,0 +1,1 @@
+export const dncKeys = { list: ['dnc', 'list'] as const };

@@ -1,0 +1,1 @@
+export const usersKey = ['users', 'list'] as const;
