@@ -3131,7 +3131,7 @@ export interface components {
             action?: string;
             /** Format: uuid */
             apiKeyId?: string;
-            cursor?: string;
+            cursor?: unknown;
             entityId?: string;
             entityType?: string;
             from?: string;
@@ -4340,7 +4340,7 @@ export interface operations {
             query?: {
                 action?: string;
                 apiKeyId?: string;
-                cursor?: string;
+                cursor?: unknown;
                 entityId?: string;
                 entityType?: string;
                 from?: string;
