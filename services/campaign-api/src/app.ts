@@ -22,6 +22,7 @@ import { importsRouter } from './imports/imports.routes';
 import { leadsRouter } from './leads/leads.routes';
 import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
 import { statsRouter } from './stats/stats.routes';
+import { tenantRouter } from './tenants/tenant.routes';
 import type { CampaignEventsHub } from './stats/campaign-events.hub';
 import { authRouter } from './users/auth.routes';
 import { LoginThrottle } from './users/login-throttle';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
     ds, sessions: s, throttle: new LoginThrottle(redis, deps.rateLimit?.prefix ?? '{dialer}', s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
   }));
   v1.use(usersRouter(ds, s));
+  v1.use(tenantRouter(ds));
   v1.use(apiKeysRouter(ds));
   v1.use(auditRouter(ds));
   v1.use(callsRouter(ds));

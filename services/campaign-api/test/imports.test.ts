@@ -72,7 +72,7 @@ describe('lead imports (multipart, asynchronous)', () => {
       { row: 8, column: 'Mobile', value: '=HYPERLINK("http://x")', reason: 'phone has no digits' },
       { row: 10, column: 'Mobile', value: '@bad', reason: 'phone has no digits' },
       { row: 11, column: 'Mobile', value: '-5', reason: 'phone could not be parsed' },
-      { row: 12, column: 'Mobile', value: '98765 43210', reason: 'phone is not a valid number' },
+      { row: 12, column: 'Mobile', value: '98765 43210', reason: 'phone is not a valid US number; add the country code or set defaultCountry' },
     ]);
     expect(await leadsOf(c.id as string)).toEqual([
       { phone_e164: '+12125550150', first_name: 'Multi', last_name: 'Line', timezones: ['America/New_York'], custom: { column_3: 'g', Notes: 'line1\r\nline2', Notes_2: '' } },

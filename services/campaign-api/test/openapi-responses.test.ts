@@ -192,6 +192,8 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expectDocumented('post', '/v1/dnc/csv', await http.post('/v1/dnc/csv').set(auth).set('Content-Type', 'text/csv').send('phone\n+14155559997\nnope\n+14155559997\n'));
 
     // API keys: create, list (with revoked), revoke.
+    expectDocumented('get', '/v1/tenant', await http.get('/v1/tenant').set(auth));
+    expectDocumented('patch', '/v1/tenant', await http.patch('/v1/tenant').set(auth).send({ defaultCountry: 'US' }));
     const key = await http.post('/v1/api-keys').set(auth).send({ name: 'dashboard', role: 'viewer' });
     expect(key.status).toBe(201);
     expectDocumented('post', '/v1/api-keys', key);

@@ -7,6 +7,7 @@ import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
 import { SecureApi1763760000000 } from './1763760000000-secure-api';
 import { LeadCampaignKey1763780000000 } from './1763780000000-lead-campaign-key';
 import { UsersSessions1763790000000 } from './1763790000000-users-sessions';
+import { TenantCountry1763800000000 } from './1763800000000-tenant-country';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AttemptsCounter1763770000000,
   LeadCampaignKey1763780000000,
   UsersSessions1763790000000,
+  TenantCountry1763800000000,
 ];

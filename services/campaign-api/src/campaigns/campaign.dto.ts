@@ -71,7 +71,8 @@ export class CallingWindowDto {
 export class CreateCampaignDto {
   @IsString() @Length(1, 200) name: string;
   @IsOptional() @IsUUID() providerConnectionId?: string;
-  @Transform(upper) @IsISO31661Alpha2() defaultCountry = 'US';
+  /** Absent: the tenant's defaultCountry (GET /v1/tenant). */
+  @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
   @IsIanaZone() defaultTimezone = 'America/New_York';
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
   @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;

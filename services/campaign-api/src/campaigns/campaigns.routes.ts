@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { bumpCampaignStats, CampaignEntity, readCampaignProgress, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
@@ -81,12 +81,14 @@ export function campaignsRouter(ds: DataSource): Router {
     assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
     await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
     const campaign = await ds.transaction(async (m) => {
+      // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
+      const defaultCountry = dto.defaultCountry ?? (await m.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
       const saved = await m.getRepository(CampaignEntity).save(m.getRepository(CampaignEntity).create({
         tenantId,
         name: dto.name.trim(),
         status: 'draft',
         providerConnectionId: dto.providerConnectionId ?? null,
-        defaultCountry: dto.defaultCountry,
+        defaultCountry,
         defaultTimezone: dto.defaultTimezone,
         maxConcurrentCalls: dto.maxConcurrentCalls,
         maxAttempts: dto.maxAttempts,

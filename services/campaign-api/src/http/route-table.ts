@@ -17,6 +17,7 @@ import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, Ti
 import {
   AcceptInviteDto, InvitedUser, InviteUserDto, LoginDto, SessionView, UpdateUserDto, UserLink, UserPage, UserView,
 } from '../users/user.dto';
+import { TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -74,6 +75,9 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, response: InvitedUser, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409] },
   { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409] },
   { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409] },
+  // the tenant
+  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name and the country assumed for numbers written without a country code', response: TenantView },
+  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it)', body: UpdateTenantDto, example: { defaultCountry: 'IN' }, response: TenantView },
   // API keys
   { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
   { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },

@@ -15,6 +15,10 @@ export class ImportJob {
   @Field(INT, 'Numbers already in the campaign or repeated in the file.', 40) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list.', 10) dncSuppressed: number;
   @Field(INT, 'Last data row committed (a resumed run continues after it).', 5000) lastRow: number;
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry (null until the upload is stored).', 'IN', { nullable: true })
+  assumedCountry: string | null;
+  @Field(mapOf(INT), 'Valid numbers per detected country (duplicates and DNC included; "unknown" when the number names none).', { IN: 4850, US: 40 })
+  countries: Record<string, number>;
   @Field(TEXT, 'Why it failed or was cancelled.', null, { nullable: true }) error: string | null;
   @Field(TEXT, 'Detected text encoding (null until the upload is stored).', 'utf-8', { nullable: true }) encoding: string | null;
   @Field(TEXT, 'Detected delimiter.', ',', { nullable: true }) delimiter: string | null;
@@ -53,6 +57,7 @@ export class PreviewLead {
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
   @Field(mapOf(TEXT), 'The other columns.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
 }
 
 @ResponseSchema('A sample row of a preview that would be rejected.')
@@ -77,6 +82,8 @@ export class ImportPreview {
   @Field(arrayOf(TEXT), 'Columns that would go to custom fields.', ['plan']) customColumns: string[];
   @Field(arrayOf(ref(() => PreviewLead)), 'The first rows, as leads.', []) sampleRows: PreviewLead[];
   @Field(arrayOf(ref(() => PreviewProblem)), 'The first rows that would be rejected.', []) sampleErrors: PreviewProblem[];
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
+  @Field(mapOf(INT), 'Valid sample numbers per detected country.', { IN: 18, US: 1 }) countries: Record<string, number>;
 }
 
 @ResponseSchema('The result of a synchronous CSV import.')
@@ -87,6 +94,8 @@ export class CsvImportResult {
   @Field(INT, 'Invalid rows.', 1) rejected: number;
   @Field(INT, 'Repeated or already present numbers.', 0) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list.', 0) dncSuppressed: number;
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
+  @Field(mapOf(INT), 'Valid numbers per detected country (duplicates and DNC included).', { IN: 2 }) countries: Record<string, number>;
   @Field(arrayOf(ref(() => ImportReportLine)), 'The first report lines (at most 100).', []) errors: ImportReportLine[];
 }
 

@@ -26,6 +26,8 @@ export interface ImportJobRow {
   rejected: number;
   duplicates: number;
   dnc_suppressed: number;
+  /** Valid numbers per detected country. */
+  countries: Record<string, number>;
   last_row: number;
   claims: number;
   error: string | null;
@@ -43,7 +45,7 @@ export interface BatchCounts {
 }
 
 const JOB_COLUMNS = `id, tenant_id, campaign_id, status, filename, file_path, file_bytes, options, rows_read, accepted, rejected,
-  duplicates, dnc_suppressed, last_row, claims, error, created_at, started_at, finished_at, heartbeat_at`;
+  duplicates, dnc_suppressed, countries, last_row, claims, error, created_at, started_at, finished_at, heartbeat_at`;
 
 export async function insertImportJob(
   ds: DataSource, j: { id: string; tenantId: string; campaignId: string; filename: string | null; filePath: string },
@@ -212,12 +214,18 @@ export async function loadStagedBatch(
  */
 export async function recordBatch(
   m: EntityManager, id: string, claim: number, fromRow: number, toRow: number, rows: number, c: BatchCounts,
+  countries: Record<string, number> = {},
 ): Promise<boolean> {
   const { count } = await mutate(m,
     `UPDATE import_jobs SET last_row = $4, rows_read = rows_read + $5, accepted = accepted + $6, rejected = rejected + $7,
-            duplicates = duplicates + $8, dnc_suppressed = dnc_suppressed + $9, heartbeat_at = now()
+            duplicates = duplicates + $8, dnc_suppressed = dnc_suppressed + $9, heartbeat_at = now(),
+            countries = (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb)
+                           FROM (SELECT k, sum(n)::int AS n
+                                   FROM (SELECT key AS k, value::int AS n FROM jsonb_each_text(countries)
+                                         UNION ALL SELECT key, value::int FROM jsonb_each_text($10::jsonb)) AS both_counts
+                                  GROUP BY k) AS summed)
       WHERE id = $1 AND claims = $2 AND last_row = $3 AND status = 'running'`,
-    [id, claim, fromRow, toRow, rows, c.accepted, c.rejected, c.duplicates, c.dnc]);
+    [id, claim, fromRow, toRow, rows, c.accepted, c.rejected, c.duplicates, c.dnc, JSON.stringify(countries)]);
   return count === 1;
 }
 

@@ -96,15 +96,20 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
         const ctx = { mapping, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' };
         const rows: PreviewLead[] = [];
         const errors: PreviewProblem[] = [];
+        const countries: Record<string, number> = {};
         for (const { row, rec } of ins.sample) {
           const p = prepareRecord(rec, ctx);
-          if (p.ok) rows.push({ row, ...p.lead });
-          else errors.push({ row, ...p.problem });
+          if (p.ok) {
+            rows.push({ row, ...p.lead });
+            const country = p.lead.country ?? 'unknown';
+            countries[country] = (countries[country] ?? 0) + 1;
+          } else errors.push({ row, ...p.problem });
         }
         res.json({
           preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,
           suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
           customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
+          assumedCountry: campaign.defaultCountry, countries,
         } satisfies ImportPreview);
         return;
       }

@@ -124,6 +124,8 @@ export interface PreparedBatch {
   rows: number;
   firstRow: number;
   lastRow: number;
+  /** Valid numbers per detected country (ISO alpha-2; "unknown" when the plan names none), duplicates and DNC included. */
+  countries: Record<string, number>;
 }
 
 const PIECE_LINES = 256;
@@ -144,6 +146,7 @@ export class BatchBuilder {
   private readonly phoneIdx: number;
   private firstRow = 0;
   private lastRow = 0;
+  private readonly countries: Record<string, number> = {};
 
   constructor(private readonly ctx: PrepareContext) {
     this.phoneIdx = ctx.mapping.fields.phone!;
@@ -167,6 +170,8 @@ export class BatchBuilder {
     let line: string;
     if (p.ok) {
       const l = p.lead;
+      const country = l.country ?? 'unknown';
+      this.countries[country] = (this.countries[country] ?? 0) + 1;
       const first = this.firsts.get(l.phoneE164);
       if (first === undefined) this.firsts.set(l.phoneE164, row);
       line = `${row}\t${l.phoneE164}\t${copyText(rawPhone)}\t\\N\t\\N\t\\N\t${copyText(l.firstName)}\t${copyText(l.lastName)}\t${copyText(l.email)}\t${
@@ -184,7 +189,7 @@ export class BatchBuilder {
 
   finish(): PreparedBatch {
     this.flush();
-    return { copy: this.pieces, rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow };
+    return { copy: this.pieces, rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow, countries: this.countries };
   }
 
   private flush(): void {

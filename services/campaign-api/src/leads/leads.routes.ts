@@ -71,7 +71,9 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     logger.info({ importId: job.id, campaignId: done?.campaign_id, accepted: done?.accepted }, 'csv import completed');
     res.status(201).json({
       importId: job.id, rowsRead: done?.rows_read ?? 0, accepted: done?.accepted ?? 0, rejected: done?.rejected ?? 0,
-      duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0, errors: await firstReportLines(ds, tenantId, job.id),
+      duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0,
+      assumedCountry: claimed.options.defaultCountry ?? '', countries: done?.countries ?? {},
+      errors: await firstReportLines(ds, tenantId, job.id),
     } satisfies CsvImportResult);
   });
 

@@ -35,6 +35,8 @@ export interface PreparedLead {
   /** Candidate zones (see PrepareOptions.deriveZones); [] means the campaign's zone at dial time. */
   timezones: string[];
   custom: Record<string, string>;
+  /** The country the number belongs to (ISO alpha-2), as detected from it; null when the numbering plan names none. */
+  country: string | null;
 }
 
 export interface FieldProblem {
@@ -50,6 +52,18 @@ const MAX_TEXT = 200;
 const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_VALUE = 2000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * A refusal of a number written without a country code names the country it was read in, and how
+ * to change that: the country is an assumption the caller may not know was made.
+ */
+function phoneReason(reason: string, raw: string, country: string, fromRow: boolean): string {
+  if (raw.trim().startsWith('+')) return reason;
+  const fix = `; add the country code or ${fromRow ? 'fix the country column' : 'set defaultCountry'}`;
+  if (reason === 'phone is not a valid number') return `phone is not a valid ${country} number${fix}`;
+  if (/^phone (is too short|is too long|has the wrong number of digits)$/.test(reason)) return `${reason} for a ${country} number${fix}`;
+  return reason;
+}
 
 function shown(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
@@ -84,7 +98,7 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
   if (rawPhone.length > 64) return bad('phone', rawPhone, 'phone is too long');
   const rowCountry = typeof input.country === 'string' && /^\s*[A-Za-z]{2}\s*$/.test(input.country) ? input.country.trim().toUpperCase() : undefined;
   const phone = normalizePhone(rawPhone, rowCountry ?? defaultCountry);
-  if (!phone.ok) return bad('phone', rawPhone, phone.reason);
+  if (!phone.ok) return bad('phone', rawPhone, phoneReason(phone.reason, rawPhone, rowCountry ?? defaultCountry.toUpperCase(), rowCountry !== undefined));
 
   const first = optionalText(input.firstName);
   if (!first.ok) return bad('firstName', input.firstName, `firstName ${first.reason}`);
@@ -125,6 +139,6 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
   }
   return {
     ok: true,
-    lead: { phoneE164: phone.e164, firstName: first.text, lastName: last.text, email: email.text, timezones, custom },
+    lead: { phoneE164: phone.e164, firstName: first.text, lastName: last.text, email: email.text, timezones, custom, country: phone.country ?? null },
   };
 }

@@ -1,3 +1,4 @@
+import { isISO31661Alpha2 } from 'class-validator';
 import type { DataSource } from '@dialer/db';
 import { createApiKey } from './api-keys';
 
@@ -5,16 +6,25 @@ export interface CreatedTenant {
   tenantId: string;
   apiKey: string;
   apiKeyId: string;
+  /** The country assumed for numbers written without a country code (campaigns inherit it). */
+  defaultCountry: string;
+}
+
+export interface CreateTenantOptions {
+  /** ISO 3166-1 alpha-2; default US. */
+  defaultCountry?: string;
 }
 
 /** Creates a tenant and its first admin API key in one transaction. */
-export async function createTenant(ds: DataSource, name: string): Promise<CreatedTenant> {
+export async function createTenant(ds: DataSource, name: string, opts: CreateTenantOptions = {}): Promise<CreatedTenant> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) throw new Error('tenant name must be 1 to 200 characters');
+  const country = (opts.defaultCountry ?? 'US').trim().toUpperCase();
+  if (!isISO31661Alpha2(country)) throw new Error(`country "${opts.defaultCountry ?? ''}" is not an ISO 3166-1 alpha-2 code (US, IN, GB …)`);
   return ds.transaction(async (m) => {
-    const rows: Array<{ id: string }> = await m.query(`INSERT INTO tenants (name) VALUES ($1) RETURNING id`, [trimmed]);
+    const rows: Array<{ id: string }> = await m.query(`INSERT INTO tenants (name, default_country) VALUES ($1, $2) RETURNING id`, [trimmed, country]);
     const tenantId = rows[0]!.id;
     const key = await createApiKey(m, tenantId, 'admin', 'admin');
-    return { tenantId, apiKey: key.apiKey, apiKeyId: key.id };
+    return { tenantId, apiKey: key.apiKey, apiKeyId: key.id, defaultCountry: country };
   });
 }

@@ -1,0 +1,68 @@
+import { createCampaign, startApi, type Api } from './helpers';
+
+/** Issue 13: the traps a new user fell into, each reproduced. */
+describe('a newcomer sees what the dialer assumes', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi('newcomer');
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const csvImport = (campaignId: string, csv: string) =>
+    api.http.post(`/v1/campaigns/${campaignId}/leads/csv`).set(api.auth()).set('Content-Type', 'text/csv').send(csv);
+
+  const preview = (campaignId: string, csv: string) =>
+    api.http.post(`/v1/campaigns/${campaignId}/imports?preview=true`).set(api.auth()).attach('file', Buffer.from(csv), 'leads.csv');
+
+  describe('no silent country', () => {
+    it('when the tenant is read, then its default country is shown; when an admin changes it, then a new campaign inherits it', async () => {
+      const t = await api.http.get('/v1/tenant').set(api.auth());
+      expect(t.status).toBe(200);
+      expect(t.body).toMatchObject({ id: api.tenant.tenantId, defaultCountry: 'US' });
+      const bad = await api.http.patch('/v1/tenant').set(api.auth()).send({ defaultCountry: 'XX' });
+      expect(bad.status).toBe(400);
+      const changed = await api.http.patch('/v1/tenant').set(api.auth()).send({ defaultCountry: 'in' });
+      expect(changed.status).toBe(200);
+      expect(changed.body.defaultCountry).toBe('IN');
+      try {
+        const inherited = await createCampaign(api, { name: 'inherits' });
+        expect(inherited.defaultCountry).toBe('IN');
+        const own = await createCampaign(api, { name: 'own', defaultCountry: 'GB' });
+        expect(own.defaultCountry).toBe('GB');
+      } finally {
+        await api.http.patch('/v1/tenant').set(api.auth()).send({ defaultCountry: 'US' });
+      }
+    });
+
+    it('when a manager tries to change the tenant country, then it is refused', async () => {
+      const key = await api.http.post('/v1/api-keys').set(api.auth()).send({ name: 'm', role: 'manager' });
+      const r = await api.http.patch('/v1/tenant').set(api.auth(key.body.apiKey as string)).send({ defaultCountry: 'IN' });
+      expect(r.status).toBe(403);
+    });
+
+    it('when an Indian number without +91 is imported into a US campaign, then the result names the assumed country, counts per country, and every phone error names the country', async () => {
+      const c = await createCampaign(api, { name: 'silent-us' });
+      const csv = 'phone,first_name\n9123456789,Asha\n98765 43210,Ravi\n+91 98765 43211,Meera\n';
+      const p = await preview(c.id as string, csv);
+      expect(p.status).toBe(200);
+      expect(p.body.assumedCountry).toBe('US');
+      expect(p.body.countries).toEqual({ US: 1, IN: 1 });
+      const r = await csvImport(c.id as string, csv);
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ assumedCountry: 'US', countries: { US: 1, IN: 1 }, accepted: 2, rejected: 1 });
+      expect(r.body.errors[0]).toMatchObject({ row: 2, column: 'phone', reason: 'phone is not a valid US number; add the country code or set defaultCountry' });
+      const job = await api.http.get(`/v1/imports/${r.body.importId as string}`).set(api.auth());
+      expect(job.body).toMatchObject({ assumedCountry: 'US', countries: { US: 1, IN: 1 } });
+    });
+
+    it('when the campaign country is IN, then the same national numbers become Indian numbers', async () => {
+      const c = await createCampaign(api, { name: 'india', defaultCountry: 'IN' });
+      const r = await csvImport(c.id as string, 'phone\n9123456789\n98765 43210\n');
+      expect(r.body).toMatchObject({ assumedCountry: 'IN', countries: { IN: 2 }, accepted: 2, rejected: 0 });
+      const rows: Array<{ phone_e164: string }> = await api.ctx.ds.query(`SELECT phone_e164 FROM leads WHERE campaign_id = $1 ORDER BY 1`, [c.id]);
+      expect(rows.map((x) => x.phone_e164)).toEqual(['+919123456789', '+919876543210']);
+    });
+  });
+});
