@@ -24,7 +24,7 @@ describe('adding leads as JSON', () => {
     expect(rows).toEqual([
       { phone_e164: '+14155552671', first_name: 'Ada', timezones: ['America/Los_Angeles'], custom: { budget: '500k' }, status: 'pending' },
       // An unknown zone name falls back to the zones of the number itself (here India's one zone).
-      { phone_e164: '+919876543210', first_name: null, timezones: ['Asia/Calcutta'], custom: {}, status: 'pending' },
+      { phone_e164: '+919876543210', first_name: null, timezones: ['Asia/Kolkata'], custom: {}, status: 'pending' },
     ]);
     const listed = await api.http.get(`/v1/campaigns/${us.id as string}/leads?status=pending`).set(api.auth());
     expect(listed.status).toBe(200);

@@ -65,4 +65,26 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(rows.map((x) => x.phone_e164)).toEqual(['+919123456789', '+919876543210']);
     });
   });
+
+  describe('defaultTimezone follows the country', () => {
+    it('when a campaign is created with a country and no zone, then its zone is the country\'s (the canonical name), or its most populous one', async () => {
+      const india = await createCampaign(api, { name: 'tz-in', defaultCountry: 'IN' });
+      expect(india.defaultTimezone).toBe('Asia/Kolkata');
+      const gb = await createCampaign(api, { name: 'tz-gb', defaultCountry: 'GB' });
+      expect(gb.defaultTimezone).toBe('Europe/London');
+      const au = await createCampaign(api, { name: 'tz-au', defaultCountry: 'AU' });
+      expect(au.defaultTimezone).toBe('Australia/Sydney');
+      const us = await createCampaign(api, { name: 'tz-us' });
+      expect(us.defaultTimezone).toBe('America/New_York');
+      const given = await createCampaign(api, { name: 'tz-given', defaultCountry: 'IN', defaultTimezone: 'Asia/Dubai' });
+      expect(given.defaultTimezone).toBe('Asia/Dubai');
+    });
+
+    it('when Indian numbers are imported, then their zones use the canonical name Asia/Kolkata', async () => {
+      const c = await createCampaign(api, { name: 'tz-leads', defaultCountry: 'IN' });
+      await csvImport(c.id as string, 'phone\n98765 43210\n');
+      const rows: Array<{ timezones: string[] }> = await api.ctx.ds.query(`SELECT timezones FROM leads WHERE campaign_id = $1`, [c.id]);
+      expect(rows).toEqual([{ timezones: ['Asia/Kolkata'] }]);
+    });
+  });
 });

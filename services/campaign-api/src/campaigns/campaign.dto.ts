@@ -73,7 +73,8 @@ export class CreateCampaignDto {
   @IsOptional() @IsUUID() providerConnectionId?: string;
   /** Absent: the tenant's defaultCountry (GET /v1/tenant). */
   @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
-  @IsIanaZone() defaultTimezone = 'America/New_York';
+  /** Absent: the zone of defaultCountry, or its most populous one (US: America/New_York; see docs/dialing-rules.md). */
+  @IsOptional() @IsIanaZone() defaultTimezone?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
   @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;
   /** Calls to one number per rolling 24 hours across the tenant's campaigns; absent: no campaign cap. */

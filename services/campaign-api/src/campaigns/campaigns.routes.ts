@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
-import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
+import { defaultZoneForCountry, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
@@ -12,6 +12,9 @@ import {
 } from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
+
+/** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
+const FALLBACK_ZONE = 'America/New_York';
 
 /** Statuses in which a campaign can no longer change (its leads, settings). */
 export const FINISHED_STATUSES: readonly CampaignStatus[] = ['completed', 'stopped', 'cancelled'];
@@ -89,7 +92,7 @@ export function campaignsRouter(ds: DataSource): Router {
         status: 'draft',
         providerConnectionId: dto.providerConnectionId ?? null,
         defaultCountry,
-        defaultTimezone: dto.defaultTimezone,
+        defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
         maxConcurrentCalls: dto.maxConcurrentCalls,
         maxAttempts: dto.maxAttempts,
         maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
@@ -148,6 +151,10 @@ export function campaignsRouter(ds: DataSource): Router {
     }
     if (dto.defaultCountry !== undefined) changes.defaultCountry = dto.defaultCountry;
     if (dto.defaultTimezone !== undefined) changes.defaultTimezone = dto.defaultTimezone;
+    else if (dto.defaultCountry !== undefined && before.defaultTimezone === defaultZoneForCountry(before.defaultCountry)) {
+      // The zone followed the old country: it follows the new one (a zone chosen by hand stays).
+      changes.defaultTimezone = defaultZoneForCountry(dto.defaultCountry) ?? before.defaultTimezone;
+    }
     if (dto.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = dto.maxConcurrentCalls;
     if (dto.maxAttempts !== undefined) changes.maxAttempts = dto.maxAttempts;
     if (dto.maxCallsPerNumber24h !== undefined) changes.maxCallsPerNumber24h = dto.maxCallsPerNumber24h;
