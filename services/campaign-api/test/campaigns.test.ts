@@ -105,6 +105,7 @@ describe('campaign CRUD, validation and the status machine', () => {
     expect(pause.status).toBe(409);
     expect(pause.body.error).toMatchObject({ code: 'invalid_transition', details: { status: 'draft', allowed: ['start', 'schedule', 'cancel'] } });
 
+    await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155552671' }] }).expect(201);
     const start = await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth());
     expect(start.status).toBe(200);
     expect(start.body.status).toBe('running');

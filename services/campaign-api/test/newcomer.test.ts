@@ -87,4 +87,70 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(rows).toEqual([{ timezones: ['Asia/Kolkata'] }]);
     });
   });
+
+  describe('warnings before harm', () => {
+    const start = (id: string) => api.http.post(`/v1/campaigns/${id}/start`).set(api.auth());
+
+    it('when the window never overlaps the rule pack, then create warns and start refuses with nothing_callable naming the pack and its hours', async () => {
+      const c = await createCampaign(api, { name: 'never', defaultCountry: 'IN', callingWindow: { start: '06:00', end: '07:00' } });
+      expect(c.warnings).toEqual([expect.objectContaining({ code: 'nothing_callable' })]);
+      const message = c.warnings[0].message as string;
+      expect(message).toContain('IN-PROMO rule pack');
+      expect(message).toContain('10:00–21:00');
+      expect(message).toContain('06:00–07:00');
+      await csvImport(c.id as string, 'phone\n98765 43210\n');
+      const r = await start(c.id as string);
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'nothing_callable', message });
+      const fixed = await api.http.patch(`/v1/campaigns/${c.id as string}`).set(api.auth()).send({ callingWindow: { start: '10:00', end: '18:00' } });
+      expect(fixed.status).toBe(200);
+      expect(fixed.body.warnings).toEqual([]);
+      const started = await start(c.id as string);
+      expect(started.status).toBe(200);
+      expect(started.body).toMatchObject({ status: 'running', warnings: [] });
+    });
+
+    it('when a campaign has no leads, then start refuses with no_leads', async () => {
+      const c = await createCampaign(api, { name: 'empty' });
+      const r = await start(c.id as string);
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('no_leads');
+      expect(r.body.error.message).toContain('import');
+    });
+
+    it('when the window misses the rule pack on some days, then create warns which days', async () => {
+      const c = await createCampaign(api, { name: 'some-days', callingWindow: { ranges: { 1: [{ start: '06:00', end: '07:00' }], 2: [{ start: '10:00', end: '12:00' }] } } });
+      expect(c.warnings).toEqual([expect.objectContaining({ code: 'closed_some_days' })]);
+      expect(c.warnings[0].message).toContain('Mon');
+      expect(c.warnings[0].message).toContain('on Mon the campaign');
+      expect(c.warnings[0].message).not.toContain('on Mon, Tue');
+    });
+
+    it('when leads have numbers of another country than the default, then start warns', async () => {
+      const c = await createCampaign(api, { name: 'mixed-countries', defaultCountry: 'IN' });
+      await csvImport(c.id as string, 'phone\n98765 43210\n+1 415 555 2671\n');
+      const r = await start(c.id as string);
+      expect(r.status).toBe(200);
+      expect(r.body.warnings).toEqual([expect.objectContaining({ code: 'leads_other_country' })]);
+      expect(r.body.warnings[0].message).toContain('US: 1');
+    });
+
+    it('when the schedule ends before the window next opens, then update warns', async () => {
+      const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+      const c = await createCampaign(api, { name: 'ends-early', callingWindow: { holidays: [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8].map(day) } });
+      const r = await api.http.patch(`/v1/campaigns/${c.id as string}`).set(api.auth())
+        .send({ scheduledStartAt: new Date(Date.now() + 60_000).toISOString(), scheduledEndAt: new Date(Date.now() + 3_600_000).toISOString() });
+      expect(r.status).toBe(200);
+      expect(r.body.warnings).toEqual([expect.objectContaining({ code: 'ends_before_opening' })]);
+    });
+
+    it('when a lead ended no_window, then its read says why', async () => {
+      const c = await createCampaign(api, { name: 'no-window', defaultCountry: 'IN', callingWindow: { start: '06:00', end: '07:00' } });
+      await csvImport(c.id as string, 'phone\n98765 43210\n');
+      await api.ctx.ds.query(`UPDATE leads SET status = 'done', disposition = 'no_window' WHERE campaign_id = $1`, [c.id]);
+      const r = await api.http.get(`/v1/campaigns/${c.id as string}/leads`).set(api.auth());
+      expect(r.body.data[0].disposition).toBe('no_window');
+      expect(r.body.data[0].dispositionDetail).toContain('IN-PROMO rule pack');
+    });
+  });
 });

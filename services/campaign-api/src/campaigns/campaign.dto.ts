@@ -206,6 +206,21 @@ export class Campaign {
 /** A Campaign shows every column of the entity, no more, no less. */
 export const CAMPAIGN_SHOWS_ENTITY: SameKeys<CampaignEntity, Campaign> = true;
 
+@ResponseSchema('Something that will make the campaign call less than expected: a code and a sentence that says what and why.')
+export class CampaignWarning {
+  @Field(oneOf(['nothing_callable', 'closed_some_days', 'never_callable_country', 'leads_other_country', 'ends_before_opening']),
+    'What kind of problem.', 'closed_some_days') code: string;
+  @Field(TEXT, 'What it means for this campaign.', 'the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign\'s window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days')
+  message: string;
+}
+
+@ResponseSchema('A campaign as a write or a command answers it: the campaign and its warnings.')
+export class CampaignWithWarnings extends Campaign {
+  @Field(arrayOf(ref(() => CampaignWarning)), 'What will keep it from calling as expected ([]: nothing found). Checked against the rule packs of its country and of its leads\' numbers.',
+    [{ code: 'leads_other_country', message: '3 leads of this campaign have numbers of another country than its defaultCountry IN (US: 3); numbers written without a country code were read as IN numbers' }])
+  warnings: CampaignWarning[];
+}
+
 @ResponseSchema('A campaign\'s progress, from the maintained counters.')
 export class CampaignProgress {
   @Field(INT, 'Leads in the campaign.', 300) totalLeads: number;

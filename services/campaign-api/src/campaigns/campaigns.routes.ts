@@ -8,8 +8,9 @@ import { authOf, pathId, toPage } from '../http/request-context';
 import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
 import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
-  type Campaign, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
+  type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
 } from './campaign.dto';
+import { checkCampaignNow } from './check-campaign';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
@@ -69,7 +70,7 @@ function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   };
 }
 
-function sendCampaign(res: Response, c: Campaign, status = 200): void {
+function sendCampaign(res: Response, c: Campaign | CampaignWithWarnings, status = 200): void {
   res.set('ETag', campaignEtag(c)).status(status).json(c);
 }
 
@@ -109,7 +110,8 @@ export function campaignsRouter(ds: DataSource): Router {
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
-    return { status: 201, body: campaign satisfies Campaign, location: `/v1/campaigns/${campaign.id}` };
+    const { warnings } = await checkCampaignNow(ds, campaign);
+    return { status: 201, body: { ...campaign, warnings } satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -173,7 +175,7 @@ export function campaignsRouter(ds: DataSource): Router {
       changes.scheduledStartAt !== undefined ? changes.scheduledStartAt : before.scheduledStartAt,
       changes.scheduledEndAt !== undefined ? changes.scheduledEndAt : before.scheduledEndAt);
     if (Object.keys(changes).length === 0) {
-      sendCampaign(res, before);
+      sendCampaign(res, { ...before, warnings: (await checkCampaignNow(ds, before)).warnings } satisfies CampaignWithWarnings);
       return;
     }
 
@@ -207,7 +209,7 @@ export function campaignsRouter(ds: DataSource): Router {
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
       return after;
     });
-    sendCampaign(res, updated);
+    sendCampaign(res, { ...updated, warnings: (await checkCampaignNow(ds, updated)).warnings } satisfies CampaignWithWarnings);
   });
 
   r.delete('/campaigns/:id', async (req, res) => {
@@ -276,7 +278,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId, userId });
-    sendCampaign(res, campaign);
+    sendCampaign(res, { ...campaign, warnings: (await checkCampaignNow(ds, campaign)).warnings } satisfies CampaignWithWarnings);
   });
 
   return r;

@@ -2,7 +2,7 @@ import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } 
 import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
-  Campaign, CampaignPage, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
+  Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/dispositions.routes';
@@ -89,15 +89,15 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
   { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
   // campaigns
-  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: Campaign },
+  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: CampaignWithWarnings },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
   { method: 'get', path: '/campaigns/:id', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Read a campaign (ETag = its version)', response: Campaign },
-  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412], response: Campaign },
+  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412], response: CampaignWithWarnings },
   { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412] },
   { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409], response: Campaign },
   { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422], response: ClonedCampaign },
   { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery, response: SchedulePreview },
-  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: Campaign },
+  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: CampaignWithWarnings },
   // leads and imports
   { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409], response: AddLeadsResult },
   { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415], response: CsvImportResult },

@@ -49,9 +49,16 @@ export class Lead {
 /** A Lead shows every column of the entity, no more, no less. */
 export const LEAD_SHOWS_ENTITY: SameKeys<LeadEntity, Lead> = true;
 
+@ResponseSchema('A lead as read: every field, and why it ended when that needs explaining.')
+export class LeadView extends Lead {
+  @Field(TEXT, 'Why it ended, in words, when the disposition alone does not say (no_window: which window and rule pack never overlap); null otherwise.',
+    'no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it',
+    { nullable: true }) dispositionDetail: string | null;
+}
+
 @ResponseSchema('A page of leads, oldest first.')
 export class LeadPage {
-  @Field(arrayOf(ref(() => Lead)), 'The leads of this page.', []) data: Lead[];
+  @Field(arrayOf(ref(() => LeadView)), 'The leads of this page.', []) data: LeadView[];
   @Field(UUID, 'Pass as cursor for the next page; null on the last page.', null, { nullable: true }) nextCursor: string | null;
 }
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { LeadEntity, type DataSource } from '@dialer/db';
+import { leadZones, noWindowDetail } from '@dialer/domain';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { leadForRole } from '../compliance/compliance';
@@ -94,7 +95,11 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
         { cursor: q.cursor });
     }
     const page = toPage(await qb.getMany(), q.limit);
-    res.json({ data: page.data.map((l) => leadForRole(l, campaign.complianceMode, role)), nextCursor: page.nextCursor } satisfies LeadPage);
+    const detail = (l: LeadEntity): string | null => (l.disposition === 'no_window'
+      ? noWindowDetail(campaign.callingWindow, l.phoneE164, leadZones(l.timezones, campaign.defaultTimezone)) : null);
+    res.json({
+      data: page.data.map((l) => ({ ...leadForRole(l, campaign.complianceMode, role), dispositionDetail: detail(l) })), nextCursor: page.nextCursor,
+    } satisfies LeadPage);
   });
 
   return r;

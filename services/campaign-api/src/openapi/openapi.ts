@@ -36,6 +36,8 @@ export const ERROR_CODES: Record<number, Array<{ code: string; message: string }
     { code: 'invalid_transition', message: 'cannot resume a campaign that is draft' },
     { code: 'provider_connection_required', message: 'a campaign needs a providerConnectionId before it can start' },
     { code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' },
+    { code: 'no_leads', message: 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)' },
+    { code: 'nothing_callable', message: 'nothing can ever be called: the US rule pack (United States, federal) allows 08:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it' },
     { code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry later' },
     { code: 'user_exists', message: 'a user with the email grace@example.com exists already' },
     { code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' },
@@ -244,6 +246,12 @@ function commandErrors(command: CampaignCommand): ErrorExamples {
     conflicts.push({ code: 'provider_connection_required', message: `a campaign needs a providerConnectionId before it can ${command}` });
   }
   if (command === 'schedule') conflicts.push({ code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' });
+  if (command === 'start') {
+    conflicts.push(
+      { code: 'no_leads', message: 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)' },
+      { code: 'nothing_callable', message: 'nothing can ever be called: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it' },
+    );
+  }
   return { 409: conflicts };
 }
 
