@@ -153,4 +153,51 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(r.body.data[0].dispositionDetail).toContain('IN-PROMO rule pack');
     });
   });
+
+  describe('rows keep what is usable', () => {
+    it('when a CSV row has a valid phone and an invalid email, then the lead is kept without the email and the report has a warning line', async () => {
+      const c = await createCampaign(api, { name: 'bad-email' });
+      const r = await csvImport(c.id as string, 'phone,email\n+1 415 555 2671,not-an-email\n');
+      expect(r.body).toMatchObject({ accepted: 1, rejected: 0 });
+      expect(r.body.errors).toEqual([
+        { row: 1, kind: 'warning', column: 'email', value: 'not-an-email', reason: 'email is not an email address; the lead was kept without it' },
+      ]);
+      const rows: Array<{ email: string | null }> = await api.ctx.ds.query(`SELECT email FROM leads WHERE campaign_id = $1`, [c.id]);
+      expect(rows).toEqual([{ email: null }]);
+    });
+
+    it('when a CSV row has several problems, then its report line names all of them', async () => {
+      const c = await createCampaign(api, { name: 'many-problems' });
+      const r = await csvImport(c.id as string, 'phone,email\n12345,not-an-email\n');
+      expect(r.body).toMatchObject({ accepted: 0, rejected: 1 });
+      expect(r.body.errors).toEqual([{
+        row: 1, kind: 'invalid', column: 'phone, email', value: '12345',
+        reason: 'phone is a short code or too short to dial; email is not an email address',
+      }]);
+    });
+
+    it('when JSON leads have an invalid email or several problems, then the lead is kept with a warning, or every problem is listed', async () => {
+      const c = await createCampaign(api, { name: 'json-problems' });
+      const r = await api.http.post(`/v1/campaigns/${c.id as string}/leads`).set(api.auth())
+        .send({ leads: [{ phone: '+1 415 555 2672', email: 'nope' }, { phone: '12', email: 'nope', firstName: 7 }] });
+      expect(r.status).toBe(201);
+      expect(r.body.accepted).toBe(1);
+      expect(r.body.warnings).toEqual([{ index: 0, field: 'email', value: 'nope', reason: 'email is not an email address; the lead was kept without it' }]);
+      expect(r.body.rejected.map((x: { field: string }) => x.field)).toEqual(['phone', 'firstName', 'email']);
+    });
+
+    it('when the downloadable template is imported back, then no row is rejected', async () => {
+      const t = await api.http.get('/v1/imports/template.csv').set(api.auth()).buffer(true).parse((res, cb) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => cb(null, text));
+      });
+      expect(t.status).toBe(200);
+      const c = await createCampaign(api, { name: 'template' });
+      const r = await csvImport(c.id as string, t.body as string);
+      expect(r.body).toMatchObject({ rejected: 0, errors: [] });
+      expect(r.body.accepted).toBe(r.body.rowsRead);
+    });
+  });
 });

@@ -30,12 +30,16 @@ export class ImportJob {
   @Field(TEXT, 'Where the per-row error report (CSV) is.', `/v1/imports/${EX.id}/errors.csv`) errorsUrl: string;
 }
 
-@ResponseSchema('A row of the import report: a row that did not become a lead.')
+export const REPORT_KINDS = ['invalid', 'duplicate', 'dnc', 'warning'] as const;
+
+@ResponseSchema('A line of the import report: a row that did not become a lead (invalid, duplicate, dnc), or a lead kept without an invalid optional value (warning).')
 export class ImportReportLine {
   @Field(INT, 'Data row number (1 = the first row after the header).', 7) row: number;
-  @Field(TEXT, 'The column at fault.', 'phone') column: string;
-  @Field(TEXT, 'The value at fault (absent when there is none).', '555-01', { optional: true }) value?: string;
-  @Field(TEXT, 'Why the row was not taken.', 'not a valid phone number') reason: string;
+  @Field(oneOf(REPORT_KINDS), 'invalid (refused: every problem of the row), duplicate, dnc, or warning (the lead was kept; the value was left out).', 'invalid')
+  kind: (typeof REPORT_KINDS)[number];
+  @Field(TEXT, 'The column(s) at fault, comma-separated when the row has several problems.', 'phone') column: string;
+  @Field(TEXT, 'The value at fault (the first problem\'s; absent when there is none).', '555-01', { optional: true }) value?: string;
+  @Field(TEXT, 'Why (every problem of the row, separated by "; ").', 'phone is not a valid US number; add the country code or set defaultCountry') reason: string;
 }
 
 @ResponseSchema('An import with the first lines of its report.')
@@ -60,9 +64,10 @@ export class PreviewLead {
   @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
 }
 
-@ResponseSchema('A sample row of a preview that would be rejected.')
+@ResponseSchema('A sample row of a preview that would be rejected, or kept without an invalid optional value.')
 export class PreviewProblem {
   @Field(INT, 'Data row number.', 2) row: number;
+  @Field(oneOf(['invalid', 'warning']), 'invalid (the row would be refused) or warning (kept; the value left out).', 'invalid') kind: 'invalid' | 'warning';
   @Field(TEXT, 'The column at fault.', 'phone') column: string;
   @Field(TEXT, 'The value at fault.', '555-01', { optional: true }) value?: string;
   @Field(TEXT, 'Why.', 'not a valid phone number') reason: string;
@@ -81,7 +86,7 @@ export class ImportPreview {
   mapping: Record<string, string>;
   @Field(arrayOf(TEXT), 'Columns that would go to custom fields.', ['plan']) customColumns: string[];
   @Field(arrayOf(ref(() => PreviewLead)), 'The first rows, as leads.', []) sampleRows: PreviewLead[];
-  @Field(arrayOf(ref(() => PreviewProblem)), 'The first rows that would be rejected.', []) sampleErrors: PreviewProblem[];
+  @Field(arrayOf(ref(() => PreviewProblem)), 'Problems of the sample rows: rows that would be rejected, and values that would be left out.', []) sampleErrors: PreviewProblem[];
   @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
   @Field(mapOf(INT), 'Valid sample numbers per detected country.', { IN: 18, US: 1 }) countries: Record<string, number>;
 }

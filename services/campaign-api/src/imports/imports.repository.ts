@@ -142,7 +142,8 @@ export async function reopenImport(ds: DataSource, tenantId: string, id: string)
 
 export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
   row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
-  first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int
+  first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int,
+  warn_column text, warn_value text, warn_reason text
 ) ON COMMIT DELETE ROWS`;
 
 /**
@@ -160,7 +161,8 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
  * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
- * not a lead gets its report line with the reason.
+ * not a lead gets its report line with the reason, and a lead kept without an invalid optional value
+ * its warning line.
  *
  * Plans that cannot go wrong on tables without statistics (the temp staging table never has any, a
  * fresh campaign's leads neither): the insert reads the staging table once with a per-row DNC probe
@@ -197,6 +199,12 @@ export async function loadStagedBatch(
                         THEN 'duplicate: the same number is on an earlier row of this file'
                    ELSE 'duplicate: the number is already a lead of this campaign' END
          FROM rest r
+       UNION ALL
+       -- A lead kept without an invalid optional value: its warning line.
+       SELECT $3, $1, s.row_no, 'warning', COALESCE(s.warn_column, ''), s.warn_value, s.warn_reason
+         FROM import_staging s
+         JOIN ins i ON i.phone_e164 = s.phone_e164
+        WHERE s.warn_reason IS NOT NULL AND s.first_row IS NULL
        RETURNING kind
      )
      SELECT (SELECT count(*) FROM ins)::int AS accepted,
@@ -231,7 +239,7 @@ export async function recordBatch(
 
 export interface ImportErrorRow {
   row: number;
-  kind: 'invalid' | 'duplicate' | 'dnc';
+  kind: 'invalid' | 'duplicate' | 'dnc' | 'warning';
   column: string;
   value: string | null;
   reason: string;

@@ -101,9 +101,10 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
           const p = prepareRecord(rec, ctx);
           if (p.ok) {
             rows.push({ row, ...p.lead });
+            if (p.warning) errors.push({ row, kind: 'warning', ...p.warning });
             const country = p.lead.country ?? 'unknown';
             countries[country] = (countries[country] ?? 0) + 1;
-          } else errors.push({ row, ...p.problem });
+          } else errors.push({ row, kind: 'invalid', ...p.problem });
         }
         res.json({
           preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,

@@ -83,7 +83,7 @@ export function importView(j: ImportJobRow): ImportJob {
 export const MAX_ANSWERED_ERRORS = 100;
 
 export function reportLine(e: ImportErrorRow): ImportReportLine {
-  return { row: e.row, column: e.column, ...(e.value !== null ? { value: e.value } : {}), reason: e.reason };
+  return { row: e.row, kind: e.kind, column: e.column, ...(e.value !== null ? { value: e.value } : {}), reason: e.reason };
 }
 
 export async function firstReportLines(ds: DataSource, tenantId: string, importId: string): Promise<ImportReportLine[]> {

@@ -75,5 +75,6 @@ export class AddLeadsResult {
   @Field(INT, 'Leads added.', 97) accepted: number;
   @Field(INT, 'Numbers repeated in the request or already in the campaign.', 2) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list, not added.', 1) dncSuppressed: number;
-  @Field(arrayOf(ref(() => RejectedLead)), 'Invalid leads, with the reason.', []) rejected: RejectedLead[];
+  @Field(arrayOf(ref(() => RejectedLead)), 'Invalid leads: one entry per problem (a lead with several problems has several entries).', []) rejected: RejectedLead[];
+  @Field(arrayOf(ref(() => RejectedLead)), 'Leads added without an invalid optional value (an email), with the reason.', []) warnings: RejectedLead[];
 }
