@@ -200,4 +200,28 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(r.body.accepted).toBe(r.body.rowsRead);
     });
   });
+
+  describe('calls say who', () => {
+    it('when calls are listed or read, then each names the lead and its number, masked for a HIPAA viewer as lead reads are', async () => {
+      const viewerKey = await api.http.post('/v1/api-keys').set(api.auth()).send({ name: 'v', role: 'viewer' });
+      const viewer = api.auth(viewerKey.body.apiKey as string);
+      for (const mode of ['standard', 'hipaa'] as const) {
+        const c = await createCampaign(api, { name: `who-${mode}`, complianceMode: mode });
+        await api.http.post(`/v1/campaigns/${c.id as string}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155552681', firstName: 'Ada', lastName: 'Lovelace' }] });
+        const [lead] = await api.ctx.ds.query(`SELECT id FROM leads WHERE campaign_id = $1`, [c.id]) as Array<{ id: string }>;
+        const [a] = await api.ctx.ds.query(`INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider) VALUES ($1, $2, $3, 1, 'twilio') RETURNING id`,
+          [api.tenant.tenantId, c.id, lead!.id]) as Array<{ id: string }>;
+        const leadRead = (await api.http.get(`/v1/campaigns/${c.id as string}/leads`).set(viewer)).body.data[0];
+        const expected = { firstName: leadRead.firstName, lastName: leadRead.lastName, phoneE164: leadRead.phoneE164 };
+        expect(expected).toEqual(mode === 'standard'
+          ? { firstName: 'Ada', lastName: 'Lovelace', phoneE164: '+14155552681' } : { firstName: null, lastName: null, phoneE164: '+1********81' });
+        const list = await api.http.get(`/v1/campaigns/${c.id as string}/calls`).set(viewer);
+        expect(list.body.data[0].lead).toEqual(expected);
+        const read = await api.http.get(`/v1/call-attempts/${a!.id}`).set(viewer);
+        expect(read.body.lead).toEqual(expected);
+        const asAdmin = await api.http.get(`/v1/call-attempts/${a!.id}`).set(api.auth());
+        expect(asAdmin.body.lead).toEqual({ firstName: 'Ada', lastName: 'Lovelace', phoneE164: '+14155552681' });
+      }
+    });
+  });
 });

@@ -16,10 +16,20 @@ export class ListCallsQuery {
 
 // ---- responses ----
 
+@ResponseSchema('Who a call was to: the lead\'s name and number (masked, names hidden, for a viewer of a HIPAA campaign, as lead reads are).')
+export class CallLead {
+  @Field(TEXT, 'First name.', 'Ada', { nullable: true }) firstName: string | null;
+  @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
+  @Field(TEXT, 'The number in E.164 ("+1*******71" when masked).', EX.phone) phoneE164: string;
+}
+
+const CALL_LEAD_EXAMPLE = { firstName: 'Ada', lastName: 'Lovelace', phoneE164: EX.phone };
+
 @ResponseSchema('A call attempt in a campaign\'s list of calls.')
 export class CallAttempt {
   @Field(UUID, 'The call attempt id.', EX.id) id: string;
   @Field(UUID, 'The lead called.', EX.id2) leadId: string;
+  @Field(ref(() => CallLead), 'Who was called.', CALL_LEAD_EXAMPLE) lead: CallLead;
   @Field(INT, 'Which attempt of the lead (1 = first).', 1) attemptNo: number;
   @Field(TEXT, 'The provider that placed it (twilio, vapi, exotel).', 'twilio') provider: string;
   @Field(oneOf(CALL_STATUSES), 'Where the call is: created … in_progress, then completed, busy, no_answer, failed or canceled.', 'completed') status: CallStatus;
@@ -59,6 +69,7 @@ export class CallDetail {
   @Field(UUID, 'The call attempt id.', EX.id) id: string;
   @Field(UUID, 'Its campaign.', EX.id2) campaignId: string;
   @Field(UUID, 'The lead called.', EX.id2) leadId: string;
+  @Field(ref(() => CallLead), 'Who was called.', CALL_LEAD_EXAMPLE) lead: CallLead;
   @Field(INT, 'Which attempt of the lead (1 = first).', 1) attemptNo: number;
   @Field(TEXT, 'The provider that placed it.', 'vapi') provider: string;
   @Field(TEXT, 'The provider\'s id of the call.', 'CA0123456789abcdef0123456789abcdef', { nullable: true }) providerCallId: string | null;
