@@ -224,4 +224,22 @@ describe('a newcomer sees what the dialer assumes', () => {
       }
     });
   });
+
+  describe('retry defaults visible', () => {
+    it('when a campaign is created without a retry policy or with part of one, then it shows the effective policy with the defaults filled in', async () => {
+      const c = await createCampaign(api, { name: 'retry-defaults' });
+      expect(c.retryPolicy).toMatchObject({
+        busy: { enabled: true, delaySeconds: 900 }, no_answer: { enabled: true, delaySeconds: 3600 }, voicemail: { enabled: true, delaySeconds: 14400 },
+        answered: { enabled: false, delaySeconds: 0 }, opted_out: { enabled: false, delaySeconds: 0 },
+      });
+      expect(Object.keys(c.retryPolicy as object).sort()).toEqual(
+        ['answered', 'busy', 'canceled', 'failed', 'invalid_number', 'no_answer', 'opted_out', 'provider_error', 'voicemail']);
+      const partial = await createCampaign(api, { name: 'retry-partial', retryPolicy: { busy: { enabled: false, delaySeconds: 0 } } });
+      const read = await api.http.get(`/v1/campaigns/${partial.id as string}`).set(api.auth());
+      expect(read.body.retryPolicy.busy).toEqual({ enabled: false, delaySeconds: 0 });
+      expect(read.body.retryPolicy.no_answer).toEqual({ enabled: true, delaySeconds: 3600 });
+      const listed = await api.http.get('/v1/campaigns?name=retry-partial').set(api.auth());
+      expect(listed.body.data[0].retryPolicy.failed).toEqual({ enabled: true, delaySeconds: 1800 });
+    });
+  });
 });

@@ -188,7 +188,7 @@ export class Campaign {
   @Field(INT, 'Attempts per lead at most.', 3) maxAttempts: number;
   @Field(INT, 'Calls to one number per rolling 24 hours across the tenant\'s campaigns (null: no campaign cap).', 2, { nullable: true })
   maxCallsPerNumber24h: number | null;
-  @Field(ref(() => RetryPolicy), 'Retry rules by outcome.', { no_answer: { enabled: true, delaySeconds: 3600 } }) retryPolicy: RetryPolicy;
+  @Field(ref(() => RetryPolicy), 'The retry rules in effect, by outcome: the campaign\'s own over the defaults (docs/call-outcomes.md).', { no_answer: { enabled: true, delaySeconds: 3600 } }) retryPolicy: RetryPolicy;
   @Field(ref(() => CallingWindow), 'When leads may be called (resolved: defaults filled in).', { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] })
   callingWindow: CallingWindow;
   @Field(OBJECT, 'Free-form settings of the caller (at most 16 KiB as JSON).', { team: 'renewals' }) settings: Record<string, unknown>;

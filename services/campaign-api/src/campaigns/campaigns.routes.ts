@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
-import { defaultZoneForCountry, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
+import { defaultZoneForCountry, effectiveRetryPolicy, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
@@ -70,8 +70,13 @@ function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   };
 }
 
+/** A campaign as the API shows it: its effective retry policy (defaults filled in), not only what was set. */
+export function campaignView<T extends Campaign>(c: T): T {
+  return { ...c, retryPolicy: effectiveRetryPolicy(c.retryPolicy) };
+}
+
 function sendCampaign(res: Response, c: Campaign | CampaignWithWarnings, status = 200): void {
-  res.set('ETag', campaignEtag(c)).status(status).json(c);
+  res.set('ETag', campaignEtag(c)).status(status).json(campaignView(c));
 }
 
 export function campaignsRouter(ds: DataSource): Router {
@@ -111,7 +116,7 @@ export function campaignsRouter(ds: DataSource): Router {
     });
     res.set('ETag', campaignEtag(campaign));
     const { warnings } = await checkCampaignNow(ds, campaign);
-    return { status: 201, body: { ...campaign, warnings } satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
+    return { status: 201, body: campaignView({ ...campaign, warnings }) satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -120,7 +125,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const q = validateInput(ListCampaignsQuery, { ...req.query }, { where: 'query string' });
     const page = toPage(await listCampaigns(ds, tenantId, q), q.limit);
     const progress = new Map((await readCampaignProgress(ds, tenantId, page.data.map((c) => c.id))).map((p) => [p.campaign_id, p]));
-    res.json({ ...page, data: page.data.map((c) => ({ ...plain(c), progress: progressView(progress.get(c.id)) })) } satisfies CampaignPage);
+    res.json({ ...page, data: page.data.map((c) => ({ ...campaignView(plain(c)), progress: progressView(progress.get(c.id)) })) } satisfies CampaignPage);
   });
 
   r.get('/campaigns/:id', async (req, res) => {
@@ -265,7 +270,7 @@ export function campaignsRouter(ds: DataSource): Router {
         return out;
       });
       res.set('ETag', campaignEtag(campaign));
-      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied } satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
+      return { status: 201, body: campaignView({ ...campaign, clonedFrom: source.id, leadsCopied }) satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
