@@ -40,7 +40,8 @@ describe('campaign CRUD, validation and the status machine', () => {
     }
     const window = await api.http.post('/v1/campaigns').set(api.auth()).send({ name: 'w', callingWindow: { start: '18:00', end: '09:00' } });
     expect(window.status).toBe(400);
-    expect(window.body.error.details).toEqual([{ field: 'callingWindow', reason: 'callingWindow: end must be after start' }]);
+    expect(window.body.error.details).toEqual([{ field: 'callingWindow', reason: 'end must be after start' }]);
+    expect(window.body.error.message).toBe('request body is invalid: callingWindow: end must be after start');
   });
 
   it('when the JSON is malformed, then 400 invalid_json', async () => {

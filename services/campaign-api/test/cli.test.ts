@@ -58,6 +58,14 @@ describe('create-tenant CLI', () => {
     expect(bad.stderr).toContain('--country');
   }, 60_000);
 
+  it('when a tenant of the same name exists, then create-tenant refuses with a clear error and exits 1', async () => {
+    expect((await run(['Twice', 'Realty'], ctx.env)).code).toBe(0);
+    const again = await run(['twice', 'realty'], ctx.env);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('a tenant named "Twice Realty" exists already');
+  }, 60_000);
+
   it('when no name is given, then usage goes to stderr and it exits 2', async () => {
     const r = await run([], ctx.env);
     expect(r.code).toBe(2);

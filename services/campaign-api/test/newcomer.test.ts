@@ -242,4 +242,23 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(listed.body.data[0].retryPolicy.failed).toEqual({ enabled: true, delaySeconds: 1800 });
     });
   });
+
+  describe('smaller ones', () => {
+    it('when a body is invalid, then the message names each field once', async () => {
+      const c = await createCampaign(api, { name: 'messages' });
+      const r = await api.http.patch(`/v1/campaigns/${c.id as string}`).set(api.auth()).send({ callingWindow: { start: '9:00' }, maxAttempts: 99 });
+      expect(r.status).toBe(400);
+      const message = r.body.error.message as string;
+      expect(message).toContain('callingWindow: start "9:00" is not HH:mm');
+      expect(message).toContain('maxAttempts must not be greater than 20');
+      expect(message).not.toMatch(/callingWindow: callingWindow|maxAttempts: maxAttempts/);
+    });
+
+    it('when a multipart upload is sent to /leads/csv, then the 415 points at the imports route', async () => {
+      const c = await createCampaign(api, { name: 'multipart' });
+      const r = await api.http.post(`/v1/campaigns/${c.id as string}/leads/csv`).set(api.auth()).attach('file', Buffer.from('phone\n+14155552671\n'), 'leads.csv');
+      expect(r.status).toBe(415);
+      expect(r.body.error.message).toContain(`send multipart uploads to POST /v1/campaigns/${c.id as string}/imports`);
+    });
+  });
 });

@@ -46,6 +46,11 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     let job: { id: string; filePath: string } | undefined;
     let claimed: ImportJobRow;
     try {
+      if (req.is('multipart/form-data')) {
+        throw new AppError('unsupported_media_type',
+          `this route takes the CSV itself as the body (Content-Type: text/csv); send multipart uploads to POST /v1/campaigns/${pathId(req.params.id, 'campaign')}/imports`,
+          { status: 415 });
+      }
       if (!req.is(['text/csv', 'application/csv'])) {
         throw new AppError('unsupported_media_type', 'send the CSV as the request body with Content-Type: text/csv', { status: 415 });
       }
