@@ -111,7 +111,13 @@ export function createApp(deps: AppDeps): Express {
   v1.use(callsRouter(ds));
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
-  v1.use(campaignsRouter(ds));
+  const events = deps.events;
+  v1.use(campaignsRouter(ds, events ? async (id) => {
+    // Every replica's streams of this campaign: its status changed (a final one ends them).
+    await redis.publish(events.channelOf(id), JSON.stringify({ type: 'status' })).catch((err: unknown) => {
+      logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
+    });
+  } : undefined));
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));

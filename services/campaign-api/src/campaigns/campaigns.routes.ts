@@ -79,7 +79,10 @@ function sendCampaign(res: Response, c: Campaign | CampaignWithWarnings, status 
   res.set('ETag', campaignEtag(c)).status(status).json(campaignView(c));
 }
 
-export function campaignsRouter(ds: DataSource): Router {
+/** Called after a command changed a campaign's status (live event streams learn of it). */
+export type StatusChanged = (campaignId: string) => Promise<void>;
+
+export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): Router {
   const r = Router();
   const repo = ds.getRepository(CampaignEntity);
 
@@ -283,6 +286,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId, userId });
+    await statusChanged?.(campaign.id);
     sendCampaign(res, { ...campaign, warnings: (await checkCampaignNow(ds, campaign)).warnings } satisfies CampaignWithWarnings);
   });
 
