@@ -2,15 +2,22 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CALL_STATUSES, OUTCOMES, type CallStatus, type Outcome } from '@dialer/domain';
 import { arrayOf, BOOL, DATE_TIME, EX, Field, INT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export class ListCallsQuery {
+  @Doc('Only calls that ended this way.', 'busy')
   @IsOptional() @IsIn(OUTCOMES) outcome?: Outcome;
   /** Calls created at or after this time. */
+  @Doc('Calls created at or after this time.', '2026-03-02T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   /** Calls created before this time. */
+  @Doc('Calls created before this time.', '2026-03-03T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Doc('Only the calls of this lead.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() leadId?: string;
+  @Doc('Calls per page (1–500).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 

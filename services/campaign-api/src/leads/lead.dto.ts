@@ -5,20 +5,27 @@ import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export const MAX_LEADS_PER_REQUEST = 10_000;
 
 /** The envelope; each lead is checked on its own so bad rows are reported, not fatal. */
 export class AddLeadsDto {
+  @Doc('1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign\'s defaultCountry).', [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }])
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LEADS_PER_REQUEST) leads: unknown[];
 }
 
 export class ListLeadsQuery {
+  @Doc('Only leads in this status.', 'pending')
   @IsOptional() @IsIn(LEAD_STATUSES) status?: LeadStatus;
+  @Doc('Only leads that ended this way (answered, exhausted, no_window, …).', 'no_window')
   @IsOptional() @IsString() @Length(1, 64) disposition?: string;
   /** Phone search: digits of the E.164 number from its start ("+1415", "1415"). */
+  @Doc('Phone search: the leading digits of the E.164 number ("+1415", "1415").', '+1415')
   @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
+  @Doc('Leads per page (1–1000).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 
