@@ -5,12 +5,12 @@
  * user's credentials, and exits 0 when the campaign completed. `pnpm demo --serve` then leaves every
  * service running so the dashboard can be opened on the finished campaign (Ctrl-C stops all).
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { startStack, type Stack } from '@dialer/testing';
 import { ensureDashboardBuilt } from './lib/dashboard-build';
 import { demoLeadsCsv } from './lib/demo-leads';
+import { demoConnection, ProgressView } from './lib/demo-progress';
 import { ROOT, run, tsx } from './lib/run';
 import { readEventStream } from './lib/sse';
 
@@ -80,15 +80,8 @@ async function main(): Promise<void> {
       if (res.status >= 300) throw new Error(`${what} failed (${res.status}): ${JSON.stringify(res.data)}`);
       return res.data;
     };
-    const conn = await must<{ id: string }>(api.post('/provider-connections', {
-      name: 'provider-sim (Twilio wire format)',
-      type: 'twilio',
-      baseUrl: stack.urls['provider-sim'],
-      accountSid: `AC${randomBytes(16).toString('hex')}`,
-      authToken: randomBytes(16).toString('hex'),
-      fromNumber: '+14155550100',
-      callsPerSecond: 100,
-    }), 'creating the provider connection');
+    const conn = await must<{ id: string }>(api.post('/provider-connections', demoConnection(stack.urls['provider-sim']!)),
+      'creating the provider connection');
 
     say(`5/6 campaign with ${LEADS} leads from a sample CSV`);
     const { csv, zones } = demoLeadsCsv(LEADS);
@@ -112,19 +105,13 @@ async function main(): Promise<void> {
     await must(api.post(`/campaigns/${campaign.id}/start`), 'starting the campaign');
 
     say('6/6 dialing (live progress)');
-    const tty = process.stdout.isTTY;
     const deadline = Date.now() + TIMEOUT_MS;
     let stats: Stats | undefined;
-    let lastPrint = 0;
+    const view = new ProgressView((s) => process.stdout.write(s), process.stdout.isTTY === true);
     /** Shows one progress line; true when the view is over (completed, or out of time). */
     const show = (s: Stats): boolean => {
       stats = s;
-      const line = progressLine(s);
-      if (tty) process.stdout.write(`\r${line}\x1b[K`);
-      else if (Date.now() - lastPrint > 2000) {
-        say(line);
-        lastPrint = Date.now();
-      }
+      view.show(progressLine(s));
       return s.status === 'completed' || Date.now() > deadline;
     };
     // Live updates from the campaign's event stream (SSE); polling if the stream fails.
@@ -137,8 +124,7 @@ async function main(): Promise<void> {
       }
     }
     stats ??= await must<Stats>(api.get(`/campaigns/${campaign.id}/stats`), 'reading stats');
-    if (tty) process.stdout.write('\n');
-    say(progressLine(stats));
+    view.finish(progressLine(stats));
     say('\nFinal stats:');
     say(JSON.stringify(stats, null, 2));
     const dashboard = `${stack.urls['campaign-api']}/campaigns/${campaign.id}`;

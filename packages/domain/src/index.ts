@@ -7,3 +7,4 @@ export * from './rule-packs';
 export * from './lead-timezones';
 export * from './schedule-preview';
 export * from './dialing-state';
+export * from './campaign-warnings';

@@ -118,6 +118,56 @@ const COUNTRY_ZONES: Record<string, string[]> = {
   CA: ['America/St_Johns', 'America/Halifax', 'America/Toronto', 'America/Winnipeg', 'America/Regina', 'America/Edmonton', 'America/Vancouver'],
 };
 
+/**
+ * Old IANA names (tzdata's `backward` links) that libphonenumber's table still uses → the current
+ * ones. Leads and campaigns always carry the current name (Asia/Kolkata, never Asia/Calcutta).
+ */
+const RENAMED_ZONES: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Katmandu': 'Asia/Kathmandu', 'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Rangoon': 'Asia/Yangon', 'Asia/Dacca': 'Asia/Dhaka', 'Asia/Thimbu': 'Asia/Thimphu', 'Asia/Ulan_Bator': 'Asia/Ulaanbaatar',
+  'Asia/Macao': 'Asia/Macau', 'Asia/Ujung_Pandang': 'Asia/Makassar', 'Asia/Chongqing': 'Asia/Shanghai', 'Asia/Harbin': 'Asia/Shanghai',
+  'Asia/Tel_Aviv': 'Asia/Jerusalem', 'Asia/Istanbul': 'Europe/Istanbul', 'Europe/Kiev': 'Europe/Kyiv', 'Europe/Uzhgorod': 'Europe/Kyiv',
+  'Europe/Zaporozhye': 'Europe/Kyiv', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires', 'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Catamarca': 'America/Argentina/Catamarca', 'America/Jujuy': 'America/Argentina/Jujuy', 'America/Mendoza': 'America/Argentina/Mendoza',
+  'America/Indianapolis': 'America/Indiana/Indianapolis', 'America/Louisville': 'America/Kentucky/Louisville', 'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe', 'Pacific/Ponape': 'Pacific/Pohnpei', 'Pacific/Truk': 'Pacific/Chuuk', 'Pacific/Enderbury': 'Pacific/Kanton',
+  'Africa/Asmera': 'Africa/Asmara', 'Asia/Choibalsan': 'Asia/Ulaanbaatar',
+};
+
+/** The current IANA name of a zone (an old alias → its current name, when this runtime knows it). */
+export function canonicalZone(zone: string): string {
+  const current = RENAMED_ZONES[zone];
+  return current && isValidZone(current) ? current : zone;
+}
+
+/**
+ * The zone of a country with several, used as a campaign's defaultTimezone when only its country
+ * is given: the zone where most of its people live (the US: Eastern, about 47 % of the population;
+ * Canada: Toronto; Australia: Sydney; Brazil: São Paulo; Russia: Moscow; Mexico: Mexico City;
+ * Indonesia: Jakarta; …). One-zone countries need no entry.
+ */
+const MOST_POPULOUS_ZONE: Record<string, string> = {
+  US: NY, CA: 'America/Toronto', AU: 'Australia/Sydney', BR: 'America/Sao_Paulo', RU: 'Europe/Moscow', MX: 'America/Mexico_City',
+  ID: 'Asia/Jakarta', GB: 'Europe/London', ES: 'Europe/Madrid', PT: 'Europe/Lisbon', CL: 'America/Santiago', NZ: 'Pacific/Auckland',
+  CD: 'Africa/Kinshasa', MN: 'Asia/Ulaanbaatar', KZ: 'Asia/Almaty', AR: 'America/Argentina/Buenos_Aires', EC: 'America/Guayaquil',
+  FR: 'Europe/Paris', DE: 'Europe/Berlin', NL: 'Europe/Amsterdam', UA: 'Europe/Kyiv', CN: 'Asia/Shanghai', MY: 'Asia/Kuala_Lumpur',
+  KI: 'Pacific/Tarawa', FM: 'Pacific/Pohnpei', PF: 'Pacific/Tahiti', GL: 'America/Nuuk', DK: 'Europe/Copenhagen', UZ: 'Asia/Tashkent',
+};
+
+/**
+ * The zone a campaign of this country uses for leads whose zone cannot be derived: the country's
+ * zone when it has one, else its most populous one (MOST_POPULOUS_ZONE), else the first the
+ * number table lists; null for an unknown country.
+ */
+export function defaultZoneForCountry(country: string): string | null {
+  const c = normalizeCountry(country);
+  if (!c) return null;
+  const pinned = MOST_POPULOUS_ZONE[c];
+  if (pinned && isValidZone(pinned)) return pinned;
+  const zones = zonesForCountry(c);
+  return zones.length ? canonicalZone(zones[0]!) : null;
+}
+
 let prefixTable: Map<string, string[]> | undefined;
 
 /**
@@ -142,7 +192,7 @@ function loadPrefixTable(): Map<string, string[]> {
       const len = buf.readInt32LE(i);
       const value = buf.toString('utf8', i + 4, i + 4 + len - 1);
       i += 4 + len;
-      const zones = value.split('&').filter((z) => z && isValidZone(z));
+      const zones = [...new Set(value.split('&').filter((z) => z && isValidZone(z)).map(canonicalZone))];
       if (zones.length) table.set(key, zones);
     }
   } catch {

@@ -24,6 +24,16 @@ export const DEFAULT_RETRY_POLICY: Readonly<Record<Outcome, RetryRule>> = Object
 });
 
 /**
+ * The policy that applies: the campaign's rule for each outcome over the default one (the rule of
+ * an outcome the campaign names replaces the default's fields it gives). What campaigns show.
+ */
+export function effectiveRetryPolicy(policy: RetryPolicy | null | undefined): Record<Outcome, RetryRule> {
+  const out = {} as Record<Outcome, RetryRule>;
+  for (const o of Object.keys(DEFAULT_RETRY_POLICY) as Outcome[]) out[o] = { ...DEFAULT_RETRY_POLICY[o], ...(policy?.[o] ?? {}) };
+  return out;
+}
+
+/**
  * Outcomes after which a lead is never called again, whatever the policy says: a completed human
  * conversation, an opt-out, a number that does not exist.
  */
@@ -45,7 +55,7 @@ export function decideAfterCall(args: {
   endedAt: Date;
 }): AfterCallDecision {
   const { outcome, attemptsMade, maxAttempts, policy, endedAt } = args;
-  const rule = { ...DEFAULT_RETRY_POLICY[outcome], ...(policy[outcome] ?? {}) };
+  const rule = effectiveRetryPolicy(policy)[outcome];
   if (NEVER_RETRY.includes(outcome) || !rule.enabled) return { kind: 'final', disposition: outcome };
   if (attemptsMade >= maxAttempts) return { kind: 'final', disposition: 'exhausted' };
   const factor = Math.pow(rule.backoff ?? 1, Math.max(0, attemptsMade - 1));

@@ -18,6 +18,16 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
+/**
+ * One field's problem as a sentence that names the field once: a reason that starts with the
+ * field's own name ("maxAttempts must not be …") gets its full path instead of a repeated prefix.
+ */
+function sentence(d: FieldError): string {
+  const leaf = d.field.slice(d.field.lastIndexOf('.') + 1);
+  if (d.reason.startsWith(`${leaf} `) || d.reason.startsWith(`${leaf}:`)) return `${d.field}${d.reason.slice(leaf.length)}`;
+  return `${d.field}: ${d.reason}`;
+}
+
 export interface ValidateOptions {
   /** Where the input came from, for the error message ("request body", "job payload", "environment"). */
   where?: string;
@@ -81,7 +91,7 @@ export function assertStorableInput(value: unknown, where: string, root = ''): v
 }
 
 function invalid(where: string, details: FieldError[]): AppError {
-  const summary = details.map((d) => `${d.field}: ${d.reason}`).join('; ');
+  const summary = details.map(sentence).join('; ');
   return new AppError('validation_failed', `${where} is invalid: ${summary}`, { status: 400, details });
 }
 

@@ -24,6 +24,7 @@ import { importsRouter } from './imports/imports.routes';
 import { leadsRouter } from './leads/leads.routes';
 import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
 import { statsRouter } from './stats/stats.routes';
+import { tenantRouter } from './tenants/tenant.routes';
 import type { CampaignEventsHub } from './stats/campaign-events.hub';
 import { authRouter } from './users/auth.routes';
 import { LoginThrottle } from './users/login-throttle';
@@ -109,12 +110,19 @@ export function createApp(deps: AppDeps): Express {
     ds, sessions: s, throttle: new LoginThrottle(redis, deps.rateLimit?.prefix ?? '{dialer}', s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
   }));
   v1.use(usersRouter(ds, s));
+  v1.use(tenantRouter(ds));
   v1.use(apiKeysRouter(ds));
   v1.use(auditRouter(ds));
   v1.use(callsRouter(ds));
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
-  v1.use(campaignsRouter(ds));
+  const events = deps.events;
+  v1.use(campaignsRouter(ds, events ? async (id) => {
+    // Every replica's streams of this campaign: its status changed (a final one ends them).
+    await redis.publish(events.channelOf(id), JSON.stringify({ type: 'status' })).catch((err: unknown) => {
+      logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
+    });
+  } : undefined));
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));

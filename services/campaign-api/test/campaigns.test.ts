@@ -40,7 +40,8 @@ describe('campaign CRUD, validation and the status machine', () => {
     }
     const window = await api.http.post('/v1/campaigns').set(api.auth()).send({ name: 'w', callingWindow: { start: '18:00', end: '09:00' } });
     expect(window.status).toBe(400);
-    expect(window.body.error.details).toEqual([{ field: 'callingWindow', reason: 'callingWindow: end must be after start' }]);
+    expect(window.body.error.details).toEqual([{ field: 'callingWindow', reason: 'end must be after start' }]);
+    expect(window.body.error.message).toBe('request body is invalid: callingWindow: end must be after start');
   });
 
   it('when the JSON is malformed, then 400 invalid_json', async () => {
@@ -105,6 +106,7 @@ describe('campaign CRUD, validation and the status machine', () => {
     expect(pause.status).toBe(409);
     expect(pause.body.error).toMatchObject({ code: 'invalid_transition', details: { status: 'draft', allowed: ['start', 'schedule', 'cancel'] } });
 
+    await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155552671' }] }).expect(201);
     const start = await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth());
     expect(start.status).toBe(200);
     expect(start.body.status).toBe('running');

@@ -36,12 +36,34 @@ describe('create-tenant CLI', () => {
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const out = JSON.parse(lines[0]!) as { tenantId: string; apiKey: string };
-    expect(Object.keys(out)).toEqual(['tenantId', 'apiKey']);
+    expect(Object.keys(out)).toEqual(['tenantId', 'apiKey', 'defaultCountry']);
+    expect(out).toMatchObject({ defaultCountry: 'US' });
     expect(out.apiKey).toMatch(/^dk_[A-Za-z0-9]{8}_[A-Za-z0-9]+$/);
     const rows: Array<{ name: string; role: string }> = await ctx.ds.query(
       `SELECT t.name, k.role FROM tenants t JOIN api_keys k ON k.tenant_id = t.id WHERE t.id = $1 AND k.key_hash = $2`,
       [out.tenantId, hashApiKey(out.apiKey)]);
     expect(rows).toEqual([{ name: 'Acme Realty', role: 'admin' }]);
+  }, 60_000);
+
+  it('when --country IN is given, then the tenant is created with IN as its default country, shown in the output', async () => {
+    const r = await run(['Mumbai', 'Homes', '--country', 'in'], ctx.env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { tenantId: string; defaultCountry: string };
+    expect(out.defaultCountry).toBe('IN');
+    const rows: Array<{ name: string; default_country: string }> = await ctx.ds.query(`SELECT name, default_country FROM tenants WHERE id = $1`, [out.tenantId]);
+    expect(rows).toEqual([{ name: 'Mumbai Homes', default_country: 'IN' }]);
+    const bad = await run(['Nowhere', '--country', 'XX'], ctx.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--country');
+  }, 60_000);
+
+  it('when a tenant of the same name exists, then create-tenant refuses with a clear error and exits 1', async () => {
+    expect((await run(['Twice', 'Realty'], ctx.env)).code).toBe(0);
+    const again = await run(['twice', 'realty'], ctx.env);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('a tenant named "Twice Realty" exists already');
   }, 60_000);
 
   it('when no name is given, then usage goes to stderr and it exits 2', async () => {

@@ -43,8 +43,8 @@ describe('CSV lead import', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ rowsRead: 4, accepted: 2, rejected: 1, duplicates: 1, dncSuppressed: 0 });
     expect(res.body.errors).toEqual([
-      { row: 2, column: 'Phone Number', value: '12345', reason: 'phone is a short code or too short to dial' },
-      { row: 3, column: 'Phone Number', value: '415-555-2671', reason: 'duplicate: the same number is on row 1' },
+      { row: 2, kind: 'invalid', column: 'Phone Number', value: '12345', reason: 'phone is a short code or too short to dial' },
+      { row: 3, kind: 'duplicate', column: 'Phone Number', value: '415-555-2671', reason: 'duplicate: the same number is on row 1' },
     ]);
 
     const leads: Array<{ phone_e164: string; first_name: string; last_name: string; timezones: string[]; custom: Record<string, string>; import_id: string }> =

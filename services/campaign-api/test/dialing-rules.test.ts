@@ -153,7 +153,9 @@ describe('dialing rules: schedules, rule packs, preview, DNC, lifecycle', () => 
     expect((await cmd(b, 'cancel')).body.status).toBe('cancelled');
 
     const d = (await createCampaign(api)).id as string;
-    expect((await cmd(d, 'start')).body.status).toBe('running');
+    await api.http.post(`/v1/campaigns/${d}/leads`).set(api.auth()).send({ leads: [{ phone: '+12125550150' }] }).expect(201);
+    const started = await cmd(d, 'start');
+    expect(started.body).toMatchObject({ status: 'running' });
     expect((await cmd(d, 'pause')).body.status).toBe('paused');
     const paused = await cmd(d, 'pause');
     expect(paused.body.error.details).toEqual({ status: 'paused', allowed: ['resume', 'stop'] });

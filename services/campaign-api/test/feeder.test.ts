@@ -30,7 +30,7 @@ describe('feeder and scheduler tick', () => {
   beforeAll(async () => {
     api = await startApi('feeder', {
       FEEDER_ENABLED: 'true', FEEDER_INTERVAL_MS: '600000', FEEDER_ORPHAN_MS: '400', HOPPER_MIN: '4', HOPPER_FACTOR: '2',
-    });
+    }, { captureLogs: true }); // jobs fail on purpose here: their warnings are checked, not printed
     queue = new Queue('dial', { connection: api.ctx.redis, prefix: api.ctx.queuePrefix });
   });
   afterAll(async () => {
@@ -160,6 +160,9 @@ describe('feeder and scheduler tick', () => {
     // Orphan recovery (FEEDER_ORPHAN_MS) finds the lead queued with no live job and adds it again.
     await eventually(async () => (await queue.getJobState(job!.id)) === 'waiting', { what: 'failed job added again' });
     expect((await jobsOf(id)).map((j) => j.data.leadId)).toEqual([job!.data.leadId]);
+    expect(api.logs).toContainEqual(expect.objectContaining({
+      level: 'warn', jobId: job!.id, msg: 'dial job had failed for a lead still queued: adding it again',
+    }));
   });
 
   it('when a lead comes back to pending without spending its attempt after its job completed, then the feeder queues the same job id again', async () => {

@@ -13,14 +13,26 @@ export interface Api {
   /** supertest agent bound to the running service. */
   http: ReturnType<typeof supertest>;
   auth(key?: string): { Authorization: string };
+  /** The service's log records, when started with captureLogs (else they go to stdout). */
+  logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
+export interface StartApiOptions {
+  /**
+   * Keep the service's log lines in `api.logs` instead of printing them: for tests that provoke
+   * warnings on purpose (they can assert on them, and `pnpm test` stays readable).
+   */
+  captureLogs?: boolean;
+}
+
 /** Starts campaign-api on a free port against a fresh schema and prefix, with one tenant. */
-export async function startApi(label: string, env: Record<string, string> = {}): Promise<Api> {
+export async function startApi(label: string, env: Record<string, string> = {}, opts: StartApiOptions = {}): Promise<Api> {
   const ctx = await createTestContext(label);
   const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', ...env });
-  const logger = createLogger({ service: 'campaign-api-test', level: ctx.env.LOG_LEVEL ?? 'warn' });
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = opts.captureLogs ? { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } : undefined;
+  const logger = createLogger({ service: 'campaign-api-test', level: ctx.env.LOG_LEVEL ?? 'warn', ...(destination ? { destination } : {}) });
   let svc: RunningService;
   try {
     svc = await startService(cfg, logger);
@@ -31,7 +43,7 @@ export async function startApi(label: string, env: Record<string, string> = {}):
   const tenant = await createTenant(ctx.ds, `tenant ${label}`);
   const base = `http://127.0.0.1:${svc.port}`;
   return {
-    ctx, svc, base, tenant,
+    ctx, svc, base, tenant, logs,
     http: supertest(base),
     auth: (key = tenant.apiKey) => ({ Authorization: `Bearer ${key}` }),
     async close() {

@@ -62,17 +62,17 @@ describe('lead imports (multipart, asynchronous)', () => {
     const job = await finished(res.body.id as string);
     expect(job).toMatchObject({ status: 'completed', rowsRead: 12, accepted: 2, rejected: 9, duplicates: 1, dncSuppressed: 0, lastRow: 12 });
     expect(job.errors).toEqual([
-      { row: 2, column: 'Mobile', value: '611', reason: 'phone is a short code or too short to dial' },
-      { row: 3, column: 'Mobile', value: '+1 900 555 0199', reason: 'phone is a non-dialable premium rate number' },
+      { row: 2, kind: 'invalid', column: 'Mobile', value: '611', reason: 'phone is a short code or too short to dial' },
+      { row: 3, kind: 'invalid', column: 'Mobile', value: '+1 900 555 0199', reason: 'phone is a non-dialable premium rate number' },
       // Row 1 is in an earlier batch (batches of 3 rows here): the report cannot name it, only say so.
-      { row: 4, column: 'Mobile', value: '415.555.2671', reason: 'duplicate: the same number is on an earlier row of this file' },
-      { row: 5, column: '', reason: 'the row has 7 fields, the header has 6' },
-      { row: 6, column: '', reason: 'the row has 2 fields, the header has 6' },
-      { row: 7, column: 'Notes', value: `${'x'.repeat(100)}…`, reason: 'the value is longer than 10000 characters' },
-      { row: 8, column: 'Mobile', value: '=HYPERLINK("http://x")', reason: 'phone has no digits' },
-      { row: 10, column: 'Mobile', value: '@bad', reason: 'phone has no digits' },
-      { row: 11, column: 'Mobile', value: '-5', reason: 'phone could not be parsed' },
-      { row: 12, column: 'Mobile', value: '98765 43210', reason: 'phone is not a valid number' },
+      { row: 4, kind: 'duplicate', column: 'Mobile', value: '415.555.2671', reason: 'duplicate: the same number is on an earlier row of this file' },
+      { row: 5, kind: 'invalid', column: '', reason: 'the row has 7 fields, the header has 6' },
+      { row: 6, kind: 'invalid', column: '', reason: 'the row has 2 fields, the header has 6' },
+      { row: 7, kind: 'invalid', column: 'Notes', value: `${'x'.repeat(100)}…`, reason: 'the value is longer than 10000 characters' },
+      { row: 8, kind: 'invalid', column: 'Mobile', value: '=HYPERLINK("http://x")', reason: 'phone has no digits' },
+      { row: 10, kind: 'invalid', column: 'Mobile', value: '@bad', reason: 'phone has no digits' },
+      { row: 11, kind: 'invalid', column: 'Mobile', value: '-5', reason: 'phone could not be parsed' },
+      { row: 12, kind: 'invalid', column: 'Mobile', value: '98765 43210', reason: 'phone is not a valid US number; add the country code or set defaultCountry' },
     ]);
     expect(await leadsOf(c.id as string)).toEqual([
       { phone_e164: '+12125550150', first_name: 'Multi', last_name: 'Line', timezones: ['America/New_York'], custom: { column_3: 'g', Notes: 'line1\r\nline2', Notes_2: '' } },
@@ -143,7 +143,7 @@ describe('lead imports (multipart, asynchronous)', () => {
       preview: true, encoding: 'utf-8', delimiter: ';', headers: ['Phone', 'First Name', 'ZIP', 'Plan'],
       suggestedMapping: { phone: 'Phone', firstName: 'First Name', postalCode: 'ZIP' }, customColumns: ['Plan'],
       sampleRows: [{ row: 1, phoneE164: '+14155552671', firstName: 'Ada', timezones: ['America/New_York'], custom: { Plan: 'gold' } }],
-      sampleErrors: [{ row: 2, column: 'Phone', value: '12', reason: 'phone is a short code or too short to dial' }],
+      sampleErrors: [{ row: 2, kind: 'invalid', column: 'Phone', value: '12', reason: 'phone is a short code or too short to dial' }],
     });
     const after = await api.ctx.ds.query(`SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM leads)::int AS leads`);
     expect(after).toEqual(before);

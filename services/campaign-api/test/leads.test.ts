@@ -15,7 +15,7 @@ describe('adding leads as JSON', () => {
       leads: [{ phone: '(415) 555-2671', firstName: ' Ada ', lastName: 'Lovelace', email: 'ada@example.com', timezone: 'America/Los_Angeles', custom: { budget: '500k' } }],
     });
     expect(r1.status).toBe(201);
-    expect(r1.body).toEqual({ accepted: 1, duplicates: 0, dncSuppressed: 0, rejected: [] });
+    expect(r1.body).toEqual({ accepted: 1, duplicates: 0, dncSuppressed: 0, rejected: [], warnings: [] });
     const india = await createCampaign(api, { name: 'in', defaultCountry: 'IN', defaultTimezone: 'Asia/Kolkata' });
     const r2 = await api.http.post(`/v1/campaigns/${india.id as string}/leads`).set(api.auth()).send({ leads: [{ phone: '98765 43210', timezone: 'Not/AZone' }] });
     expect(r2.body.accepted).toBe(1);
@@ -24,7 +24,7 @@ describe('adding leads as JSON', () => {
     expect(rows).toEqual([
       { phone_e164: '+14155552671', first_name: 'Ada', timezones: ['America/Los_Angeles'], custom: { budget: '500k' }, status: 'pending' },
       // An unknown zone name falls back to the zones of the number itself (here India's one zone).
-      { phone_e164: '+919876543210', first_name: null, timezones: ['Asia/Calcutta'], custom: {}, status: 'pending' },
+      { phone_e164: '+919876543210', first_name: null, timezones: ['Asia/Kolkata'], custom: {}, status: 'pending' },
     ]);
     const listed = await api.http.get(`/v1/campaigns/${us.id as string}/leads?status=pending`).set(api.auth());
     expect(listed.status).toBe(200);
@@ -57,22 +57,23 @@ describe('adding leads as JSON', () => {
         { phone: '4155552601' }, // 5 campaign DNC
         { phone: '4155552602' }, // 6 ok (other campaign's DNC)
         { firstName: 'no phone' }, // 7 missing phone
-        { phone: '4155552612', email: 'not-an-email' }, // 8 bad email
+        { phone: '4155552612', email: 'not-an-email' }, // 8 bad email: kept without it, with a warning
         { phone: '4155552613', extra: 1 }, // 9 unknown field
         'just a string', // 10 not an object
         { phone: '4155552614', custom: { nested: { a: 1 } } }, // 11 bad custom
       ],
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ accepted: 2, duplicates: 2, dncSuppressed: 2 });
+    expect(res.body).toMatchObject({ accepted: 3, duplicates: 2, dncSuppressed: 2 });
     const rejected = res.body.rejected as Array<{ index: number; field: string; reason: string; value?: string }>;
     expect(rejected.map((r) => [r.index, r.field])).toEqual([
-      [1, 'phone'], [7, 'phone'], [8, 'email'], [9, 'extra'], [10, 'lead'], [11, 'custom.nested'],
+      [1, 'phone'], [7, 'phone'], [9, 'extra'], [10, 'lead'], [11, 'custom.nested'],
     ]);
+    expect(res.body.warnings).toEqual([{ index: 8, field: 'email', value: 'not-an-email', reason: 'email is not an email address; the lead was kept without it' }]);
     expect(rejected[0]).toMatchObject({ value: '12', reason: expect.any(String) });
 
     const stats = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
-    expect(stats.body).toMatchObject({ totalLeads: 3, dncSuppressed: 2, leads: { pending: 3, queued: 0, dialing: 0, done: 0 }, liveCalls: 0 });
+    expect(stats.body).toMatchObject({ totalLeads: 4, dncSuppressed: 2, leads: { pending: 4, queued: 0, dialing: 0, done: 0 }, liveCalls: 0 });
   });
 
   it('when the leads array is empty or too large, then 400', async () => {

@@ -62,7 +62,8 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     const res = await api.http.get('/v1/provider-connections').set(api.auth());
     expect(res.status).toBe(200);
     const validate = validatorFor(responseSchema('get', '/v1/campaigns/{id}', 200)!);
-    const campaign = { ...(await api.http.post('/v1/campaigns').set(api.auth()).send({ name: 'probe' })).body };
+    const { warnings, ...campaign } = { ...(await api.http.post('/v1/campaigns').set(api.auth()).send({ name: 'probe' })).body };
+    expect(warnings).toEqual([]);
     expect(validate(campaign)).toBe(true);
     expect(validate({ ...campaign, undocumented: 1 })).toBe(false);
     const { name, ...withoutName } = campaign;
@@ -195,6 +196,8 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expectDocumented('post', '/v1/dnc/csv', await http.post('/v1/dnc/csv').set(auth).set('Content-Type', 'text/csv').send('phone\n+14155559997\nnope\n+14155559997\n'));
 
     // API keys: create, list (with revoked), revoke.
+    expectDocumented('get', '/v1/tenant', await http.get('/v1/tenant').set(auth));
+    expectDocumented('patch', '/v1/tenant', await http.patch('/v1/tenant').set(auth).send({ defaultCountry: 'US' }));
     const key = await http.post('/v1/api-keys').set(auth).send({ name: 'dashboard', role: 'viewer' });
     expect(key.status).toBe(201);
     expectDocumented('post', '/v1/api-keys', key);
@@ -286,7 +289,7 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     for (const command of ['start', 'schedule', 'pause', 'resume', 'stop', 'cancel']) {
       const op = doc.paths[`/v1/campaigns/{id}/${command}`]?.post;
       expect({ command, summary: typeof op?.summary }).toEqual({ command, summary: 'string' });
-      expect(op!.responses['200'].content[JSON_TYPE].schema).toEqual({ $ref: '#/components/schemas/Campaign' });
+      expect(op!.responses['200'].content[JSON_TYPE].schema).toEqual({ $ref: '#/components/schemas/CampaignWithWarnings' });
       const conflicts = Object.keys(op!.responses['409'].content[JSON_TYPE].examples);
       expect(conflicts).toContain('invalid_transition');
       expect(conflicts.includes('provider_connection_required')).toBe(command === 'start' || command === 'schedule');

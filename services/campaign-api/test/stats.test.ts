@@ -22,12 +22,14 @@ async function numsub(campaignId: string): Promise<number> {
 interface Stream {
   events: Array<{ event: string; data: any }>;
   comments: number;
+  /** The server ended the response. */
+  ended: boolean;
   close(): void;
 }
 
 function openStream(campaignId: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const s: Stream = { events: [], comments: 0, close: () => req.destroy() };
+    const s: Stream = { events: [], comments: 0, ended: false, close: () => req.destroy() };
     const req = http.get(`${api.base}/v1/campaigns/${campaignId}/events`, { headers: api.auth() }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
       res.setEncoding('utf8');
@@ -43,6 +45,9 @@ function openStream(campaignId: string): Promise<Stream> {
           const data = /^data: (.*)$/m.exec(block)?.[1];
           if (event && data) s.events.push({ event, data: JSON.parse(data) });
         }
+      });
+      res.on('end', () => {
+        s.ended = true;
       });
       resolve(s);
     });
@@ -117,6 +122,22 @@ describe('campaign stats, time series, analytics, recount and live events', () =
     const viewer = await createApiKey(api.ctx.ds.manager, api.tenant.tenantId, 'viewer');
     const denied = await api.http.post(`/v1/campaigns/${id}/stats/recount`).set(api.auth(viewer.apiKey));
     expect(denied.status).toBe(403);
+  });
+
+  test('when a watched campaign reaches a final status, then the stream sends an end event and ends; a finished campaign\'s stream ends at once', async () => {
+    const c = await createCampaign(api, { name: 'ends' });
+    const id = c.id as string;
+    await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+12025550131' }] });
+    expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
+    const stream = await openStream(id);
+    await until(() => stream.events.some((e) => e.event === 'stats'), 'the initial stats');
+    expect((await api.http.post(`/v1/campaigns/${id}/stop`).set(api.auth())).status).toBe(200);
+    await until(() => stream.ended, 'the end of the stream');
+    expect(stream.events[stream.events.length - 1]).toEqual({ event: 'end', data: { campaignId: id, status: 'stopped' } });
+
+    const again = await openStream(id);
+    await until(() => again.ended, 'the end of a finished campaign\'s stream');
+    expect(again.events.map((e) => e.event)).toEqual(['stats', 'end']);
   });
 
   test('when a client watches a campaign, then it gets the stats at once, coalesced updates and calls as they are published, and its subscription ends when it leaves', async () => {

@@ -221,7 +221,7 @@ export interface paths {
         get: operations["getCampaigns"];
         put?: never;
         /**
-         * Create a campaign (draft)
+         * Create a campaign (draft); the answer carries warnings (window vs rule pack, …)
          * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         post: operations["postCampaigns"];
@@ -879,6 +879,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tenant: its name and the country assumed for numbers written without a country code
+         * @description Permission: `campaigns:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the tenant's default country (campaigns created afterwards inherit it)
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchTenant"];
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -964,17 +988,53 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AcceptInviteDto: {
+            /**
+             * @description The person's name, as shown in the dashboard and the audit log.
+             * @example Ada Lovelace
+             */
             name?: string;
+            /**
+             * @description The new password: at least 12 characters.
+             * @example correct horse battery
+             */
             password: string;
+            /**
+             * @description The token of the invitation or password-reset link (/accept-invite?token=…).
+             * @example the-token-of-the-link
+             */
             token: string;
         };
         AddDncDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only for this campaign (absent: the whole tenant).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
+            /**
+             * @description The number: E.164, or national in the campaign's (or US) numbering.
+             * @example +14155552671
+             */
             phone: string;
+            /**
+             * @description Why (kept with the entry).
+             * @example asked not to be called
+             */
             reason?: string;
         };
         AddLeadsDto: {
+            /**
+             * @description 1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign's defaultCountry).
+             * @example [
+             *       {
+             *         "phone": "+14155552671",
+             *         "firstName": "Ada",
+             *         "custom": {
+             *           "plan": "gold"
+             *         }
+             *       }
+             *     ]
+             */
             leads: unknown[];
         };
         /** @description What became of the leads of a request. */
@@ -995,10 +1055,15 @@ export interface components {
              */
             duplicates: number;
             /**
-             * @description Invalid leads, with the reason.
+             * @description Invalid leads: one entry per problem (a lead with several problems has several entries).
              * @example []
              */
             rejected: components["schemas"]["RejectedLead"][];
+            /**
+             * @description Leads added without an invalid optional value (an email), with the reason.
+             * @example []
+             */
+            warnings: components["schemas"]["RejectedLead"][];
         };
         /** @description Calls across the tenant's campaigns in [from, to), grouped. */
         Analytics: {
@@ -1042,11 +1107,27 @@ export interface components {
             tz: string;
         };
         AnalyticsQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only the calls of this campaign.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
+            /**
+             * @description Calls at or after this time (default: 7 days before to).
+             * @example 2026-03-01T00:00:00Z
+             */
             from?: string;
-            /** @enum {string} */
+            /**
+             * @description How calls are grouped: campaign, outcome, day, hour or localHour.
+             * @example campaign
+             * @enum {string}
+             */
             groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            /**
+             * @description Calls before this time (default: now; at most 366 days after from).
+             * @example 2026-03-08T00:00:00Z
+             */
             to?: string;
             /**
              * @description an IANA time zone
@@ -1253,10 +1334,26 @@ export interface components {
             nextCursor: string | null;
         };
         BaseConnectionDto: {
-            /** Format: url */
+            /**
+             * Format: url
+             * @description The provider's API address (default: the provider's own; provider-sim for tests and the demo).
+             * @example http://127.0.0.1:3010
+             */
             baseUrl?: string;
+            /**
+             * @description Calls this connection may start per second (the dialer paces to it); default 10.
+             * @example 10
+             */
             callsPerSecond?: number;
+            /**
+             * @description A name to tell connections apart.
+             * @example Twilio production
+             */
             name: string;
+            /**
+             * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
+             * @example 600
+             */
             timeLimitSeconds?: number;
         };
         /** @description A call attempt in a campaign's list of calls. */
@@ -1300,6 +1397,15 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description Who was called.
+             * @example {
+             *       "firstName": "Ada",
+             *       "lastName": "Lovelace",
+             *       "phoneE164": "+14155552671"
+             *     }
+             */
+            lead: components["schemas"]["CallLead"];
             /**
              * Format: uuid
              * @description The lead called.
@@ -1393,6 +1499,15 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description Who was called.
+             * @example {
+             *       "firstName": "Ada",
+             *       "lastName": "Lovelace",
+             *       "phoneE164": "+14155552671"
+             *     }
+             */
+            lead: components["schemas"]["CallLead"];
             /**
              * Format: uuid
              * @description The lead called.
@@ -1565,13 +1680,74 @@ export interface components {
             start?: string;
         };
         CallingWindowDto: {
+            /**
+             * @description Weekdays of the daily range, 1 = Monday … 7 = Sunday (default every day).
+             * @example [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
             days?: number[];
+            /**
+             * @description End of the daily range, HH:mm (24:00: midnight; default 20:00).
+             * @example 18:00
+             */
             end?: string;
+            /**
+             * @description No calls on Saturdays and Sundays.
+             * @example true
+             */
             excludeWeekends?: boolean;
+            /**
+             * @description Local dates (YYYY-MM-DD) with no calls.
+             * @example [
+             *       "2026-12-25"
+             *     ]
+             */
             holidays?: string[];
+            /**
+             * @description Ranges per weekday ("1" = Monday … "7" = Sunday → [{start, end}, …]); replaces start/end/days. A weekday not listed allows no calls.
+             * @example {
+             *       "1": [
+             *         {
+             *           "start": "09:00",
+             *           "end": "12:30"
+             *         }
+             *       ]
+             *     }
+             */
             ranges?: Record<string, never>;
+            /**
+             * @description The legal floor intersected with the window: "auto" (default: by the callee's number) or a pack id (US, US-FL, IN, IN-PROMO, …; docs/dialing-rules.md).
+             * @example auto
+             */
             rulePack?: string;
+            /**
+             * @description Start of the daily range, HH:mm, in the callee's local time (legacy single-range form; default 09:00).
+             * @example 09:00
+             */
             start?: string;
+        };
+        /** @description Who a call was to: the lead's name and number (masked, names hidden, for a viewer of a HIPAA campaign, as lead reads are). */
+        CallLead: {
+            /**
+             * @description First name.
+             * @example Ada
+             */
+            firstName: string | null;
+            /**
+             * @description Last name.
+             * @example Lovelace
+             */
+            lastName: string | null;
+            /**
+             * @description The number in E.164 ("+1*******71" when masked).
+             * @example +14155552671
+             */
+            phoneE164: string;
         };
         /** @description A campaign: its settings, status and timestamps. The ETag header carries its version. */
         Campaign: {
@@ -1657,7 +1833,7 @@ export interface components {
              */
             providerConnectionId: string | null;
             /**
-             * @description Retry rules by outcome.
+             * @description The retry rules in effect, by outcome: the campaign's own over the defaults (docs/call-outcomes.md).
              * @example {
              *       "no_answer": {
              *         "enabled": true,
@@ -1811,7 +1987,7 @@ export interface components {
              */
             providerConnectionId: string | null;
             /**
-             * @description Retry rules by outcome.
+             * @description The retry rules in effect, by outcome: the campaign's own over the defaults (docs/call-outcomes.md).
              * @example {
              *       "no_answer": {
              *         "enabled": true,
@@ -2107,13 +2283,197 @@ export interface components {
              */
             voicemail: number;
         };
+        /** @description Something that will make the campaign call less than expected: a code and a sentence that says what and why. */
+        CampaignWarning: {
+            /**
+             * @description What kind of problem.
+             * @example closed_some_days
+             * @enum {string}
+             */
+            code: "nothing_callable" | "closed_some_days" | "never_callable_country" | "leads_other_country" | "ends_before_opening";
+            /**
+             * @description What it means for this campaign.
+             * @example the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days
+             */
+            message: string;
+        };
+        /** @description A campaign as a write or a command answers it: the campaign and its warnings. */
+        CampaignWithWarnings: {
+            /**
+             * @description When leads may be called (resolved: defaults filled in).
+             * @example {
+             *       "start": "09:00",
+             *       "end": "18:00",
+             *       "days": [
+             *         1,
+             *         2,
+             *         3,
+             *         4,
+             *         5
+             *       ]
+             *     }
+             */
+            callingWindow: components["schemas"]["CallingWindow"];
+            /**
+             * Format: date-time
+             * @description When its last lead ended.
+             * @example null
+             */
+            completedAt: string | null;
+            /**
+             * @description standard, hipaa or pci: what is stored and shown (fixed once started).
+             * @example standard
+             * @enum {string}
+             */
+            complianceMode: "standard" | "hipaa" | "pci";
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Country (ISO 3166-1 alpha-2) of numbers written without a country code.
+             * @example US
+             */
+            defaultCountry: string;
+            /**
+             * @description IANA zone of leads whose zone cannot be derived from their number.
+             * @example America/New_York
+             */
+            defaultTimezone: string;
+            /**
+             * Format: date-time
+             * @description When it was soft-deleted (null: not deleted).
+             * @example null
+             */
+            deletedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The campaign id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description Attempts per lead at most.
+             * @example 3
+             */
+            maxAttempts: number;
+            /**
+             * @description Calls to one number per rolling 24 hours across the tenant's campaigns (null: no campaign cap).
+             * @example 2
+             */
+            maxCallsPerNumber24h: number | null;
+            /**
+             * @description Calls in progress at most at once.
+             * @example 10
+             */
+            maxConcurrentCalls: number;
+            /**
+             * @description Its name.
+             * @example Spring follow-up
+             */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The provider connection it dials through (null: none yet; needed to start).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            providerConnectionId: string | null;
+            /**
+             * @description The retry rules in effect, by outcome: the campaign's own over the defaults (docs/call-outcomes.md).
+             * @example {
+             *       "no_answer": {
+             *         "enabled": true,
+             *         "delaySeconds": 3600
+             *       }
+             *     }
+             */
+            retryPolicy: components["schemas"]["RetryPolicy"];
+            /**
+             * Format: date-time
+             * @description When it stops dialing by itself.
+             * @example null
+             */
+            scheduledEndAt: string | null;
+            /**
+             * Format: date-time
+             * @description When a scheduled campaign starts by itself.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            scheduledStartAt: string | null;
+            /**
+             * @description Free-form settings of the caller (at most 16 KiB as JSON).
+             * @example {
+             *       "team": "renewals"
+             *     }
+             */
+            settings: Record<string, never>;
+            /**
+             * Format: date-time
+             * @description When it was first started.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * @description Where it is in its lifecycle.
+             * @example draft
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "stopped" | "cancelled";
+            /**
+             * Format: uuid
+             * @description The tenant that owns it.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            tenantId: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description Optimistic version, bumped by every change (the ETag).
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description What will keep it from calling as expected ([]: nothing found). Checked against the rule packs of its country and of its leads' numbers.
+             * @example [
+             *       {
+             *         "code": "leads_other_country",
+             *         "message": "3 leads of this campaign have numbers of another country than its defaultCountry IN (US: 3); numbers written without a country code were read as IN numbers"
+             *       }
+             *     ]
+             */
+            warnings: components["schemas"]["CampaignWarning"][];
+        };
         CheckDncDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Check this campaign's list too (the tenant's always applies).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
+            /**
+             * @description 1 to 1000 numbers to check.
+             * @example [
+             *       "+14155552671"
+             *     ]
+             */
             phones: string[];
         };
         CloneCampaignDto: {
+            /**
+             * @description Copy the leads too, as new pending leads (tenant DNC scrubbed). Default false.
+             * @example true
+             */
             includeLeads?: boolean;
+            /**
+             * @description The new campaign's name (default: the source's + " (copy)").
+             * @example Spring follow-up (2)
+             */
             name?: string;
         };
         /** @description A new draft cloned from another campaign. */
@@ -2211,7 +2571,7 @@ export interface components {
              */
             providerConnectionId: string | null;
             /**
-             * @description Retry rules by outcome.
+             * @description The retry rules in effect, by outcome: the campaign's own over the defaults (docs/call-outcomes.md).
              * @example {
              *       "no_answer": {
              *         "enabled": true,
@@ -2300,35 +2660,98 @@ export interface components {
             recount: number;
         };
         CreateApiKeyDto: {
+            /**
+             * @description A label to tell keys apart.
+             * @example CI
+             */
             name: string;
-            /** @enum {string} */
+            /**
+             * @description admin, manager or viewer: what the key may do.
+             * @example viewer
+             * @enum {string}
+             */
             role: "admin" | "manager" | "viewer";
         };
         CreateCampaignDto: {
+            /**
+             * @description When leads may be called, in each callee's local time, intersected with the rule pack of their number.
+             * @example {
+             *       "start": "09:00",
+             *       "end": "18:00",
+             *       "days": [
+             *         1,
+             *         2,
+             *         3,
+             *         4,
+             *         5
+             *       ]
+             *     }
+             */
             callingWindow?: components["schemas"]["CallingWindowDto"];
-            /** @enum {string} */
+            /**
+             * @description standard, hipaa or pci: what is stored and shown (fixed once started).
+             * @example standard
+             * @enum {string}
+             */
             complianceMode?: "standard" | "hipaa" | "pci";
             /**
-             * @default US
+             * @description ISO 3166-1 alpha-2 country of numbers written without a country code. Absent: the tenant's (GET /v1/tenant).
              * @example US
+             * @example IN
              */
-            defaultCountry: string;
+            defaultCountry?: string;
             /**
              * @description an IANA time zone
-             * @default America/New_York
              * @example America/New_York
              */
-            defaultTimezone: string;
-            /** @default 3 */
+            defaultTimezone?: string;
+            /**
+             * @description Attempts per lead at most (1–20).
+             * @default 3
+             * @example 3
+             */
             maxAttempts: number;
+            /**
+             * @description Calls to one number per rolling 24 hours across the tenant's campaigns (1–100; absent or null: no campaign cap; a rule pack's cap still applies).
+             * @example 2
+             */
             maxCallsPerNumber24h?: number;
-            /** @default 5 */
+            /**
+             * @description Calls in progress at most at once (1–1000).
+             * @default 5
+             * @example 10
+             */
             maxConcurrentCalls: number;
+            /**
+             * @description The campaign's name.
+             * @example Spring follow-up
+             */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The provider connection it dials through (needed to start).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             providerConnectionId?: string;
+            /**
+             * @description Retry rules by outcome; an outcome left out keeps its default (docs/call-outcomes.md).
+             * @example {
+             *       "busy": {
+             *         "enabled": true,
+             *         "delaySeconds": 900
+             *       }
+             *     }
+             */
             retryPolicy?: components["schemas"]["RetryPolicyDto"];
+            /**
+             * @description When it stops dialing by itself (after scheduledStartAt).
+             * @example 2026-03-09T22:00:00Z
+             */
             scheduledEndAt?: string;
+            /**
+             * @description When a scheduled campaign starts by itself (POST …/schedule).
+             * @example 2026-03-02T14:00:00Z
+             */
             scheduledStartAt?: string;
             /** @description at most 16384 bytes as JSON */
             settings?: Record<string, never>;
@@ -2389,6 +2812,20 @@ export interface components {
              */
             accepted: number;
             /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign's defaultCountry.
+             * @example IN
+             */
+            assumedCountry: string;
+            /**
+             * @description Valid numbers per detected country (duplicates and DNC included).
+             * @example {
+             *       "IN": 2
+             *     }
+             */
+            countries: {
+                [key: string]: number;
+            };
+            /**
              * @description Numbers on a do-not-call list.
              * @example 0
              */
@@ -2446,8 +2883,20 @@ export interface components {
             state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "no_leads_due";
         };
         DispositionDto: {
+            /**
+             * @description A label of the team's own: lower-case letters, digits, _ or - (interested, callback_requested, wrong_person, …).
+             * @example callback_requested
+             */
             disposition: string;
+            /**
+             * @description A note (at most 2000 characters).
+             * @example call back after 5 pm
+             */
             note?: string;
+            /**
+             * @description Sets the lead's qualified flag; automatic qualification rules no longer change it afterwards.
+             * @example true
+             */
             qualified?: boolean;
         };
         /** @description Whether one number may not be called. */
@@ -2580,8 +3029,16 @@ export interface components {
             nextCursor: string | null;
         };
         DncScopeQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Add to this campaign's list (absent: the tenant's).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
+            /**
+             * @description Why, kept with every entry added.
+             * @example complaint list 2026-03
+             */
             reason?: string;
         };
         /**
@@ -2595,28 +3052,80 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "invalid_idempotency_key" | "no_file" | "invalid_input" | "invalid_token" | "ambiguous_credentials" | "unauthorized" | "invalid_credentials" | "forbidden" | "csrf_failed" | "account_inactive" | "session_required" | "not_found" | "route_not_found" | "conflict" | "invalid_state" | "invalid_transition" | "provider_connection_required" | "schedule_required" | "idempotency_in_progress" | "user_exists" | "last_admin" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "login_throttled" | "internal" | "unavailable";
+                code: "validation_failed" | "invalid_json" | "invalid_idempotency_key" | "no_file" | "invalid_input" | "invalid_token" | "ambiguous_credentials" | "unauthorized" | "invalid_credentials" | "forbidden" | "csrf_failed" | "account_inactive" | "session_required" | "not_found" | "route_not_found" | "conflict" | "invalid_state" | "invalid_transition" | "provider_connection_required" | "schedule_required" | "no_leads" | "nothing_callable" | "idempotency_in_progress" | "user_exists" | "last_admin" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "login_throttled" | "internal" | "unavailable";
                 details?: unknown;
                 message: string;
             };
         };
         ExotelConnectionDto: {
+            /**
+             * @description The Exotel account SID.
+             * @example yourcompany1
+             */
             accountSid: string;
+            /**
+             * @description A number called first and bridged to the callee (instead of flowUrl), E.164.
+             * @example +919876543210
+             */
             agentNumber?: string;
+            /**
+             * @description The Exotel API key.
+             * @example your-exotel-key
+             */
             apiKey: string;
+            /**
+             * @description The Exotel API token (stored encrypted, never returned).
+             * @example your-exotel-token
+             */
             apiToken: string;
-            /** Format: url */
+            /**
+             * Format: url
+             * @description The provider's API address (default: the provider's own; provider-sim for tests and the demo).
+             * @example http://127.0.0.1:3010
+             */
             baseUrl?: string;
+            /**
+             * @description The ExoPhone shown to callees.
+             * @example 08030752400
+             */
             callerId: string;
+            /**
+             * @description Calls this connection may start per second (the dialer paces to it); default 10.
+             * @example 10
+             */
             callsPerSecond?: number;
-            /** @enum {string} */
+            /**
+             * @description trans (transactional, default) or promo (promotional).
+             * @example trans
+             * @enum {string}
+             */
             callType?: "trans" | "promo";
-            /** Format: url */
+            /**
+             * Format: url
+             * @description Flow (app) URL callees are connected to; or agentNumber. One of them.
+             * @example http://my.exotel.com/exoml/start_voice/12345
+             */
             flowUrl?: string;
+            /**
+             * @description A name to tell connections apart.
+             * @example Twilio production
+             */
             name: string;
+            /**
+             * @description Record calls (never in HIPAA or PCI campaigns).
+             * @example false
+             */
             record?: boolean;
+            /**
+             * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
+             * @example 600
+             */
             timeLimitSeconds?: number;
-            /** @enum {string} */
+            /**
+             * @description exotel.
+             * @example exotel
+             * @enum {string}
+             */
             type: "exotel";
         };
         /** @description An import with the first lines of its report. */
@@ -2627,11 +3136,26 @@ export interface components {
              */
             accepted: number;
             /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign's defaultCountry (null until the upload is stored).
+             * @example IN
+             */
+            assumedCountry: string | null;
+            /**
              * Format: uuid
              * @description The campaign the leads go to.
              * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
              */
             campaignId: string;
+            /**
+             * @description Valid numbers per detected country (duplicates and DNC included; "unknown" when the number names none).
+             * @example {
+             *       "IN": 4850,
+             *       "US": 40
+             *     }
+             */
+            countries: {
+                [key: string]: number;
+            };
             /**
              * Format: date-time
              * @description When the upload began.
@@ -2736,11 +3260,26 @@ export interface components {
              */
             accepted: number;
             /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign's defaultCountry (null until the upload is stored).
+             * @example IN
+             */
+            assumedCountry: string | null;
+            /**
              * Format: uuid
              * @description The campaign the leads go to.
              * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
              */
             campaignId: string;
+            /**
+             * @description Valid numbers per detected country (duplicates and DNC included; "unknown" when the number names none).
+             * @example {
+             *       "IN": 4850,
+             *       "US": 40
+             *     }
+             */
+            countries: {
+                [key: string]: number;
+            };
             /**
              * Format: date-time
              * @description When the upload began.
@@ -2843,6 +3382,21 @@ export interface components {
         /** @description What an upload would do (?preview=true): nothing is stored. */
         ImportPreview: {
             /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign's defaultCountry.
+             * @example IN
+             */
+            assumedCountry: string;
+            /**
+             * @description Valid sample numbers per detected country.
+             * @example {
+             *       "IN": 18,
+             *       "US": 1
+             *     }
+             */
+            countries: {
+                [key: string]: number;
+            };
+            /**
              * @description Columns that would go to custom fields.
              * @example [
              *       "plan"
@@ -2889,7 +3443,7 @@ export interface components {
              */
             preview: true;
             /**
-             * @description The first rows that would be rejected.
+             * @description Problems of the sample rows: rows that would be rejected, and values that would be left out.
              * @example []
              */
             sampleErrors: components["schemas"]["PreviewProblem"][];
@@ -2910,21 +3464,35 @@ export interface components {
             };
         };
         ImportPreviewQuery: {
-            /** @enum {string} */
+            /**
+             * @description The compliance mode the campaign will have: pci refuses custom fields holding card numbers.
+             * @example standard
+             * @enum {string}
+             */
             complianceMode?: "standard" | "hipaa" | "pci";
-            /** @example US */
+            /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, as the campaign will have it; absent: the tenant's default country.
+             * @example US
+             * @example IN
+             */
             defaultCountry?: string;
         };
-        /** @description A row of the import report: a row that did not become a lead. */
+        /** @description A line of the import report: a row that did not become a lead (invalid, duplicate, dnc), or a lead kept without an invalid optional value (warning). */
         ImportReportLine: {
             /**
-             * @description The column at fault.
+             * @description The column(s) at fault, comma-separated when the row has several problems.
              * @example phone
              */
             column: string;
             /**
-             * @description Why the row was not taken.
-             * @example not a valid phone number
+             * @description invalid (refused: every problem of the row), duplicate, dnc, or warning (the lead was kept; the value was left out).
+             * @example invalid
+             * @enum {string}
+             */
+            kind: "invalid" | "duplicate" | "dnc" | "warning";
+            /**
+             * @description Why (every problem of the row, separated by "; ").
+             * @example phone is not a valid US number; add the country code or set defaultCountry
              */
             reason: string;
             /**
@@ -2933,7 +3501,7 @@ export interface components {
              */
             row: number;
             /**
-             * @description The value at fault (absent when there is none).
+             * @description The value at fault (the first problem's; absent when there is none).
              * @example 555-01
              */
             value?: string;
@@ -2972,10 +3540,22 @@ export interface components {
             user: components["schemas"]["UserView"];
         };
         InviteUserDto: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @description The person's email: their sign-in name (unique across all teams).
+             * @example grace@example.com
+             */
             email: string;
+            /**
+             * @description The person's name.
+             * @example Grace Hopper
+             */
             name?: string;
-            /** @enum {string} */
+            /**
+             * @description admin, manager or viewer (docs/api.md, roles).
+             * @example manager
+             * @enum {string}
+             */
             role: "admin" | "manager" | "viewer";
         };
         /** @description A lead: a number to call and where it is in its lifecycle. Under HIPAA a viewer sees the number masked and no personal data. */
@@ -3092,7 +3672,7 @@ export interface components {
              * @description The leads of this page.
              * @example []
              */
-            data: components["schemas"]["Lead"][];
+            data: components["schemas"]["LeadView"][];
             /**
              * Format: uuid
              * @description Pass as cursor for the next page; null on the last page.
@@ -3123,70 +3703,311 @@ export interface components {
              */
             queued: number;
         };
+        /** @description A lead as read: every field, and why it ended when that needs explaining. */
+        LeadView: {
+            /**
+             * @description Attempts made.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * Format: uuid
+             * @description Its campaign.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            campaignId: string;
+            /**
+             * Format: date-time
+             * @description When it was added.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Custom fields, free keys.
+             * @example {
+             *       "plan": "gold"
+             *     }
+             */
+            custom: {
+                [key: string]: string;
+            };
+            /**
+             * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
+             * @example null
+             */
+            disposition: string | null;
+            /**
+             * @description Why it ended, in words, when the disposition alone does not say (no_window: which window and rule pack never overlap); null otherwise.
+             * @example no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it
+             */
+            dispositionDetail: string | null;
+            /**
+             * @description Email.
+             * @example ada@example.com
+             */
+            email: string | null;
+            /**
+             * @description First name.
+             * @example Ada
+             */
+            firstName: string | null;
+            /**
+             * Format: uuid
+             * @description The lead id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The import that added it (null: added as JSON).
+             * @example null
+             */
+            importId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last dialled.
+             * @example null
+             */
+            lastAttemptAt: string | null;
+            /**
+             * @description Last name.
+             * @example Lovelace
+             */
+            lastName: string | null;
+            /**
+             * Format: date-time
+             * @description When it may be dialled next.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            nextAttemptAt: string;
+            /**
+             * @description The number in E.164 (masked, "+1*******71", for a HIPAA viewer).
+             * @example +14155552671
+             */
+            phoneE164: string;
+            /**
+             * @description Qualified by a rule or a person; null: not decided.
+             * @example null
+             */
+            qualified: boolean | null;
+            /**
+             * @description pending (waiting for its next attempt), queued, dialing or done.
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "queued" | "dialing" | "done";
+            /**
+             * Format: uuid
+             * @description The tenant that owns it.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            tenantId: string;
+            /**
+             * @description Candidate IANA zones, from the number ([]: the campaign's default zone).
+             * @example [
+             *       "America/Los_Angeles"
+             *     ]
+             */
+            timezones: string[];
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+        };
         ListApiKeysQuery: {
-            /** @enum {string} */
+            /**
+             * @description true: revoked keys too.
+             * @example true
+             * @enum {string}
+             */
             includeRevoked?: "true" | "false";
         };
         ListAuditQuery: {
+            /**
+             * @description Exact action ("campaign.update") or a prefix ending with a dot ("campaign.").
+             * @example campaign.
+             */
             action?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only changes made with this API key.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             apiKeyId?: string;
+            /**
+             * @description nextCursor of the previous page.
+             * @example 12345
+             */
             cursor?: unknown;
+            /**
+             * @description Only changes of this one thing (its id).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             entityId?: string;
+            /**
+             * @description Only changes of this kind of thing: campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, tenant, …
+             * @example campaign
+             */
             entityType?: string;
+            /**
+             * @description Changes at or after this time (ISO 8601).
+             * @example 2026-03-01T00:00:00Z
+             */
             from?: string;
-            /** @default 100 */
+            /**
+             * @description Entries per page (1–500).
+             * @default 100
+             * @example 100
+             */
             limit: number;
+            /**
+             * @description Changes before this time (ISO 8601).
+             * @example 2026-04-01T00:00:00Z
+             */
             to?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only changes made by this person (dashboard user).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             userId?: string;
         };
         ListCallsQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             cursor?: string;
+            /**
+             * @description Calls created at or after this time.
+             * @example 2026-03-02T00:00:00Z
+             */
             from?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only the calls of this lead.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             leadId?: string;
-            /** @default 100 */
+            /**
+             * @description Calls per page (1–500).
+             * @default 100
+             * @example 100
+             */
             limit: number;
-            /** @enum {string} */
+            /**
+             * @description Only calls that ended this way.
+             * @example busy
+             * @enum {string}
+             */
             outcome?: "answered" | "voicemail" | "busy" | "no_answer" | "failed" | "canceled" | "invalid_number" | "provider_error" | "opted_out";
+            /**
+             * @description Calls created before this time.
+             * @example 2026-03-03T00:00:00Z
+             */
             to?: string;
         };
         ListCampaignsQuery: {
-            /** @enum {string} */
+            /**
+             * @description Only campaigns of this compliance mode.
+             * @example hipaa
+             * @enum {string}
+             */
             complianceMode?: "standard" | "hipaa" | "pci";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             cursor?: string;
-            /** @enum {string} */
+            /**
+             * @description true: only soft-deleted campaigns (to restore them).
+             * @example true
+             * @enum {string}
+             */
             deleted?: "true" | "false";
-            /** @default 50 */
+            /**
+             * @description Campaigns per page (1–200).
+             * @default 50
+             * @example 50
+             */
             limit: number;
+            /**
+             * @description Case-insensitive substring of the name.
+             * @example spring
+             */
             name?: string;
-            /** @enum {string} */
+            /**
+             * @description Only campaigns in this status.
+             * @example running
+             * @enum {string}
+             */
             status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "stopped" | "cancelled";
         };
         ListDncQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Only this campaign's entries (absent: the tenant's).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             cursor?: string;
-            /** @default 100 */
+            /**
+             * @description Entries per page (1–1000).
+             * @default 100
+             * @example 100
+             */
             limit: number;
         };
         ListLeadsQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             cursor?: string;
+            /**
+             * @description Only leads that ended this way (answered, exhausted, no_window, …).
+             * @example no_window
+             */
             disposition?: string;
-            /** @default 100 */
+            /**
+             * @description Leads per page (1–1000).
+             * @default 100
+             * @example 100
+             */
             limit: number;
+            /**
+             * @description Phone search: the leading digits of the E.164 number ("+1415", "1415").
+             * @example +1415
+             */
             phone?: string;
-            /** @enum {string} */
+            /**
+             * @description Only leads in this status.
+             * @example pending
+             * @enum {string}
+             */
             status?: "pending" | "queued" | "dialing" | "done";
         };
         LoginDto: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @description The email the account was invited with (case does not matter).
+             * @example ada@example.com
+             */
             email: string;
+            /**
+             * @description The password.
+             * @example correct horse battery
+             */
             password: string;
         };
         /** @description A person's disposition of a call. */
@@ -3224,6 +4045,11 @@ export interface components {
         };
         /** @description A sample row of a preview, as it would become a lead. */
         PreviewLead: {
+            /**
+             * @description The country the number belongs to, as detected from it (null: none).
+             * @example US
+             */
+            country: string | null;
             /**
              * @description The other columns.
              * @example {
@@ -3266,13 +4092,19 @@ export interface components {
              */
             timezones: string[];
         };
-        /** @description A sample row of a preview that would be rejected. */
+        /** @description A sample row of a preview that would be rejected, or kept without an invalid optional value. */
         PreviewProblem: {
             /**
              * @description The column at fault.
              * @example phone
              */
             column: string;
+            /**
+             * @description invalid (the row would be refused) or warning (kept; the value left out).
+             * @example invalid
+             * @enum {string}
+             */
+            kind: "invalid" | "warning";
             /**
              * @description Why.
              * @example not a valid phone number
@@ -3407,8 +4239,16 @@ export interface components {
             value?: string;
         };
         RemoveDncQuery: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description From this campaign's list (absent: the tenant's).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             campaignId?: string;
+            /**
+             * @description The number to remove.
+             * @example +14155552671
+             */
             phone: string;
         };
         /** @description Retry rules by call outcome; an outcome without a rule uses the default. */
@@ -3488,14 +4328,23 @@ export interface components {
             voicemail?: components["schemas"]["RetryRule"];
         };
         RetryPolicyDto: {
+            /** @description After a person answered (never retried, whatever this says). */
             answered?: components["schemas"]["RetryRuleDto"];
+            /** @description After a busy signal (default: retry after 15 min). */
             busy?: components["schemas"]["RetryRuleDto"];
+            /** @description After a canceled call (default: no retry). */
             canceled?: components["schemas"]["RetryRuleDto"];
+            /** @description After a failed call (default: retry after 30 min). */
             failed?: components["schemas"]["RetryRuleDto"];
+            /** @description After an invalid number (never retried). */
             invalid_number?: components["schemas"]["RetryRuleDto"];
+            /** @description After no answer (default: retry after 1 h). */
             no_answer?: components["schemas"]["RetryRuleDto"];
+            /** @description Accepted for symmetry; an opt-out is never retried. */
             opted_out?: components["schemas"]["RetryRuleDto"];
+            /** @description After a provider error (default: retry after 5 min). */
             provider_error?: components["schemas"]["RetryRuleDto"];
+            /** @description After a voicemail (default: retry after 4 h). */
             voicemail?: components["schemas"]["RetryRuleDto"];
         };
         /** @description What to do after one call outcome. */
@@ -3517,8 +4366,20 @@ export interface components {
             enabled: boolean;
         };
         RetryRuleDto: {
+            /**
+             * @description Each further attempt waits delay × backoff^(attempt-1) (1–10).
+             * @example 2
+             */
             backoff?: number;
+            /**
+             * @description Delay before the next attempt, in seconds (moved to the next calling-window opening when closed then).
+             * @example 3600
+             */
             delaySeconds: number;
+            /**
+             * @description Retry after this outcome at all.
+             * @example true
+             */
             enabled: boolean;
         };
         /** @description Hour by hour: how many of a campaign's open leads may be called. */
@@ -3581,8 +4442,16 @@ export interface components {
             start: string;
         };
         SchedulePreviewQuery: {
-            /** @default 2 */
+            /**
+             * @description Days to preview (1–14).
+             * @default 2
+             * @example 2
+             */
             days: number;
+            /**
+             * @description Start of the preview (default: now), rounded down to the hour.
+             * @example 2026-03-02T14:00:00Z
+             */
             from?: string;
         };
         /** @description The tenant of the session. */
@@ -3690,6 +4559,31 @@ export interface components {
              *     }
              */
             user: components["schemas"]["SessionUser"];
+        };
+        /** @description The caller's tenant (team) and its defaults. */
+        TenantView: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, unless a campaign sets its own.
+             * @example IN
+             */
+            defaultCountry: string;
+            /**
+             * Format: uuid
+             * @description The tenant id.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            id: string;
+            /**
+             * @description Its name.
+             * @example Acme Realty
+             */
+            name: string;
         };
         /** @description A time range of a day, local time. */
         TimeRange: {
@@ -3801,56 +4695,198 @@ export interface components {
             voicemail: number;
         };
         TimeSeriesQuery: {
+            /**
+             * @description First point at or after this time.
+             * @example 2026-03-02T14:00:00Z
+             */
             from?: string;
-            /** @enum {string} */
+            /**
+             * @description minute (default: the last 60) or hour (default: the last 48).
+             * @example minute
+             * @enum {string}
+             */
             granularity?: "minute" | "hour";
+            /**
+             * @description Points before this time.
+             * @example 2026-03-02T15:00:00Z
+             */
             to?: string;
         };
         TwilioConnectionDto: {
+            /**
+             * @description The Twilio account SID.
+             * @example AC0123456789abcdef0123456789abcdef
+             */
             accountSid: string;
+            /**
+             * @description The Twilio auth token (stored encrypted, never returned; also verifies webhook signatures).
+             * @example your-auth-token
+             */
             authToken: string;
-            /** Format: url */
+            /**
+             * Format: url
+             * @description The provider's API address (default: the provider's own; provider-sim for tests and the demo).
+             * @example http://127.0.0.1:3010
+             */
             baseUrl?: string;
+            /**
+             * @description Calls this connection may start per second (the dialer paces to it); default 10.
+             * @example 10
+             */
             callsPerSecond?: number;
+            /**
+             * @description The caller id, E.164.
+             * @example +14155550100
+             */
             fromNumber: string;
+            /**
+             * @description Caller ids to rotate through, E.164.
+             * @example [
+             *       "+14155550100",
+             *       "+14155550101"
+             *     ]
+             */
             fromNumbers?: string[];
-            /** @enum {string} */
+            /**
+             * @description Answering-machine detection (Twilio MachineDetection): Enable or DetectMessageEnd. Without it no call ends as voicemail.
+             * @example Enable
+             * @enum {string}
+             */
             machineDetection?: "Enable" | "DetectMessageEnd";
+            /**
+             * @description A name to tell connections apart.
+             * @example Twilio production
+             */
             name: string;
+            /**
+             * @description Record calls (never in HIPAA or PCI campaigns).
+             * @example false
+             */
             record?: boolean;
+            /**
+             * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
+             * @example 600
+             */
             timeLimitSeconds?: number;
-            /** Format: url */
+            /**
+             * Format: url
+             * @description The TwiML URL Twilio fetches when the callee answers.
+             * @example https://example.com/twiml/agent
+             */
             twimlUrl?: string;
-            /** @enum {string} */
+            /**
+             * @description twilio.
+             * @example twilio
+             * @enum {string}
+             */
             type: "twilio";
         };
         UpdateCampaignDto: {
+            /**
+             * @description When leads may be called, in each callee's local time, intersected with the rule pack of their number.
+             * @example {
+             *       "start": "09:00",
+             *       "end": "18:00",
+             *       "days": [
+             *         1,
+             *         2,
+             *         3,
+             *         4,
+             *         5
+             *       ]
+             *     }
+             */
             callingWindow?: components["schemas"]["CallingWindowDto"];
-            /** @enum {string} */
+            /**
+             * @description standard, hipaa or pci: what is stored and shown (only while a draft).
+             * @example standard
+             * @enum {string}
+             */
             complianceMode?: "standard" | "hipaa" | "pci";
-            /** @example US */
+            /**
+             * @description ISO 3166-1 alpha-2 country of numbers written without a country code.
+             * @example US
+             * @example IN
+             */
             defaultCountry?: string;
             /**
              * @description an IANA time zone
              * @example America/New_York
              */
             defaultTimezone?: string;
+            /**
+             * @description Attempts per lead at most (1–20).
+             * @example 3
+             */
             maxAttempts?: number;
+            /**
+             * @description Calls to one number per rolling 24 hours across the tenant's campaigns (1–100; absent or null: no campaign cap; a rule pack's cap still applies).
+             * @example 2
+             */
             maxCallsPerNumber24h?: number;
+            /**
+             * @description Calls in progress at most at once (1–1000).
+             * @example 10
+             */
             maxConcurrentCalls?: number;
+            /**
+             * @description The campaign's name.
+             * @example Spring follow-up
+             */
             name?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The provider connection it dials through (needed to start).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
             providerConnectionId?: string;
+            /**
+             * @description Retry rules by outcome; an outcome left out keeps its default (docs/call-outcomes.md).
+             * @example {
+             *       "busy": {
+             *         "enabled": true,
+             *         "delaySeconds": 900
+             *       }
+             *     }
+             */
             retryPolicy?: components["schemas"]["RetryPolicyDto"];
+            /**
+             * @description When it stops dialing by itself (after scheduledStartAt).
+             * @example 2026-03-09T22:00:00Z
+             */
             scheduledEndAt?: string;
+            /**
+             * @description When a scheduled campaign starts by itself (POST …/schedule).
+             * @example 2026-03-02T14:00:00Z
+             */
             scheduledStartAt?: string;
             /** @description at most 16384 bytes as JSON */
             settings?: Record<string, never>;
         };
+        UpdateTenantDto: {
+            /**
+             * @description ISO 3166-1 alpha-2 country assumed for numbers written without a country code; campaigns created afterwards without their own defaultCountry inherit it (existing campaigns keep theirs).
+             * @example US
+             * @example IN
+             */
+            defaultCountry: string;
+        };
         UpdateUserDto: {
+            /**
+             * @description false deactivates the user: every session ends at once and sign-in is refused; true reactivates.
+             * @example false
+             */
             active?: boolean;
+            /**
+             * @description The person's name.
+             * @example Grace Hopper
+             */
             name?: string;
-            /** @enum {string} */
+            /**
+             * @description The new role: admin, manager or viewer.
+             * @example viewer
+             * @enum {string}
+             */
             role?: "admin" | "manager" | "viewer";
         };
         /** @description A one-time link that sets a user's password (shown only in this answer). */
@@ -3934,18 +4970,64 @@ export interface components {
             role: "admin" | "manager" | "viewer";
         };
         VapiConnectionDto: {
+            /**
+             * @description The Vapi private API key (stored encrypted, never returned).
+             * @example your-vapi-key
+             */
             apiKey: string;
+            /**
+             * @description The Vapi assistant that talks to callees.
+             * @example asst_123
+             */
             assistantId: string;
-            /** Format: url */
+            /**
+             * Format: url
+             * @description The provider's API address (default: the provider's own; provider-sim for tests and the demo).
+             * @example http://127.0.0.1:3010
+             */
             baseUrl?: string;
+            /**
+             * @description Calls this connection may start per second (the dialer paces to it); default 10.
+             * @example 10
+             */
             callsPerSecond?: number;
+            /**
+             * @description A name to tell connections apart.
+             * @example Twilio production
+             */
             name: string;
+            /**
+             * @description The Vapi phone number calls are placed from.
+             * @example pn_123
+             */
             phoneNumberId: string;
+            /**
+             * @description A Vapi credential id for the server URL (instead of the secret header).
+             * @example cred_123
+             */
             serverCredentialId?: string;
+            /**
+             * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
+             * @example 600
+             */
             timeLimitSeconds?: number;
-            /** @enum {string} */
+            /**
+             * @description vapi.
+             * @example vapi
+             * @enum {string}
+             */
             type: "vapi";
+            /**
+             * @description How Vapi server messages are verified: {"mode":"secret"} (default) or {"mode":"hmac","hmac":{…}}.
+             * @example {
+             *       "mode": "secret"
+             *     }
+             */
             webhookAuth?: Record<string, never>;
+            /**
+             * @description Secret Vapi sends with its server messages (X-Vapi-Secret / Bearer), or the HMAC key; generated when absent.
+             * @example a-long-random-secret-value
+             */
             webhookSecret?: string;
         };
     };
@@ -3960,9 +5042,13 @@ export interface operations {
     getAnalytics: {
         parameters: {
             query?: {
+                /** @description Only the calls of this campaign. */
                 campaignId?: string;
+                /** @description Calls at or after this time (default: 7 days before to). */
                 from?: string;
+                /** @description How calls are grouped: campaign, outcome, day, hour or localHour. */
                 groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+                /** @description Calls before this time (default: now; at most 366 days after from). */
                 to?: string;
                 /** @description an IANA time zone */
                 tz?: string;
@@ -4065,6 +5151,7 @@ export interface operations {
     getApiKeys: {
         parameters: {
             query?: {
+                /** @description true: revoked keys too. */
                 includeRevoked?: "true" | "false";
             };
             header?: never;
@@ -4338,14 +5425,23 @@ export interface operations {
     getAuditLog: {
         parameters: {
             query?: {
+                /** @description Exact action ("campaign.update") or a prefix ending with a dot ("campaign."). */
                 action?: string;
+                /** @description Only changes made with this API key. */
                 apiKeyId?: string;
+                /** @description nextCursor of the previous page. */
                 cursor?: unknown;
+                /** @description Only changes of this one thing (its id). */
                 entityId?: string;
+                /** @description Only changes of this kind of thing: campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, tenant, … */
                 entityType?: string;
+                /** @description Changes at or after this time (ISO 8601). */
                 from?: string;
+                /** @description Entries per page (1–500). */
                 limit?: number;
+                /** @description Changes before this time (ISO 8601). */
                 to?: string;
+                /** @description Only changes made by this person (dashboard user). */
                 userId?: string;
             };
             header?: never;
@@ -4817,6 +5913,11 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "campaignId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "lead": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "phoneE164": "+14155552671"
+                     *       },
                      *       "attemptNo": 1,
                      *       "provider": "vapi",
                      *       "providerCallId": "CA0123456789abcdef0123456789abcdef",
@@ -4925,6 +6026,11 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "campaignId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "lead": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "phoneE164": "+14155552671"
+                     *       },
                      *       "attemptNo": 1,
                      *       "provider": "vapi",
                      *       "providerCallId": "CA0123456789abcdef0123456789abcdef",
@@ -5021,11 +6127,17 @@ export interface operations {
     getCampaigns: {
         parameters: {
             query?: {
+                /** @description Only campaigns of this compliance mode. */
                 complianceMode?: "standard" | "hipaa" | "pci";
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
+                /** @description true: only soft-deleted campaigns (to restore them). */
                 deleted?: "true" | "false";
+                /** @description Campaigns per page (1–200). */
                 limit?: number;
+                /** @description Case-insensitive substring of the name. */
                 name?: string;
+                /** @description Only campaigns in this status. */
                 status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "stopped" | "cancelled";
             };
             header?: never;
@@ -5195,6 +6307,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -5236,7 +6354,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Invalid input */
@@ -5555,6 +6673,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -5596,7 +6720,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Invalid input */
@@ -5706,6 +6830,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -5747,7 +6877,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -5811,11 +6941,17 @@ export interface operations {
     getCampaignsIdCalls: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
+                /** @description Calls created at or after this time. */
                 from?: string;
+                /** @description Only the calls of this lead. */
                 leadId?: string;
+                /** @description Calls per page (1–500). */
                 limit?: number;
+                /** @description Only calls that ended this way. */
                 outcome?: "answered" | "voicemail" | "busy" | "no_answer" | "failed" | "canceled" | "invalid_number" | "provider_error" | "opted_out";
+                /** @description Calls created before this time. */
                 to?: string;
             };
             header?: never;
@@ -5839,6 +6975,11 @@ export interface operations {
                      *         {
                      *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *           "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "lead": {
+                     *             "firstName": "Ada",
+                     *             "lastName": "Lovelace",
+                     *             "phoneE164": "+14155552671"
+                     *           },
                      *           "attemptNo": 1,
                      *           "provider": "twilio",
                      *           "status": "completed",
@@ -5934,6 +7075,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -5975,7 +7122,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -6314,6 +7461,11 @@ export interface operations {
                      *           "duplicates": 40,
                      *           "dncSuppressed": 10,
                      *           "lastRow": 5000,
+                     *           "assumedCountry": "IN",
+                     *           "countries": {
+                     *             "IN": 4850,
+                     *             "US": 40
+                     *           },
                      *           "error": null,
                      *           "encoding": "utf-8",
                      *           "delimiter": ",",
@@ -6451,17 +7603,24 @@ export interface operations {
                      *           ],
                      *           "custom": {
                      *             "plan": "gold"
-                     *           }
+                     *           },
+                     *           "country": "US"
                      *         }
                      *       ],
                      *       "sampleErrors": [
                      *         {
                      *           "row": 2,
+                     *           "kind": "invalid",
                      *           "column": "phone",
                      *           "value": "555-01",
                      *           "reason": "not a valid phone number"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 18,
+                     *         "US": 1
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ImportPreview"];
@@ -6485,6 +7644,11 @@ export interface operations {
                      *       "duplicates": 40,
                      *       "dncSuppressed": 10,
                      *       "lastRow": 5000,
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 4850,
+                     *         "US": 40
+                     *       },
                      *       "error": null,
                      *       "encoding": "utf-8",
                      *       "delimiter": ",",
@@ -6598,10 +7762,15 @@ export interface operations {
     getCampaignsIdLeads: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
+                /** @description Only leads that ended this way (answered, exhausted, no_window, …). */
                 disposition?: string;
+                /** @description Leads per page (1–1000). */
                 limit?: number;
+                /** @description Phone search: the leading digits of the E.164 number ("+1415", "1415"). */
                 phone?: string;
+                /** @description Only leads in this status. */
                 status?: "pending" | "queued" | "dialing" | "done";
             };
             header?: never;
@@ -6623,6 +7792,7 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
+                     *           "dispositionDetail": "no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it",
                      *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *           "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *           "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -6758,6 +7928,14 @@ export interface operations {
                      *           "value": "555-01",
                      *           "reason": "not a valid phone number"
                      *         }
+                     *       ],
+                     *       "warnings": [
+                     *         {
+                     *           "index": 3,
+                     *           "field": "phone",
+                     *           "value": "555-01",
+                     *           "reason": "not a valid phone number"
+                     *         }
                      *       ]
                      *     }
                      */
@@ -6874,12 +8052,17 @@ export interface operations {
                      *       "rejected": 1,
                      *       "duplicates": 0,
                      *       "dncSuppressed": 0,
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 2
+                     *       },
                      *       "errors": [
                      *         {
                      *           "row": 7,
+                     *           "kind": "invalid",
                      *           "column": "phone",
                      *           "value": "555-01",
-                     *           "reason": "not a valid phone number"
+                     *           "reason": "phone is not a valid US number; add the country code or set defaultCountry"
                      *         }
                      *       ]
                      *     }
@@ -6992,6 +8175,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7033,7 +8222,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -7236,6 +8425,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7277,7 +8472,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -7358,6 +8553,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7399,7 +8600,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -7463,7 +8664,9 @@ export interface operations {
     getCampaignsIdSchedulePreview: {
         parameters: {
             query?: {
+                /** @description Days to preview (1–14). */
                 days?: number;
+                /** @description Start of the preview (default: now), rounded down to the hour. */
                 from?: string;
             };
             header?: never;
@@ -7581,6 +8784,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7622,7 +8831,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -7892,8 +9101,11 @@ export interface operations {
     getCampaignsIdStatsTimeseries: {
         parameters: {
             query?: {
+                /** @description First point at or after this time. */
                 from?: string;
+                /** @description minute (default: the last 60) or hour (default: the last 48). */
                 granularity?: "minute" | "hour";
+                /** @description Points before this time. */
                 to?: string;
             };
             header?: never;
@@ -8016,6 +9228,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "warnings": [
+                     *         {
+                     *           "code": "closed_some_days",
+                     *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
+                     *         }
+                     *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -8057,7 +9275,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["CampaignWithWarnings"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -8121,8 +9339,11 @@ export interface operations {
     getDnc: {
         parameters: {
             query?: {
+                /** @description Only this campaign's entries (absent: the tenant's). */
                 campaignId?: string;
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
+                /** @description Entries per page (1–1000). */
                 limit?: number;
             };
             header?: never;
@@ -8322,7 +9543,9 @@ export interface operations {
     deleteDnc: {
         parameters: {
             query: {
+                /** @description From this campaign's list (absent: the tenant's). */
                 campaignId?: string;
+                /** @description The number to remove. */
                 phone: string;
             };
             header?: never;
@@ -8560,7 +9783,9 @@ export interface operations {
     postDncCsv: {
         parameters: {
             query?: {
+                /** @description Add to this campaign's list (absent: the tenant's). */
                 campaignId?: string;
+                /** @description Why, kept with every entry added. */
                 reason?: string;
             };
             header?: never;
@@ -8681,9 +9906,10 @@ export interface operations {
                      *       "errors": [
                      *         {
                      *           "row": 7,
+                     *           "kind": "invalid",
                      *           "column": "phone",
                      *           "value": "555-01",
-                     *           "reason": "not a valid phone number"
+                     *           "reason": "phone is not a valid US number; add the country code or set defaultCountry"
                      *         }
                      *       ],
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -8696,6 +9922,11 @@ export interface operations {
                      *       "duplicates": 40,
                      *       "dncSuppressed": 10,
                      *       "lastRow": 5000,
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 4850,
+                     *         "US": 40
+                     *       },
                      *       "error": null,
                      *       "encoding": "utf-8",
                      *       "delimiter": ",",
@@ -8791,6 +10022,11 @@ export interface operations {
                      *       "duplicates": 40,
                      *       "dncSuppressed": 10,
                      *       "lastRow": 5000,
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 4850,
+                     *         "US": 40
+                     *       },
                      *       "error": null,
                      *       "encoding": "utf-8",
                      *       "delimiter": ",",
@@ -8965,6 +10201,11 @@ export interface operations {
                      *       "duplicates": 40,
                      *       "dncSuppressed": 10,
                      *       "lastRow": 5000,
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 4850,
+                     *         "US": 40
+                     *       },
                      *       "error": null,
                      *       "encoding": "utf-8",
                      *       "delimiter": ",",
@@ -9042,7 +10283,9 @@ export interface operations {
     postImportsPreview: {
         parameters: {
             query?: {
+                /** @description The compliance mode the campaign will have: pci refuses custom fields holding card numbers. */
                 complianceMode?: "standard" | "hipaa" | "pci";
+                /** @description Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, as the campaign will have it; absent: the tenant's default country. */
                 defaultCountry?: string;
             };
             header?: never;
@@ -9103,17 +10346,24 @@ export interface operations {
                      *           ],
                      *           "custom": {
                      *             "plan": "gold"
-                     *           }
+                     *           },
+                     *           "country": "US"
                      *         }
                      *       ],
                      *       "sampleErrors": [
                      *         {
                      *           "row": 2,
+                     *           "kind": "invalid",
                      *           "column": "phone",
                      *           "value": "555-01",
                      *           "reason": "not a valid phone number"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "assumedCountry": "IN",
+                     *       "countries": {
+                     *         "IN": 18,
+                     *         "US": 1
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ImportPreview"];
@@ -9483,6 +10733,165 @@ export interface operations {
             };
             /** @description Not found (also another tenant's resource) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "name": "Acme Realty",
+                     *       "defaultCountry": "IN",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "defaultCountry": "IN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateTenantDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "name": "Acme Realty",
+                     *       "defaultCountry": "IN",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

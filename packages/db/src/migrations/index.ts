@@ -7,6 +7,8 @@ import { DialingRules1763740000000 } from './1763740000000-dialing-rules';
 import { SecureApi1763760000000 } from './1763760000000-secure-api';
 import { LeadCampaignKey1763780000000 } from './1763780000000-lead-campaign-key';
 import { UsersSessions1763790000000 } from './1763790000000-users-sessions';
+import { TenantCountry1763800000000 } from './1763800000000-tenant-country';
+import { ImportWarnings1763810000000 } from './1763810000000-import-warnings';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   AttemptsCounter1763770000000,
   LeadCampaignKey1763780000000,
   UsersSessions1763790000000,
+  TenantCountry1763800000000,
+  ImportWarnings1763810000000,
 ];

@@ -2,15 +2,19 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { ApiKeyRole } from '@dialer/db';
 import { ROLES } from '../http/permissions';
 import { arrayOf, DATE_TIME, EX, Field, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export class CreateApiKeyDto {
   /** A label to tell keys apart ("CI", "dashboard"). */
+  @Doc('A label to tell keys apart.', 'CI')
   @IsString() @Length(1, 100) name: string;
+  @Doc('admin, manager or viewer: what the key may do.', 'viewer')
   @IsIn(ROLES) role: ApiKeyRole;
 }
 
 export class ListApiKeysQuery {
   /** true: revoked keys too. */
+  @Doc('true: revoked keys too.', 'true')
   @IsOptional() @IsIn(['true', 'false']) includeRevoked?: 'true' | 'false';
 }
 

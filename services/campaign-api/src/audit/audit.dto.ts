@@ -1,20 +1,30 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateBy } from 'class-validator';
 import { ANY, arrayOf, DATE_TIME, EX, Field, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export class ListAuditQuery {
   /** campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, … */
+  @Doc('Only changes of this kind of thing: campaign, lead, provider_connection, dnc_entry, call_attempt, api_key, tenant, …', 'campaign')
   @IsOptional() @IsString() @Length(1, 64) entityType?: string;
+  @Doc('Only changes of this one thing (its id).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsString() @Length(1, 100) entityId?: string;
   /** Exact action ("campaign.update") or a prefix ending with a dot ("campaign."). */
+  @Doc('Exact action ("campaign.update") or a prefix ending with a dot ("campaign.").', 'campaign.')
   @IsOptional() @IsString() @Length(1, 64) action?: string;
+  @Doc('Only changes made with this API key.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() apiKeyId?: string;
   /** Changes made by this person (dashboard user). */
+  @Doc('Only changes made by this person (dashboard user).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() userId?: string;
+  @Doc('Changes at or after this time (ISO 8601).', '2026-03-01T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @Doc('Changes before this time (ISO 8601).', '2026-04-01T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Doc('Entries per page (1–500).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;
   /** nextCursor of the previous page. */
+  @Doc('nextCursor of the previous page.', '12345')
   @IsOptional() @ValidateBy({
     name: 'isAuditCursor',
     // An entry id: a bigint (at most 2^63-1; a larger number would overflow the query).

@@ -2,24 +2,41 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CALL_STATUSES, OUTCOMES, type CallStatus, type Outcome } from '@dialer/domain';
 import { arrayOf, BOOL, DATE_TIME, EX, Field, INT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export class ListCallsQuery {
+  @Doc('Only calls that ended this way.', 'busy')
   @IsOptional() @IsIn(OUTCOMES) outcome?: Outcome;
   /** Calls created at or after this time. */
+  @Doc('Calls created at or after this time.', '2026-03-02T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   /** Calls created before this time. */
+  @Doc('Calls created before this time.', '2026-03-03T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Doc('Only the calls of this lead.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() leadId?: string;
+  @Doc('Calls per page (1–500).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 100;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 
 // ---- responses ----
 
+@ResponseSchema('Who a call was to: the lead\'s name and number (masked, names hidden, for a viewer of a HIPAA campaign, as lead reads are).')
+export class CallLead {
+  @Field(TEXT, 'First name.', 'Ada', { nullable: true }) firstName: string | null;
+  @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
+  @Field(TEXT, 'The number in E.164 ("+1*******71" when masked).', EX.phone) phoneE164: string;
+}
+
+const CALL_LEAD_EXAMPLE = { firstName: 'Ada', lastName: 'Lovelace', phoneE164: EX.phone };
+
 @ResponseSchema('A call attempt in a campaign\'s list of calls.')
 export class CallAttempt {
   @Field(UUID, 'The call attempt id.', EX.id) id: string;
   @Field(UUID, 'The lead called.', EX.id2) leadId: string;
+  @Field(ref(() => CallLead), 'Who was called.', CALL_LEAD_EXAMPLE) lead: CallLead;
   @Field(INT, 'Which attempt of the lead (1 = first).', 1) attemptNo: number;
   @Field(TEXT, 'The provider that placed it (twilio, vapi, exotel).', 'twilio') provider: string;
   @Field(oneOf(CALL_STATUSES), 'Where the call is: created … in_progress, then completed, busy, no_answer, failed or canceled.', 'completed') status: CallStatus;
@@ -59,6 +76,7 @@ export class CallDetail {
   @Field(UUID, 'The call attempt id.', EX.id) id: string;
   @Field(UUID, 'Its campaign.', EX.id2) campaignId: string;
   @Field(UUID, 'The lead called.', EX.id2) leadId: string;
+  @Field(ref(() => CallLead), 'Who was called.', CALL_LEAD_EXAMPLE) lead: CallLead;
   @Field(INT, 'Which attempt of the lead (1 = first).', 1) attemptNo: number;
   @Field(TEXT, 'The provider that placed it.', 'vapi') provider: string;
   @Field(TEXT, 'The provider\'s id of the call.', 'CA0123456789abcdef0123456789abcdef', { nullable: true }) providerCallId: string | null;

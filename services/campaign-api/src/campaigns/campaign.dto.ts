@@ -10,6 +10,7 @@ import { IsIanaZone, IsUsableWindow } from '../http/validators';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
@@ -33,22 +34,34 @@ export function MaxJsonBytes(max: number, opts?: ValidationOptions): PropertyDec
 const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class RetryRuleDto {
+  @Doc('Retry after this outcome at all.', true)
   @IsBoolean() enabled: boolean;
+  @Doc('Delay before the next attempt, in seconds (moved to the next calling-window opening when closed then).', 3600)
   @IsInt() @Min(0) @Max(30 * 24 * 3600) delaySeconds: number;
+  @Doc('Each further attempt waits delay × backoff^(attempt-1) (1–10).', 2)
   @IsOptional() @IsNumber() @Min(1) @Max(10) backoff?: number;
 }
 
 /** One optional rule per call outcome; an unknown outcome is rejected. */
 export class RetryPolicyDto {
+  @Doc('After a person answered (never retried, whatever this says).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) answered?: RetryRuleDto;
+  @Doc('After a voicemail (default: retry after 4 h).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) voicemail?: RetryRuleDto;
+  @Doc('After a busy signal (default: retry after 15 min).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) busy?: RetryRuleDto;
+  @Doc('After no answer (default: retry after 1 h).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) no_answer?: RetryRuleDto;
+  @Doc('After a failed call (default: retry after 30 min).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) failed?: RetryRuleDto;
+  @Doc('After a canceled call (default: no retry).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) canceled?: RetryRuleDto;
+  @Doc('After an invalid number (never retried).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) invalid_number?: RetryRuleDto;
+  @Doc('After a provider error (default: retry after 5 min).')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) provider_error?: RetryRuleDto;
   /** Accepted for symmetry; an opt-out is never retried whatever this says. */
+  @Doc('Accepted for symmetry; an opt-out is never retried.')
   @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) opted_out?: RetryRuleDto;
 }
 
@@ -58,77 +71,118 @@ export class RetryPolicyDto {
  * `excludeWeekends` and `rulePack` ("auto" or a pack id). The whole is checked by the domain rule.
  */
 export class CallingWindowDto {
+  @Doc('Start of the daily range, HH:mm, in the callee\'s local time (legacy single-range form; default 09:00).', '09:00')
   @IsOptional() @Matches(HHMM, { message: 'start must be a time of day in HH:mm' }) start?: string;
+  @Doc('End of the daily range, HH:mm (24:00: midnight; default 20:00).', '18:00')
   @IsOptional() @Matches(HHMM_END, { message: 'end must be a time of day in HH:mm' }) end?: string;
+  @Doc('Weekdays of the daily range, 1 = Monday … 7 = Sunday (default every day).', [1, 2, 3, 4, 5])
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true })
   days?: number[];
+  @Doc('Ranges per weekday ("1" = Monday … "7" = Sunday → [{start, end}, …]); replaces start/end/days. A weekday not listed allows no calls.', { 1: [{ start: '09:00', end: '12:30' }] })
   @IsOptional() @IsObject() ranges?: Record<string, Array<{ start: string; end: string }>>;
+  @Doc('Local dates (YYYY-MM-DD) with no calls.', ['2026-12-25'])
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays must be dates YYYY-MM-DD' })
   holidays?: string[];
+  @Doc('No calls on Saturdays and Sundays.', true)
   @IsOptional() @IsBoolean() excludeWeekends?: boolean;
+  @Doc('The legal floor intersected with the window: "auto" (default: by the callee\'s number) or a pack id (US, US-FL, IN, IN-PROMO, …; docs/dialing-rules.md).', 'auto')
   @IsOptional() @IsString() @Length(1, 32) rulePack?: string;
 }
 
 export class CreateCampaignDto {
+  @Doc('The campaign\'s name.', 'Spring follow-up')
   @IsString() @Length(1, 200) name: string;
+  @Doc('The provider connection it dials through (needed to start).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() providerConnectionId?: string;
-  @Transform(upper) @IsISO31661Alpha2() defaultCountry = 'US';
-  @IsIanaZone() defaultTimezone = 'America/New_York';
+  /** Absent: the tenant's defaultCountry (GET /v1/tenant). */
+  @Doc('ISO 3166-1 alpha-2 country of numbers written without a country code. Absent: the tenant\'s (GET /v1/tenant).', 'IN')
+  @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
+  /** Absent: the zone of defaultCountry, or its most populous one (US: America/New_York; see docs/dialing-rules.md). */
+  @IsOptional() @IsIanaZone() defaultTimezone?: string;
+  @Doc('Calls in progress at most at once (1–1000).', 10)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
+  @Doc('Attempts per lead at most (1–20).', 3)
   @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;
   /** Calls to one number per rolling 24 hours across the tenant's campaigns; absent: no campaign cap. */
+  @Doc('Calls to one number per rolling 24 hours across the tenant\'s campaigns (1–100; absent or null: no campaign cap; a rule pack\'s cap still applies).', 2)
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number;
+  @Doc('Retry rules by outcome; an outcome left out keeps its default (docs/call-outcomes.md).', { busy: { enabled: true, delaySeconds: 900 } })
   @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
+  @Doc('When leads may be called, in each callee\'s local time, intersected with the rule pack of their number.', { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] })
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
+  @Doc('When a scheduled campaign starts by itself (POST …/schedule).', '2026-03-02T14:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() scheduledStartAt?: Date;
+  @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
   /** standard (default), hipaa or pci: see README, Compliance modes. Fixed once the campaign has started. */
+  @Doc('standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
 }
 
 /** PATCH: every field optional; null clears the nullable ones. */
 export class UpdateCampaignDto {
+  @Doc('The campaign\'s name.', 'Spring follow-up')
   @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @Doc('The provider connection it dials through (needed to start).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @Nullable() @IsUUID() providerConnectionId?: string | null;
+  @Doc('ISO 3166-1 alpha-2 country of numbers written without a country code. ', 'IN')
   @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
+  @Doc('Calls in progress at most at once (1–1000).', 10)
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls?: number;
+  @Doc('Attempts per lead at most (1–20).', 3)
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts?: number;
   /** null turns the campaign's cap off (a rule pack's cap still applies). */
+  @Doc('Calls to one number per rolling 24 hours across the tenant\'s campaigns (1–100; absent or null: no campaign cap; a rule pack\'s cap still applies).', 2)
   @IsOptional() @Nullable() @Type(() => Number) @IsInt() @Min(1) @Max(100) maxCallsPerNumber24h?: number | null;
+  @Doc('Retry rules by outcome; an outcome left out keeps its default (docs/call-outcomes.md).', { busy: { enabled: true, delaySeconds: 900 } })
   @IsOptional() @ValidateNested() @Type(() => RetryPolicyDto) retryPolicy?: RetryPolicyDto;
+  @Doc('When leads may be called, in each callee\'s local time, intersected with the rule pack of their number.', { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] })
   @IsOptional() @IsUsableWindow() @ValidateNested() @Type(() => CallingWindowDto) callingWindow?: CallingWindowDto;
+  @Doc('When a scheduled campaign starts by itself (POST …/schedule).', '2026-03-02T14:00:00Z')
   @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledStartAt?: Date | null;
+  @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
   /** Only while the campaign is a draft. */
+  @Doc('standard, hipaa or pci: what is stored and shown (only while a draft).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
 }
 
 /** POST /v1/campaigns/:id/clone */
 export class CloneCampaignDto {
   /** Default: the source's name + " (copy)". */
+  @Doc('The new campaign\'s name (default: the source\'s + " (copy)").', 'Spring follow-up (2)')
   @IsOptional() @IsString() @Length(1, 200) name?: string;
   /** Copy the leads too (as new pending leads; tenant DNC scrubbed). Default false. */
+  @Doc('Copy the leads too, as new pending leads (tenant DNC scrubbed). Default false.', true)
   @IsOptional() @IsBoolean() includeLeads?: boolean;
 }
 
 export class ListCampaignsQuery {
+  @Doc('Only campaigns in this status.', 'running')
   @IsOptional() @IsIn(CAMPAIGN_STATUSES) status?: CampaignStatus;
   /** Case-insensitive substring of the name. */
+  @Doc('Case-insensitive substring of the name.', 'spring')
   @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @Doc('Only campaigns of this compliance mode.', 'hipaa')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
   /** true: only soft-deleted campaigns (to restore them). */
+  @Doc('true: only soft-deleted campaigns (to restore them).', 'true')
   @IsOptional() @IsIn(['true', 'false']) deleted?: 'true' | 'false';
+  @Doc('Campaigns per page (1–200).', 50)
   @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 
 /** GET /v1/campaigns/:id/schedule-preview */
 export class SchedulePreviewQuery {
   /** Start of the preview (default: now), rounded down to the hour. */
+  @Doc('Start of the preview (default: now), rounded down to the hour.', '2026-03-02T14:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @Doc('Days to preview (1–14).', 2)
   @Type(() => Number) @IsInt() @Min(1) @Max(14) days = 2;
 }
 
@@ -187,7 +241,7 @@ export class Campaign {
   @Field(INT, 'Attempts per lead at most.', 3) maxAttempts: number;
   @Field(INT, 'Calls to one number per rolling 24 hours across the tenant\'s campaigns (null: no campaign cap).', 2, { nullable: true })
   maxCallsPerNumber24h: number | null;
-  @Field(ref(() => RetryPolicy), 'Retry rules by outcome.', { no_answer: { enabled: true, delaySeconds: 3600 } }) retryPolicy: RetryPolicy;
+  @Field(ref(() => RetryPolicy), 'The retry rules in effect, by outcome: the campaign\'s own over the defaults (docs/call-outcomes.md).', { no_answer: { enabled: true, delaySeconds: 3600 } }) retryPolicy: RetryPolicy;
   @Field(ref(() => CallingWindow), 'When leads may be called (resolved: defaults filled in).', { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] })
   callingWindow: CallingWindow;
   @Field(OBJECT, 'Free-form settings of the caller (at most 16 KiB as JSON).', { team: 'renewals' }) settings: Record<string, unknown>;
@@ -204,6 +258,21 @@ export class Campaign {
 
 /** A Campaign shows every column of the entity, no more, no less. */
 export const CAMPAIGN_SHOWS_ENTITY: SameKeys<CampaignEntity, Campaign> = true;
+
+@ResponseSchema('Something that will make the campaign call less than expected: a code and a sentence that says what and why.')
+export class CampaignWarning {
+  @Field(oneOf(['nothing_callable', 'closed_some_days', 'never_callable_country', 'leads_other_country', 'ends_before_opening']),
+    'What kind of problem.', 'closed_some_days') code: string;
+  @Field(TEXT, 'What it means for this campaign.', 'the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign\'s window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days')
+  message: string;
+}
+
+@ResponseSchema('A campaign as a write or a command answers it: the campaign and its warnings.')
+export class CampaignWithWarnings extends Campaign {
+  @Field(arrayOf(ref(() => CampaignWarning)), 'What will keep it from calling as expected ([]: nothing found). Checked against the rule packs of its country and of its leads\' numbers.',
+    [{ code: 'leads_other_country', message: '3 leads of this campaign have numbers of another country than its defaultCountry IN (US: 3); numbers written without a country code were read as IN numbers' }])
+  warnings: CampaignWarning[];
+}
 
 @ResponseSchema('A campaign\'s progress, from the maintained counters.')
 export class CampaignProgress {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { bumpCampaignStats, CampaignEntity, readCampaignProgress, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
-import { resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
+import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { defaultZoneForCountry, effectiveRetryPolicy, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
@@ -8,10 +8,14 @@ import { authOf, pathId, toPage } from '../http/request-context';
 import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
 import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
-  type Campaign, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
+  type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
 } from './campaign.dto';
+import { checkCampaignNow } from './check-campaign';
 import { schedulePreview } from './schedule-preview';
 import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
+
+/** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
+const FALLBACK_ZONE = 'America/New_York';
 
 /** Statuses in which a campaign can no longer change (its leads, settings). */
 export const FINISHED_STATUSES: readonly CampaignStatus[] = ['completed', 'stopped', 'cancelled'];
@@ -66,11 +70,19 @@ function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   };
 }
 
-function sendCampaign(res: Response, c: Campaign, status = 200): void {
-  res.set('ETag', campaignEtag(c)).status(status).json(c);
+/** A campaign as the API shows it: its effective retry policy (defaults filled in), not only what was set. */
+export function campaignView<T extends Campaign>(c: T): T {
+  return { ...c, retryPolicy: effectiveRetryPolicy(c.retryPolicy) };
 }
 
-export function campaignsRouter(ds: DataSource): Router {
+function sendCampaign(res: Response, c: Campaign | CampaignWithWarnings, status = 200): void {
+  res.set('ETag', campaignEtag(c)).status(status).json(campaignView(c));
+}
+
+/** Called after a command changed a campaign's status (live event streams learn of it). */
+export type StatusChanged = (campaignId: string) => Promise<void>;
+
+export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): Router {
   const r = Router();
   const repo = ds.getRepository(CampaignEntity);
 
@@ -81,13 +93,15 @@ export function campaignsRouter(ds: DataSource): Router {
     assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
     await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
     const campaign = await ds.transaction(async (m) => {
+      // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
+      const defaultCountry = dto.defaultCountry ?? (await m.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
       const saved = await m.getRepository(CampaignEntity).save(m.getRepository(CampaignEntity).create({
         tenantId,
         name: dto.name.trim(),
         status: 'draft',
         providerConnectionId: dto.providerConnectionId ?? null,
-        defaultCountry: dto.defaultCountry,
-        defaultTimezone: dto.defaultTimezone,
+        defaultCountry,
+        defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
         maxConcurrentCalls: dto.maxConcurrentCalls,
         maxAttempts: dto.maxAttempts,
         maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
@@ -104,7 +118,8 @@ export function campaignsRouter(ds: DataSource): Router {
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
-    return { status: 201, body: campaign satisfies Campaign, location: `/v1/campaigns/${campaign.id}` };
+    const { warnings } = await checkCampaignNow(ds, campaign);
+    return { status: 201, body: campaignView({ ...campaign, warnings }) satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -113,7 +128,7 @@ export function campaignsRouter(ds: DataSource): Router {
     const q = validateInput(ListCampaignsQuery, { ...req.query }, { where: 'query string' });
     const page = toPage(await listCampaigns(ds, tenantId, q), q.limit);
     const progress = new Map((await readCampaignProgress(ds, tenantId, page.data.map((c) => c.id))).map((p) => [p.campaign_id, p]));
-    res.json({ ...page, data: page.data.map((c) => ({ ...plain(c), progress: progressView(progress.get(c.id)) })) } satisfies CampaignPage);
+    res.json({ ...page, data: page.data.map((c) => ({ ...campaignView(plain(c)), progress: progressView(progress.get(c.id)) })) } satisfies CampaignPage);
   });
 
   r.get('/campaigns/:id', async (req, res) => {
@@ -146,6 +161,10 @@ export function campaignsRouter(ds: DataSource): Router {
     }
     if (dto.defaultCountry !== undefined) changes.defaultCountry = dto.defaultCountry;
     if (dto.defaultTimezone !== undefined) changes.defaultTimezone = dto.defaultTimezone;
+    else if (dto.defaultCountry !== undefined && before.defaultTimezone === defaultZoneForCountry(before.defaultCountry)) {
+      // The zone followed the old country: it follows the new one (a zone chosen by hand stays).
+      changes.defaultTimezone = defaultZoneForCountry(dto.defaultCountry) ?? before.defaultTimezone;
+    }
     if (dto.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = dto.maxConcurrentCalls;
     if (dto.maxAttempts !== undefined) changes.maxAttempts = dto.maxAttempts;
     if (dto.maxCallsPerNumber24h !== undefined) changes.maxCallsPerNumber24h = dto.maxCallsPerNumber24h;
@@ -164,7 +183,7 @@ export function campaignsRouter(ds: DataSource): Router {
       changes.scheduledStartAt !== undefined ? changes.scheduledStartAt : before.scheduledStartAt,
       changes.scheduledEndAt !== undefined ? changes.scheduledEndAt : before.scheduledEndAt);
     if (Object.keys(changes).length === 0) {
-      sendCampaign(res, before);
+      sendCampaign(res, { ...before, warnings: (await checkCampaignNow(ds, before)).warnings } satisfies CampaignWithWarnings);
       return;
     }
 
@@ -198,7 +217,7 @@ export function campaignsRouter(ds: DataSource): Router {
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
       return after;
     });
-    sendCampaign(res, updated);
+    sendCampaign(res, { ...updated, warnings: (await checkCampaignNow(ds, updated)).warnings } satisfies CampaignWithWarnings);
   });
 
   r.delete('/campaigns/:id', async (req, res) => {
@@ -254,7 +273,7 @@ export function campaignsRouter(ds: DataSource): Router {
         return out;
       });
       res.set('ETag', campaignEtag(campaign));
-      return { status: 201, body: { ...campaign, clonedFrom: source.id, leadsCopied } satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
+      return { status: 201, body: campaignView({ ...campaign, clonedFrom: source.id, leadsCopied }) satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -267,7 +286,8 @@ export function campaignsRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const { campaign } = await runCampaignCommand(ds, { tenantId, campaignId: id, command, apiKeyId, userId });
-    sendCampaign(res, campaign);
+    await statusChanged?.(campaign.id);
+    sendCampaign(res, { ...campaign, warnings: (await checkCampaignNow(ds, campaign)).warnings } satisfies CampaignWithWarnings);
   });
 
   return r;

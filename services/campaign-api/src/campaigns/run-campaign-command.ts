@@ -1,8 +1,9 @@
-import { CampaignEntity, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { countFinishedLeads } from '../stats/dispositions.repository';
+import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {
   return Object.prototype.hasOwnProperty.call(CAMPAIGN_COMMANDS, v);
@@ -52,6 +53,15 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   if (needsProvider && !before.providerConnectionId) {
     throw new AppError('provider_connection_required',
       `a campaign needs a providerConnectionId before it can ${command}`, { status: 409, details: { status: before.status } });
+  }
+  if (command === 'start') {
+    // Refuse a start that could never call anyone, and say why.
+    const total = (await readCampaignProgress(m, tenantId, [campaignId]))[0]?.total ?? 0;
+    if (total === 0) {
+      throw new AppError('no_leads', 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)', { status: 409, details: { status: before.status } });
+    }
+    const { nothingCallable } = await checkCampaignNow(m, before);
+    if (nothingCallable) throw new AppError('nothing_callable', nothingCallable.message, { status: 409, details: { status: before.status } });
   }
   if (command === 'schedule' && !before.scheduledStartAt) {
     throw new AppError('schedule_required', 'a campaign needs scheduledStartAt before it can be scheduled',

@@ -27,6 +27,14 @@ export function leadForRole<T extends LeadLike>(lead: T, mode: ComplianceMode, r
   return { ...lead, phoneE164: maskPhone(lead.phoneE164), firstName: null, lastName: null, email: null, custom: {} };
 }
 
+/** Who a call was to, as a caller may see it: the lead's name and number, masked exactly as lead reads are. */
+export function callLeadForRole(
+  lead: { phoneE164: string; firstName: string | null; lastName: string | null }, mode: ComplianceMode, role: ApiKeyRole,
+): { firstName: string | null; lastName: string | null; phoneE164: string } {
+  const shown = leadForRole({ ...lead, email: null, custom: {} }, mode, role);
+  return { firstName: shown.firstName, lastName: shown.lastName, phoneE164: shown.phoneE164 };
+}
+
 const CARD_CANDIDATE = /(?:\d[ -]?){13,19}/g;
 
 function luhn(digits: string): boolean {

@@ -11,31 +11,44 @@ import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId, toPage } from '../http/request-context';
+import { Doc } from '../openapi/doc';
 
 export class AddDncDto {
+  @Doc('The number: E.164, or national in the campaign\'s (or US) numbering.', '+14155552671')
   @IsString() @Length(1, 64) phone: string;
+  @Doc('Only for this campaign (absent: the whole tenant).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
+  @Doc('Why (kept with the entry).', 'asked not to be called')
   @IsOptional() @IsString() @Length(0, 500) reason?: string;
 }
 
 export class ListDncQuery {
+  @Doc('Only this campaign\'s entries (absent: the tenant\'s).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
+  @Doc('Entries per page (1–1000).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 
 export class CheckDncDto {
+  @Doc('1 to 1000 numbers to check.', ['+14155552671'])
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsString({ each: true }) @Length(1, 64, { each: true }) phones: string[];
+  @Doc('Check this campaign\'s list too (the tenant\'s always applies).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
 }
 
 export class DncScopeQuery {
+  @Doc('Add to this campaign\'s list (absent: the tenant\'s).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
+  @Doc('Why, kept with every entry added.', 'complaint list 2026-03')
   @IsOptional() @IsString() @Length(0, 500) reason?: string;
 }
 
 export class RemoveDncQuery {
+  @Doc('The number to remove.', '+14155552671')
   @IsString() @Length(1, 64) phone: string;
+  @Doc('From this campaign\'s list (absent: the tenant\'s).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
 }
 

@@ -8,7 +8,7 @@ export const PERMISSIONS = [
   'dnc:read', 'dnc:write',
   'connections:read', 'connections:write',
   'stats:read', 'stats:recount',
-  'audit:read', 'keys:manage', 'users:manage',
+  'audit:read', 'keys:manage', 'users:manage', 'tenant:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -2,7 +2,7 @@ import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } 
 import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
-  Campaign, CampaignPage, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
+  Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/dispositions.routes';
@@ -17,6 +17,7 @@ import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, Ti
 import {
   AcceptInviteDto, InvitedUser, InviteUserDto, LoginDto, SessionView, UpdateUserDto, UserLink, UserPage, UserView,
 } from '../users/user.dto';
+import { TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -51,7 +52,15 @@ export interface RouteSpec {
   response?: DtoClass;
   /** Other success statuses and their JSON bodies (e.g. 200 for a preview of a 202 upload). */
   alsoResponds?: Record<number, DtoClass>;
+  /** This route's own error examples by status, where the derived or generic ones do not fit (409, 415, …). */
+  errorExamples?: Record<number, Array<{ code: string; message: string }>>;
 }
+
+type Examples = Record<number, Array<{ code: string; message: string }>>;
+
+const IDEMPOTENCY_409: Examples = { 409: [{ code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry later' }] };
+const CLOSED_TO_LEADS_409 = { code: 'invalid_state', message: 'leads cannot be added to a completed campaign' };
+const CSV_415 = { code: 'unsupported_media_type', message: 'send the CSV as the request body with Content-Type: text/csv' };
 
 const CAMPAIGN_EXAMPLE = {
   name: 'Spring follow-up', providerConnectionId: '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10', maxConcurrentCalls: 10,
@@ -71,13 +80,16 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/auth/accept-invite', permission: 'public', tag: 'Sessions', summary: 'Set the password from an invitation or reset link, and sign in', body: AcceptInviteDto, response: SessionView, example: { token: 'the-token-of-the-link', password: 'correct horse battery', name: 'Ada Lovelace' } },
   // users (admins)
   { method: 'get', path: '/users', permission: 'users:manage', tag: 'Users', summary: 'The team\'s users (email, name, role, active, invitation accepted, last sign-in)', response: UserPage },
-  { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, response: InvitedUser, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409] },
-  { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409] },
-  { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409] },
+  { method: 'post', path: '/users/invitations', permission: 'users:manage', tag: 'Users', summary: 'Invite a person: a one-time link, valid 72 h, that sets their password', body: InviteUserDto, response: InvitedUser, status: 201, example: { email: 'grace@example.com', role: 'manager', name: 'Grace Hopper' }, errors: [409], errorExamples: { 409: [{ code: 'user_exists', message: 'a user with the email grace@example.com exists already' }] } },
+  { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409], errorExamples: { 409: [{ code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' }] } },
+  { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409], errorExamples: { 409: [{ code: 'invalid_state', message: 'the user is deactivated: activate them first' }] } },
+  // the tenant
+  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name and the country assumed for numbers written without a country code', response: TenantView },
+  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it)', body: UpdateTenantDto, example: { defaultCountry: 'IN' }, response: TenantView },
   // API keys
   { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
   { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },
-  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409], response: ApiKey },
+  { method: 'post', path: '/api-keys/:id/revoke', permission: 'keys:manage', tag: 'API keys', summary: 'Revoke an API key (at once, for good)', errors: [409], response: ApiKey, errorExamples: { 409: [{ code: 'invalid_state', message: 'the API key is already revoked' }] } },
   // audit
   { method: 'get', path: '/audit-log', permission: 'audit:read', tag: 'Audit', summary: 'Audit log: who (key), what, when, before and after; newest first', query: ListAuditQuery, response: AuditPage },
   // provider connections
@@ -85,27 +97,42 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
   { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
   // campaigns
-  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: Campaign },
+  { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft); the answer carries warnings (window vs rule pack, …)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: CampaignWithWarnings, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
   { method: 'get', path: '/campaigns/:id', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Read a campaign (ETag = its version)', response: Campaign },
-  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412], response: Campaign },
-  { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412] },
-  { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409], response: Campaign },
-  { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422], response: ClonedCampaign },
+  { method: 'patch', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Update a campaign (If-Match: the ETag read; 412 when it moved on)', body: UpdateCampaignDto, example: { maxConcurrentCalls: 20 }, ifMatch: true, errors: [409, 412], response: CampaignWithWarnings, errorExamples: { 409: [
+    { code: 'conflict', message: 'the campaign was changed by another request; read it again and retry' },
+    { code: 'invalid_state', message: 'a completed campaign cannot be changed' },
+  ] } },
+  { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412], errorExamples: { 409: [{ code: 'invalid_state', message: 'a running campaign must be stopped before it is deleted' }] } },
+  { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409], response: Campaign, errorExamples: { 409: [{ code: 'invalid_state', message: 'the campaign is not deleted' }] } },
+  { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422], response: ClonedCampaign, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery, response: SchedulePreview },
-  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: Campaign },
+  { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: CampaignWithWarnings, errorExamples: { 409: [
+    { code: 'invalid_transition', message: 'cannot resume a campaign that is draft' },
+    { code: 'provider_connection_required', message: 'a campaign needs a providerConnectionId before it can start' },
+    { code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' },
+    { code: 'no_leads', message: 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)' },
+    { code: 'nothing_callable', message: 'nothing can ever be called: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it' },
+  ] } },
   // leads and imports
-  { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409], response: AddLeadsResult },
-  { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415], response: CsvImportResult },
+  { method: 'post', path: '/campaigns/:id/leads', permission: 'leads:write', tag: 'Leads', summary: 'Add leads (JSON); per-row errors', body: AddLeadsDto, status: 201, example: { leads: [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }] }, errors: [409], response: AddLeadsResult, errorExamples: { 409: [CLOSED_TO_LEADS_409] } },
+  { method: 'post', path: '/campaigns/:id/leads/csv', permission: 'leads:write', tag: 'Leads', summary: 'Import a CSV body synchronously (text/csv)', bodyType: 'text/csv', status: 201, example: 'phone,first_name\n+14155552671,Ada\n', errors: [409, 413, 415], response: CsvImportResult, errorExamples: {
+    409: [CLOSED_TO_LEADS_409],
+    415: [CSV_415, { code: 'unsupported_media_type', message: 'this route takes the CSV itself as the body (Content-Type: text/csv); send multipart uploads to POST /v1/campaigns/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10/imports' }],
+  } },
   { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery, response: LeadPage },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
-  { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview } },
+  { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview }, errorExamples: {
+    409: [CLOSED_TO_LEADS_409, ...IDEMPOTENCY_409[409]!],
+    415: [{ code: 'unsupported_media_type', message: 'send the file as multipart/form-data (field "file"; optional "mapping" and "preview")' }],
+  } },
   { method: 'post', path: '/imports/preview', permission: 'leads:write', tag: 'Imports', summary: 'Preview a CSV before any campaign exists (multipart field "file", optional "mapping"): encoding, delimiter, headers, suggested mapping, sample rows and errors; writes nothing', bodyType: 'multipart/form-data', query: ImportPreviewQuery, response: ImportPreview, errors: [413, 415] },
   { method: 'get', path: '/campaigns/:id/imports', permission: 'leads:read', tag: 'Imports', summary: 'A campaign\'s imports, newest first', response: ImportPage },
   { method: 'get', path: '/imports/:id', permission: 'leads:read', tag: 'Imports', summary: 'An import\'s status, progress and first report lines', response: ImportDetail },
   { method: 'get', path: '/imports/:id/errors.csv', permission: 'leads:read', tag: 'Imports', summary: 'The per-row error report', produces: 'text/csv' },
-  { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409], response: ImportJob },
-  { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409], response: ImportJob },
+  { method: 'post', path: '/imports/:id/cancel', permission: 'leads:write', tag: 'Imports', summary: 'Cancel a pending or running import', errors: [409], response: ImportJob, errorExamples: { 409: [{ code: 'invalid_state', message: 'a completed import cannot be cancelled' }] } },
+  { method: 'post', path: '/imports/:id/resume', permission: 'leads:write', tag: 'Imports', summary: 'Resume a failed import', status: 202, errors: [409], response: ImportJob, errorExamples: { 409: [{ code: 'invalid_state', message: 'a completed import cannot be resumed (only a failed one)' }] } },
   // calls
   { method: 'get', path: '/campaigns/:id/calls', permission: 'calls:read', tag: 'Calls', summary: 'List a campaign\'s calls, newest first (filters: outcome, from, to, leadId)', query: ListCallsQuery, response: CallAttemptPage },
   { method: 'get', path: '/call-attempts/:id', permission: 'calls:read', tag: 'Calls', summary: 'Read one call: outcome, analysis, recording, transcript, manual disposition', response: CallDetail },
@@ -120,7 +147,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Add a number to the tenant\'s or a campaign\'s DNC list', body: AddDncDto, status: 201, example: { phone: '+14155552671', reason: 'asked' }, response: DncEntry, alsoResponds: { 200: DncEntry } },
   { method: 'get', path: '/dnc', permission: 'dnc:read', tag: 'DNC', summary: 'List DNC entries', query: ListDncQuery, response: DncPage },
   { method: 'post', path: '/dnc/check', permission: 'dnc:read', tag: 'DNC', summary: 'Which of these numbers may not be called', body: CheckDncDto, example: { phones: ['+14155552671'] }, response: DncCheckResult },
-  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415], response: DncImportResult },
+  { method: 'post', path: '/dnc/csv', permission: 'dnc:write', tag: 'DNC', summary: 'Bulk add from CSV (text/csv, streamed)', bodyType: 'text/csv', query: DncScopeQuery, example: 'phone\n+14155552671\n', errors: [415], response: DncImportResult, errorExamples: { 415: [CSV_415] } },
   { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
   { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
 ];

@@ -30,7 +30,8 @@ export function IsUsableWindow(opts?: ValidationOptions): PropertyDecorator {
     name: 'isUsableWindow',
     validator: {
       validate: (v: unknown) => problem(v) === null,
-      defaultMessage: (a) => `${a?.property ?? 'callingWindow'}: ${problem(a?.value) ?? 'is invalid'}`,
+      // The field is named by whoever shows the message (validateInput), not repeated here.
+      defaultMessage: (a) => problem(a?.value) ?? 'is invalid',
     },
   }, opts);
 }

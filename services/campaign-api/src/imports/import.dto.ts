@@ -1,4 +1,5 @@
 import { IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
+import { Doc } from '../openapi/doc';
 import { arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -16,6 +17,10 @@ export class ImportJob {
   @Field(INT, 'Numbers already in the campaign or repeated in the file.', 40) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list.', 10) dncSuppressed: number;
   @Field(INT, 'Last data row committed (a resumed run continues after it).', 5000) lastRow: number;
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry (null until the upload is stored).', 'IN', { nullable: true })
+  assumedCountry: string | null;
+  @Field(mapOf(INT), 'Valid numbers per detected country (duplicates and DNC included; "unknown" when the number names none).', { IN: 4850, US: 40 })
+  countries: Record<string, number>;
   @Field(TEXT, 'Why it failed or was cancelled.', null, { nullable: true }) error: string | null;
   @Field(TEXT, 'Detected text encoding (null until the upload is stored).', 'utf-8', { nullable: true }) encoding: string | null;
   @Field(TEXT, 'Detected delimiter.', ',', { nullable: true }) delimiter: string | null;
@@ -27,12 +32,16 @@ export class ImportJob {
   @Field(TEXT, 'Where the per-row error report (CSV) is.', `/v1/imports/${EX.id}/errors.csv`) errorsUrl: string;
 }
 
-@ResponseSchema('A row of the import report: a row that did not become a lead.')
+export const REPORT_KINDS = ['invalid', 'duplicate', 'dnc', 'warning'] as const;
+
+@ResponseSchema('A line of the import report: a row that did not become a lead (invalid, duplicate, dnc), or a lead kept without an invalid optional value (warning).')
 export class ImportReportLine {
   @Field(INT, 'Data row number (1 = the first row after the header).', 7) row: number;
-  @Field(TEXT, 'The column at fault.', 'phone') column: string;
-  @Field(TEXT, 'The value at fault (absent when there is none).', '555-01', { optional: true }) value?: string;
-  @Field(TEXT, 'Why the row was not taken.', 'not a valid phone number') reason: string;
+  @Field(oneOf(REPORT_KINDS), 'invalid (refused: every problem of the row), duplicate, dnc, or warning (the lead was kept; the value was left out).', 'invalid')
+  kind: (typeof REPORT_KINDS)[number];
+  @Field(TEXT, 'The column(s) at fault, comma-separated when the row has several problems.', 'phone') column: string;
+  @Field(TEXT, 'The value at fault (the first problem\'s; absent when there is none).', '555-01', { optional: true }) value?: string;
+  @Field(TEXT, 'Why (every problem of the row, separated by "; ").', 'phone is not a valid US number; add the country code or set defaultCountry') reason: string;
 }
 
 @ResponseSchema('An import with the first lines of its report.')
@@ -54,11 +63,13 @@ export class PreviewLead {
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
   @Field(mapOf(TEXT), 'The other columns.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
 }
 
-@ResponseSchema('A sample row of a preview that would be rejected.')
+@ResponseSchema('A sample row of a preview that would be rejected, or kept without an invalid optional value.')
 export class PreviewProblem {
   @Field(INT, 'Data row number.', 2) row: number;
+  @Field(oneOf(['invalid', 'warning']), 'invalid (the row would be refused) or warning (kept; the value left out).', 'invalid') kind: 'invalid' | 'warning';
   @Field(TEXT, 'The column at fault.', 'phone') column: string;
   @Field(TEXT, 'The value at fault.', '555-01', { optional: true }) value?: string;
   @Field(TEXT, 'Why.', 'not a valid phone number') reason: string;
@@ -77,7 +88,9 @@ export class ImportPreview {
   mapping: Record<string, string>;
   @Field(arrayOf(TEXT), 'Columns that would go to custom fields.', ['plan']) customColumns: string[];
   @Field(arrayOf(ref(() => PreviewLead)), 'The first rows, as leads.', []) sampleRows: PreviewLead[];
-  @Field(arrayOf(ref(() => PreviewProblem)), 'The first rows that would be rejected.', []) sampleErrors: PreviewProblem[];
+  @Field(arrayOf(ref(() => PreviewProblem)), 'Problems of the sample rows: rows that would be rejected, and values that would be left out.', []) sampleErrors: PreviewProblem[];
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
+  @Field(mapOf(INT), 'Valid sample numbers per detected country.', { IN: 18, US: 1 }) countries: Record<string, number>;
 }
 
 @ResponseSchema('The result of a synchronous CSV import.')
@@ -88,13 +101,15 @@ export class CsvImportResult {
   @Field(INT, 'Invalid rows.', 1) rejected: number;
   @Field(INT, 'Repeated or already present numbers.', 0) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list.', 0) dncSuppressed: number;
+  @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
+  @Field(mapOf(INT), 'Valid numbers per detected country (duplicates and DNC included).', { IN: 2 }) countries: Record<string, number>;
   @Field(arrayOf(ref(() => ImportReportLine)), 'The first report lines (at most 100).', []) errors: ImportReportLine[];
 }
 
 
 export class ImportPreviewQuery {
-  /** Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, as the campaign will have it. */
-  @IsOptional() @IsISO31661Alpha2() defaultCountry = 'US';
-  /** The campaign's compliance mode to be: pci refuses custom fields holding card numbers. */
+  @Doc('Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code, as the campaign will have it; absent: the tenant\'s default country.', 'IN')
+  @IsOptional() @IsISO31661Alpha2() defaultCountry?: string;
+  @Doc('The compliance mode the campaign will have: pci refuses custom fields holding card numbers.', 'standard')
   @IsOptional() @IsIn(['standard', 'hipaa', 'pci']) complianceMode: 'standard' | 'hipaa' | 'pci' = 'standard';
 }

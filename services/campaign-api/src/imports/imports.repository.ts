@@ -26,6 +26,8 @@ export interface ImportJobRow {
   rejected: number;
   duplicates: number;
   dnc_suppressed: number;
+  /** Valid numbers per detected country. */
+  countries: Record<string, number>;
   last_row: number;
   claims: number;
   error: string | null;
@@ -43,7 +45,7 @@ export interface BatchCounts {
 }
 
 const JOB_COLUMNS = `id, tenant_id, campaign_id, status, filename, file_path, file_bytes, options, rows_read, accepted, rejected,
-  duplicates, dnc_suppressed, last_row, claims, error, created_at, started_at, finished_at, heartbeat_at`;
+  duplicates, dnc_suppressed, countries, last_row, claims, error, created_at, started_at, finished_at, heartbeat_at`;
 
 export async function insertImportJob(
   ds: DataSource, j: { id: string; tenantId: string; campaignId: string; filename: string | null; filePath: string },
@@ -140,7 +142,8 @@ export async function reopenImport(ds: DataSource, tenantId: string, id: string)
 
 export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
   row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
-  first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int
+  first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int,
+  warn_column text, warn_value text, warn_reason text
 ) ON COMMIT DELETE ROWS`;
 
 /**
@@ -158,7 +161,8 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
  * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
- * not a lead gets its report line with the reason.
+ * not a lead gets its report line with the reason, and a lead kept without an invalid optional value
+ * its warning line.
  *
  * Plans that cannot go wrong on tables without statistics (the temp staging table never has any, a
  * fresh campaign's leads neither): the insert reads the staging table once with a per-row DNC probe
@@ -195,6 +199,12 @@ export async function loadStagedBatch(
                         THEN 'duplicate: the same number is on an earlier row of this file'
                    ELSE 'duplicate: the number is already a lead of this campaign' END
          FROM rest r
+       UNION ALL
+       -- A lead kept without an invalid optional value: its warning line.
+       SELECT $3, $1, s.row_no, 'warning', COALESCE(s.warn_column, ''), s.warn_value, s.warn_reason
+         FROM import_staging s
+         JOIN ins i ON i.phone_e164 = s.phone_e164
+        WHERE s.warn_reason IS NOT NULL AND s.first_row IS NULL
        RETURNING kind
      )
      SELECT (SELECT count(*) FROM ins)::int AS accepted,
@@ -212,18 +222,24 @@ export async function loadStagedBatch(
  */
 export async function recordBatch(
   m: EntityManager, id: string, claim: number, fromRow: number, toRow: number, rows: number, c: BatchCounts,
+  countries: Record<string, number> = {},
 ): Promise<boolean> {
   const { count } = await mutate(m,
     `UPDATE import_jobs SET last_row = $4, rows_read = rows_read + $5, accepted = accepted + $6, rejected = rejected + $7,
-            duplicates = duplicates + $8, dnc_suppressed = dnc_suppressed + $9, heartbeat_at = now()
+            duplicates = duplicates + $8, dnc_suppressed = dnc_suppressed + $9, heartbeat_at = now(),
+            countries = (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb)
+                           FROM (SELECT k, sum(n)::int AS n
+                                   FROM (SELECT key AS k, value::int AS n FROM jsonb_each_text(countries)
+                                         UNION ALL SELECT key, value::int FROM jsonb_each_text($10::jsonb)) AS both_counts
+                                  GROUP BY k) AS summed)
       WHERE id = $1 AND claims = $2 AND last_row = $3 AND status = 'running'`,
-    [id, claim, fromRow, toRow, rows, c.accepted, c.rejected, c.duplicates, c.dnc]);
+    [id, claim, fromRow, toRow, rows, c.accepted, c.rejected, c.duplicates, c.dnc, JSON.stringify(countries)]);
   return count === 1;
 }
 
 export interface ImportErrorRow {
   row: number;
-  kind: 'invalid' | 'duplicate' | 'dnc';
+  kind: 'invalid' | 'duplicate' | 'dnc' | 'warning';
   column: string;
   value: string | null;
   reason: string;

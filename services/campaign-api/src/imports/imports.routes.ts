@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { DataSource } from '@dialer/db';
+import { TenantEntity, type DataSource } from '@dialer/db';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { idempotent } from '../http/idempotency';
@@ -86,27 +86,34 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
     const ctx = { mapping, ...rules };
     const rows: PreviewLead[] = [];
     const errors: PreviewProblem[] = [];
+    const countries: Record<string, number> = {};
     for (const { row, rec } of ins.sample) {
       const p = prepareRecord(rec, ctx);
-      if (p.ok) rows.push({ row, ...p.lead });
-      else errors.push({ row, ...p.problem });
+      if (p.ok) {
+        rows.push({ row, ...p.lead });
+        if (p.warning) errors.push({ row, kind: 'warning', ...p.warning });
+        const country = p.lead.country ?? 'unknown';
+        countries[country] = (countries[country] ?? 0) + 1;
+      } else errors.push({ row, kind: 'invalid', ...p.problem });
     }
     res.json({
       preview: true, filename: up.filename, encoding: ins.encoding, delimiter: ins.delimiter, headers: ins.headers,
       suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
       customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
+      assumedCountry: rules.defaultCountry, countries,
     } satisfies ImportPreview);
   };
 
   /** A preview before any campaign exists (the dashboard's wizard): the rules come from the query. */
   r.post('/imports/preview', async (req, res) => {
-    authOf(res);
+    const { tenantId } = authOf(res);
     try {
       if (!req.is('multipart/form-data')) {
         throw new AppError('unsupported_media_type', 'send the file as multipart/form-data (field "file"; optional "mapping")', { status: 415 });
       }
       const q = validateInput(ImportPreviewQuery, { ...req.query }, { where: 'query string' });
-      await answerPreview(req, res, { defaultCountry: q.defaultCountry.toUpperCase(), rejectCardNumbers: q.complianceMode === 'pci' });
+      const country = q.defaultCountry?.toUpperCase() ?? (await ds.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
+      await answerPreview(req, res, { defaultCountry: country, rejectCardNumbers: q.complianceMode === 'pci' });
     } catch (err) {
       drainRequest(req);
       throw err;

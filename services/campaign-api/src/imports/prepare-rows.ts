@@ -1,4 +1,4 @@
-import { prepareLead, type LeadInput, type PreparedLead } from '../leads/prepare-lead';
+import { prepareLead, type FieldProblem, type LeadInput, type PreparedLead } from '../leads/prepare-lead';
 import type { ResolvedMapping } from './column-mapping';
 import type { CsvRecord } from './csv-parser';
 
@@ -18,7 +18,8 @@ export interface RowProblem {
   reason: string;
 }
 
-export type PreparedRow = { ok: true; lead: PreparedLead } | { ok: false; problem: RowProblem };
+/** A lead (with a warning when an optional value was left out), or the row's problems as one report line. */
+export type PreparedRow = { ok: true; lead: PreparedLead; warning?: RowProblem } | { ok: false; problem: RowProblem };
 
 export interface PrepareContext {
   mapping: ResolvedMapping;
@@ -87,16 +88,19 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     input.custom = custom;
   }
   const p = prepareLead(input, ctx.defaultCountry, { deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false });
-  if (p.ok) return p;
-  const field = p.problem.field;
-  let column: string;
-  if (field.startsWith('custom.')) column = field.slice('custom.'.length);
-  else if ((field === 'firstName' || field === 'lastName') && f[field] === undefined && f.name !== undefined) column = m.headers[f.name]!;
-  else {
+  const columnOf = (field: string): string => {
+    if (field.startsWith('custom.')) return field.slice('custom.'.length);
+    if ((field === 'firstName' || field === 'lastName') && f[field] === undefined && f.name !== undefined) return m.headers[f.name]!;
     const idx = (f as Record<string, number | undefined>)[field];
-    column = idx !== undefined ? m.headers[idx]! : field;
-  }
-  return { ok: false, problem: { column, ...(p.problem.value !== undefined ? { value: p.problem.value } : {}), reason: p.problem.reason } };
+    return idx !== undefined ? m.headers[idx]! : field;
+  };
+  /** Several problems make one report line: their columns and reasons joined, the first one's value. */
+  const line = (list: readonly FieldProblem[]): RowProblem => {
+    const value = list[0]?.value;
+    return { column: [...new Set(list.map((x) => columnOf(x.field)))].join(', '), ...(value !== undefined ? { value } : {}), reason: list.map((x) => x.reason).join('; ') };
+  };
+  if (p.ok) return p.warnings.length ? { ok: true, lead: p.lead, warning: line(p.warnings) } : { ok: true, lead: p.lead };
+  return { ok: false, problem: line(p.problems) };
 }
 
 /** COPY text format: \N for null; backslash, tab, newline and carriage return escaped. */
@@ -112,7 +116,7 @@ function pgArray(zones: readonly string[]): string {
 /** Columns of the staging table, in COPY order. */
 export const STAGING_COLUMNS = [
   'row_no', 'phone_e164', 'raw_phone', 'err_column', 'err_value', 'err_reason', 'first_name', 'last_name', 'email', 'timezones', 'custom',
-  'first_row',
+  'first_row', 'warn_column', 'warn_value', 'warn_reason',
 ] as const;
 
 export interface PreparedBatch {
@@ -124,6 +128,8 @@ export interface PreparedBatch {
   rows: number;
   firstRow: number;
   lastRow: number;
+  /** Valid numbers per detected country (ISO alpha-2; "unknown" when the plan names none), duplicates and DNC included. */
+  countries: Record<string, number>;
 }
 
 const PIECE_LINES = 256;
@@ -144,6 +150,7 @@ export class BatchBuilder {
   private readonly phoneIdx: number;
   private firstRow = 0;
   private lastRow = 0;
+  private readonly countries: Record<string, number> = {};
 
   constructor(private readonly ctx: PrepareContext) {
     this.phoneIdx = ctx.mapping.fields.phone!;
@@ -167,13 +174,17 @@ export class BatchBuilder {
     let line: string;
     if (p.ok) {
       const l = p.lead;
+      const country = l.country ?? 'unknown';
+      this.countries[country] = (this.countries[country] ?? 0) + 1;
       const first = this.firsts.get(l.phoneE164);
       if (first === undefined) this.firsts.set(l.phoneE164, row);
+      const w = p.warning;
       line = `${row}\t${l.phoneE164}\t${copyText(rawPhone)}\t\\N\t\\N\t\\N\t${copyText(l.firstName)}\t${copyText(l.lastName)}\t${copyText(l.email)}\t${
-        copyText(pgArray(l.timezones))}\t${copyText(JSON.stringify(l.custom))}\t${first === undefined ? '\\N' : first}`;
+        copyText(pgArray(l.timezones))}\t${copyText(JSON.stringify(l.custom))}\t${first === undefined ? '\\N' : first}\t${
+        w ? `${copyText(w.column)}\t${copyText(w.value ?? null)}\t${copyText(w.reason)}` : '\\N\t\\N\t\\N'}`;
     } else {
       const pr = p.problem;
-      line = `${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`;
+      line = `${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`;
     }
     this.lines.push(line);
     this.length += line.length + 1;
@@ -184,7 +195,7 @@ export class BatchBuilder {
 
   finish(): PreparedBatch {
     this.flush();
-    return { copy: this.pieces, rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow };
+    return { copy: this.pieces, rows: this.count, firstRow: this.firstRow, lastRow: this.lastRow, countries: this.countries };
   }
 
   private flush(): void {

@@ -138,7 +138,7 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
     await lockCampaignForLeads(qr.manager, job.tenant_id, job.campaign_id);
     // No ANALYZE (30-100 ms a batch): the batch statement's plan does not depend on statistics.
     const c = await loadStagedBatch(qr.manager, { tenantId: job.tenant_id, campaignId: job.campaign_id, importId: job.id, phoneColumn });
-    if (!(await recordBatch(qr.manager, job.id, job.claims, committedTo, b.lastRow, b.rows, c))) throw new ImportPreempted('the import was cancelled or taken over');
+    if (!(await recordBatch(qr.manager, job.id, job.claims, committedTo, b.lastRow, b.rows, c, b.countries))) throw new ImportPreempted('the import was cancelled or taken over');
     if (c.accepted || c.dnc) await bumpCampaignStats(qr.manager, job.tenant_id, job.campaign_id, { totalLeads: c.accepted, dncSuppressed: c.dnc });
     if (deps.beforeCommit) await deps.beforeCommit(batchNo, job.id);
     const t2 = performance.now();

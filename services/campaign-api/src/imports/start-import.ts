@@ -76,7 +76,7 @@ export function importView(j: ImportJobRow): ImportJob {
   return {
     id: j.id, campaignId: j.campaign_id, status: j.status, filename: j.filename,
     rowsRead: j.rows_read, accepted: j.accepted, rejected: j.rejected, duplicates: j.duplicates, dncSuppressed: j.dnc_suppressed,
-    lastRow: j.last_row, error: j.error,
+    lastRow: j.last_row, error: j.error, assumedCountry: o.defaultCountry ?? null, countries: j.countries ?? {},
     encoding: o.encoding ?? null, delimiter: o.delimiter ?? null, mapping: o.mapping ? describeMapping(o.mapping) : null,
     createdAt: j.created_at, startedAt: j.started_at, finishedAt: j.finished_at,
     errorsUrl: `/v1/imports/${j.id}/errors.csv`,
@@ -86,7 +86,7 @@ export function importView(j: ImportJobRow): ImportJob {
 export const MAX_ANSWERED_ERRORS = 100;
 
 export function reportLine(e: ImportErrorRow): ImportReportLine {
-  return { row: e.row, column: e.column, ...(e.value !== null ? { value: e.value } : {}), reason: e.reason };
+  return { row: e.row, kind: e.kind, column: e.column, ...(e.value !== null ? { value: e.value } : {}), reason: e.reason };
 }
 
 export async function firstReportLines(ds: DataSource, tenantId: string, importId: string): Promise<ImportReportLine[]> {

@@ -7,12 +7,14 @@ const ALLOWED = new Set<string>(LEAD_FIELDS);
 
 /**
  * Adds a JSON list of leads to a campaign in one transaction: invalid rows are reported (index,
- * field, reason) and skipped; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
+ * field, reason; every problem of a lead) and skipped, a lead with an invalid optional email is kept
+ * without it and reported in warnings; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
  */
 export async function addLeads(
   ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean }, rows: unknown[],
 ): Promise<AddLeadsResult> {
   const rejected: RejectedLead[] = [];
+  const warnings: RejectedLead[] = [];
   const ready: PreparedLead[] = [];
   rows.forEach((row, index) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
@@ -25,12 +27,14 @@ export async function addLeads(
       return;
     }
     const p = prepareLead(row, target.defaultCountry, { deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false });
-    if (p.ok) ready.push(p.lead);
-    else rejected.push({ index, ...p.problem });
+    if (p.ok) {
+      ready.push(p.lead);
+      for (const w of p.warnings) warnings.push({ index, ...w });
+    } else for (const problem of p.problems) rejected.push({ index, ...problem });
   });
   const counts = await ds.transaction(async (m) => {
     await lockCampaignForLeads(m, target.tenantId, target.campaignId);
     return insertLeadBatch(m, target, ready);
   });
-  return { ...counts, rejected };
+  return { ...counts, rejected, warnings };
 }

@@ -5,20 +5,27 @@ import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export const MAX_LEADS_PER_REQUEST = 10_000;
 
 /** The envelope; each lead is checked on its own so bad rows are reported, not fatal. */
 export class AddLeadsDto {
+  @Doc('1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign\'s defaultCountry).', [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }])
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LEADS_PER_REQUEST) leads: unknown[];
 }
 
 export class ListLeadsQuery {
+  @Doc('Only leads in this status.', 'pending')
   @IsOptional() @IsIn(LEAD_STATUSES) status?: LeadStatus;
+  @Doc('Only leads that ended this way (answered, exhausted, no_window, …).', 'no_window')
   @IsOptional() @IsString() @Length(1, 64) disposition?: string;
   /** Phone search: digits of the E.164 number from its start ("+1415", "1415"). */
+  @Doc('Phone search: the leading digits of the E.164 number ("+1415", "1415").', '+1415')
   @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
+  @Doc('Leads per page (1–1000).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
+  @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() cursor?: string;
 }
 
@@ -49,9 +56,16 @@ export class Lead {
 /** A Lead shows every column of the entity, no more, no less. */
 export const LEAD_SHOWS_ENTITY: SameKeys<LeadEntity, Lead> = true;
 
+@ResponseSchema('A lead as read: every field, and why it ended when that needs explaining.')
+export class LeadView extends Lead {
+  @Field(TEXT, 'Why it ended, in words, when the disposition alone does not say (no_window: which window and rule pack never overlap); null otherwise.',
+    'no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it',
+    { nullable: true }) dispositionDetail: string | null;
+}
+
 @ResponseSchema('A page of leads, oldest first.')
 export class LeadPage {
-  @Field(arrayOf(ref(() => Lead)), 'The leads of this page.', []) data: Lead[];
+  @Field(arrayOf(ref(() => LeadView)), 'The leads of this page.', []) data: LeadView[];
   @Field(UUID, 'Pass as cursor for the next page; null on the last page.', null, { nullable: true }) nextCursor: string | null;
 }
 
@@ -68,5 +82,6 @@ export class AddLeadsResult {
   @Field(INT, 'Leads added.', 97) accepted: number;
   @Field(INT, 'Numbers repeated in the request or already in the campaign.', 2) duplicates: number;
   @Field(INT, 'Numbers on a do-not-call list, not added.', 1) dncSuppressed: number;
-  @Field(arrayOf(ref(() => RejectedLead)), 'Invalid leads, with the reason.', []) rejected: RejectedLead[];
+  @Field(arrayOf(ref(() => RejectedLead)), 'Invalid leads: one entry per problem (a lead with several problems has several entries).', []) rejected: RejectedLead[];
+  @Field(arrayOf(ref(() => RejectedLead)), 'Leads added without an invalid optional value (an email), with the reason.', []) warnings: RejectedLead[];
 }

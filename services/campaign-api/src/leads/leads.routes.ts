@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { LeadEntity, type DataSource } from '@dialer/db';
+import { leadZones, noWindowDetail } from '@dialer/domain';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { leadForRole } from '../compliance/compliance';
@@ -45,6 +46,11 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     let job: { id: string; filePath: string } | undefined;
     let claimed: ImportJobRow;
     try {
+      if (req.is('multipart/form-data')) {
+        throw new AppError('unsupported_media_type',
+          `this route takes the CSV itself as the body (Content-Type: text/csv); send multipart uploads to POST /v1/campaigns/${pathId(req.params.id, 'campaign')}/imports`,
+          { status: 415 });
+      }
       if (!req.is(['text/csv', 'application/csv'])) {
         throw new AppError('unsupported_media_type', 'send the CSV as the request body with Content-Type: text/csv', { status: 415 });
       }
@@ -71,7 +77,9 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     logger.info({ importId: job.id, campaignId: done?.campaign_id, accepted: done?.accepted }, 'csv import completed');
     res.status(201).json({
       importId: job.id, rowsRead: done?.rows_read ?? 0, accepted: done?.accepted ?? 0, rejected: done?.rejected ?? 0,
-      duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0, errors: await firstReportLines(ds, tenantId, job.id),
+      duplicates: done?.duplicates ?? 0, dncSuppressed: done?.dnc_suppressed ?? 0,
+      assumedCountry: claimed.options.defaultCountry ?? '', countries: done?.countries ?? {},
+      errors: await firstReportLines(ds, tenantId, job.id),
     } satisfies CsvImportResult);
   });
 
@@ -92,7 +100,11 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
         { cursor: q.cursor });
     }
     const page = toPage(await qb.getMany(), q.limit);
-    res.json({ data: page.data.map((l) => leadForRole(l, campaign.complianceMode, role)), nextCursor: page.nextCursor } satisfies LeadPage);
+    const detail = (l: LeadEntity): string | null => (l.disposition === 'no_window'
+      ? noWindowDetail(campaign.callingWindow, l.phoneE164, leadZones(l.timezones, campaign.defaultTimezone)) : null);
+    res.json({
+      data: page.data.map((l) => ({ ...leadForRole(l, campaign.complianceMode, role), dispositionDetail: detail(l) })), nextCursor: page.nextCursor,
+    } satisfies LeadPage);
   });
 
   return r;

@@ -35,6 +35,8 @@ export interface PreparedLead {
   /** Candidate zones (see PrepareOptions.deriveZones); [] means the campaign's zone at dial time. */
   timezones: string[];
   custom: Record<string, string>;
+  /** The country the number belongs to (ISO alpha-2), as detected from it; null when the numbering plan names none. */
+  country: string | null;
 }
 
 export interface FieldProblem {
@@ -43,7 +45,11 @@ export interface FieldProblem {
   reason: string;
 }
 
-export type Prepared = { ok: true; lead: PreparedLead } | { ok: false; problem: FieldProblem };
+/**
+ * A lead to insert, with warnings about optional values left out (an invalid email), or every
+ * problem that keeps the row from becoming a lead, in field order.
+ */
+export type Prepared = { ok: true; lead: PreparedLead; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[] };
 
 export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom'] as const;
 const MAX_TEXT = 200;
@@ -51,15 +57,27 @@ export const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_VALUE = 2000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * A refusal of a number written without a country code names the country it was read in, and how
+ * to change that: the country is an assumption the caller may not know was made.
+ */
+function phoneReason(reason: string, raw: string, country: string, fromRow: boolean): string {
+  if (raw.trim().startsWith('+')) return reason;
+  const fix = `; add the country code or ${fromRow ? 'fix the country column' : 'set defaultCountry'}`;
+  if (reason === 'phone is not a valid number') return `phone is not a valid ${country} number${fix}`;
+  if (/^phone (is too short|is too long|has the wrong number of digits)$/.test(reason)) return `${reason} for a ${country} number${fix}`;
+  return reason;
+}
+
 function shown(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 100 ? `${s.slice(0, 100)}…` : s;
 }
 
-function bad(field: string, value: unknown, reason: string): Prepared {
+function problem(field: string, value: unknown, reason: string): FieldProblem {
   const v = shown(value);
-  return { ok: false, problem: v === undefined ? { field, reason } : { field, value: v, reason } };
+  return v === undefined ? { field, reason } : { field, value: v, reason };
 }
 
 type Text = { ok: true; text: string | null } | { ok: false; reason: string };
@@ -75,24 +93,70 @@ function optionalText(v: unknown, max = MAX_TEXT): Text {
 /**
  * Validates and normalizes one lead: the phone to E.164 in the campaign's default country, names
  * and email cleaned, the time zone kept when it is a valid IANA name, custom values as strings.
- * The first problem found rejects the row.
+ * Every problem is reported, not only the first. An invalid optional email does not cost the lead:
+ * it is left out with a warning (unless the row is refused anyway, then it is one of the problems).
  */
 export function prepareLead(input: LeadInput, defaultCountry: string, opts: PrepareOptions = {}): Prepared {
+  const problems: FieldProblem[] = [];
   const rawPhone = typeof input.phone === 'number' && Number.isFinite(input.phone) ? String(input.phone) : input.phone;
-  if (rawPhone === undefined || rawPhone === null || rawPhone === '') return bad('phone', undefined, 'phone is required');
-  if (typeof rawPhone !== 'string') return bad('phone', rawPhone, 'phone must be a string');
-  if (rawPhone.length > 64) return bad('phone', rawPhone, 'phone is too long');
   const rowCountry = typeof input.country === 'string' && /^\s*[A-Za-z]{2}\s*$/.test(input.country) ? input.country.trim().toUpperCase() : undefined;
-  const phone = normalizePhone(rawPhone, rowCountry ?? defaultCountry);
-  if (!phone.ok) return bad('phone', rawPhone, phone.reason);
+  let phone: { e164: string; country: string | undefined } | undefined;
+  if (rawPhone === undefined || rawPhone === null || rawPhone === '') problems.push(problem('phone', undefined, 'phone is required'));
+  else if (typeof rawPhone !== 'string') problems.push(problem('phone', rawPhone, 'phone must be a string'));
+  else if (rawPhone.length > 64) problems.push(problem('phone', rawPhone, 'phone is too long'));
+  else {
+    const p = normalizePhone(rawPhone, rowCountry ?? defaultCountry);
+    if (p.ok) phone = p;
+    else problems.push(problem('phone', rawPhone, phoneReason(p.reason, rawPhone, rowCountry ?? defaultCountry.toUpperCase(), rowCountry !== undefined)));
+  }
 
   const first = optionalText(input.firstName);
-  if (!first.ok) return bad('firstName', input.firstName, `firstName ${first.reason}`);
+  if (!first.ok) problems.push(problem('firstName', input.firstName, `firstName ${first.reason}`));
   const last = optionalText(input.lastName);
-  if (!last.ok) return bad('lastName', input.lastName, `lastName ${last.reason}`);
-  const email = optionalText(input.email, 320);
-  if (!email.ok) return bad('email', input.email, `email ${email.reason}`);
-  if (email.text !== null && !EMAIL.test(email.text)) return bad('email', input.email, 'email is not an email address');
+  if (!last.ok) problems.push(problem('lastName', input.lastName, `lastName ${last.reason}`));
+  const emailText = optionalText(input.email, 320);
+  let email: string | null = emailText.ok ? emailText.text : null;
+  let emailProblem: FieldProblem | undefined;
+  if (!emailText.ok) emailProblem = problem('email', input.email, `email ${emailText.reason}`);
+  else if (email !== null && !EMAIL.test(email)) emailProblem = problem('email', input.email, 'email is not an email address');
+  if (emailProblem) {
+    email = null;
+    problems.push(emailProblem);
+  }
+
+  const custom = Object.create(null) as Record<string, string>; // a key named __proto__ is data too
+  if (input.custom !== undefined && input.custom !== null) {
+    if (typeof input.custom !== 'object' || Array.isArray(input.custom)) problems.push(problem('custom', input.custom, 'custom must be an object of strings'));
+    else {
+      const entries = Object.entries(input.custom as Record<string, unknown>);
+      if (entries.length > MAX_CUSTOM_KEYS) problems.push(problem('custom', undefined, `custom may have at most ${MAX_CUSTOM_KEYS} keys`));
+      else {
+        for (const [k, v] of entries) {
+          if (!k || k.length > 100) {
+            problems.push(problem('custom', k, 'custom keys must be 1 to 100 characters'));
+            continue;
+          }
+          let text: string;
+          if (typeof v === 'string') text = v;
+          else if (typeof v === 'number' || typeof v === 'boolean') text = String(v);
+          else {
+            problems.push(problem(`custom.${k}`, v, `custom.${k} must be a string`));
+            continue;
+          }
+          if (text.length > MAX_CUSTOM_VALUE) problems.push(problem(`custom.${k}`, undefined, `custom.${k} must be at most ${MAX_CUSTOM_VALUE} characters`));
+          else if (opts.rejectCardNumbers && containsCardNumber(text)) {
+            problems.push(problem(`custom.${k}`, undefined, `custom.${k} looks like a payment card number, which a PCI campaign does not accept`));
+          } else custom[k] = text;
+        }
+      }
+    }
+  }
+
+  // The email alone never costs the lead: it is left out, and said so.
+  const refusals = problems.filter((p) => p !== emailProblem);
+  if (refusals.length || !phone) return { ok: false, problems };
+  const warnings = emailProblem ? [{ ...emailProblem, reason: `${emailProblem.reason}; the lead was kept without it` }] : [];
+
   const tz = optionalText(input.timezone, 64);
   let timezones: string[];
   if (opts.deriveZones) {
@@ -104,27 +168,9 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
   } else {
     timezones = tz.ok && tz.text !== null && isIanaZone(tz.text) ? [tz.text] : [];
   }
-
-  const custom = Object.create(null) as Record<string, string>; // a key named __proto__ is data too
-  if (input.custom !== undefined && input.custom !== null) {
-    if (typeof input.custom !== 'object' || Array.isArray(input.custom)) return bad('custom', input.custom, 'custom must be an object of strings');
-    const entries = Object.entries(input.custom as Record<string, unknown>);
-    if (entries.length > MAX_CUSTOM_KEYS) return bad('custom', undefined, `custom may have at most ${MAX_CUSTOM_KEYS} keys`);
-    for (const [k, v] of entries) {
-      if (!k || k.length > 100) return bad('custom', k, 'custom keys must be 1 to 100 characters');
-      let s: string;
-      if (typeof v === 'string') s = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
-      else return bad(`custom.${k}`, v, `custom.${k} must be a string`);
-      if (s.length > MAX_CUSTOM_VALUE) return bad(`custom.${k}`, undefined, `custom.${k} must be at most ${MAX_CUSTOM_VALUE} characters`);
-      if (opts.rejectCardNumbers && containsCardNumber(s)) {
-        return bad(`custom.${k}`, undefined, `custom.${k} looks like a payment card number, which a PCI campaign does not accept`);
-      }
-      custom[k] = s;
-    }
-  }
   return {
     ok: true,
-    lead: { phoneE164: phone.e164, firstName: first.text, lastName: last.text, email: email.text, timezones, custom },
+    lead: { phoneE164: phone.e164, firstName: first.ok ? first.text : null, lastName: last.ok ? last.text : null, email, timezones, custom, country: phone.country ?? null },
+    warnings,
   };
 }

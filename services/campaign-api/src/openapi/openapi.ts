@@ -36,6 +36,8 @@ export const ERROR_CODES: Record<number, Array<{ code: string; message: string }
     { code: 'invalid_transition', message: 'cannot resume a campaign that is draft' },
     { code: 'provider_connection_required', message: 'a campaign needs a providerConnectionId before it can start' },
     { code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' },
+    { code: 'no_leads', message: 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)' },
+    { code: 'nothing_callable', message: 'nothing can ever be called: the US rule pack (United States, federal) allows 08:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it' },
     { code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry later' },
     { code: 'user_exists', message: 'a user with the email grace@example.com exists already' },
     { code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' },
@@ -153,6 +155,52 @@ function jsonResponse(status: number, cls: RouteSpec['response'], schemas: Recor
   };
 }
 
+/** What class-validator says of a value that does not fit a field of this schema. */
+function fieldHint(p: Schema): string {
+  if (Array.isArray(p.enum)) return `must be one of the following values: ${(p.enum as unknown[]).join(', ')}`;
+  if (p.format === 'uuid') return 'must be a UUID';
+  if (p.format === 'date-time') return 'must be a Date instance';
+  if (p.type === 'integer') return 'must be an integer number';
+  if (p.type === 'number') return 'must be a number conforming to the specified constraints';
+  if (p.type === 'boolean') return 'must be a boolean value';
+  if (p.type === 'array') return 'must be an array';
+  if (p.type === 'object' || p.$ref) return 'must be an object';
+  if (typeof p.maxLength === 'number') return `must be shorter than or equal to ${p.maxLength} characters`;
+  return 'must be a string';
+}
+
+/**
+ * The route's own 400 example: its body's (or query's) first required field, else its first field,
+ * with what the validator says of a wrong value there; the generic example for a route without any.
+ */
+function badRequestExamples(spec: RouteSpec, schemas: Record<string, Schema>): ErrorExamples {
+  const body = Array.isArray(spec.body) ? spec.body[0] : spec.body;
+  const cls = body ?? spec.query;
+  const s = cls ? schemas[cls.name] : undefined;
+  const props = (s?.properties ?? {}) as Record<string, Schema>;
+  const field = ((s?.required ?? []) as string[])[0] ?? Object.keys(props)[0];
+  if (!field || !props[field]) return {};
+  const where = body ? 'request body' : 'query string';
+  const message = `${where} is invalid: ${field} ${fieldHint(props[field])}`;
+  return { 400: [{ code: 'validation_failed', message }] };
+}
+
+/** The document's tags in the order a user meets them; keys and audit last. */
+const TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  { name: 'Provider connections', description: 'First: the telephony provider (Twilio, Vapi, Exotel, or provider-sim) campaigns dial through.' },
+  { name: 'Campaigns', description: 'Create a campaign (its country, calling window, retries, limits), then start, pause, resume, stop it. Writes answer warnings.' },
+  { name: 'Leads', description: 'Add the people to call: JSON or a CSV body; list them with their status and disposition.' },
+  { name: 'Imports', description: 'Large CSV uploads processed in the background, with a preview, progress and a per-row report.' },
+  { name: 'Calls', description: 'Every call attempt: who, outcome, analysis, recording, transcript, and a person\'s disposition.' },
+  { name: 'Stats', description: 'Progress from maintained counters, time series, analytics and the live event stream.' },
+  { name: 'DNC', description: 'Do-not-call lists of the tenant and of single campaigns.' },
+  { name: 'Users', description: 'The team\'s people: invitations, roles, deactivation.' },
+  { name: 'Sessions', description: 'A person\'s sign-in to the dashboard (cookie session and CSRF token).' },
+  { name: 'Tenant', description: 'The team itself and its defaults (the country assumed for numbers without a country code).' },
+  { name: 'API keys', description: 'Keys for machines, each with a role.' },
+  { name: 'Audit', description: 'Who changed what, when.' },
+];
+
 /** What a path's :id names, as the 404 answer calls it. */
 const NOT_FOUND_NOUN: Record<string, string> = {
   campaigns: 'campaign', imports: 'import', 'call-attempts': 'call attempt', dnc: 'dnc entry', 'api-keys': 'API key',
@@ -211,7 +259,7 @@ function operation(spec: RouteSpec, schemas: Record<string, Schema>, errorExampl
   if (spec.body) errorStatuses.add(413);
   const responses: Schema = { [String(status)]: success };
   for (const [other, cls] of Object.entries(spec.alsoResponds ?? {})) responses[other] = jsonResponse(Number(other), cls, schemas);
-  const examples = { ...notFoundExamples(spec.path), ...errorExamples };
+  const examples = { ...notFoundExamples(spec.path), ...badRequestExamples(spec, schemas), ...spec.errorExamples, ...errorExamples };
   for (const s of [...errorStatuses].sort()) responses[String(s)] = errorResponse(s, examples);
 
   return {
@@ -244,6 +292,12 @@ function commandErrors(command: CampaignCommand): ErrorExamples {
     conflicts.push({ code: 'provider_connection_required', message: `a campaign needs a providerConnectionId before it can ${command}` });
   }
   if (command === 'schedule') conflicts.push({ code: 'schedule_required', message: 'a campaign needs scheduledStartAt before it can be scheduled' });
+  if (command === 'start') {
+    conflicts.push(
+      { code: 'no_leads', message: 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)' },
+      { code: 'nothing_callable', message: 'nothing can ever be called: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign\'s window 06:00–07:00 every day never overlaps it' },
+    );
+  }
   return { 409: conflicts };
 }
 
@@ -279,6 +333,7 @@ export function buildOpenApi(version = '0.1.0'): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
+    tags: TAGS,
     paths,
     components: {
       securitySchemes: {

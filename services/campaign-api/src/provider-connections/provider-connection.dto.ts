@@ -6,55 +6,84 @@ import {
 import type { ProviderType } from '@dialer/db';
 import { E164 } from '../http/validators';
 import { arrayOf, DATE_TIME, EX, Field, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 const URL_OPTS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 const E164_MSG = (f: string) => ({ message: `${f} must be an E.164 number, like +14155550100` });
 
 /** Fields every provider connection has. */
 class BaseConnectionDto {
+  @Doc('A name to tell connections apart.', 'Twilio production')
   @IsString() @Length(1, 200) name: string;
+  @Doc('The provider\'s API address (default: the provider\'s own; provider-sim for tests and the demo).', 'http://127.0.0.1:3010')
   @IsOptional() @IsUrl(URL_OPTS) baseUrl?: string;
   /** Calls this connection may start per second (the dialer paces to it); default 10. */
+  @Doc('Calls this connection may start per second (the dialer paces to it); default 10.', 10)
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0.001) @Max(10_000) callsPerSecond?: number;
   /** Longest a call may last once answered (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit). */
+  @Doc('Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).', 600)
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(14_400) timeLimitSeconds?: number;
 }
 
 export class TwilioConnectionDto extends BaseConnectionDto {
+  @Doc('twilio.', 'twilio')
   @IsIn(['twilio']) type: 'twilio';
+  @Doc('The Twilio account SID.', 'AC0123456789abcdef0123456789abcdef')
   @IsString() @Length(1, 200) accountSid: string;
+  @Doc('The Twilio auth token (stored encrypted, never returned; also verifies webhook signatures).', 'your-auth-token')
   @IsString() @Length(1, 500) authToken: string;
+  @Doc('The caller id, E.164.', '+14155550100')
   @Matches(E164, E164_MSG('fromNumber')) fromNumber: string;
   /** Caller ids to rotate through. */
+  @Doc('Caller ids to rotate through, E.164.', ['+14155550100', '+14155550101'])
   @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(E164, { each: true, ...E164_MSG('fromNumbers') }) fromNumbers?: string[];
+  @Doc('The TwiML URL Twilio fetches when the callee answers.', 'https://example.com/twiml/agent')
   @IsOptional() @IsUrl(URL_OPTS) twimlUrl?: string;
+  @Doc('Answering-machine detection (Twilio MachineDetection): Enable or DetectMessageEnd. Without it no call ends as voicemail.', 'Enable')
   @IsOptional() @IsIn(['Enable', 'DetectMessageEnd']) machineDetection?: 'Enable' | 'DetectMessageEnd';
+  @Doc('Record calls (never in HIPAA or PCI campaigns).', false)
   @IsOptional() @IsBoolean() record?: boolean;
 }
 
 export class VapiConnectionDto extends BaseConnectionDto {
+  @Doc('vapi.', 'vapi')
   @IsIn(['vapi']) type: 'vapi';
+  @Doc('The Vapi private API key (stored encrypted, never returned).', 'your-vapi-key')
   @IsString() @Length(1, 500) apiKey: string;
+  @Doc('The Vapi assistant that talks to callees.', 'asst_123')
   @IsString() @Length(1, 200) assistantId: string;
+  @Doc('The Vapi phone number calls are placed from.', 'pn_123')
   @IsString() @Length(1, 200) phoneNumberId: string;
   /** Secret Vapi sends with its server messages (X-Vapi-Secret / Bearer), or the HMAC key; generated when absent. */
+  @Doc('Secret Vapi sends with its server messages (X-Vapi-Secret / Bearer), or the HMAC key; generated when absent.', 'a-long-random-secret-value')
   @IsOptional() @IsString() @Length(16, 500) webhookSecret?: string;
   /** `{"mode":"secret"}` (default) or `{"mode":"hmac","hmac":{algorithm, signatureHeader, timestampHeader, payloadFormat, …}}`. */
+  @Doc('How Vapi server messages are verified: {"mode":"secret"} (default) or {"mode":"hmac","hmac":{…}}.', { mode: 'secret' })
   @IsOptional() @IsObject() webhookAuth?: Record<string, unknown>;
+  @Doc('A Vapi credential id for the server URL (instead of the secret header).', 'cred_123')
   @IsOptional() @IsString() @Length(1, 200) serverCredentialId?: string;
 }
 
 export class ExotelConnectionDto extends BaseConnectionDto {
+  @Doc('exotel.', 'exotel')
   @IsIn(['exotel']) type: 'exotel';
+  @Doc('The Exotel account SID.', 'yourcompany1')
   @IsString() @Length(1, 200) accountSid: string;
+  @Doc('The Exotel API key.', 'your-exotel-key')
   @IsString() @Length(1, 500) apiKey: string;
+  @Doc('The Exotel API token (stored encrypted, never returned).', 'your-exotel-token')
   @IsString() @Length(1, 500) apiToken: string;
   /** The ExoPhone shown to callees. */
+  @Doc('The ExoPhone shown to callees.', '08030752400')
   @IsString() @Length(3, 20) callerId: string;
   /** Flow (app) URL callees are connected to; or `agentNumber`, called first and bridged. One of them. */
+  @Doc('Flow (app) URL callees are connected to; or agentNumber. One of them.', 'http://my.exotel.com/exoml/start_voice/12345')
   @ValidateIf((o: ExotelConnectionDto) => o.agentNumber === undefined) @IsUrl(URL_OPTS) flowUrl?: string;
+  @Doc('A number called first and bridged to the callee (instead of flowUrl), E.164.', '+919876543210')
   @ValidateIf((o: ExotelConnectionDto) => o.flowUrl === undefined) @Matches(E164, E164_MSG('agentNumber')) agentNumber?: string;
+  @Doc('trans (transactional, default) or promo (promotional).', 'trans')
   @IsOptional() @IsIn(['trans', 'promo']) callType?: string;
+  @Doc('Record calls (never in HIPAA or PCI campaigns).', false)
   @IsOptional() @IsBoolean() record?: boolean;
 }
 

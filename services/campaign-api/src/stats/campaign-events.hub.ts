@@ -104,6 +104,8 @@ export class CampaignEventsHub {
       if (first) await this.deps.subscriber.subscribe(campaignEventsChannel(this.deps.prefix, campaignId));
       const stats = await this.deps.loadStats(tenantId, campaignId);
       if (!res.writableEnded) res.write(sse('stats', stats));
+      const status = finalStatus(stats);
+      if (status && !res.writableEnded) res.end(sse('end', { campaignId, status }));
     } catch (err) {
       this.deps.logger.warn({ err, campaignId }, 'could not read the stats for a new event stream');
     }
@@ -182,13 +184,33 @@ export class CampaignEventsHub {
     let out = '';
     if (calls.length || dropped) out += sse('calls', { calls, dropped });
     if (stats !== undefined) out += sse('stats', stats);
+    // A campaign that reached a final status sends nothing more: its streams say so and end.
+    const status = finalStatus(stats);
+    if (status) out += sse('end', { campaignId, status });
     if (!out) return;
-    for (const res of w.clients) if (!res.writableEnded) res.write(out);
+    for (const res of w.clients) {
+      if (res.writableEnded) continue;
+      if (status) res.end(out);
+      else res.write(out);
+    }
+  }
+
+  /** The channel of a campaign's updates (publish `{"type":"status"}` on it when its status changes). */
+  channelOf(campaignId: string): string {
+    return campaignEventsChannel(this.deps.prefix, campaignId);
   }
 
   private ping(): void {
     for (const w of this.watches.values()) for (const res of w.clients) if (!res.writableEnded) res.write(': ping\n\n');
   }
+}
+
+/** Statuses after which a campaign changes no more: its streams end. */
+const FINAL_STATUSES: readonly string[] = ['completed', 'stopped', 'cancelled'];
+
+function finalStatus(stats: unknown): string | undefined {
+  const status = (stats as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' && FINAL_STATUSES.includes(status) ? status : undefined;
 }
 
 function sse(event: string, data: unknown): string {

@@ -6,10 +6,14 @@ import { IsIanaZone } from '../http/validators';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
+import { Doc } from '../openapi/doc';
 
 export class TimeSeriesQuery {
+  @Doc('minute (default: the last 60) or hour (default: the last 48).', 'minute')
   @IsOptional() @IsIn(BUCKET_GRANULARITIES) granularity: BucketGranularity = 'minute';
+  @Doc('First point at or after this time.', '2026-03-02T14:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @Doc('Points before this time.', '2026-03-02T15:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
 }
 
@@ -17,9 +21,13 @@ export const ANALYTICS_GROUPS = ['campaign', 'day', 'outcome', 'hour', 'localHou
 export type AnalyticsGroup = (typeof ANALYTICS_GROUPS)[number];
 
 export class AnalyticsQuery {
+  @Doc('Calls at or after this time (default: 7 days before to).', '2026-03-01T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @Doc('Calls before this time (default: now; at most 366 days after from).', '2026-03-08T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Doc('How calls are grouped: campaign, outcome, day, hour or localHour.', 'campaign')
   @IsOptional() @IsIn(ANALYTICS_GROUPS) groupBy: AnalyticsGroup = 'campaign';
+  @Doc('Only the calls of this campaign.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
   /** The zone days and hours are told in (`day`, `hour`); `localHour` uses each callee's own zone. */
   @IsOptional() @IsIanaZone() tz = 'UTC';

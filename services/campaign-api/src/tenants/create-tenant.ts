@@ -1,3 +1,4 @@
+import { isISO31661Alpha2 } from 'class-validator';
 import type { DataSource } from '@dialer/db';
 import { createApiKey } from './api-keys';
 
@@ -5,16 +6,31 @@ export interface CreatedTenant {
   tenantId: string;
   apiKey: string;
   apiKeyId: string;
+  /** The country assumed for numbers written without a country code (campaigns inherit it). */
+  defaultCountry: string;
 }
 
-/** Creates a tenant and its first admin API key in one transaction. */
-export async function createTenant(ds: DataSource, name: string): Promise<CreatedTenant> {
+export interface CreateTenantOptions {
+  /** ISO 3166-1 alpha-2; default US. */
+  defaultCountry?: string;
+}
+
+export class TenantExistsError extends Error {}
+
+/** Creates a tenant and its first admin API key in one transaction; refuses a name already taken. */
+export async function createTenant(ds: DataSource, name: string, opts: CreateTenantOptions = {}): Promise<CreatedTenant> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) throw new Error('tenant name must be 1 to 200 characters');
+  const country = (opts.defaultCountry ?? 'US').trim().toUpperCase();
+  if (!isISO31661Alpha2(country)) throw new Error(`country "${opts.defaultCountry ?? ''}" is not an ISO 3166-1 alpha-2 code (US, IN, GB …)`);
   return ds.transaction(async (m) => {
-    const rows: Array<{ id: string }> = await m.query(`INSERT INTO tenants (name) VALUES ($1) RETURNING id`, [trimmed]);
+    // One tenant per name (case-insensitive): two "Acme" teams would be told apart only by their ids.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('tenant-name:' || lower($1)))`, [trimmed]);
+    const same: Array<{ id: string; name: string }> = await m.query(`SELECT id, name FROM tenants WHERE lower(name) = lower($1) LIMIT 1`, [trimmed]);
+    if (same[0]) throw new TenantExistsError(`a tenant named "${same[0].name}" exists already (${same[0].id}); choose another name`);
+    const rows: Array<{ id: string }> = await m.query(`INSERT INTO tenants (name, default_country) VALUES ($1, $2) RETURNING id`, [trimmed, country]);
     const tenantId = rows[0]!.id;
     const key = await createApiKey(m, tenantId, 'admin', 'admin');
-    return { tenantId, apiKey: key.apiKey, apiKeyId: key.id };
+    return { tenantId, apiKey: key.apiKey, apiKeyId: key.id, defaultCountry: country };
   });
 }

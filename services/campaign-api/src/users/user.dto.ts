@@ -4,35 +4,47 @@ import type { ApiKeyRole } from '@dialer/db';
 import { arrayOf, BOOL, DATE_TIME, EX, Field, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 import { ROLES } from '../http/permissions';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
+import { Doc } from '../openapi/doc';
 
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LoginDto {
   /** The email the account was invited with (case does not matter). */
+  @Doc('The email the account was invited with (case does not matter).', 'ada@example.com')
   @Transform(trimLower) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email: string;
+  @Doc('The password.', 'correct horse battery')
   @IsString() @Length(1, PASSWORD_MAX) password: string;
 }
 
 export class AcceptInviteDto {
   /** The token of the invitation or password-reset link (`/accept-invite?token=…`). */
+  @Doc('The token of the invitation or password-reset link (/accept-invite?token=…).', 'the-token-of-the-link')
   @IsString() @Length(20, 200) token: string;
   /** The new password: at least 12 characters. */
+  @Doc('The new password: at least 12 characters.', 'correct horse battery')
   @IsString() @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` }) password: string;
   /** The person's name, as shown in the dashboard and the audit log. */
+  @Doc('The person\'s name, as shown in the dashboard and the audit log.', 'Ada Lovelace')
   @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
 }
 
 export class InviteUserDto {
+  @Doc('The person\'s email: their sign-in name (unique across all teams).', 'grace@example.com')
   @Transform(trimLower) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email: string;
+  @Doc('admin, manager or viewer (docs/api.md, roles).', 'manager')
   @IsIn(ROLES) role: ApiKeyRole;
+  @Doc('The person\'s name.', 'Grace Hopper')
   @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
 }
 
 export class UpdateUserDto {
+  @Doc('The new role: admin, manager or viewer.', 'viewer')
   @IsOptional() @IsIn(ROLES) role?: ApiKeyRole;
   /** false deactivates the user: every session ends at once and sign-in is refused. */
+  @Doc('false deactivates the user: every session ends at once and sign-in is refused; true reactivates.', false)
   @IsOptional() @IsBoolean() active?: boolean;
+  @Doc('The person\'s name.', 'Grace Hopper')
   @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
 }
 

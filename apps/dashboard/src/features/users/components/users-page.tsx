@@ -79,7 +79,7 @@ export default function UsersPage() {
                       <Button size="small" variant={u.active ? 'danger' : 'default'} disabled={update.isPending}
                         aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}`}
                         onClick={() => update.mutate({ id: u.id, active: !u.active })}>{u.active ? 'Deactivate' : 'Reactivate'}</Button>
-                      <Button size="small" disabled={reset.isPending} aria-label={`Password reset link for ${u.email}`}
+                      <Button size="small" disabled={reset.isPending} aria-label={`Reset password of ${u.email}`}
                         onClick={() => { setResetFor(u.email); reset.mutate(u.id); }}>Reset password</Button>
                     </>
                   )}
