@@ -13,8 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   createTestContext, eventually, startStack, testPhones, zoneWhereLocalHourIs, type Stack, type TestContext,
 } from '@dialer/testing';
-import { createTenant, type CreatedTenant } from '../../services/campaign-api/src/tenants/create-tenant';
-import { createUser } from '../../services/campaign-api/src/users/create-user';
+import { createTenant, createUser, type CreatedTenant } from '@dialer/campaign-api';
 import { accessibilityProblems, ensureDashboardBuilt, launchChromium, newSession, screenshot } from './browser-harness';
 
 jest.setTimeout(300_000);

@@ -5,3 +5,4 @@ export { createTenant, type CreatedTenant } from './tenants/create-tenant';
 export { createApiKey, generateApiKey, hashApiKey } from './tenants/api-keys';
 export { Feeder, type FeederOptions, type FeedReport } from './feeder/feeder';
 export { schedulerTick } from './feeder/scheduler-tick';
+export { createUser } from './users/create-user';

@@ -118,6 +118,15 @@ describe('a newcomer sees what the dialer assumes', () => {
       expect(r.body.error.message).toContain('import');
     });
 
+    it('when a campaign has no leads yet but an import of it is on its way, then it may start (the leads are called as they arrive)', async () => {
+      const c = await createCampaign(api, { name: 'importing' });
+      await api.ctx.ds.query(`INSERT INTO import_jobs (tenant_id, campaign_id, status, filename, file_path) VALUES ($1, $2, 'pending', 'big.csv', '/nonexistent/big.csv')`,
+        [api.tenant.tenantId, c.id]);
+      const r = await start(c.id as string);
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('running');
+    });
+
     it('when the window misses the rule pack on some days, then create warns which days', async () => {
       const c = await createCampaign(api, { name: 'some-days', callingWindow: { ranges: { 1: [{ start: '06:00', end: '07:00' }], 2: [{ start: '10:00', end: '12:00' }] } } });
       expect(c.warnings).toEqual([expect.objectContaining({ code: 'closed_some_days' })]);

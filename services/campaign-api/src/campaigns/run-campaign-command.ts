@@ -2,6 +2,7 @@ import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManag
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
+import { importInFlight } from '../imports/imports.repository';
 import { countFinishedLeads } from '../stats/dispositions.repository';
 import { checkCampaignNow } from './check-campaign';
 
@@ -57,7 +58,8 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   if (command === 'start') {
     // Refuse a start that could never call anyone, and say why.
     const total = (await readCampaignProgress(m, tenantId, [campaignId]))[0]?.total ?? 0;
-    if (total === 0) {
+    // An import still on its way will bring leads: the campaign may start and calls as they arrive.
+    if (total === 0 && !(await importInFlight(m, campaignId))) {
       throw new AppError('no_leads', 'the campaign has no leads: add them first (POST /v1/campaigns/:id/imports or …/leads)', { status: 409, details: { status: before.status } });
     }
     const { nothingCallable } = await checkCampaignNow(m, before);
