@@ -161,19 +161,20 @@ describe('the dashboard in Chromium, against the whole stack', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await check(page, 'call-dialog');
-    const callId = await dialog.getAttribute('data-call-id');
-    await dialog.getByLabel('Disposition').selectOption('callback_requested');
+    await dialog.getByRole('combobox', { name: 'Disposition' }).fill('callback_requested');
+    await dialog.getByLabel('Lead is qualified').check();
     await dialog.getByLabel('Note').fill('call back after 5 pm');
     await dialog.getByRole('button', { name: 'Save disposition' }).click();
+    await dialog.getByText('Disposition saved.').waitFor();
     const saved = await eventually(async () => {
       const calls = (await api.get(`/campaigns/${created!.id}/calls?limit=200`)).data.data as Array<{ id: string }>;
-      const ids = callId ? [callId] : calls.map((c) => c.id);
-      for (const cid of ids) {
+      for (const { id: cid } of calls) {
         const c = (await api.get(`/call-attempts/${cid}`)).data;
         if (c.manualDisposition?.disposition === 'callback_requested') return c;
       }
       return undefined;
     }, { what: 'the disposition to be saved', timeoutMs: 10_000 });
+    await eventually(async () => (await api.get(`/campaigns/${created!.id}/stats`)).data.qualified === 1, { what: 'the lead counted as qualified' });
     expect(saved.manualDisposition.note).toBe('call back after 5 pm');
     await page.keyboard.press('Escape');
 

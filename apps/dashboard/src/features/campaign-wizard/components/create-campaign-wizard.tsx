@@ -5,7 +5,9 @@ import { randomId } from '../../../lib/random-id';
 import { Link, navigate } from '../../../lib/router';
 import { usePermission } from '../../auth/use-permission';
 import { useCreateCampaign } from '../../campaigns/api/create-campaign';
+import { campaignKeys } from '../../campaigns/api/campaign-keys';
 import { runCampaignCommand } from '../../campaigns/api/run-campaign-command';
+import { queryClient } from '../../../lib/query-client';
 import type { Campaign } from '../../../lib/api-types';
 import { ImportProgress } from '../../imports/components/import-progress';
 import { startImport } from '../../imports/api/start-import';
@@ -81,6 +83,7 @@ export default function CreateCampaignWizard() {
       if (andStart) {
         try {
           campaign = await runCampaignCommand({ id: campaign.id, command: draft.startMode === 'at' ? 'schedule' : 'start' });
+          queryClient.setQueryData(campaignKeys.detail(campaign.id), campaign);
         } catch (err) {
           warnings.push(err);
         }

@@ -60,7 +60,9 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
   const campaign = useCampaign(id);
   const stats = useCampaignStats(id);
   const status = campaign.data?.status;
-  const live = status === 'running' || status === 'paused' || status === 'scheduled';
+  // Either read may be the newer one (a command run elsewhere, another tab): either live opens the stream.
+  const isLive = (s: string | undefined) => s === 'running' || s === 'paused' || s === 'scheduled';
+  const live = isLive(status) || isLive(stats.data?.status);
   const stream = useCampaignEvents(id, Boolean(campaign.data) && live);
 
   if (campaign.isPending) return <><h1>Campaign</h1><Loading label="Loading the campaign…" /></>;
