@@ -88,7 +88,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
       <p className="muted" style={{ margin: '0.25rem 0 0' }}>
         Created {formatDateTime(c.createdAt)}
         {c.scheduledStartAt ? ` · starts ${formatDateTime(c.scheduledStartAt)}` : ''}
-        {' · '}at most {c.maxConcurrentCalls} calls at once, {c.maxAttempts} attempts per lead
+        {' · '}at most {c.maxConcurrentCalls} {c.maxConcurrentCalls === 1 ? 'call' : 'calls'} at once, {c.maxAttempts} {c.maxAttempts === 1 ? 'attempt' : 'attempts'} per lead
         {live ? <> · <span className={styles.stream} role="status">{STREAM_TEXT[stream]}</span></> : null}
       </p>
       {live ? <DialingStatus stats={stats.data} /> : null}
