@@ -55,6 +55,7 @@ function CallBody({ callId }: { callId: string }) {
   return (
     <>
       <dl className="facts">
+        <dt>Called</dt><dd>{[c.lead.firstName, c.lead.lastName].filter(Boolean).join(' ') || '—'} · <span className="mono">{c.lead.phoneE164}</span></dd>
         <dt>Outcome</dt><dd>{c.outcome?.replace(/_/g, ' ') ?? '—'} {c.answeredBy ? `(answered by ${c.answeredBy})` : ''}</dd>
         <dt>Attempt</dt><dd>{c.attemptNo}</dd>
         <dt>Duration</dt><dd>{formatDuration(c.durationSeconds)}</dd>

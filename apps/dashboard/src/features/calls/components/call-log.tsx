@@ -33,12 +33,12 @@ export function CallLog({ campaignId }: { campaignId: string }) {
         <table aria-label="Call log">
           <thead>
             <tr>
-              <th scope="col">Time</th><th scope="col">Lead</th><th scope="col">Outcome</th>
+              <th scope="col">Time</th><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Outcome</th>
               <th scope="col" className="num">Duration</th><th scope="col" className="num">Attempt</th>
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 ? <tr><td colSpan={5} className="muted">No calls{outcome ? ' with this outcome' : ' yet'}.</td></tr> : null}
+            {rows.length === 0 ? <tr><td colSpan={6} className="muted">No calls{outcome ? ' with this outcome' : ' yet'}.</td></tr> : null}
             {rows.map((c) => (
               <tr key={c.id} className="clickable" onClick={() => setSearch({ call: c.id }, { replace: false })}>
                 <td>
@@ -47,7 +47,8 @@ export function CallLog({ campaignId }: { campaignId: string }) {
                     {formatDateTime(c.dialedAt ?? c.createdAt)}
                   </button>
                 </td>
-                <td><span className="muted" title={c.leadId}>lead {c.leadId.slice(0, 8)}</span></td>
+                <td>{[c.lead.firstName, c.lead.lastName].filter(Boolean).join(' ') || <span className="muted">—</span>}</td>
+                <td className="mono">{c.lead.phoneE164}</td>
                 <td>{c.outcome ? outcomeLabel(c.outcome) : <span className="muted">{c.status.replace(/_/g, ' ')}</span>}</td>
                 <td className="num">{formatDuration(c.durationSeconds)}</td>
                 <td className="num">{c.attemptNo}</td>
