@@ -1,6 +1,6 @@
 import axios from 'axios';
 import type { Queue } from 'bullmq';
-import { loadConfig } from '@dialer/platform';
+import { createLogger, loadConfig } from '@dialer/platform';
 import { createQueue, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 import { MetricsAggregatorConfig } from '../src/config';
@@ -10,13 +10,15 @@ import { addEndedAttempt, addLead, campaign, seedCampaign, stats } from './fixtu
 
 let ctx: TestContext;
 let svc: { port: number; stop(): Promise<void> };
+const logged: Array<Record<string, unknown>> = [];
 let callFinished: Queue;
 
 beforeAll(async () => {
   ctx = await createTestContext('aggjobs');
   // The sweep is kept out of the way here: these tests are about the callFinished jobs.
   const cfg = loadConfig(MetricsAggregatorConfig, { ...ctx.env, METRICS_AGGREGATOR_PORT: '0', AGGREGATOR_SWEEP_MS: '3600000' });
-  svc = await startService(cfg);
+  // Its log is read by the tests (expected warnings are asserted, not printed).
+  svc = await startService(cfg, createLogger({ service: 'metrics-aggregator', level: 'warn', destination: { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) } }));
   callFinished = createQueue('callFinished', ctx.redis, ctx.queuePrefix);
 });
 
@@ -99,6 +101,8 @@ describe('metrics-aggregator: callFinished jobs', () => {
     }
     expect((await callFinished.getJob('bad-payload'))?.failedReason).toMatch(/tenantId|callAttemptId/);
     expect(await counted(a)).toBe(false);
+    // Each failure is logged once, as a warning naming the job.
+    expect(logged.filter((l) => l.msg === 'callFinished job failed').map((l) => l.jobId).sort()).toEqual(['bad-payload', 'foreign']);
   });
 
   test('when /metrics is scraped, then it exposes folds, completions, queue depths and live calls', async () => {

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import type { Queue } from 'bullmq';
-import { encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
+import { createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { createQueue } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 import { WebhookIngestConfig } from '../src/config';
@@ -13,6 +13,7 @@ const EXOTEL_TOKEN = 'exotel-token-0123456789';
 
 let ctx: TestContext;
 let svc: { port: number; stop(): Promise<void> };
+const logged: Array<Record<string, unknown>> = [];
 let key: string;
 let callFinished: Queue;
 
@@ -20,7 +21,8 @@ beforeAll(async () => {
   ctx = await createTestContext('webhook-providers');
   const cfg = loadConfig(WebhookIngestConfig, { ...ctx.env, WEBHOOK_INGEST_PORT: '0', WEBHOOK_PUBLIC_URL: PUBLIC_URL, WEBHOOK_SWEEP_MS: '200' });
   key = secretsKey(cfg);
-  svc = await startService(cfg);
+  // Its log is read by the tests (expected warnings are asserted, not printed).
+  svc = await startService(cfg, createLogger({ service: 'webhook-ingest', level: 'warn', destination: { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) } }));
   callFinished = createQueue('callFinished', ctx.redis, ctx.queuePrefix);
 });
 
@@ -162,5 +164,6 @@ describe('webhook-ingest: Exotel StatusCallback', () => {
     expect((await postExotel(s, { Status: 'teleported' })).status).toBe(200);
     await eventually(async () => (await events(s.callSid))[0]?.apply_error?.includes('Status=teleported') === true, { what: 'unmapped recorded' });
     expect((await attempt(s.attemptId)).status).toBe('queued');
+    expect(logged.filter((l) => l.unmapped === 'Status=teleported').map((l) => l.msg)).toContain('provider value outside the mapping tables');
   });
 });
