@@ -1,19 +1,9 @@
 import type { CreateCampaignBody, ImportPreview } from '../../../lib/api-types';
 import type { CsvSniff } from '../../imports/sniff-csv';
 
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+import { defaultHours, defaultRetries, hoursProblems, policyOf, rangesOf, type DayHours, type Retries } from '../../campaigns/model/calling-rules';
 
-/** Outcomes whose retry the wizard offers, with the server's defaults (packages/domain retry-policy.ts). */
-export const RETRY_OUTCOMES = [
-  { outcome: 'busy', label: 'Busy', enabled: true, delayMinutes: 15 },
-  { outcome: 'no_answer', label: 'No answer', enabled: true, delayMinutes: 60 },
-  { outcome: 'voicemail', label: 'Voicemail', enabled: true, delayMinutes: 240 },
-  { outcome: 'failed', label: 'Failed', enabled: true, delayMinutes: 30 },
-  { outcome: 'provider_error', label: 'Provider error', enabled: true, delayMinutes: 5 },
-  { outcome: 'canceled', label: 'Canceled', enabled: false, delayMinutes: 0 },
-] as const;
-
-export interface DayHours { enabled: boolean; start: string; end: string }
+export { RETRY_OUTCOMES, WEEKDAYS, type DayHours } from '../../campaigns/model/calling-rules';
 
 /** Everything the wizard collects; nothing reaches the server before the last step. */
 export interface WizardDraft {
@@ -31,7 +21,7 @@ export interface WizardDraft {
   hours: DayHours[];
   maxAttempts: number;
   maxConcurrentCalls: number;
-  retries: Record<string, { enabled: boolean; delayMinutes: number }>;
+  retries: Retries;
   startMode: 'now' | 'at';
   startAt: string;
 }
@@ -39,9 +29,9 @@ export interface WizardDraft {
 export function newDraft(): WizardDraft {
   return {
     name: '', description: '', providerConnectionId: '', defaultCountry: 'US', file: null, preview: null, previewCountry: '', sniff: null, mapping: {},
-    hours: WEEKDAYS.map((_d, i) => ({ enabled: i < 5, start: '09:00', end: '20:00' })),
+    hours: defaultHours(),
     maxAttempts: 3, maxConcurrentCalls: 5,
-    retries: Object.fromEntries(RETRY_OUTCOMES.map((r) => [r.outcome, { enabled: r.enabled, delayMinutes: r.delayMinutes }])),
+    retries: defaultRetries(),
     startMode: 'now', startAt: '',
   };
 }
@@ -53,11 +43,7 @@ export function problems(d: WizardDraft): string[][] {
   if (!/^[A-Za-z]{2}$/.test(d.defaultCountry.trim())) details.push('The default country is a two-letter code such as US.');
   const leads: string[] = [];
   if (d.file && !d.mapping.phone) leads.push('Choose the column with the phone number.');
-  const rules: string[] = [];
-  if (!d.hours.some((h) => h.enabled)) rules.push('Open at least one weekday for calls.');
-  d.hours.forEach((h, i) => {
-    if (h.enabled && h.start >= h.end) rules.push(`${WEEKDAYS[i]}: the end must be after the start.`);
-  });
+  const rules: string[] = hoursProblems(d.hours);
   const schedule: string[] = [];
   if (d.startMode === 'at' && (!d.startAt || Number.isNaN(new Date(d.startAt).getTime()))) schedule.push('Choose the start date and time.');
   if (d.startMode === 'at' && d.startAt && new Date(d.startAt).getTime() < Date.now()) schedule.push('The start time is in the past.');
@@ -66,11 +52,8 @@ export function problems(d: WizardDraft): string[][] {
 
 /** The POST /v1/campaigns body of a draft. */
 export function toCreateBody(d: WizardDraft): CreateCampaignBody {
-  const ranges: Record<string, Array<{ start: string; end: string }>> = {};
-  d.hours.forEach((h, i) => {
-    if (h.enabled) ranges[String(i + 1)] = [{ start: h.start, end: h.end }];
-  });
-  const retryPolicy = Object.fromEntries(Object.entries(d.retries).map(([o, r]) => [o, { enabled: r.enabled, delaySeconds: Math.max(0, Math.round(r.delayMinutes * 60)) }]));
+  const ranges = rangesOf(d.hours);
+  const retryPolicy = policyOf(d.retries);
   return {
     name: d.name.trim(),
     defaultCountry: d.defaultCountry.trim().toUpperCase() || 'US',
