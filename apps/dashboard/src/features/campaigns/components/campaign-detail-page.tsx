@@ -15,6 +15,7 @@ import { CallsChart } from './calls-chart';
 import { usePermission } from '../../auth/use-permission';
 import { CampaignCommands } from './campaign-commands';
 import { CampaignSettingsTab } from './campaign-settings-tab';
+import { ConnectRateChart } from './connect-rate-chart';
 import { DialingStatus } from './dialing-status';
 import { LiveProgress } from './live-progress';
 import { ScheduleChart } from './schedule-chart';
@@ -109,6 +110,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
           <div className={styles.grid2}>
             <Panel title="Calls per minute by outcome (last hour)" headingLevel={3}><CallsChart campaignId={id} live={c.status === 'running'} /></Panel>
             <Panel title="Callable leads, next 48 hours" headingLevel={3}><ScheduleChart campaignId={id} /></Panel>
+            <Panel title="Connect rate over time (last 48 hours)" headingLevel={3}><ConnectRateChart campaignId={id} live={c.status === 'running'} /></Panel>
           </div>
         ) : null}
         {tab === 'calls' ? <CallLog campaignId={id} /> : null}
