@@ -16,6 +16,9 @@ export type CampaignStatus = Campaign['status'];
 export type CampaignCommand = 'start' | 'schedule' | 'pause' | 'resume' | 'stop' | 'cancel';
 export type ComplianceMode = Campaign['complianceMode'];
 export type CreateCampaignBody = Schemas['CreateCampaignDto'];
+export type UpdateCampaignBody = Schemas['UpdateCampaignDto'];
+export type CampaignWithWarnings = Schemas['CampaignWithWarnings'];
+export type CampaignWarning = Schemas['CampaignWarning'];
 export type TimeSeries = Schemas['TimeSeries'];
 export type TimeSeriesPoint = Schemas['TimeSeriesPoint'];
 export type SchedulePreview = Schemas['SchedulePreview'];
@@ -41,6 +44,7 @@ export type Analytics = Schemas['Analytics'];
 export type AnalyticsGroup = Analytics['groupBy'];
 export type AnalyticsRow = Schemas['AnalyticsRow'];
 export type ProviderConnection = Schemas['ProviderConnection'];
+export type Tenant = Schemas['TenantView'];
 
 export type SessionView = Schemas['SessionView'];
 export type UserView = Schemas['UserView'];

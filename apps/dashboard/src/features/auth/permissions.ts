@@ -10,4 +10,4 @@ export type Permission =
   | 'connections:read' | 'connections:write'
   | 'stats:read' | 'stats:recount'
   | 'audit:read' | 'keys:manage'
-  | 'users:manage';
+  | 'users:manage' | 'tenant:manage';

@@ -4,6 +4,7 @@ import { FieldRow, SelectField } from '../../../components/field';
 import { formatDuration, formatInt, formatPercent } from '../../../lib/format';
 import type { AnalyticsGroup, AnalyticsRow } from '../../../lib/api-types';
 import { ANALYTICS_GROUPS, useAnalytics } from '../api/get-analytics';
+import { LocalHourHeatMap } from './local-hour-heat-map';
 
 const GROUP_LABEL: Record<AnalyticsGroup, string> = {
   campaign: 'Campaign', day: 'Day', hour: 'Hour of day', outcome: 'Outcome', localHour: "Callee's local hour",
@@ -31,6 +32,7 @@ export default function AnalyticsPage() {
         </SelectField>
       </FieldRow>
       <ErrorMessage error={a.error} />
+      {!a.isPending && group === 'localHour' && a.data?.groupBy === 'localHour' ? <LocalHourHeatMap rows={a.data.rows} /> : null}
       {a.isPending ? <Loading /> : (
         <table aria-label="Calls by group">
           <thead>

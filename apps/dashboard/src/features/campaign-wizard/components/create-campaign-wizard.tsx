@@ -8,10 +8,13 @@ import { useCreateCampaign } from '../../campaigns/api/create-campaign';
 import { campaignKeys } from '../../campaigns/api/campaign-keys';
 import { runCampaignCommand } from '../../campaigns/api/run-campaign-command';
 import { queryClient } from '../../../lib/query-client';
-import type { Campaign } from '../../../lib/api-types';
+import type { CampaignWithWarnings } from '../../../lib/api-types';
+import { CampaignWarnings } from '../../campaigns/components/campaign-warnings';
+import { addLeads } from '../../leads/api/add-leads';
+import { useTenant } from '../../tenant/api/get-tenant';
 import { ImportProgress } from '../../imports/components/import-progress';
 import { startImport } from '../../imports/api/start-import';
-import { newDraft, problems, toCreateBody, type WizardDraft } from '../model/wizard-draft';
+import { manualLeadsOf, newDraft, problems, toCreateBody, withTenantCountry, type WizardDraft } from '../model/wizard-draft';
 import { StepDetails } from './step-details';
 import { StepLeads } from './step-leads';
 import { StepReview } from './step-review';
@@ -21,14 +24,32 @@ import styles from './wizard.module.css';
 
 const STEPS = ['Details', 'Leads', 'Rules', 'Schedule', 'Review'] as const;
 
-interface Result { campaign: Campaign; importId?: string; expectedRows?: number; warnings: unknown[] }
+interface Result {
+  campaign: CampaignWithWarnings;
+  importId?: string;
+  expectedRows?: number;
+  /** The leads typed by hand: how many went in, and each refused row. */
+  manual?: Awaited<ReturnType<typeof addLeads>>;
+  /** Steps after the create that failed (import, typed leads, start). */
+  failures: unknown[];
+}
 
 /** The result of the last step: the campaign, the import's progress bar and error report. */
 function Created({ result }: { result: Result }) {
   return (
     <Panel title="Campaign created">
       <Notice>“{result.campaign.name}” was created{result.campaign.status !== 'draft' ? ` and is ${result.campaign.status}` : ' as a draft'}.</Notice>
-      {result.warnings.map((w, i) => <ErrorMessage key={i} error={w} />)}
+      {result.failures.map((w, i) => <ErrorMessage key={i} error={w} />)}
+      <CampaignWarnings warnings={result.campaign.warnings} title="Warnings from the server" />
+      {result.manual ? (
+        <>
+          <p>Leads typed by hand: {result.manual.accepted} added{result.manual.duplicates ? `, ${result.manual.duplicates} duplicates` : ''}
+            {result.manual.dncSuppressed ? `, ${result.manual.dncSuppressed} on the do-not-call list` : ''}{result.manual.rejected.length ? `, ${result.manual.rejected.length} refused` : ''}.</p>
+          {result.manual.rejected.length ? (
+            <ul aria-label="Refused leads">{result.manual.rejected.map((r) => <li key={`${r.index}-${r.field}`}>Lead {r.index + 1} ({r.field}{r.value ? ` “${r.value}”` : ''}): {r.reason}</li>)}</ul>
+          ) : null}
+        </>
+      ) : null}
       {result.importId ? <><h3>Importing leads</h3><ImportProgress importId={result.importId} expectedRows={result.expectedRows} /></> : null}
       <p><Link to={`/campaigns/${result.campaign.id}`}>Open the campaign</Link></p>
     </Panel>
@@ -36,7 +57,9 @@ function Created({ result }: { result: Result }) {
 }
 
 export default function CreateCampaignWizard() {
-  const [draft, setDraft] = useState<WizardDraft>(newDraft);
+  const [stored, setDraft] = useState<WizardDraft>(newDraft);
+  const tenant = useTenant();
+  const draft = withTenantCountry(stored, tenant.data?.defaultCountry);
   const [step, setStep] = useState(0);
   const [shownProblems, setShownProblems] = useState<string[]>([]);
   const [result, setResult] = useState<Result | null>(null);
@@ -69,7 +92,8 @@ export default function CreateCampaignWizard() {
       return;
     }
     setFinishing(true);
-    const warnings: unknown[] = [];
+    const failures: unknown[] = [];
+    const typed = manualLeadsOf(draft);
     try {
       let campaign = await create.mutateAsync({ body: toCreateBody(draft), idempotencyKey });
       let importId: string | undefined;
@@ -77,7 +101,15 @@ export default function CreateCampaignWizard() {
         try {
           importId = (await startImport({ campaignId: campaign.id, file: draft.file, mapping: draft.mapping })).id;
         } catch (err) {
-          warnings.push(err);
+          failures.push(err);
+        }
+      }
+      let manual: Result['manual'];
+      if (typed.length) {
+        try {
+          manual = await addLeads({ campaignId: campaign.id, leads: typed });
+        } catch (err) {
+          failures.push(err);
         }
       }
       if (andStart) {
@@ -85,10 +117,10 @@ export default function CreateCampaignWizard() {
           campaign = await runCampaignCommand({ id: campaign.id, command: draft.startMode === 'at' ? 'schedule' : 'start' });
           queryClient.setQueryData(campaignKeys.detail(campaign.id), campaign);
         } catch (err) {
-          warnings.push(err);
+          failures.push(err);
         }
       }
-      setResult({ campaign, importId, expectedRows: draft.sniff?.estimatedRows, warnings });
+      setResult({ campaign, importId, expectedRows: draft.sniff?.estimatedRows, manual, failures });
     } catch {
       // create.error is shown
     } finally {
@@ -115,7 +147,7 @@ export default function CreateCampaignWizard() {
       </nav>
       <Panel>
         <h2 ref={headingRef} tabIndex={-1} style={{ marginTop: 0 }}>{STEPS[step]}</h2>
-        {step === 0 ? <StepDetails draft={draft} update={update} /> : null}
+        {step === 0 ? <StepDetails draft={draft} update={update} tenantCountry={tenant.data?.defaultCountry} /> : null}
         {step === 1 ? <StepLeads draft={draft} update={update} /> : null}
         {step === 2 ? <StepRules draft={draft} update={update} /> : null}
         {step === 3 ? <StepSchedule draft={draft} update={update} /> : null}
@@ -124,7 +156,7 @@ export default function CreateCampaignWizard() {
         <ErrorMessage error={create.error} />
         <div className={styles.nav}>
           {step > 0 ? <Button onClick={() => go(step - 1)}>Back</Button> : <Button onClick={() => navigate('/campaigns')}>Cancel</Button>}
-          {step === 1 && !draft.file ? <Button onClick={() => go(2)}>Skip</Button> : null}
+          {step === 1 && !draft.file && !manualLeadsOf(draft).length ? <Button onClick={() => go(2)}>Skip</Button> : null}
           {step < STEPS.length - 1 ? <Button variant="primary" onClick={next}>Next</Button> : (
             <>
               <Button onClick={() => void finish(false)} disabled={finishing}>Create as draft</Button>

@@ -7,6 +7,7 @@ import { MappingEditor } from '../../imports/components/mapping-editor';
 import { PreviewTable } from '../../imports/components/preview-table';
 import { sniffCsv } from '../../imports/sniff-csv';
 import type { WizardDraft } from '../model/wizard-draft';
+import { ManualLeadsEditor } from './manual-leads-editor';
 
 /** The country the preview reads numbers with: the one chosen in Details, US by default. */
 export const previewCountryOf = (d: WizardDraft): string => d.defaultCountry.trim().toUpperCase() || 'US';
@@ -75,7 +76,7 @@ export function StepLeads({ draft, update }: { draft: WizardDraft; update: (p: P
   const stale = draft.preview && draft.previewCountry !== country;
   return (
     <>
-      <p>Add leads from a CSV file now, or skip this step and import them later from the campaign page.</p>
+      <p>Add leads from a CSV file now, type a few by hand below, or skip this step and import them later from the campaign page.</p>
       <CsvDropZone file={draft.file} onFile={(f) => void choose(f)} />
       {busy === 'reading' ? <Loading label="Reading the file…" /> : null}
       {busy === 'checking' ? <Loading label="Checking the mapping…" /> : null}
@@ -93,6 +94,8 @@ export function StepLeads({ draft, update }: { draft: WizardDraft; update: (p: P
           <Button onClick={() => update({ file: null, preview: null, sniff: null, mapping: {} })}>Remove the file</Button>
         </>
       ) : null}
+      <h3>Type leads by hand</h3>
+      <ManualLeadsEditor leads={draft.manualLeads} onChange={(manualLeads) => update({ manualLeads })} />
     </>
   );
 }

@@ -1,26 +1,20 @@
 import type { CreateCampaignBody, ImportPreview } from '../../../lib/api-types';
 import type { CsvSniff } from '../../imports/sniff-csv';
+import {
+  defaultHours, defaultRetries, hoursProblems, parseHolidays, policyOf, rangesOf, type DayHours, type Retries,
+} from '../../campaigns/model/calling-rules';
+import type { NewLead } from '../../leads/api/add-leads';
 
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
-
-/** Outcomes whose retry the wizard offers, with the server's defaults (packages/domain retry-policy.ts). */
-export const RETRY_OUTCOMES = [
-  { outcome: 'busy', label: 'Busy', enabled: true, delayMinutes: 15 },
-  { outcome: 'no_answer', label: 'No answer', enabled: true, delayMinutes: 60 },
-  { outcome: 'voicemail', label: 'Voicemail', enabled: true, delayMinutes: 240 },
-  { outcome: 'failed', label: 'Failed', enabled: true, delayMinutes: 30 },
-  { outcome: 'provider_error', label: 'Provider error', enabled: true, delayMinutes: 5 },
-  { outcome: 'canceled', label: 'Canceled', enabled: false, delayMinutes: 0 },
-] as const;
-
-export interface DayHours { enabled: boolean; start: string; end: string }
+export { RETRY_OUTCOMES, WEEKDAYS, type DayHours } from '../../campaigns/model/calling-rules';
 
 /** Everything the wizard collects; nothing reaches the server before the last step. */
 export interface WizardDraft {
   name: string;
   description: string;
   providerConnectionId: string;
+  /** The tenant's (GET /v1/tenant) until the person types another: see `withTenantCountry`. */
   defaultCountry: string;
+  countryFromTenant: boolean;
   file: File | null;
   /** The server's preview of the file (POST /v1/imports/preview), read with `previewCountry`. */
   preview: ImportPreview | null;
@@ -28,21 +22,50 @@ export interface WizardDraft {
   /** The browser's own look at the file: the row estimate, and the columns when the preview failed. */
   sniff: CsvSniff | null;
   mapping: Record<string, string>;
+  /** Leads typed by hand, sent with POST /v1/campaigns/:id/leads once the campaign exists. */
+  manualLeads: ManualLead[];
   hours: DayHours[];
+  holidaysText: string;
+  excludeWeekends: boolean;
+  /** '' = no campaign cap. */
+  maxCallsPerNumber24h: string;
   maxAttempts: number;
   maxConcurrentCalls: number;
-  retries: Record<string, { enabled: boolean; delayMinutes: number }>;
+  retries: Retries;
   startMode: 'now' | 'at';
   startAt: string;
+  /** Optional: when it stops dialing by itself ('' = when every lead is done). */
+  endAt: string;
+}
+
+export interface ManualLead { key: number; phone: string; firstName: string; lastName: string }
+
+let nextKey = 1;
+export const emptyLead = (): ManualLead => ({ key: nextKey++, phone: '', firstName: '', lastName: '' });
+const isBlank = (l: ManualLead): boolean => !l.phone.trim() && !l.firstName.trim() && !l.lastName.trim();
+
+/** The typed rows that carry something, as the API takes them. */
+export function manualLeadsOf(d: WizardDraft): NewLead[] {
+  return d.manualLeads.filter((l) => !isBlank(l)).map((l) => ({
+    phone: l.phone.trim(),
+    ...(l.firstName.trim() ? { firstName: l.firstName.trim() } : {}),
+    ...(l.lastName.trim() ? { lastName: l.lastName.trim() } : {}),
+  }));
+}
+
+/** The draft as shown: the tenant's default country while the person has not typed one. */
+export function withTenantCountry(d: WizardDraft, tenantCountry: string | undefined): WizardDraft {
+  return d.countryFromTenant && tenantCountry ? { ...d, defaultCountry: tenantCountry } : d;
 }
 
 export function newDraft(): WizardDraft {
   return {
-    name: '', description: '', providerConnectionId: '', defaultCountry: 'US', file: null, preview: null, previewCountry: '', sniff: null, mapping: {},
-    hours: WEEKDAYS.map((_d, i) => ({ enabled: i < 5, start: '09:00', end: '20:00' })),
+    name: '', description: '', providerConnectionId: '', defaultCountry: '', countryFromTenant: true,
+    file: null, preview: null, previewCountry: '', sniff: null, mapping: {}, manualLeads: [emptyLead()],
+    hours: defaultHours(), holidaysText: '', excludeWeekends: false, maxCallsPerNumber24h: '',
     maxAttempts: 3, maxConcurrentCalls: 5,
-    retries: Object.fromEntries(RETRY_OUTCOMES.map((r) => [r.outcome, { enabled: r.enabled, delayMinutes: r.delayMinutes }])),
-    startMode: 'now', startAt: '',
+    retries: defaultRetries(),
+    startMode: 'now', startAt: '', endAt: '',
   };
 }
 
@@ -53,36 +76,44 @@ export function problems(d: WizardDraft): string[][] {
   if (!/^[A-Za-z]{2}$/.test(d.defaultCountry.trim())) details.push('The default country is a two-letter code such as US.');
   const leads: string[] = [];
   if (d.file && !d.mapping.phone) leads.push('Choose the column with the phone number.');
-  const rules: string[] = [];
-  if (!d.hours.some((h) => h.enabled)) rules.push('Open at least one weekday for calls.');
-  d.hours.forEach((h, i) => {
-    if (h.enabled && h.start >= h.end) rules.push(`${WEEKDAYS[i]}: the end must be after the start.`);
+  d.manualLeads.forEach((l, i) => {
+    if (!isBlank(l) && !l.phone.trim()) leads.push(`Lead ${i + 1} needs a phone number.`);
   });
+  const rules: string[] = hoursProblems(d.hours);
+  const { invalid } = parseHolidays(d.holidaysText);
+  if (invalid.length) rules.push(`Holidays that are not dates (YYYY-MM-DD): ${invalid.join(', ')}.`);
+  const cap = d.maxCallsPerNumber24h.trim();
+  if (cap && !(Number.isInteger(Number(cap)) && Number(cap) >= 1 && Number(cap) <= 100)) rules.push('Calls per number per 24 h is 1–100, or empty for no cap.');
   const schedule: string[] = [];
   if (d.startMode === 'at' && (!d.startAt || Number.isNaN(new Date(d.startAt).getTime()))) schedule.push('Choose the start date and time.');
   if (d.startMode === 'at' && d.startAt && new Date(d.startAt).getTime() < Date.now()) schedule.push('The start time is in the past.');
+  if (d.endAt) {
+    const end = new Date(d.endAt).getTime();
+    if (Number.isNaN(end)) schedule.push('The end time is not a date.');
+    else if (end < Date.now()) schedule.push('The end time is in the past.');
+    else if (d.startMode === 'at' && d.startAt && end <= new Date(d.startAt).getTime()) schedule.push('The end must be after the start.');
+  }
   return [details, leads, rules, schedule, []];
 }
 
 /** The POST /v1/campaigns body of a draft. */
 export function toCreateBody(d: WizardDraft): CreateCampaignBody {
-  const ranges: Record<string, Array<{ start: string; end: string }>> = {};
-  d.hours.forEach((h, i) => {
-    if (h.enabled) ranges[String(i + 1)] = [{ start: h.start, end: h.end }];
-  });
-  const retryPolicy = Object.fromEntries(Object.entries(d.retries).map(([o, r]) => [o, { enabled: r.enabled, delaySeconds: Math.max(0, Math.round(r.delayMinutes * 60)) }]));
+  const ranges = rangesOf(d.hours);
+  const retryPolicy = policyOf(d.retries);
   return {
     name: d.name.trim(),
-    defaultCountry: d.defaultCountry.trim().toUpperCase() || 'US',
-    defaultTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'America/New_York',
+    // Absent: the tenant's; the default zone follows the country (docs/dialing-rules.md), not this browser's zone.
+    ...(d.countryFromTenant ? {} : { defaultCountry: d.defaultCountry.trim().toUpperCase() }),
     maxAttempts: d.maxAttempts,
     maxConcurrentCalls: d.maxConcurrentCalls,
     ...(d.providerConnectionId ? { providerConnectionId: d.providerConnectionId } : {}),
     retryPolicy: retryPolicy as CreateCampaignBody['retryPolicy'],
     // The document describes CallingWindowDto.ranges and settings as empty objects (Record<string, never>, a
     // gap of the DTO's decorators); the server validates their real shape (weekday → time ranges).
-    callingWindow: { ranges: ranges as Record<string, never> },
+    callingWindow: { ranges: ranges as Record<string, never>, holidays: parseHolidays(d.holidaysText).dates, excludeWeekends: d.excludeWeekends },
+    ...(d.maxCallsPerNumber24h.trim() ? { maxCallsPerNumber24h: Number(d.maxCallsPerNumber24h) } : {}),
     ...(d.startMode === 'at' && d.startAt ? { scheduledStartAt: new Date(d.startAt).toISOString() } : {}),
+    ...(d.endAt ? { scheduledEndAt: new Date(d.endAt).toISOString() } : {}),
     ...(d.description.trim() ? { settings: Object.fromEntries([['description', d.description.trim()]]) as Record<string, never> } : {}),
   };
 }

@@ -6,5 +6,6 @@ export const campaignKeys = {
   detail: (id: string) => ['campaigns', 'detail', id] as const,
   stats: (id: string) => ['campaigns', 'detail', id, 'stats'] as const,
   timeseries: (id: string) => ['campaigns', 'detail', id, 'timeseries'] as const,
+  hourlyTimeseries: (id: string) => ['campaigns', 'detail', id, 'timeseries', 'hour'] as const,
   schedulePreview: (id: string) => ['campaigns', 'detail', id, 'schedule-preview'] as const,
 };

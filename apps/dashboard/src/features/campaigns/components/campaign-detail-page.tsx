@@ -12,7 +12,10 @@ import { useCampaign } from '../api/get-campaign';
 import { useCampaignStats } from '../api/get-campaign-stats';
 import { useCampaignEvents, type StreamState } from '../api/use-campaign-events';
 import { CallsChart } from './calls-chart';
+import { usePermission } from '../../auth/use-permission';
 import { CampaignCommands } from './campaign-commands';
+import { CampaignSettingsTab } from './campaign-settings-tab';
+import { ConnectRateChart } from './connect-rate-chart';
 import { DialingStatus } from './dialing-status';
 import { LiveProgress } from './live-progress';
 import { ScheduleChart } from './schedule-chart';
@@ -23,6 +26,7 @@ const TABS = [
   { id: 'calls', label: 'Calls' },
   { id: 'leads', label: 'Leads' },
   { id: 'imports', label: 'Imports' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -30,19 +34,19 @@ const STREAM_TEXT: Record<StreamState, string> = {
   connecting: 'Connecting to live updates…', live: 'Live', reconnecting: 'Live updates interrupted; reconnecting…', closed: 'Not live',
 };
 
-function Tabs({ current }: { current: TabId }) {
+function Tabs({ current, tabs }: { current: TabId; tabs: ReadonlyArray<(typeof TABS)[number]> }) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   // Arrow keys move between tabs (WAI-ARIA tabs pattern, automatic activation).
   const onKey = (e: KeyboardEvent, i: number): void => {
     const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!d) return;
-    const next = (i + d + TABS.length) % TABS.length;
-    setSearch({ tab: TABS[next]!.id === 'overview' ? null : TABS[next]!.id, outcome: null, call: null });
+    const next = (i + d + tabs.length) % tabs.length;
+    setSearch({ tab: tabs[next]!.id === 'overview' ? null : tabs[next]!.id, outcome: null, call: null });
     refs.current[next]?.focus();
   };
   return (
     <div role="tablist" aria-label="Campaign sections" className={styles.tabs}>
-      {TABS.map((t, i) => (
+      {tabs.map((t, i) => (
         <button key={t.id} ref={(el) => { refs.current[i] = el; }} type="button" role="tab" id={`tab-${t.id}`} aria-controls={`panel-${t.id}`}
           aria-selected={t.id === current} tabIndex={t.id === current ? 0 : -1} className={styles.tab}
           onKeyDown={(e) => onKey(e, i)} onClick={() => setSearch({ tab: t.id === 'overview' ? null : t.id, outcome: null, call: null })}>
@@ -56,7 +60,10 @@ function Tabs({ current }: { current: TabId }) {
 export default function CampaignDetailPage({ params }: { params: Record<string, string> }) {
   const id = params.id ?? '';
   const { search } = useLocation();
-  const tab = (TABS.find((t) => t.id === search.get('tab'))?.id ?? 'overview') as TabId;
+  // Settings only for roles that may change campaigns (the server checks anyway).
+  const canWrite = usePermission('campaigns:write');
+  const tabs = canWrite ? TABS : TABS.filter((t) => t.id !== 'settings');
+  const tab = (tabs.find((t) => t.id === search.get('tab'))?.id ?? 'overview') as TabId;
   const campaign = useCampaign(id);
   const stats = useCampaignStats(id);
   const status = campaign.data?.status;
@@ -97,17 +104,19 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
         {stats.data ? <LiveProgress stats={stats.data} /> : stats.isError ? <ErrorMessage error={stats.error} /> : <Loading />}
       </Panel>
 
-      <Tabs current={tab} />
+      <Tabs current={tab} tabs={tabs} />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
         {tab === 'overview' ? (
           <div className={styles.grid2}>
             <Panel title="Calls per minute by outcome (last hour)" headingLevel={3}><CallsChart campaignId={id} live={c.status === 'running'} /></Panel>
             <Panel title="Callable leads, next 48 hours" headingLevel={3}><ScheduleChart campaignId={id} /></Panel>
+            <Panel title="Connect rate over time (last 48 hours)" headingLevel={3}><ConnectRateChart campaignId={id} live={c.status === 'running'} /></Panel>
           </div>
         ) : null}
         {tab === 'calls' ? <CallLog campaignId={id} /> : null}
         {tab === 'leads' ? <LeadsTable campaignId={id} /> : null}
         {tab === 'imports' ? <ImportsTab campaign={c} open={open} /> : null}
+        {tab === 'settings' ? <CampaignSettingsTab campaign={c} /> : null}
       </div>
     </>
   );

@@ -5,6 +5,7 @@ import { FieldRow, SelectField, TextField } from '../../../components/field';
 import { formatDateTime } from '../../../lib/format';
 import type { Role, UserLink } from '../../../lib/api-types';
 import { useSession } from '../../auth/api/get-session';
+import { TeamSettings } from '../../tenant/components/team-settings';
 import { useUsers } from '../api/get-users';
 import { useInviteUser } from '../api/invite-user';
 import { useResetPassword } from '../api/reset-password';
@@ -42,6 +43,7 @@ export default function UsersPage() {
   return (
     <>
       <h1>Users</h1>
+      <TeamSettings />
       <Panel title="Invite a person">
         <form onSubmit={submit}>
           <FieldRow>
