@@ -209,6 +209,13 @@ describe('the dashboard in Chromium, against the whole stack', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await eventually(async () => (await api.get(`/campaigns/${c.id}`)).data.status === 'running', { what: 'running again' });
     await page.getByRole('button', { name: 'Pause' }).waitFor();
+
+    // Settings: what may change while running, saved with the campaign's version (If-Match).
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Max concurrent calls').fill('7');
+    await check(page, 'campaign-settings');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(async () => (await api.get(`/campaigns/${c.id}`)).data.maxConcurrentCalls === 7, { what: 'the new limit saved' });
     expect(errors).toEqual([]);
     await context.close();
   });
