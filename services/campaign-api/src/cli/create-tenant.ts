@@ -1,7 +1,6 @@
 import { isISO31661Alpha2 } from 'class-validator';
-import { createDataSource, migrate } from '@dialer/db';
-import { CommonConfig, loadConfig } from '@dialer/platform';
 import { createTenant } from '../tenants/create-tenant';
+import { runCli, withDatabase } from './run-cli';
 
 const USAGE = 'usage: create-tenant <name> [--country XX]  (XX: ISO 3166-1 alpha-2 country of numbers written without a country code; default US)\n';
 
@@ -29,26 +28,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const cfg = loadConfig(CommonConfig);
-  await migrate({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA });
-  const ds = createDataSource({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, poolSize: 1, applicationName: 'create-tenant' });
-  await ds.initialize();
-  try {
+  return withDatabase('create-tenant', async (ds) => {
     const t = await createTenant(ds, name, { defaultCountry: country });
     process.stdout.write(`${JSON.stringify({ tenantId: t.tenantId, apiKey: t.apiKey, defaultCountry: t.defaultCountry })}\n`);
     return 0;
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
-// exitCode, not exit(): stdout is flushed before the process ends.
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`create-tenant failed: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('create-tenant', main);

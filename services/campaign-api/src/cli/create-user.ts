@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { ApiKeyRole } from '@dialer/db';
-import { createDataSource, migrate } from '@dialer/db';
-import { CommonConfig, loadConfig } from '@dialer/platform';
 import { ROLES } from '../http/permissions';
 import { createUser } from '../users/create-user';
+import { runCli, withDatabase } from './run-cli';
 
 const USAGE = 'usage: user:create <tenantId> <email> [--role admin|manager|viewer] [--name "Full Name"]\n'
   + '  the password comes from DIALER_USER_PASSWORD (12+ characters); without it a random one is printed once\n';
@@ -31,27 +30,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`"${tenantId}" is not a tenant id (the tenantId printed by tenant:create)\n`);
     return 2;
   }
-  const cfg = loadConfig(CommonConfig);
-  await migrate({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA });
-  const ds = createDataSource({ url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, poolSize: 1, applicationName: 'create-user' });
-  await ds.initialize();
-  try {
+  return withDatabase('create-user', async (ds) => {
     const given = process.env.DIALER_USER_PASSWORD;
     const { user, password } = await createUser(ds, { tenantId, email, role, ...(parsed.values.name ? { name: parsed.values.name } : {}), ...(given ? { password: given } : {}) });
     process.stdout.write(`${JSON.stringify({ userId: user.id, email: user.email, role: user.role, ...(given ? {} : { password }) })}\n`);
     return 0;
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
-// exitCode, not exit(): stdout is flushed before the process ends.
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`user:create failed: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('user:create', main);
