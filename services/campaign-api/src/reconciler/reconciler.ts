@@ -30,8 +30,10 @@ export interface ReconcilerOptions {
   staleAnsweredMs: number;
   /** A stale attempt the provider says is still live is not asked about again for this long. */
   recheckMs: number;
-  /** Stale attempts looked up per run. */
+  /** Stale attempts looked up per run, all connections together. */
   batchSize: number;
+  /** Stale attempts looked up per provider connection per run (default 20). */
+  lookupsPerConnection?: number;
   /** Timeout of each provider request (each lookup tries up to three times on 5xx and network errors). */
   providerTimeoutMs?: number;
   now?: () => number;
@@ -70,11 +72,14 @@ const TWILIO_TERMINAL: Record<string, { status: CallStatus; outcome: Outcome }> 
  *    provider's answer) by asking the provider: a call found is adopted (its webhooks, which carry
  *    the attempt id, settle it; a call found ended is applied); none found after the grace period,
  *    the attempt is closed as failed/provider_error and its slot freed. Never a second call;
- * 3. looks up dialled attempts whose webhooks stopped coming (not ended, no change for longer
- *    than a call can ring or last) with the adapter's fetchCall: a call that ended is applied as its
- *    terminal webhook would be; one still live keeps its slot (extended) and is asked about again
- *    after RECONCILE_RECHECK_MS; one the provider does not know (404) is closed as provider_error.
- *    A provider that fails (5xx, timeout) is left alone until the next run;
+ * 3. looks up dialled attempts without news (not ended; unanswered past the ring timeout plus a
+ *    margin, or answered with no news for RECONCILE_STALE_ANSWERED_MS) with the adapter's fetchCall,
+ *    whatever the provider type, at most RECONCILE_LOOKUPS_PER_CONNECTION per connection per run:
+ *    a call that ended is applied as its terminal webhook would be (so calls that ended while
+ *    webhook-ingest was down are settled minutes, not hours, later); one still live keeps its slot
+ *    (extended) and is asked about again after RECONCILE_RECHECK_MS, not every run; one the provider
+ *    does not know (404) is closed as provider_error. A provider that fails (5xx, timeout) is left
+ *    alone until the next run;
  * 4. frees slots whose attempt has ended (a lost release) or never came to exist (a worker died
  *    between the slot and the commit; freed once seen missing for RECONCILE_ORPHAN_SLOT_MS).
  */
@@ -170,7 +175,7 @@ export class Reconciler {
     for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     const stale = await findStaleAttempts(this.o.ds, {
       ringingBefore: new Date(now - this.o.staleRingingMs), answeredBefore: new Date(now - this.o.staleAnsweredMs),
-    }, [...this.recheckAt.keys()], this.o.batchSize);
+    }, [...this.recheckAt.keys()], { total: this.o.batchSize, perConnection: this.o.lookupsPerConnection ?? 20 });
     // Per run: one adapter per connection; a connection that failed is not asked again until the next run.
     const adapters = new Map<string, ProviderAdapter | null>();
     const failing = new Set<string>();
