@@ -31,7 +31,13 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
-export async function startFaultStack(label: string, workers = 3): Promise<FaultStack> {
+/**
+ * `envOverrides` replaces the stack's settings; a key set to undefined is left out (the service's
+ * default applies).
+ */
+export async function startFaultStack(
+  label: string, workers = 3, envOverrides: Record<string, string | undefined> = {},
+): Promise<FaultStack> {
   const [pg, redisServer] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const schema = 'dialer';
   await migrate({ url: pg.url, schema });
@@ -46,6 +52,10 @@ export async function startFaultStack(label: string, workers = 3): Promise<Fault
     RECONCILE_STALE_RINGING_MS: '8000', RECONCILE_STALE_ANSWERED_MS: '8000', RECONCILE_RECHECK_MS: '2000',
     WEBHOOK_SWEEP_MS: '1000', SHUTDOWN_TIMEOUT_MS: '10000',
   };
+  for (const [key, value] of Object.entries(envOverrides)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   const stack = await startStack({
     env,
     serviceEnv: {

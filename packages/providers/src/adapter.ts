@@ -36,6 +36,11 @@ export interface CallSnapshot {
   durationSeconds: number | null;
 }
 
+/** A call as the provider's list of calls shows it. */
+export interface ListedCall extends CallSnapshot {
+  createdAt: Date;
+}
+
 /** A provider's webhook, as received: the public URL it was sent to, its headers and parsed body. */
 export interface IncomingWebhook {
   url: string;
@@ -122,6 +127,12 @@ export interface ProviderAdapter {
   placeCall(req: PlaceCallRequest): Promise<PlacedCall>;
   hangup(providerCallId: string): Promise<void>;
   fetchCall(providerCallId: string): Promise<CallSnapshot>;
+  /**
+   * The calls to `to` created at or after `since` (less a small clock skew), oldest first: how the
+   * reconciler finds the call of an attempt whose worker died before the provider's answer. Absent
+   * when the provider cannot list calls by number (the attempt is then closed after the grace period).
+   */
+  findCallsTo?(to: string, since: Date): Promise<ListedCall[]>;
   /** True when the webhook carries this connection's signature or secret. */
   verifyWebhook(hook: IncomingWebhook): boolean;
   /**

@@ -69,7 +69,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
         ds, redis, prefix: cfg.QUEUE_PREFIX, lease, secretsKey: secretsKey(cfg), logger: log.child({ component: 'reconciler' }),
         intervalMs: rc.RECONCILER_INTERVAL_MS, graceMs: rc.RECONCILE_GRACE_MS, orphanSlotMs: rc.RECONCILE_ORPHAN_SLOT_MS,
         leaseTtlMs: rc.LEASE_TTL_MS, staleRingingMs: rc.RECONCILE_STALE_RINGING_MS, staleAnsweredMs: rc.RECONCILE_STALE_ANSWERED_MS,
-        recheckMs: rc.RECONCILE_RECHECK_MS, batchSize: rc.RECONCILE_BATCH,
+        recheckMs: rc.RECONCILE_RECHECK_MS, batchSize: rc.RECONCILE_BATCH, lookupsPerConnection: rc.RECONCILE_LOOKUPS_PER_CONNECTION,
       });
       steps.push(['reconciler', () => reconciler.stop()]);
       reconciler.start();

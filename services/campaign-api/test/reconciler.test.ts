@@ -8,6 +8,7 @@ import {
   createTestContext, eventually, freePort, spawnService, testPhones, type RunningProcess, type TestContext,
 } from '@dialer/testing';
 import { Reconciler, type ReconcileReport } from '../src/reconciler/reconciler';
+import { ReconcilerConfig } from '../src/reconciler/reconciler.config';
 
 const SECRETS_KEY = 'reconciler-test-secrets-key';
 const ACCOUNT_SID = 'AC0000000000000000000000000000reco';
@@ -214,6 +215,54 @@ describe('reconciler', () => {
     now += RECHECK_MS + 1;
     expect(await r.runOnce()).toEqual({ ...zero, staleExtended: 1 });
     await simAdapter.hangup(sid);
+  });
+
+  it('when answered calls ended at the provider without their callbacks, then with the default settings they are settled on the next runs, a live one keeps its slot, and each run asks a connection at most its budget', async () => {
+    const d = new ReconcilerConfig();
+    await simConfig({ timeScale: 1, ringSeconds: 0, talkSeconds: 100_000 });
+    const livePhone = phones[nextPhone++] as string;
+    const liveSid = await simCall(livePhone, (st) => st === 'in_progress');
+    const freshPhone = phones[nextPhone++] as string;
+    const freshSid = await simCall(freshPhone, (st) => st === 'in_progress');
+    await simConfig({ timeScale: 0 });
+    const ended: Array<Seeded & { phone: string }> = [];
+    for (let i = 0; i < 3; i++) {
+      const phone = phones[nextPhone++] as string;
+      const sid = await simCall(phone, (st) => st === 'completed');
+      // Answered a minute and a half ago (oldest first: the live call, then these), never heard of since.
+      ended.push(await seed({ phone, providerCallId: sid, status: 'in_progress', dialedAgoS: 100 - i, answeredAgoS: 95 - i }));
+    }
+    const live = await seed({ phone: livePhone, providerCallId: liveSid, status: 'in_progress', dialedAgoS: 120, answeredAgoS: 115 });
+    // Answered with news a moment ago: not asked about yet.
+    const fresh = await seed({ phone: freshPhone, providerCallId: freshSid, status: 'in_progress', dialedAgoS: 20, answeredAgoS: 10 });
+
+    let now = Date.now();
+    const r = new Reconciler({
+      ds: ctx.ds, redis: ctx.redis, prefix: ctx.queuePrefix, lease, secretsKey: SECRETS_KEY,
+      logger: createLogger({ service: 'reconciler-test', level: 'silent' }),
+      intervalMs: d.RECONCILER_INTERVAL_MS, graceMs: d.RECONCILE_GRACE_MS, orphanSlotMs: d.RECONCILE_ORPHAN_SLOT_MS, leaseTtlMs: LEASE_TTL_MS,
+      staleRingingMs: d.RECONCILE_STALE_RINGING_MS, staleAnsweredMs: d.RECONCILE_STALE_ANSWERED_MS, recheckMs: d.RECONCILE_RECHECK_MS,
+      batchSize: d.RECONCILE_BATCH, lookupsPerConnection: 2, now: () => now,
+    });
+    reconcilers.push(r);
+
+    // Budget 2 per connection: the two oldest (the live call and the first ended one).
+    expect(await r.runOnce()).toEqual({ ...zero, staleExtended: 1, staleEnded: 1 });
+    // The next run: the other two; the live call is not asked again before its recheck.
+    expect(await r.runOnce()).toEqual({ ...zero, staleEnded: 2 });
+    for (const s of ended) {
+      expect(await attempt(s.attemptId)).toMatchObject({ status: 'completed', outcome: 'answered' });
+      expect(await lease.members(campaignId)).not.toContain(s.member);
+    }
+    expect(await attempt(live.attemptId)).toMatchObject({ status: 'in_progress', ended_at: null });
+    expect(await lease.members(campaignId)).toEqual(expect.arrayContaining([live.member, fresh.member]));
+    expect(await r.runOnce()).toEqual(zero);
+    // A minute on: the live call is asked again, and the other one now has no news for a minute.
+    now += d.RECONCILE_RECHECK_MS + 1;
+    expect(await r.runOnce()).toEqual({ ...zero, staleExtended: 2 });
+    expect(await lease.members(campaignId)).toEqual(expect.arrayContaining([live.member, fresh.member]));
+    await simAdapter.hangup(liveSid);
+    await simAdapter.hangup(freshSid);
   });
 
   it('when the provider does not know a stale call (404), then the attempt is closed as provider_error and its slot freed', async () => {

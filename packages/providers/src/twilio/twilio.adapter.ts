@@ -1,6 +1,6 @@
 import { isTerminalCallStatus } from '@dialer/domain';
 import type {
-  CallSnapshot, IncomingWebhook, NormalizedCallEvent, PlaceCallRequest, PlacedCall, ProviderAdapter,
+  CallSnapshot, IncomingWebhook, ListedCall, NormalizedCallEvent, PlaceCallRequest, PlacedCall, ProviderAdapter,
 } from '../adapter';
 import { ProviderError } from '../adapter';
 import { ProviderHttp } from '../http/provider-http';
@@ -33,6 +33,30 @@ const DEFAULT_SCRIPT = 'Hello from the dialer.';
 /** Escapes text for an XML text node (the script inside <Say>). */
 export function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A call resource as Twilio's REST API answers it (the fields we read). */
+interface TwilioCallResource {
+  sid: string;
+  status: string;
+  duration?: string | number | null;
+  answered_by?: string | null;
+  date_created?: string;
+}
+
+/** A call resource in our model. */
+function snapshot(body: TwilioCallResource): CallSnapshot {
+  const status = TWILIO_STATUS[body.status] ?? 'failed';
+  const answeredBy = typeof body.answered_by === 'string' && body.answered_by !== '' ? body.answered_by : null;
+  return {
+    providerCallId: body.sid,
+    status,
+    rawStatus: body.status,
+    // The call resource carries no SIP response or error code: a failed call is `failed`.
+    outcome: isTerminalCallStatus(status) ? twilioOutcome(status, answeredBy) : null,
+    answeredBy,
+    durationSeconds: seconds(body.duration),
+  };
 }
 
 /**
@@ -97,20 +121,26 @@ export class TwilioAdapter implements ProviderAdapter {
   }
 
   async fetchCall(providerCallId: string): Promise<CallSnapshot> {
-    const res = await this.http.send<{ sid: string; status: string; duration?: string | null; answered_by?: string | null }>(
+    const res = await this.http.send<TwilioCallResource>(
       { method: 'GET', url: `/Calls/${encodeURIComponent(providerCallId)}.json` }, false);
-    const body = res.data;
-    const status = TWILIO_STATUS[body.status] ?? 'failed';
-    const answeredBy = typeof body.answered_by === 'string' && body.answered_by !== '' ? body.answered_by : null;
-    return {
-      providerCallId: body.sid,
-      status,
-      rawStatus: body.status,
-      // The call resource carries no SIP response or error code: a failed call is `failed`.
-      outcome: isTerminalCallStatus(status) ? twilioOutcome(status, answeredBy) : null,
-      answeredBy,
-      durationSeconds: seconds(body.duration),
-    };
+    return snapshot(res.data);
+  }
+
+  /**
+   * Twilio has no idempotency key, so the call of an attempt whose worker died before Twilio's answer
+   * is found in the account's calls to the number since the attempt's day
+   * (`GET /Calls.json?To=…&StartTime>=YYYY-MM-DD`), keeping those created at or after the attempt.
+   */
+  async findCallsTo(to: string, since: Date): Promise<ListedCall[]> {
+    const query = new URLSearchParams({ To: to, PageSize: '100' });
+    const res = await this.http.send<{ calls?: TwilioCallResource[] }>({
+      method: 'GET', url: `/Calls.json?${query.toString()}&StartTime>=${since.toISOString().slice(0, 10)}`,
+    }, false);
+    const skewMs = 5_000;
+    return (res.data?.calls ?? [])
+      .map((c) => ({ ...snapshot(c), createdAt: new Date(String(c.date_created)) }))
+      .filter((c) => c.createdAt.getTime() >= since.getTime() - skewMs)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   verifyWebhook(hook: IncomingWebhook): boolean {

@@ -21,28 +21,38 @@ export class ReconcilerConfig {
 
   /**
    * A dialled attempt (it has a provider call id) that has not ended, not answered and dialled longer
-   * ago than this, is looked up at the provider (its webhooks may have been lost). An unanswered call
-   * rings for at most its Timeout (the adapters ask 30 s; Twilio allows up to 600 s), so 15 minutes is
-   * well past any ring; a call the provider still holds in its queue is extended, not closed.
+   * ago than this, is looked up at the provider (its webhooks may have been lost: providers retry a
+   * callback little or not at all). An unanswered call rings for at most its Timeout (the adapters
+   * ask 30 s), so one minute is the ring plus a margin; a call the provider still holds (queued, a
+   * longer Timeout) is extended and asked about again after RECONCILE_RECHECK_MS, not closed.
    */
   @Type(() => Number) @IsInt() @Min(1_000) @Max(7 * 24 * 3_600_000)
-  RECONCILE_STALE_RINGING_MS = 900_000;
+  RECONCILE_STALE_RINGING_MS = 60_000;
 
   /**
-   * The same for an answered attempt, counted from its answer: the longest call a connection may
-   * allow (`timeLimitSeconds` at most 14,400 s, which is also Twilio's default TimeLimit) plus 5 minutes.
-   * A call still live at the provider is extended, not closed.
+   * The same for an answered attempt, counted from its answer (its last news): a status read is cheap,
+   * so an answered call without news is asked about after a minute and then every
+   * RECONCILE_RECHECK_MS while it lasts. With the defaults a call that ended while webhook-ingest was
+   * down is settled within about RECONCILE_RECHECK_MS + RECONCILER_INTERVAL_MS of its return.
    */
   @Type(() => Number) @IsInt() @Min(1_000) @Max(7 * 24 * 3_600_000)
-  RECONCILE_STALE_ANSWERED_MS = 14_700_000;
+  RECONCILE_STALE_ANSWERED_MS = 60_000;
 
   /** A stale attempt the provider said was still live is not asked about again for this long (its slot is extended by LEASE_TTL_MS, at least twice this). */
   @Type(() => Number) @IsInt() @Min(1_000) @Max(24 * 3_600_000)
-  RECONCILE_RECHECK_MS = 600_000;
+  RECONCILE_RECHECK_MS = 60_000;
 
-  /** Stale attempts looked up at the provider per run (oldest first); the rest wait for the next runs. */
+  /** Stale attempts looked up at the providers per run, all connections together (oldest first); the rest wait for the next runs. */
   @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
   RECONCILE_BATCH = 100;
+
+  /**
+   * Stale attempts looked up per provider connection per run (its oldest first), so one connection's
+   * many long calls neither crowd out the others nor spend its API rate limit: at the default
+   * interval, 20 per run is at most 240 status reads a minute per connection.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  RECONCILE_LOOKUPS_PER_CONNECTION = 20;
 
   /** Expiry of the slots rebuilt after Redis lost them (as the workers' LEASE_TTL_MS). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)

@@ -43,24 +43,28 @@ export interface StaleAttempt {
 
 /**
  * Dialled attempts (a provider call id, a connection) not ended, unanswered and dialled before
- * `ringingBefore`, or answered before `answeredBefore`; oldest change first, `skip` left out. The
- * partial index call_attempts_live (ended_at IS NULL) holds only the live attempts, as many as the
- * campaigns' concurrency allows, so the scan stays small however many attempts have ended.
+ * `ringingBefore`, or answered before `answeredBefore`; oldest change first, `skip` left out, at most
+ * `perConnection` of each provider connection and `limit` in all. The partial index
+ * call_attempts_live (ended_at IS NULL) holds only the live attempts, as many as the campaigns'
+ * concurrency allows, so the scan stays small however many attempts have ended.
  */
 export async function findStaleAttempts(
-  ds: DataSource, cut: { ringingBefore: Date; answeredBefore: Date }, skip: string[], limit: number,
+  ds: DataSource, cut: { ringingBefore: Date; answeredBefore: Date }, skip: string[], limit: { total: number; perConnection: number },
 ): Promise<StaleAttempt[]> {
   const rows: Array<{
     id: string; tenant_id: string; campaign_id: string; lead_id: string; attempt_no: number; provider_call_id: string;
     provider_connection_id: string; since: Date;
   }> = await ds.query(
-    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, provider_call_id, provider_connection_id,
-            COALESCE(answered_at, dialed_at, created_at) AS since
-       FROM call_attempts
-      WHERE ended_at IS NULL AND provider_call_id IS NOT NULL AND provider_connection_id IS NOT NULL
-        AND CASE WHEN answered_at IS NULL THEN COALESCE(dialed_at, created_at) < $1 ELSE answered_at < $2 END
-        AND id <> ALL($3::uuid[])
-      ORDER BY since LIMIT $4`, [cut.ringingBefore, cut.answeredBefore, skip, limit]);
+    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, provider_call_id, provider_connection_id, since
+       FROM (SELECT id, tenant_id, campaign_id, lead_id, attempt_no, provider_call_id, provider_connection_id,
+                    COALESCE(answered_at, dialed_at, created_at) AS since,
+                    row_number() OVER (PARTITION BY provider_connection_id ORDER BY COALESCE(answered_at, dialed_at, created_at)) AS nth
+               FROM call_attempts
+              WHERE ended_at IS NULL AND provider_call_id IS NOT NULL AND provider_connection_id IS NOT NULL
+                AND CASE WHEN answered_at IS NULL THEN COALESCE(dialed_at, created_at) < $1 ELSE answered_at < $2 END
+                AND id <> ALL($3::uuid[])) s
+      WHERE nth <= $5
+      ORDER BY since LIMIT $4`, [cut.ringingBefore, cut.answeredBefore, skip, limit.total, limit.perConnection]);
   return rows.map((r) => ({
     id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no,
     providerCallId: r.provider_call_id, providerConnectionId: r.provider_connection_id, since: new Date(r.since),

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { applyCallUpdate, findLiveAttempts, type DataSource } from '@dialer/db';
-import { isTerminalCallStatus, type CallStatus, type Outcome } from '@dialer/domain';
+import { isTerminalCallStatus } from '@dialer/domain';
 import { maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
 import { adapterFromSealed, ConnectionSecretsError, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
 import {
@@ -10,7 +10,6 @@ import {
   adoptProviderCall, attemptStates, findConnection, findStaleAttempts, findUndialledAttempts,
   knownProviderCallIds, type StaleAttempt, type UndialledAttempt,
 } from './reconciler.repository';
-import { listTwilioCallsTo, type TwilioListedCall } from './twilio-call-lookup';
 
 export interface ReconcilerOptions {
   ds: DataSource;
@@ -30,8 +29,10 @@ export interface ReconcilerOptions {
   staleAnsweredMs: number;
   /** A stale attempt the provider says is still live is not asked about again for this long. */
   recheckMs: number;
-  /** Stale attempts looked up per run. */
+  /** Stale attempts looked up per run, all connections together. */
   batchSize: number;
+  /** Stale attempts looked up per provider connection per run (default 20). */
+  lookupsPerConnection?: number;
   /** Timeout of each provider request (each lookup tries up to three times on 5xx and network errors). */
   providerTimeoutMs?: number;
   now?: () => number;
@@ -54,15 +55,6 @@ export interface ReconcileReport {
   slotsFreed: number;
 }
 
-/** Twilio's terminal call statuses in our model (a call found ended whose webhooks never came). */
-const TWILIO_TERMINAL: Record<string, { status: CallStatus; outcome: Outcome }> = {
-  completed: { status: 'completed', outcome: 'answered' },
-  busy: { status: 'busy', outcome: 'busy' },
-  'no-answer': { status: 'no_answer', outcome: 'no_answer' },
-  failed: { status: 'failed', outcome: 'failed' },
-  canceled: { status: 'canceled', outcome: 'canceled' },
-};
-
 /**
  * The scheduler-tick reconciler. Each run:
  * 1. rebuilds the concurrency leases from Postgres if Redis lost them (the marker key is gone);
@@ -70,11 +62,14 @@ const TWILIO_TERMINAL: Record<string, { status: CallStatus; outcome: Outcome }> 
  *    provider's answer) by asking the provider: a call found is adopted (its webhooks, which carry
  *    the attempt id, settle it; a call found ended is applied); none found after the grace period,
  *    the attempt is closed as failed/provider_error and its slot freed. Never a second call;
- * 3. looks up dialled attempts whose webhooks stopped coming (not ended, no change for longer
- *    than a call can ring or last) with the adapter's fetchCall: a call that ended is applied as its
- *    terminal webhook would be; one still live keeps its slot (extended) and is asked about again
- *    after RECONCILE_RECHECK_MS; one the provider does not know (404) is closed as provider_error.
- *    A provider that fails (5xx, timeout) is left alone until the next run;
+ * 3. looks up dialled attempts without news (not ended; unanswered past the ring timeout plus a
+ *    margin, or answered with no news for RECONCILE_STALE_ANSWERED_MS) with the adapter's fetchCall,
+ *    whatever the provider type, at most RECONCILE_LOOKUPS_PER_CONNECTION per connection per run:
+ *    a call that ended is applied as its terminal webhook would be (so calls that ended while
+ *    webhook-ingest was down are settled minutes, not hours, later); one still live keeps its slot
+ *    (extended) and is asked about again after RECONCILE_RECHECK_MS, not every run; one the provider
+ *    does not know (404) is closed as provider_error. A provider that fails (5xx, timeout) is left
+ *    alone until the next run;
  * 4. frees slots whose attempt has ended (a lost release) or never came to exist (a worker died
  *    between the slot and the commit; freed once seen missing for RECONCILE_ORPHAN_SLOT_MS).
  */
@@ -131,19 +126,21 @@ export class Reconciler {
   }
 
   private async resolveUndialled(a: UndialledAttempt): Promise<'adopted' | 'closed' | 'none'> {
-    const conn = a.providerConnectionId ? await findConnection(this.o.ds, a.tenantId, a.providerConnectionId) : null;
-    if (conn?.type === 'twilio') {
-      const calls = await listTwilioCallsTo(conn, this.o.secretsKey, a.phoneE164, a.createdAt);
-      const known = await knownProviderCallIds(this.o.ds, a.tenantId, calls.map((c) => c.sid));
-      const found = calls.find((c) => !known.has(c.sid));
+    const adapter = a.providerConnectionId ? await this.adapterFor(a.tenantId, a.providerConnectionId) : undefined;
+    // The connection exists but its credentials cannot be opened: the call may exist, so wait.
+    if (adapter === null) return 'none';
+    if (adapter?.findCallsTo) {
+      const calls = await adapter.findCallsTo(a.phoneE164, a.createdAt);
+      const known = await knownProviderCallIds(this.o.ds, a.tenantId, calls.map((c) => c.providerCallId));
+      const found = calls.find((c) => !known.has(c.providerCallId));
       if (found) {
-        if (await adoptProviderCall(this.o.ds, a, found.sid)) await this.applyIfEnded(a, found);
-        this.o.logger.info({ callAttemptId: a.id, providerCallId: found.sid }, 'undialled attempt found at the provider: adopted');
+        if (await adoptProviderCall(this.o.ds, a, found.providerCallId)) await this.applyIfEnded(a, found);
+        this.o.logger.info({ callAttemptId: a.id, providerCallId: found.providerCallId }, 'undialled attempt found at the provider: adopted');
         return 'adopted';
       }
     }
-    // Not at the provider (or a provider without a lookup): the call never happened. Close the
-    // attempt so its lead moves on (retry or final per the campaign's policy) and free its slot.
+    // Not at the provider (or a provider that cannot list calls by number): the call never happened.
+    // Close the attempt so its lead moves on (retry or final per the campaign's policy) and free its slot.
     const result = await applyCallUpdate(this.o.ds, a.id, {
       status: 'failed', rawStatus: 'reconciler', outcome: 'provider_error',
       error: 'the worker stopped before the provider answered, and the provider has no such call',
@@ -154,13 +151,11 @@ export class Reconciler {
     return 'closed';
   }
 
-  private async applyIfEnded(a: UndialledAttempt, call: TwilioListedCall): Promise<void> {
-    const terminal = TWILIO_TERMINAL[call.status];
-    if (!terminal) return;
-    const machine = call.status === 'completed' && call.answeredBy !== null && /^(machine|fax)/.test(call.answeredBy);
+  private async applyIfEnded(a: UndialledAttempt, call: CallSnapshot): Promise<void> {
+    if (!isTerminalCallStatus(call.status)) return;
     const result = await applyCallUpdate(this.o.ds, a.id, {
-      status: terminal.status, rawStatus: call.status, outcome: machine ? 'voicemail' : terminal.outcome,
-      answeredBy: call.answeredBy, durationSeconds: call.durationSeconds, providerCallId: call.sid,
+      status: call.status, rawStatus: call.rawStatus, outcome: call.outcome,
+      answeredBy: call.answeredBy, durationSeconds: call.durationSeconds, providerCallId: call.providerCallId,
     });
     if (result.applied && result.terminal) await this.finish(a);
   }
@@ -170,9 +165,9 @@ export class Reconciler {
     for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     const stale = await findStaleAttempts(this.o.ds, {
       ringingBefore: new Date(now - this.o.staleRingingMs), answeredBefore: new Date(now - this.o.staleAnsweredMs),
-    }, [...this.recheckAt.keys()], this.o.batchSize);
+    }, [...this.recheckAt.keys()], { total: this.o.batchSize, perConnection: this.o.lookupsPerConnection ?? 20 });
     // Per run: one adapter per connection; a connection that failed is not asked again until the next run.
-    const adapters = new Map<string, ProviderAdapter | null>();
+    const adapters = new Map<string, ProviderAdapter | null | undefined>();
     const failing = new Set<string>();
     for (const a of stale) {
       if (failing.has(a.providerConnectionId)) {
@@ -180,11 +175,8 @@ export class Reconciler {
         continue;
       }
       try {
-        let adapter = adapters.get(a.providerConnectionId);
-        if (adapter === undefined) {
-          adapter = await this.adapterFor(a);
-          adapters.set(a.providerConnectionId, adapter);
-        }
+        if (!adapters.has(a.providerConnectionId)) adapters.set(a.providerConnectionId, await this.adapterFor(a.tenantId, a.providerConnectionId));
+        const adapter = adapters.get(a.providerConnectionId);
         if (!adapter) {
           // No usable connection: nothing to ask; try again after the recheck period.
           this.recheckAt.set(a.id, now + this.o.recheckMs);
@@ -206,18 +198,21 @@ export class Reconciler {
     }
   }
 
-  /** The adapter of the attempt's connection, or null (logged) when the connection is gone or its secrets cannot be read. */
-  private async adapterFor(a: StaleAttempt): Promise<ProviderAdapter | null> {
-    const conn = await findConnection(this.o.ds, a.tenantId, a.providerConnectionId);
+  /**
+   * The adapter of a connection (built as every service builds it, `adapterFromSealed`); undefined
+   * when the connection is gone, null (logged) when its credentials cannot be opened.
+   */
+  private async adapterFor(tenantId: string, providerConnectionId: string): Promise<ProviderAdapter | null | undefined> {
+    const conn = await findConnection(this.o.ds, tenantId, providerConnectionId);
     if (!conn) {
-      this.o.logger.warn({ providerConnectionId: a.providerConnectionId }, 'stale attempts of a provider connection that does not exist: cannot look them up');
-      return null;
+      this.o.logger.warn({ providerConnectionId }, 'attempts of a provider connection that does not exist: cannot look them up');
+      return undefined;
     }
     try {
       return adapterFromSealed(conn, this.o.secretsKey, { requestTimeoutMs: this.o.providerTimeoutMs ?? 5_000 });
     } catch (err) {
       if (!(err instanceof ConnectionSecretsError)) throw err;
-      this.o.logger.error({ providerConnectionId: conn.id }, 'the credentials of a provider connection cannot be decrypted with SECRETS_KEY: stale attempts not looked up');
+      this.o.logger.error({ providerConnectionId: conn.id }, 'the credentials of a provider connection cannot be decrypted with SECRETS_KEY: its attempts are not looked up');
       return null;
     }
   }
