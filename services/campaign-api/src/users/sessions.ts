@@ -65,7 +65,9 @@ export function ownOrigin(req: Request): string {
 export function assertSameOrigin(req: Request, s: SessionSettings): void {
   const origin = req.get('origin');
   const allowed = new Set([ownOrigin(req), ...(s.publicUrl ? [new URL(s.publicUrl).origin] : [])]);
-  if (origin !== undefined && origin !== 'null' ? !allowed.has(origin) : origin === 'null' || req.get('sec-fetch-site') === 'cross-site') {
+  // An opaque origin ("null": a sandboxed frame, a data: page) is never this dashboard.
+  const crossSite = origin === undefined ? req.get('sec-fetch-site') === 'cross-site' : origin === 'null' || !allowed.has(origin);
+  if (crossSite) {
     throw new AppError('csrf_failed', 'cross-site request refused: the Origin is not this dashboard', { status: 403 });
   }
 }
