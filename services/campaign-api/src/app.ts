@@ -46,7 +46,9 @@ export interface AppDeps {
   /** Live campaign updates (SSE); absent: GET /v1/campaigns/:id/events answers 503. */
   events?: CampaignEventsHub;
   /** Per-key rate limit (absent or max 0: none). */
-  rateLimit?: { prefix: string; max: number; windowMs: number };
+  rateLimit?: { max: number; windowMs: number };
+  /** The hash-tagged prefix of this deployment's Redis keys (QUEUE_PREFIX): rate limits, sign-in throttling. */
+  keyPrefix: string;
   /** Largest JSON body in bytes (default 1 MiB). */
   jsonBodyMaxBytes?: number;
   /** CORS origins: [] none, ['*'] any. */
@@ -98,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
 
   const limiter = deps.rateLimit && deps.rateLimit.max > 0
-    ? new RateLimiter(redis, deps.rateLimit.prefix, deps.rateLimit.max, deps.rateLimit.windowMs)
+    ? new RateLimiter(redis, deps.keyPrefix, deps.rateLimit.max, deps.rateLimit.windowMs)
     : undefined;
   const v1 = express.Router();
   app.locals.v1Router = v1;
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(express.json({ limit: deps.jsonBodyMaxBytes ?? JSON_BODY_LIMIT }));
   v1.use(inputGuard);
   v1.use(authRouter({
-    ds, sessions: s, throttle: new LoginThrottle(redis, deps.rateLimit?.prefix ?? '{dialer}', s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
+    ds, sessions: s, throttle: new LoginThrottle(redis, deps.keyPrefix, s.loginMaxFailuresPerAccount, s.loginMaxFailuresPerIp, s.loginLockoutMs),
   }));
   v1.use(usersRouter(ds, s));
   v1.use(tenantRouter(ds));

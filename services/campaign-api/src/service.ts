@@ -90,7 +90,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       ds, redis, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log,
       registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), csvMaxBytes: cfg.CSV_MAX_BYTES,
       events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
-      rateLimit: { prefix: cfg.QUEUE_PREFIX, max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
+      keyPrefix: cfg.QUEUE_PREFIX, rateLimit: { max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
       jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,
       corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       sessions: sessionSettings(cfg),

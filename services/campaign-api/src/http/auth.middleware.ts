@@ -69,7 +69,7 @@ export function authMiddleware(ds: DataSource, logger: Logger, sessions: Session
       }
     }
     touchSessionOnce(s.session_id);
-    return { tenantId: s.tenant_id, apiKeyId: null, userId: s.user_id, role: s.role, sessionId: s.session_id };
+    return { tenantId: s.tenant_id, apiKeyId: null, userId: s.user_id, role: s.role, sessionId: s.session_id, csrfToken: s.csrf_token };
   };
 
   return async (req, res, next) => {

@@ -12,6 +12,8 @@ export interface AuthContext {
   userId: string | null;
   /** The session's id, when the request came with a session cookie. */
   sessionId?: string;
+  /** That session's CSRF token (GET /v1/auth/session answers it). */
+  csrfToken?: string;
 }
 
 export function authOf(res: Response): AuthContext {
