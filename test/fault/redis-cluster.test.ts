@@ -4,7 +4,8 @@
  * own process pointed at the cluster (REDIS_URL=redis+cluster://…, two dialer-workers). A campaign
  * runs to completion with the usual invariants — each (lead, attempt) dialled once and provider-sim's
  * calls equal to the attempts, never more live calls than the limit, stats equal to the recount, no
- * slot left held — and every key the services wrote sits on one master: they share one slot by design.
+ * slot left held — the live stream gets its call events through pub/sub on the cluster, sign-in
+ * throttling works, and every key the services wrote sits on one master: one slot by design.
  */
 import axios from 'axios';
 import path from 'node:path';
@@ -26,6 +27,7 @@ describe('a campaign on a 3-master Redis Cluster', () => {
   let ds: DataSource | undefined;
   let redis: Redis | undefined;
   let f: CampaignStack;
+  let apiKey: string;
 
   beforeAll(async () => {
     [pg, cluster] = await Promise.all([startPrivatePostgres(), startPrivateRedisCluster(3)]);
@@ -51,9 +53,10 @@ describe('a campaign on a 3-master Redis Cluster', () => {
       env: { ...process.env, ...stack.env }, encoding: 'utf8',
     });
     if (created.status !== 0) throw new Error(`tenant:create failed: ${created.stderr}`);
-    const { apiKey, tenantId } = JSON.parse(created.stdout.trim().split('\n').pop()!) as { tenantId: string; apiKey: string };
+    const tenant = JSON.parse(created.stdout.trim().split('\n').pop()!) as { tenantId: string; apiKey: string };
+    apiKey = tenant.apiKey;
     const api = axios.create({ baseURL: `${stack.urls['campaign-api']}/v1`, headers: { Authorization: `Bearer ${apiKey}` }, validateStatus: () => true });
-    f = { stack, ds, redis, api, tenantId };
+    f = { stack, ds, redis, api, tenantId: tenant.tenantId };
   });
 
   afterAll(async () => {
@@ -65,17 +68,29 @@ describe('a campaign on a 3-master Redis Cluster', () => {
 
   it('when a campaign runs with every service on the cluster, then it completes with no double dial, never over the limit, and stats equal to the recount', async () => {
     const c = await startCampaign(f, { leads: 40, limit: 4, seed: 31 });
+    // The live stream: call events reach campaign-api only through pub/sub on the cluster
+    // (metrics-aggregator publishes, campaign-api's subscriber listens); it ends when the campaign does.
+    const stream = fetch(`${stack!.urls['campaign-api']}/v1/campaigns/${c.id}/events`, {
+      headers: { Authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(60_000),
+    }).then((res) => res.text());
     // About 10 s when things work; a failure here names what stalled instead of hitting the test timeout.
     await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 45_000, intervalMs: 500, what: 'every lead final on the cluster' });
     const r = await expectCampaignSettled(f, c);
     // provider-sim placed exactly one call per attempt.
     expect(r.calls).toBe(r.attempts);
     expect(r.maxLive).toBeGreaterThan(1);
+    const events = await stream;
+    expect(events).toMatch(/^event: calls$/m);
+    expect(events).toMatch(/^event: end\ndata: .*"status":"completed"/m);
+
+    // Sign-in throttling (MULTI over the account's and the address's keys) works on the cluster.
+    expect((await f.api.post('/auth/login', { email: 'nobody@example.com', password: 'not the password' })).status).toBe(401);
 
     // Every key (BullMQ queues, leases, rate limits, markers) carries the hash tag: one slot, one master.
     const keys = await scanKeys(redis!, PREFIX);
     expect(keys.some((k) => k.startsWith(`${PREFIX}:dial:`))).toBe(true);
     expect(keys.some((k) => k.startsWith(`${PREFIX}:call-finished:`))).toBe(true);
+    expect(keys.some((k) => k.startsWith(`${PREFIX}:login:`))).toBe(true);
     const perNode = await cluster!.keysPerNode();
     expect(perNode.filter((n) => n > 0)).toEqual([keys.length]);
   });
