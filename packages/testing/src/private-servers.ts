@@ -82,7 +82,8 @@ export interface PrivateRedisCluster {
 /**
  * A Redis Cluster of `masters` redis-servers (no replicas) on free ports, each with its own temp dir
  * and cluster bus port, without persistence; formed with `redis-cli --cluster create` and ready when
- * every node reports `cluster_state:ok`.
+ * every node reports `cluster_state:ok`. Needs redis-server 7+ (`--cluster-port`: the bus port is
+ * picked free too, not the client port + 10000, which may fall in the ephemeral range).
  */
 export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedisCluster> {
   const ports: number[] = [];
