@@ -92,6 +92,9 @@ export async function startFaultStack(
   };
 }
 
+/** What the campaign helpers below need of a stack (a FaultStack, or another stack such as the Redis Cluster test's). */
+export type CampaignStack = Pick<FaultStack, 'stack' | 'ds' | 'redis' | 'api' | 'tenantId'>;
+
 export interface FaultCampaign {
   id: string;
   limit: number;
@@ -99,7 +102,7 @@ export interface FaultCampaign {
 }
 
 /** A provider connection to provider-sim and a running campaign of `leads` leads with limit `limit`. */
-export async function startCampaign(f: FaultStack, o: { leads: number; limit: number; seed: number }): Promise<FaultCampaign> {
+export async function startCampaign(f: CampaignStack, o: { leads: number; limit: number; seed: number }): Promise<FaultCampaign> {
   const conn = await f.api.post('/provider-connections', {
     name: `sim ${o.seed}`, type: 'twilio', baseUrl: f.stack.urls['provider-sim'], callsPerSecond: 500,
     accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), fromNumber: '+14155550100',
@@ -123,7 +126,7 @@ export async function startCampaign(f: FaultStack, o: { leads: number; limit: nu
 }
 
 /** How many leads of the campaign are done. */
-export async function leadsDone(f: FaultStack, c: FaultCampaign): Promise<number> {
+export async function leadsDone(f: CampaignStack, c: FaultCampaign): Promise<number> {
   const [r] = await f.ds.query(`SELECT count(*) FILTER (WHERE status = 'done')::int AS n FROM leads WHERE campaign_id = $1`, [c.id]);
   return r.n as number;
 }
@@ -140,7 +143,7 @@ interface SimCall {
  * Waits for the campaign to complete, then checks the invariants. Returns figures for the test
  * to print. Throws with the reason when one does not hold.
  */
-export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Promise<{ calls: number; attempts: number; maxLive: number }> {
+export async function expectCampaignSettled(f: CampaignStack, c: FaultCampaign): Promise<{ calls: number; attempts: number; maxLive: number }> {
   try {
     await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
   } catch (err) {
@@ -180,7 +183,7 @@ export async function expectCampaignSettled(f: FaultStack, c: FaultCampaign): Pr
 }
 
 /** The leads not final, with their attempts and dial job, for a failure message. */
-async function openLeads(f: FaultStack, c: FaultCampaign): Promise<unknown[]> {
+async function openLeads(f: CampaignStack, c: FaultCampaign): Promise<unknown[]> {
   const rows: Array<{ id: string; status: string; attempts: number; next_attempt_at: Date; tries: unknown }> = await f.ds.query(
     `SELECT l.id, l.status, l.attempts, l.next_attempt_at,
             (SELECT json_agg(json_build_object('no', a.attempt_no, 'status', a.status, 'ended', a.ended_at IS NOT NULL,

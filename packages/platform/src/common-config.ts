@@ -10,11 +10,16 @@ export class CommonConfig {
   @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DB_SCHEMA must be a plain lower-case identifier' })
   DB_SCHEMA = 'public';
 
+  /** One server (`redis://…`) or a Redis Cluster by some of its nodes (`redis+cluster://h1:p1,h2:p2,…`). */
   @IsString()
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** BullMQ and lease key prefix; hash-tagged so every key lands in one Redis Cluster slot. */
-  @Matches(/^\{[A-Za-z0-9_:-]+\}$/, { message: 'QUEUE_PREFIX must be hash-tagged, like {dialer}' })
+  /**
+   * Prefix of every Redis key and channel (BullMQ, leases, rate limits, sign-in throttling, live
+   * events); hash-tagged so all of them land in one Redis Cluster slot, which BullMQ and our
+   * multi-key scripts need. Refused otherwise, on one server as on a Cluster.
+   */
+  @Matches(/^\{[A-Za-z0-9_:-]+\}$/, { message: 'QUEUE_PREFIX must be hash-tagged, like {dialer}, so that every key lands in one Redis Cluster slot' })
   QUEUE_PREFIX = '{dialer}';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

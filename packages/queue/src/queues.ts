@@ -1,5 +1,5 @@
 import { Queue, Worker, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './redis';
 import { EVENTS_STREAM_MAX_LEN, QUEUES, type QueueKey } from './catalog';
 
 export function createQueue(key: QueueKey, connection: Redis, prefix: string): Queue {

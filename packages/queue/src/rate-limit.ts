@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from './redis';
 
 /**
  * Generic cell rate algorithm in Lua, in Redis time: each call reserves the next free instant of

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createDataSource, migrate, type DataSource } from '@dialer/db';
-import { closeRedis, createRedis, type Redis } from '@dialer/queue';
+import { closeRedis, createRedis, scanKeys, type Redis } from '@dialer/queue';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dialer_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -44,7 +44,7 @@ export async function createTestContext(label = 't'): Promise<TestContext> {
     schema, databaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, queuePrefix, ds, redis, env,
     async close() {
       await ds.destroy();
-      const keys = await scanKeys(redis, `${queuePrefix}*`);
+      const keys = await scanKeys(redis, queuePrefix);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
       await closeRedis(redis);
       const client = new Client({ connectionString: TEST_DATABASE_URL });
@@ -56,17 +56,6 @@ export async function createTestContext(label = 't'): Promise<TestContext> {
       }
     },
   };
-}
-
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/[{}[\]]/g, (c) => `\\${c}`), 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out;
 }
 
 /** Waits for a condition by re-checking it, for things that happen in another process. */

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,77 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await start();
     },
     stop: halt,
+  };
+}
+
+export interface PrivateRedisCluster {
+  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`: REDIS_URL for the services. */
+  url: string;
+  /** The masters' client ports. */
+  ports: number[];
+  /** Keys held by each master (DBSIZE), in the order of `ports`. */
+  keysPerNode(): Promise<number[]>;
+  /** Stops every node and deletes their directories. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of `masters` redis-servers (no replicas) on free ports, each with its own temp dir
+ * and cluster bus port, without persistence; formed with `redis-cli --cluster create` and ready when
+ * every node reports `cluster_state:ok`. Needs redis-server 7+ (`--cluster-port`: the bus port is
+ * picked free too, not the client port + 10000, which may fall in the ephemeral range).
+ */
+export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedisCluster> {
+  const ports: number[] = [];
+  const busPorts: number[] = [];
+  for (let i = 0; i < masters; i++) {
+    ports.push(await freePort());
+    busPorts.push(await freePort());
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'dialer-redis-cluster-'));
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map(async (c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await exited;
+    }));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const probe = async <T>(port: number, use: (c: IORedis) => Promise<T>): Promise<T> => {
+    const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return await use(c);
+    } finally {
+      c.disconnect();
+    }
+  };
+  try {
+    ports.forEach((port, i) => {
+      const nodeDir = path.join(dir, String(port));
+      mkdirSync(nodeDir);
+      children.push(spawn('redis-server', [
+        '--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--save', '', '--appendonly', 'no',
+        '--cluster-enabled', 'yes', '--cluster-port', String(busPorts[i]), '--cluster-config-file', 'nodes.conf',
+        '--cluster-node-timeout', '5000',
+      ], { stdio: 'ignore' }));
+    });
+    await Promise.all(ports.map((port) => waitFor(() => probe(port, async (c) => (await c.ping()) === 'PONG'), `redis-server on port ${port}`)));
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await Promise.all(ports.map((port) => waitFor(
+      () => probe(port, async (c) => /cluster_state:ok/.test(String(await c.call('CLUSTER', 'INFO')))), `cluster_state:ok on port ${port}`)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    keysPerNode: () => Promise.all(ports.map((port) => probe(port, (c) => c.dbsize()))),
+    stop,
   };
 }
 

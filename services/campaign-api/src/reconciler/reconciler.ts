@@ -4,7 +4,7 @@ import { isTerminalCallStatus } from '@dialer/domain';
 import { maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
 import { adapterFromSealed, ConnectionSecretsError, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
 import {
-  createQueue, LeaseRecovery, leaseMember, QUEUES, type ConcurrencyLease, type Redis,
+  createQueue, LeaseRecovery, leaseMember, QUEUES, scanKeys, type ConcurrencyLease, type Redis,
 } from '@dialer/queue';
 import {
   adoptProviderCall, attemptStates, findConnection, findStaleAttempts, findUndialledAttempts,
@@ -274,19 +274,14 @@ export class Reconciler {
     const { redis, lease } = this.o;
     const keyPrefix = lease.key('');
     const held: Array<{ campaignId: string; member: string; leadId: string; attemptNo: number }> = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix.replace(/[{}[\]*?\\]/g, (c) => `\\${c}`)}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        if (key === lease.markerKey()) continue;
-        const campaignId = key.slice(keyPrefix.length);
-        for (const member of await lease.members(campaignId)) {
-          const [leadId, n] = member.split('#');
-          if (leadId && n && /^[0-9a-f-]{36}$/i.test(leadId)) held.push({ campaignId, member, leadId, attemptNo: Number(n) });
-        }
+    for (const key of await scanKeys(redis, keyPrefix)) {
+      if (key === lease.markerKey()) continue;
+      const campaignId = key.slice(keyPrefix.length);
+      for (const member of await lease.members(campaignId)) {
+        const [leadId, n] = member.split('#');
+        if (leadId && n && /^[0-9a-f-]{36}$/i.test(leadId)) held.push({ campaignId, member, leadId, attemptNo: Number(n) });
       }
-    } while (cursor !== '0');
+    }
 
     const states = await attemptStates(this.o.ds, held);
     let freed = 0;
