@@ -3,6 +3,12 @@ const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/do
   'services/campaign-api', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
   'services/provider-sim', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
 
+/**
+ * Workspace packages resolve to their TypeScript sources, as in the root tsconfig's `paths` (tsx and
+ * tsc read those): tests never need a prior `pnpm build` and never run a stale `dist/`.
+ */
+const sources = { '^@dialer/([a-z-]+)$': [`${__dirname}/packages/$1/src`, `${__dirname}/services/$1/src`] };
+
 module.exports = {
   maxWorkers: 2,
   testTimeout: 60_000,
@@ -13,6 +19,7 @@ module.exports = {
     testMatch: ['<rootDir>/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/'],
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.jest.json', diagnostics: false }] },
+    moduleNameMapper: sources,
     setupFiles: ['reflect-metadata'],
     // kubernetes-models ships ES modules only (exports: `import`): resolve those and compile them to CommonJS.
     ...(dir === 'test/deploy' && {
