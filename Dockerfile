@@ -89,10 +89,10 @@ RUN pnpm --filter-prod "@dialer/${SERVICE}..." exec sh -c 'd="${PWD#/app/}"; mkd
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT=3000
-# NODE_PATH: pnpm's hidden hoist directory, so a module a workspace package uses without declaring
-# it still resolves (in development the workspace root's node_modules plays that part).
+# No NODE_PATH into pnpm's hidden hoist directory: every module a package's sources import is one
+# of its declared dependencies (test/deploy/compiled-build.test.ts checks it), so the production
+# install is complete as it is.
 ENV NODE_ENV=production \
-    NODE_PATH=/app/node_modules/.pnpm/node_modules \
     HEALTHCHECK_PORT=${PORT}
 WORKDIR /app
 COPY --from=deps /app ./

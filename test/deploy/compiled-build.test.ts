@@ -3,12 +3,13 @@
  * migration `node packages/db/dist/cli/migrate.js`). There is no Docker engine here, so this runs the
  * output of the build the same way: plain Node, no tsx loader, every @dialer/* package resolved through
  * its package.json `main` (dist/). A fresh schema is migrated by the compiled migration, and a small
- * campaign runs to completion on the compiled services.
+ * campaign runs to completion on the compiled services. And what an image installs is what the code
+ * imports: the image has only the production dependencies of the service and its packages.
  */
 import axios from 'axios';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -101,5 +102,43 @@ describe('the compiled build, run with plain Node as the images run it', () => {
     }, { timeoutMs: 90_000, intervalMs: 250, what: 'the campaign completed on the compiled services' });
     expect(stats.leads.done).toBe(3);
     expect(stats.connected).toBe(3);
+  });
+});
+
+describe('what the build and the images know of each workspace package', () => {
+  const dirs = ['packages', 'services'].flatMap((top) => readdirSync(path.join(REPO_ROOT, top)).map((name) => `${top}/${name}`))
+    .filter((dir) => existsSync(path.join(REPO_ROOT, dir, 'package.json')));
+  const json = (file: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+  const sourceFiles = (dir: string): string[] => readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.join(e.parentPath, e.name));
+  /** Bare module names a package's sources import or require (`node:` built-ins aside). */
+  const importedModules = (dir: string): Set<string> => new Set(sourceFiles(`${dir}/src`).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\(\s*|^import\s+)'([^'.][^']*)'/gm)]
+      .map((m) => m[1]!.split('/').slice(0, m[1]!.startsWith('@') ? 2 : 1).join('/'))
+      .filter((name) => !name.startsWith('node:'))));
+
+  /** Used only when running from TypeScript sources (prepare-pool.ts starts its worker threads through tsx then). */
+  const SOURCES_ONLY: Record<string, string[]> = { 'services/campaign-api': ['tsx'] };
+
+  it('when the sources of a package import a module, then its package.json lists it under dependencies (the image installs nothing else)', () => {
+    const found = dirs.flatMap((dir) => {
+      const deps = [...Object.keys(json(`${dir}/package.json`).dependencies ?? {}), ...(SOURCES_ONLY[dir] ?? [])];
+      return [...importedModules(dir)].filter((m) => !deps.includes(m)).map((m) => `${dir}: imports ${m}, not in its dependencies`);
+    });
+    expect(dirs.length).toBeGreaterThan(8);
+    expect(found).toEqual([]);
+  });
+
+  it('when a package depends on a workspace package, then its tsconfig.json references it, and tsconfig.build.json builds every package', () => {
+    const folderOf = new Map(dirs.map((dir) => [json(`${dir}/package.json`).name as string, dir]));
+    const found = dirs.flatMap((dir) => {
+      const wanted = Object.keys(json(`${dir}/package.json`).dependencies ?? {}).filter((d) => folderOf.has(d)).map((d) => folderOf.get(d)!).sort();
+      const refs = ((json(`${dir}/tsconfig.json`).references ?? []) as Array<{ path: string }>)
+        .map((r) => path.relative(REPO_ROOT, path.resolve(REPO_ROOT, dir, r.path))).sort();
+      return JSON.stringify(refs) === JSON.stringify(wanted) ? [] : [`${dir}: references ${refs.join(', ')}; dependencies ${wanted.join(', ')}`];
+    });
+    expect(found).toEqual([]);
+    const built = (json('tsconfig.build.json').references as Array<{ path: string }>).map((r) => r.path).sort();
+    expect(built).toEqual([...dirs].sort());
   });
 });
