@@ -129,6 +129,18 @@ describe('what the build and the images know of each workspace package', () => {
     expect(found).toEqual([]);
   });
 
+  it('when a package is installed in an image, then its main and types point at dist/ and it needs no TypeScript tooling at run time', () => {
+    const found = dirs.flatMap((dir) => {
+      const pkg = json(`${dir}/package.json`);
+      const deps = Object.keys(pkg.dependencies ?? {});
+      return [
+        ...(pkg.main === 'dist/index.js' && pkg.types === 'dist/index.d.ts' ? [] : [`${dir}: main ${pkg.main}, types ${pkg.types}`]),
+        ...['tsx', 'typescript', 'ts-node', 'ts-jest'].filter((t) => deps.includes(t)).map((t) => `${dir}: ${t} under dependencies`),
+      ];
+    });
+    expect(found).toEqual([]);
+  });
+
   it('when a package depends on a workspace package, then its tsconfig.json references it, and tsconfig.build.json builds every package', () => {
     const folderOf = new Map(dirs.map((dir) => [json(`${dir}/package.json`).name as string, dir]));
     const found = dirs.flatMap((dir) => {
