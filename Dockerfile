@@ -7,30 +7,32 @@
 # deploy it to production). PORT is what the image exposes and health-checks; each service listens on
 # its own <SERVICE>_PORT setting, whose default is that port.
 #
-# Services run their TypeScript sources with tsx (no build step): the image holds the production
-# dependencies of the service and its workspace packages, the tsconfig files (tsx reads
-# experimentalDecorators from them) and the sources.
+# Services run compiled JavaScript (`node dist/main.js`, no TypeScript at run time): the `build`
+# stage installs everything and runs `pnpm build` (identical for every service, so Docker builds it
+# once); the runtime image holds the production dependencies of the service and its workspace
+# packages, their package.json files and dist/ folders, and (campaign-api) the dashboard's static files.
 #
 # The campaign-api image is also the migration image (docker-compose `migrate`, k8s Job
 # `dialer-migrate`):
-#   docker run --rm -w /app -e DATABASE_URL=... dialer/campaign-api:local \
-#     /app/node_modules/.bin/tsx packages/db/src/cli/migrate.ts
-# which is what `pnpm migrate` runs (root package.json), without pnpm in the image.
+#   docker run --rm -w /app -e DATABASE_URL=... dialer/campaign-api:local node packages/db/dist/cli/migrate.js
+# which is what `pnpm migrate` runs from the sources.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
-# deps: install only what the service needs (itself and its workspace dependencies), prod only.
-# The manifests are copied alone so this layer is rebuilt only when a manifest or the lockfile
-# changes. Every workspace package.json is copied, also of the packages not installed, so pnpm
-# sees the same workspace as the lockfile.
+# pnpm: the base of the install and build stages.
 # ---------------------------------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
-ARG SERVICE
+FROM ${NODE_IMAGE} AS pnpm
 ARG PNPM_VERSION=12.21.0
-RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<service>" >&2 && exit 1)
 RUN npm install -g pnpm@${PNPM_VERSION} && npm cache clean --force
 WORKDIR /app
+
+# ---------------------------------------------------------------------------------------------
+# manifests: the workspace's package.json files and lockfile alone, so the install layers below
+# are rebuilt only when a manifest or the lockfile changes. Every workspace package.json is copied,
+# also of the packages a service does not use, so pnpm sees the same workspace as the lockfile.
+# ---------------------------------------------------------------------------------------------
+FROM pnpm AS manifests
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
@@ -44,47 +46,58 @@ COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
 COPY services/webhook-ingest/package.json services/webhook-ingest/
 COPY apps/dashboard/package.json apps/dashboard/
+
+# ---------------------------------------------------------------------------------------------
+# build: full install (dev dependencies included) and `pnpm build`: tsc -b over tsconfig.build.json
+# (every package and service → its dist/) and the dashboard's vite build (apps/dashboard/dist).
+# ---------------------------------------------------------------------------------------------
+FROM manifests AS build
+RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY packages ./packages
+COPY services ./services
+COPY apps/dashboard ./apps/dashboard
+RUN pnpm build
+
+# ---------------------------------------------------------------------------------------------
+# deps: the production dependencies of the service and its workspace packages, nothing else.
+# ---------------------------------------------------------------------------------------------
+FROM manifests AS deps
+ARG SERVICE
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<service>" >&2 && exit 1)
 RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter "@dialer/${SERVICE}..."
 
 # ---------------------------------------------------------------------------------------------
-# dashboard: the web dashboard built once (vite build → apps/dashboard/dist), which campaign-api
-# serves at / (DASHBOARD_DIR defaults to /app/apps/dashboard/dist); a few hundred KB of static
-# files, copied into every image so the recipe stays one.
+# files: the compiled output the service runs, gathered in /out with the repository's layout: the
+# dist/ of the service and of each workspace package it depends on in production (--filter-prod
+# ignores devDependencies), and for campaign-api the dashboard it serves at / (DASHBOARD_DIR
+# defaults to /app/apps/dashboard/dist).
 # ---------------------------------------------------------------------------------------------
-FROM deps AS dashboard
-RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --store-dir /pnpm/store --filter "@dialer/dashboard"
-COPY apps/dashboard ./apps/dashboard
-RUN pnpm --filter @dialer/dashboard build
+FROM build AS files
+ARG SERVICE
+RUN pnpm --filter-prod "@dialer/${SERVICE}..." exec sh -c 'd="${PWD#/app/}"; mkdir -p "/out/$d" && cp -R dist "/out/$d/"' \
+ && rm -f /out/*/*/dist/tsconfig.tsbuildinfo \
+ && if [ "${SERVICE}" = campaign-api ]; then mkdir -p /out/apps/dashboard && cp -R apps/dashboard/dist /out/apps/dashboard/; fi
 
 # ---------------------------------------------------------------------------------------------
-# runtime: node_modules from deps + sources; runs as the unprivileged `node` user (uid 1000).
-# Files stay owned by root (read-only for the process). tsx caches transpiled files in
-# $TMPDIR (/tmp), which must be writable (an emptyDir in Kubernetes).
+# runtime: plain Node on compiled JavaScript, as the unprivileged `node` user (uid 1000). Files
+# stay owned by root (read-only for the process), so the root filesystem can be mounted read-only;
+# the only writable path is the import directory (a volume).
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT=3000
-# NODE_PATH: pnpm's hidden hoist directory, as the tsx bin shim sets it in development, so a
-# module a workspace package uses without declaring it still resolves (packages/queue imports
-# reflect-metadata without listing it).
+# No NODE_PATH into pnpm's hidden hoist directory: every module a package's sources import is one
+# of its declared dependencies (test/deploy/compiled-build.test.ts checks it), so the production
+# install is complete as it is.
 ENV NODE_ENV=production \
-    TSX_TSCONFIG_PATH=/app/tsconfig.json \
-    NODE_PATH=/app/node_modules/.pnpm/node_modules \
     HEALTHCHECK_PORT=${PORT}
 WORKDIR /app
 COPY --from=deps /app ./
-COPY tsconfig.base.json tsconfig.json ./
-COPY packages ./packages
-COPY services/${SERVICE} ./services/${SERVICE}
-COPY --from=dashboard /app/apps/dashboard/dist ./apps/dashboard/dist
-# A root-level tsx, as the root package.json scripts expect (`/app/node_modules/.bin/tsx <file>`;
-# the campaign-api image runs the migrations this way). The shim resolves its own symlink, so it
-# finds the pnpm store from its real location.
-RUN mkdir -p node_modules/.bin \
- && ln -sf ../../services/${SERVICE}/node_modules/.bin/tsx node_modules/.bin/tsx \
- && mkdir -p /var/lib/dialer/imports && chown node:node /var/lib/dialer/imports
+COPY --from=files /out ./
+RUN mkdir -p /var/lib/dialer/imports && chown node:node /var/lib/dialer/imports
 
 USER node
 WORKDIR /app/services/${SERVICE}
@@ -93,5 +106,5 @@ STOPSIGNAL SIGTERM
 # HEALTHCHECK_PORT: set it too when the service's own <SERVICE>_PORT is changed at run time.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.HEALTHCHECK_PORT + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# One process (no tsx CLI wrapper), so SIGTERM reaches the service's graceful shutdown directly.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# One process (no wrapper), so SIGTERM reaches the service's graceful shutdown directly.
+CMD ["node", "dist/main.js"]

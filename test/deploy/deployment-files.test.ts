@@ -49,13 +49,13 @@ const SERVICES: Record<string, ServiceSpec> = {
   'dialer-worker': { cls: DialerWorkerConfig, portKey: 'DIALER_WORKER_PORT', writableDirs: [] },
   'provider-sim': { cls: ProviderSimConfig, portKey: 'PROVIDER_SIM_PORT', writableDirs: [] },
 };
-/** The migration (packages/db/src/cli/migrate.ts) reads CommonConfig. */
+/** The migration (packages/db/src/cli/migrate.ts, compiled to dist/) reads CommonConfig. */
 const MIGRATE: ServiceSpec = { cls: CommonConfig, writableDirs: [] };
-const MIGRATE_SCRIPT = 'packages/db/src/cli/migrate.ts';
+const MIGRATE_SCRIPT = 'packages/db/dist/cli/migrate.js';
 /** Read by Node itself (or the image), not by a config class. */
-const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'TMPDIR', 'TSX_TSCONFIG_PATH', 'HEALTHCHECK_PORT']);
-/** tsx caches transpiled sources there (Dockerfile): writable in every container of ours. */
-const TSX_CACHE_DIR = '/tmp';
+const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'TMPDIR', 'HEALTHCHECK_PORT']);
+/** Node's temporary directory (os.tmpdir()): writable in every container of ours. */
+const TMP_DIR = '/tmp';
 /** Working directory of the images (Dockerfile `WORKDIR /app/services/${SERVICE}`). */
 const imageWorkdir = (service: string) => `/app/services/${service}`;
 
@@ -363,7 +363,7 @@ describe('Kubernetes manifests (k8s/)', () => {
         const env = Object.fromEntries(((w.container.env ?? []) as Obj[]).map((e) => [e.name, e.value]));
         const cwd = w.container.workingDir ?? imageWorkdir(w.service);
         const writable = [
-          { what: 'tsx cache', path: TSX_CACHE_DIR },
+          { what: 'temporary directory', path: TMP_DIR },
           ...w.spec.writableDirs.map((key) => ({ what: key, path: String(env[key] ?? configDefault(w.spec.cls, key)) })),
         ];
         for (const { what, path } of writable) {
@@ -420,7 +420,7 @@ describe('docker-compose.yml and Dockerfile', () => {
       }
     });
     expect(built.length).toBe(6);
-    expect(stages).toEqual(expect.arrayContaining(['deps', 'dashboard', 'runtime']));
+    expect(stages).toEqual(expect.arrayContaining(['build', 'deps', 'files', 'runtime']));
     expect(found).toEqual([]);
   });
 
@@ -471,6 +471,35 @@ describe('docker-compose.yml and Dockerfile', () => {
         }
       }
     });
+    expect(found).toEqual([]);
+  });
+
+  it('when an image, a compose service or a k8s container of ours runs a command, then it is plain node on compiled JavaScript built from an existing source', () => {
+    const cmds = [...dockerfile.matchAll(/^CMD\s+(\[.*\])\s*$/gm)].map((m) => JSON.parse(m[1]!) as string[]);
+    const runs: Array<{ where: string; argv: string[]; cwd: string }> = [
+      // The image's CMD runs in WORKDIR /app/services/${SERVICE}: checked for every service.
+      ...Object.keys(SERVICES).flatMap((service) => cmds.map((argv) => ({ where: `Dockerfile CMD (${service})`, argv, cwd: imageWorkdir(service) }))),
+      ...ours.filter(({ s }) => s.command).map(({ name, s }) => ({
+        where: `compose ${name}`, argv: ([] as string[]).concat(s.command), cwd: s.working_dir ?? imageWorkdir(s.build.args.SERVICE),
+      })),
+      ...workloads().filter((w) => w.container.command || w.container.args).map((w) => ({
+        where: rel(w.doc), argv: [...(w.container.command ?? []), ...(w.container.args ?? [])] as string[], cwd: w.container.workingDir ?? imageWorkdir(w.service),
+      })),
+    ];
+    const found = problems((report) => {
+      for (const { where, argv, cwd } of runs) {
+        const [bin, script] = argv;
+        if (bin !== 'node' || !script) {
+          report(`${where}: runs ${argv.join(' ')}, not node on a compiled file`);
+          continue;
+        }
+        const file = posix.relative('/app', posix.resolve(cwd, script));
+        const source = file.replace(/(^|\/)dist\//, '$1src/').replace(/\.js$/, '.ts');
+        if (!/(^|\/)dist\/.*\.js$/.test(file) || !existsSync(join(ROOT, source))) report(`${where}: ${file} is not the compiled form of a source file (${source})`);
+      }
+    });
+    expect(cmds).toHaveLength(1);
+    expect(runs.filter((r) => r.argv.join(' ').includes(MIGRATE_SCRIPT)).length).toBe(2);
     expect(found).toEqual([]);
   });
 });

@@ -75,16 +75,21 @@ export interface SpawnOptions {
   echo?: NodeJS.WritableStream;
   /** Extra instance label (several replicas of one service). */
   instance?: string;
+  /** Run the compiled `dist/main.js` with plain Node (as the images do; needs `pnpm build`) instead of the sources with tsx. */
+  compiled?: boolean;
 }
 
-/** Starts one service as its own process (tsx on its main.ts) and waits for its /healthz. */
+/** Starts one service as its own process (tsx on its main.ts, or its compiled main.js) and waits for its /healthz. */
 export async function spawnService(name: ServiceName, opts: SpawnOptions): Promise<RunningProcess> {
-  const main = path.join(REPO_ROOT, 'services', name, 'src', 'main.ts');
   // Node itself with tsx's loader, not the tsx CLI: the CLI runs the service as a grandchild, so a
   // SIGKILL (the fault tests' crash) would kill only the wrapper and leave the service running.
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env, [PORT_ENV[name]]: String(opts.port) },
+  // Compiled: plain Node in the service's folder, as in its image (no loader inherited via NODE_OPTIONS).
+  const args = opts.compiled
+    ? [path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')]
+    : ['--import', 'tsx', path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd: opts.compiled ? path.join(REPO_ROOT, 'services', name) : REPO_ROOT,
+    env: { ...process.env, ...(opts.compiled && { NODE_OPTIONS: '' }), ...opts.env, [PORT_ENV[name]]: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = opts.keepOutput ?? 200_000;
@@ -153,6 +158,8 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   workers?: number;
   echo?: NodeJS.WritableStream;
+  /** Every service from its compiled `dist/main.js` (see SpawnOptions.compiled). */
+  compiled?: boolean;
 }
 
 /** Starts every service as its own process, provider-sim first and dialer-workers last. */
@@ -171,13 +178,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     for (const s of SERVICES) {
       if (s === 'dialer-worker') continue;
-      procs.set(s, await spawnService(s, { env: { ...env, ...(opts.serviceEnv?.[s] ?? {}) }, port: ports[s], echo: opts.echo }));
+      procs.set(s, await spawnService(s, { env: { ...env, ...(opts.serviceEnv?.[s] ?? {}) }, port: ports[s], echo: opts.echo, compiled: opts.compiled }));
     }
     const workers = opts.workers ?? 1;
     for (let i = 0; i < workers; i++) {
       const port = i === 0 ? ports['dialer-worker'] : await freePort();
       const p = await spawnService('dialer-worker', {
-        env: { ...env, ...(opts.serviceEnv?.['dialer-worker'] ?? {}) }, port, echo: opts.echo, instance: String(i + 1),
+        env: { ...env, ...(opts.serviceEnv?.['dialer-worker'] ?? {}) }, port, echo: opts.echo, instance: String(i + 1), compiled: opts.compiled,
       });
       procs.set(`dialer-worker#${i + 1}`, p);
     }
