@@ -134,16 +134,14 @@ export async function returnLeadToPending(ds: DataSource, ref: LeadRef, nextAtte
   return count > 0;
 }
 
-/** Queued → done with a disposition, counted in the campaign's stats in the same transaction. */
+/** Queued → done with a disposition; a DNC suppression is counted in the campaign's stats in the same transaction. */
 export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: 'dnc' | 'no_window'): Promise<boolean> {
   return ds.transaction(async (m) => {
     const { count } = await mutate(m,
       `UPDATE leads SET status = 'done', disposition = $4, updated_at = now()
         WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
     if (count === 0) return false;
-    await bumpCampaignStats(m, ref.tenantId, ref.campaignId, {
-      leadsDone: 1, dncSuppressed: disposition === 'dnc' ? 1 : 0, disposition,
-    });
+    if (disposition === 'dnc') await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { dncSuppressed: 1 });
     return true;
   });
 }
