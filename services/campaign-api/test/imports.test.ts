@@ -241,7 +241,7 @@ describe('a killed import', () => {
       },
     });
     await failing.start();
-    const { createUploadJob, finalizeUpload } = await import('../src/imports/start-import');
+    const { createUploadJob, finalizeUpload } = await import('../src/imports/receive-upload');
     const { writeFileSync } = await import('node:fs');
     const job = await createUploadJob(api.ctx.ds, failing, { tenantId: api.tenant.tenantId, campaignId: c.id as string, filename: 'k.csv' });
     writeFileSync(job.filePath, csvText);

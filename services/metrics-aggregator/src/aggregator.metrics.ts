@@ -4,7 +4,7 @@ import type { Logger } from '@dialer/platform';
 import type { Queue } from 'bullmq';
 import { isCallableAt, leadZones } from '@dialer/domain';
 import type { ConcurrencyLease } from '@dialer/queue';
-import { countLiveCalls } from './call-attempts.repository';
+import { countLiveCalls } from './attempt-lookups.repository';
 import { listRunningCampaigns, nextDialableLeads } from './campaigns.repository';
 
 export interface AggregatorMetrics {

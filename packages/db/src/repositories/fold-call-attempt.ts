@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Outcome } from '@dialer/domain';
 import { queryRows } from '../sql';
 import { bumpStatBuckets, callCounts } from './stat-buckets.repository';
-import { bumpCampaignStats } from './stats.repository';
+import { bumpCampaignStats } from './campaign-stats.repository';
 
 export interface FoldResult {
   counted: boolean;
