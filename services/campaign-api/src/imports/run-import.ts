@@ -9,7 +9,7 @@ import { lockCampaignForLeads } from '../leads/leads.repository';
 import { createDecoder } from './csv-encoding';
 import { CsvParser, isBlankRecord, type CsvRecord } from './csv-parser';
 import {
-  loadStagedBatch, recordBatch, STAGING_DDL, type BatchCounts, type ImportJobRow, type ImportOptions,
+  loadStagedBatch, recordBatch, STAGING_DDL, type StagedBatchCounts, type ImportJobRow, type ImportOptions,
 } from './imports.repository';
 import {
   BatchBuilder, csvRecordChars, MAX_BATCH_CHARS, MAX_FIELD_CHARS, MAX_FIELDS, STAGING_COLUMNS, type NumberedRecord, type PrepareContext,
@@ -48,7 +48,7 @@ export interface RunImportDeps {
   beforeCommit?: (batchNo: number, importId: string) => void | Promise<void>;
 }
 
-export interface RunTotals extends BatchCounts {
+export interface RunTotals extends StagedBatchCounts {
   rowsRead: number;
   lastRow: number;
 }
