@@ -115,6 +115,8 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
       `UPDATE campaigns SET max_concurrent_calls = 3, calling_window = '{"start":"00:00","end":"23:59","days":[1,2,3,4,5,6,7]}',
               default_timezone = 'UTC' WHERE id = $1`, [c.campaignId]);
     for (let i = 0; i < 4; i++) await addLead(ctx.ds, c, { status: 'pending' });
+    // Numbers without a rule pack, so the window is the campaign's alone at any hour of the run.
+    await ctx.ds.query(`UPDATE leads SET phone_e164 = '+44' || substr(phone_e164, 3) WHERE campaign_id = $1`, [c.campaignId]);
     await new ConcurrencyLease(ctx.redis, ctx.queuePrefix).acquire(c.campaignId, 'lead-a1', 3, 60_000);
     const { data } = await axios.get<string>(`http://127.0.0.1:${svc.port}/metrics`, { responseType: 'text' });
     const gauge = (name: string) => Number(new RegExp(`^${name}\\{service="metrics-aggregator"\\} (\\d+)`, 'm').exec(data)?.[1]);
