@@ -1,9 +1,8 @@
 import axios from 'axios';
 import { foldCallAttempt, readLeadCounts, recountCampaign } from '@dialer/db';
 import { loadConfig } from '@dialer/platform';
-import { ConcurrencyLease, createQueue, QUEUES, type Redis } from '@dialer/queue';
+import { campaignEventsChannel, ConcurrencyLease, createQueue, QUEUES, type Redis } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
-import { campaignEventsChannel } from '../src/campaign-events.publisher';
 import { MetricsAggregatorConfig } from '../src/config';
 import { startService } from '../src/service';
 import { addEndedAttempt, addLead, seedCampaign } from './fixtures';
