@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from '@dialer/db';
-import { maskPhones, type Logger } from '@dialer/platform';
+import { isUuid, maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
-import { isUuid } from '../http/request-context';
 import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
