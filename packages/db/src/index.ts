@@ -7,7 +7,7 @@ export * from './entities/lead.entity';
 export * from './entities/call-attempt.entity';
 export * from './entities/other.entities';
 export { DataSource, EntityManager, type QueryRunner } from 'typeorm';
-export * from './repositories/stats.repository';
+export * from './repositories/campaign-stats.repository';
 export * from './repositories/call-attempts.repository';
 export * from './sql';
 export * from './repositories/fold-call-attempt';

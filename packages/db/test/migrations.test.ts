@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '@dialer/testing';
+import { DropWriteOnlyStats1763820000000 } from '../src/migrations/1763820000000-drop-write-only-stats';
 
 describe('migrations', () => {
   let ctx: TestContext;
@@ -25,5 +26,31 @@ describe('migrations', () => {
       `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider) VALUES ($1, $2, $3, 1, 'twilio')`, [t.id, c.id, l.id]);
     await insert();
     await expect(insert()).rejects.toThrow(/call_attempts_lead_attempt/);
+  });
+
+  it('when the write-only stats columns are dropped and brought back, then down refills them from the lead counts', async () => {
+    const columns = async () => ((await ctx.ds.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'campaign_stats' ORDER BY column_name`,
+      [ctx.schema])) as Array<{ column_name: string }>).map((r) => r.column_name);
+    expect(await columns()).not.toEqual(expect.arrayContaining(['total_leads']));
+    const [t] = await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('d') RETURNING id`);
+    const [c] = await ctx.ds.query(`INSERT INTO campaigns (tenant_id, name) VALUES ($1, 'c') RETURNING id`, [t.id]);
+    await ctx.ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id) VALUES ($1, $2)`, [c.id, t.id]);
+    await ctx.ds.query(
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, status, disposition, attempts)
+       VALUES ($1, $2, '+14155550101', 'done', 'answered', 1), ($1, $2, '+14155550102', 'done', 'exhausted', 3),
+              ($1, $2, '+14155550103', 'pending', NULL, 0)`, [t.id, c.id]);
+    const migration = new DropWriteOnlyStats1763820000000();
+    const qr = ctx.ds.createQueryRunner();
+    try {
+      await migration.down(qr);
+      const [row] = await qr.query(`SELECT total_leads, leads_done, attempts, dispositions FROM campaign_stats WHERE campaign_id = $1`, [c.id]);
+      expect(row).toEqual({ total_leads: '3', leads_done: '2', attempts: '4', dispositions: { answered: 1, exhausted: 1 } });
+      await migration.up(qr);
+    } finally {
+      await qr.release();
+    }
+    expect(await columns()).toEqual(['calls_ended', 'campaign_id', 'canceled', 'connected', 'dnc_suppressed', 'failed',
+      'no_answer', 'talk_seconds', 'tenant_id', 'updated_at', 'voicemail', 'busy'].sort());
   });
 });

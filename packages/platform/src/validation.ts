@@ -95,6 +95,13 @@ function invalid(where: string, details: FieldError[]): AppError {
   return new AppError('validation_failed', `${where} is invalid: ${summary}`, { status: 400, details });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID in its canonical text form (any version), as Postgres' uuid columns take it. */
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID.test(v);
+}
+
 const NULLABLE = Symbol('nullable');
 
 /**

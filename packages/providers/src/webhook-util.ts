@@ -1,3 +1,4 @@
+import { isUuid } from '@dialer/platform';
 import type { IncomingWebhook } from './adapter';
 
 /** One header's value (first of several), by case-insensitive name. */
@@ -30,8 +31,6 @@ export function dateOr(v: unknown, fallback: Date): Date {
   return fallback;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function uuidOrNull(v: unknown): string | null {
-  return typeof v === 'string' && UUID.test(v) ? v : null;
+  return isUuid(v) ? v : null;
 }

@@ -70,3 +70,11 @@ export function leaseMember(leadId: string, attemptNo: number): string {
 export function slotFreedChannel(prefix: string): string {
   return `${prefix}:slot-freed`;
 }
+
+/**
+ * Pub/sub channel of one campaign's live updates: metrics-aggregator publishes on it, campaign-api's
+ * SSE hub subscribes to it.
+ */
+export function campaignEventsChannel(prefix: string, campaignId: string): string {
+  return `${prefix}:campaign-events:${campaignId}`;
+}

@@ -2,6 +2,13 @@ import type { Redis } from './redis';
 import { slotFreedChannel } from './catalog';
 
 /**
+ * Default expiry of a concurrency slot without a terminal webhook (LEASE_TTL_MS of the services that
+ * take or rebuild slots): 4 h 15 min, longer than the longest call a connection may allow
+ * (timeLimitSeconds ≤ 14,400).
+ */
+export const DEFAULT_LEASE_TTL_MS = 15_300_000;
+
+/**
  * Per-campaign concurrency lease. A sorted set per campaign holds one member per live call attempt,
  * scored by its expiry in Redis time (TIME, never host clocks). Acquire and release are Lua scripts,
  * both idempotent: acquiring a member already held extends it; releasing one not held does nothing.

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { CommonConfig } from '@dialer/platform';
+import { DEFAULT_LEASE_TTL_MS } from '@dialer/queue';
 
 /** dialer-worker settings; the property names are the environment variable names. */
 export class DialerWorkerConfig extends CommonConfig {
@@ -12,9 +13,9 @@ export class DialerWorkerConfig extends CommonConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   DIALER_CONCURRENCY = 100;
 
-  /** How long a concurrency slot lives without a terminal webhook: 4 h 15 min, longer than the longest call a connection may allow (timeLimitSeconds ≤ 14,400). */
+  /** How long a concurrency slot lives without a terminal webhook (see DEFAULT_LEASE_TTL_MS). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
-  LEASE_TTL_MS = 15_300_000;
+  LEASE_TTL_MS = DEFAULT_LEASE_TTL_MS;
 
   /** Base delay before a job that found its campaign's slots full tries again (±25 % jitter). */
   @Type(() => Number) @IsInt() @Min(10) @Max(60_000)

@@ -1,7 +1,7 @@
 import type { DataSource } from '@dialer/db';
 import { Batcher } from '@dialer/platform';
 import {
-  beginAttempt, findLeads, markDialedMany, writeAttempts, type AttemptToWrite, type BeginResult, type DialedMark, type DialLead,
+  beginAttempt, findLeads, markDialedMany, beginAttempts, type AttemptToBegin, type BeginResult, type DialedMark, type DialLead,
   type LeadRef,
 } from './dial.repository';
 
@@ -17,7 +17,7 @@ export interface DialBatches {
   /** findLeads for one lead. */
   findLead(ref: LeadRef): Promise<DialLead | null>;
   /** beginAttempt without a per-number cap; the same result for each caller. */
-  writeAttempt(item: AttemptToWrite): Promise<BeginResult>;
+  beginAttempt(item: AttemptToBegin): Promise<BeginResult>;
   /** The provider took the call: its id on the attempt. */
   markDialed(mark: DialedMark): Promise<void>;
 }
@@ -26,7 +26,7 @@ export function createDialBatches(ds: DataSource): DialBatches {
   const reads = new Batcher<LeadRef, DialLead | null>((refs) => findLeads(ds, refs), { maxBatch: MAX_BATCH });
   // A batch that fails as a whole (an attempt row already there, a deadlock, a lost connection) is
   // written again one attempt at a time: one bad row never fails its neighbours.
-  const writes = new Batcher<AttemptToWrite, BeginResult>((items) => writeAttempts(ds, items), {
+  const writes = new Batcher<AttemptToBegin, BeginResult>((items) => beginAttempts(ds, items), {
     maxBatch: MAX_BATCH,
     key: (i) => i.ref.leadId,
     single: (i) => beginAttempt(ds, i.ref, i.provider, { phoneE164: '', cap: null, now: i.now }),
@@ -37,7 +37,7 @@ export function createDialBatches(ds: DataSource): DialBatches {
   }, { maxBatch: MAX_BATCH * 2 });
   return {
     findLead: (ref) => reads.submit(ref),
-    writeAttempt: (item) => writes.submit(item),
+    beginAttempt: (item) => writes.submit(item),
     markDialed: (mark) => marks.submit(mark),
   };
 }

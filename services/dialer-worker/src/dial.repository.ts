@@ -134,16 +134,14 @@ export async function returnLeadToPending(ds: DataSource, ref: LeadRef, nextAtte
   return count > 0;
 }
 
-/** Queued → done with a disposition, counted in the campaign's stats in the same transaction. */
+/** Queued → done with a disposition; a DNC suppression is counted in the campaign's stats in the same transaction. */
 export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: 'dnc' | 'no_window'): Promise<boolean> {
   return ds.transaction(async (m) => {
     const { count } = await mutate(m,
       `UPDATE leads SET status = 'done', disposition = $4, updated_at = now()
         WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
     if (count === 0) return false;
-    await bumpCampaignStats(m, ref.tenantId, ref.campaignId, {
-      leadsDone: 1, dncSuppressed: disposition === 'dnc' ? 1 : 0, disposition,
-    });
+    if (disposition === 'dnc') await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { dncSuppressed: 1 });
     return true;
   });
 }
@@ -186,7 +184,7 @@ export async function beginAttempt(
 ): Promise<BeginResult> {
   const cap = check.cap;
   try {
-    const write = async (q: DataSource | EntityManager) => (await writeAttempts(q, [{ ref, provider, now: check.now }]))[0]!;
+    const write = async (q: DataSource | EntityManager) => (await beginAttempts(q, [{ ref, provider, now: check.now }]))[0]!;
     if (cap === null) return await write(ds);
     return await ds.transaction(async (m): Promise<BeginResult> => {
       // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
@@ -205,7 +203,7 @@ export async function beginAttempt(
 
 const UNIQUE_VIOLATION = '23505';
 
-export interface AttemptToWrite {
+export interface AttemptToBegin {
   ref: LeadRef;
   provider: { type: string; connectionId: string };
   now: Date;
@@ -220,8 +218,8 @@ export interface AttemptToWrite {
  * condition would let the planner pick the campaign's `leads_open` index on a table not analysed
  * yet, e.g. just after an import, and scan every open lead).
  */
-const WRITE_ATTEMPTS: PreparedQuery = {
-  name: 'dial-write-attempts',
+const BEGIN_ATTEMPTS: PreparedQuery = {
+  name: 'dial-begin-attempts',
   text: `WITH v AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[])
              AS v(tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, created_at)
@@ -250,12 +248,12 @@ const WRITE_ATTEMPTS: PreparedQuery = {
 };
 
 /**
- * Writes the attempts of several distinct leads in one statement (WRITE_ATTEMPTS): a dial's result
+ * Begins the attempts of several distinct leads in one statement (BEGIN_ATTEMPTS): a dial's result
  * for each, in the order of `items`, as beginAttempt answers it. Throws a unique violation when any
  * attempt row already existed (nothing written); the caller then writes them one at a time.
  */
-export async function writeAttempts(q: DataSource | EntityManager, items: AttemptToWrite[]): Promise<BeginResult[]> {
-  const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(q, WRITE_ATTEMPTS, [
+export async function beginAttempts(q: DataSource | EntityManager, items: AttemptToBegin[]): Promise<BeginResult[]> {
+  const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(q, BEGIN_ATTEMPTS, [
     items.map((i) => i.ref.tenantId), items.map((i) => i.ref.campaignId), items.map((i) => i.ref.leadId),
     items.map((i) => i.ref.attemptNo), items.map((i) => i.provider.type), items.map((i) => i.provider.connectionId),
     items.map((i) => i.now),

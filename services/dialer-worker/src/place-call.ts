@@ -125,7 +125,7 @@ export async function placeCall(
     const cap = effectiveNumberCap(campaign.maxCallsPerNumber24h, rules.pack?.maxCallsPer24h);
     const via = { type: provider.type, connectionId: provider.connectionId };
     begun = cap === null
-      ? await deps.batches.writeAttempt({ ref, provider: via, now })
+      ? await deps.batches.beginAttempt({ ref, provider: via, now })
       : await beginAttempt(ds, ref, via, { phoneE164: lead.phoneE164, cap, now });
   } catch (err) {
     // Nothing was written (the transaction failed), so nothing holds this slot.

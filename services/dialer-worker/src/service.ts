@@ -99,7 +99,6 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     });
     worker.on('error', (err) => log.error({ error: maskPhones(err.message) }, 'dial worker error'));
     worker.on('failed', (job, err) => {
-      if (err.name === 'DelayedError') return;
       log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, error: maskPhones(err.message) }, 'dial job failed');
     });
     steps.push(['dial worker', () => worker.close()]);

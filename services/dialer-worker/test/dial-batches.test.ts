@@ -37,9 +37,9 @@ describe('dial batches', () => {
     const provider = (c: { connectionId: string }) => ({ type: 'twilio', connectionId: c.connectionId });
     const now = new Date();
     const results = await Promise.all([
-      ...due.map((ref) => writer.writeAttempt({ ref, provider: provider(running), now })),
-      writer.writeAttempt({ ref: notQueued, provider: provider(running), now }),
-      writer.writeAttempt({ ref: ofPaused, provider: provider(paused), now }),
+      ...due.map((ref) => writer.beginAttempt({ ref, provider: provider(running), now })),
+      writer.beginAttempt({ ref: notQueued, provider: provider(running), now }),
+      writer.beginAttempt({ ref: ofPaused, provider: provider(paused), now }),
     ]);
     const ids = new Set<string>();
     for (let i = 0; i < due.length; i++) {
@@ -67,7 +67,7 @@ describe('dial batches', () => {
       [c.tenantId, c.campaignId, taken.leadId]);
     const writer = createDialBatches(ctx.ds);
     const now = new Date();
-    const results = await Promise.all(refs.map((ref: LeadRef) => writer.writeAttempt({ ref, provider: { type: 'twilio', connectionId: c.connectionId }, now })));
+    const results = await Promise.all(refs.map((ref: LeadRef) => writer.beginAttempt({ ref, provider: { type: 'twilio', connectionId: c.connectionId }, now })));
     results.forEach((r, i) => expect(r.kind).toBe(i === 4 ? 'duplicate' : 'created'));
     expect(await leadRow(taken.leadId)).toEqual({ status: 'queued', attempts: 0 });
     expect(await attemptCount(taken.leadId)).toBe(1);
@@ -80,7 +80,7 @@ describe('dial batches', () => {
     const other = createDialBatches(ctx.ds);
     const now = new Date();
     const provider = { type: 'twilio', connectionId: c.connectionId };
-    const results = await Promise.all([writer.writeAttempt({ ref, provider, now }), writer.writeAttempt({ ref, provider, now }), other.writeAttempt({ ref, provider, now })]);
+    const results = await Promise.all([writer.beginAttempt({ ref, provider, now }), writer.beginAttempt({ ref, provider, now }), other.beginAttempt({ ref, provider, now })]);
     expect(results.filter((r) => r.kind === 'created')).toHaveLength(1);
     expect(await attemptCount(ref.leadId)).toBe(1);
     expect(await leadRow(ref.leadId)).toEqual({ status: 'dialing', attempts: 1 });

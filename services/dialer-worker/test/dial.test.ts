@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Queue } from 'bullmq';
+import { readLeadCounts } from '@dialer/db';
 import { clock, createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { ConcurrencyLease, createQueue, dialJobId, leaseMember, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
@@ -107,14 +108,11 @@ async function attemptRows(leadId: string) {
 }
 
 async function stats(campaignId: string) {
-  // Attempts come from the lead counters (sum of leads' attempt numbers); the rest from campaign_stats.
-  const [attempts] = await ctx.ds.query(`SELECT ATT::int AS n`.replace('ATT', `(SELECT COALESCE(sum(n), 0) FROM (SELECT n FROM campaign_lead_counts WHERE campaign_id = $1 AND key = 'attempts'
-        UNION ALL SELECT n FROM lead_count_deltas WHERE campaign_id = $1 AND key = 'attempts') x)`), [campaignId]);
-  const [row] = await ctx.ds.query(
-    `SELECT leads_done::int, dnc_suppressed::int, dispositions FROM campaign_stats WHERE campaign_id = $1`, [campaignId]);
-  return { attempts: attempts.n, ...(row ?? { leads_done: 0, dnc_suppressed: 0, dispositions: {} }) } as {
-    attempts: number; leads_done: number; dnc_suppressed: number; dispositions: Record<string, number>;
-  };
+  // Attempts, done leads and dispositions come from the lead counters; DNC suppressions from campaign_stats.
+  const [c] = await ctx.ds.query(`SELECT tenant_id FROM campaigns WHERE id = $1`, [campaignId]);
+  const leads = await readLeadCounts(ctx.ds, c.tenant_id, campaignId);
+  const [row] = await ctx.ds.query(`SELECT dnc_suppressed::int FROM campaign_stats WHERE campaign_id = $1`, [campaignId]);
+  return { attempts: leads.attempts, leads_done: leads.done, dnc_suppressed: (row?.dnc_suppressed ?? 0) as number, dispositions: leads.dispositions };
 }
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from '@dialer/db';
-import type { Logger } from '@dialer/platform';
+import { clock, type Logger } from '@dialer/platform';
 import type { Queue } from 'bullmq';
-import { isCallableAt, leadZones } from '@dialer/domain';
+import { isCallableAt, leadZones, rulesForCallee } from '@dialer/domain';
 import type { ConcurrencyLease } from '@dialer/queue';
-import { countLiveCalls } from './call-attempts.repository';
-import { listRunningCampaigns, nextDialableLeads } from './campaigns.repository';
+import { countLiveCalls } from './attempt-lookups.repository';
+import { listRunningCampaigns, nextDialableLeads, type NextLeadRow, type RunningCampaignRow } from './campaigns.repository';
 
 export interface AggregatorMetrics {
   callsFolded: Counter<'outcome'>;
@@ -31,12 +31,23 @@ export interface SlotFigures {
 }
 
 /**
- * Over running campaigns: concurrency slots held, and the dial jobs that could start right now —
- * per campaign the smaller of its free slots and its next leads (queued, or pending and due) whose
- * calling window is open now. The autoscaling signal for dialer-workers: more replicas help only
- * when this is above zero. Bounded work: at most `free slots` leads read per campaign.
+ * The feeder's rule for one lead at `now`: a pending lead must have attempts left, and the calling
+ * window — the campaign's schedule intersected with the callee's rule pack — must be open in every
+ * candidate zone of the lead.
  */
-export async function slotFigures(deps: Pick<AggregatorMetricsDeps, 'ds' | 'lease'>, now = new Date()): Promise<SlotFigures> {
+export function callableNow(c: RunningCampaignRow, l: NextLeadRow, now: Date): boolean {
+  if (l.status === 'pending' && l.attempts >= c.max_attempts) return false;
+  return isCallableAt(rulesForCallee(c.calling_window ?? {}, l.phone_e164), leadZones(l.timezones, c.default_timezone), now);
+}
+
+/**
+ * Over running campaigns: concurrency slots held, and the dial jobs that could start right now —
+ * per campaign the smaller of its free slots and its next leads (queued, or pending and due) that
+ * are callable now by the feeder's rule, on the dialer's clock. The autoscaling signal for
+ * dialer-workers: more replicas help only when this is above zero. Bounded work: at most
+ * `free slots` leads read per campaign.
+ */
+export async function slotFigures(deps: Pick<AggregatorMetricsDeps, 'ds' | 'lease'>, now = clock.now()): Promise<SlotFigures> {
   let leasesHeld = 0;
   let dialableNow = 0;
   for (const c of await listRunningCampaigns(deps.ds)) {
@@ -44,8 +55,8 @@ export async function slotFigures(deps: Pick<AggregatorMetricsDeps, 'ds' | 'leas
     leasesHeld += held;
     const free = Math.max(0, c.max_concurrent_calls - held);
     if (free === 0) continue;
-    const leads = await nextDialableLeads(deps.ds, c.id, free);
-    const callable = leads.filter((l) => isCallableAt(c.calling_window, leadZones(l.timezones, c.default_timezone), now)).length;
+    const leads = await nextDialableLeads(deps.ds, c.id, free, now);
+    const callable = leads.filter((l) => callableNow(c, l, now)).length;
     dialableNow += Math.min(free, callable);
   }
   return { leasesHeld, dialableNow };

@@ -1,6 +1,6 @@
 import { PeriodicTask } from '@dialer/platform';
-import { listUnfoldedAttempts } from './call-attempts.repository';
-import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-call-attempt';
+import { listUnfoldedAttempts } from './attempt-lookups.repository';
+import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-and-announce';
 
 export interface AggregatorSweeperDeps extends FoldDeps {
   intervalMs: number;

@@ -1,8 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AppError, validateInput, withLogContext } from '@dialer/platform';
 import { CallFinishedJob } from '@dialer/queue';
-import { findAttemptForJob } from './call-attempts.repository';
-import { checkCampaignCompletion, foldAttempt, type FoldDeps } from './fold-call-attempt';
+import { findAttemptForJob } from './attempt-lookups.repository';
+import { checkCampaignCompletion, foldAttempt, type FoldDeps } from './fold-and-announce';
 
 /** callFinished: validate the payload, fold the attempt once, then see whether its campaign is done. */
 export function callFinishedProcessor(deps: FoldDeps): (job: Job) => Promise<{ counted: boolean; completed: boolean }> {

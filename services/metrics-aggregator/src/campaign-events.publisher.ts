@@ -1,11 +1,6 @@
 import type { FoldResult, TouchedCampaign } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
-import type { Redis } from '@dialer/queue';
-
-/** The channel campaign-api's SSE hub subscribes to (built the same way there). */
-export function campaignEventsChannel(prefix: string, campaignId: string): string {
-  return `${prefix}:campaign-events:${campaignId}`;
-}
+import { campaignEventsChannel, type Redis } from '@dialer/queue';
 
 /**
  * Publishes small "something changed" messages per campaign on Redis pub/sub: `stats` after lead

@@ -39,6 +39,7 @@ export interface RunningCampaignRow {
   id: string;
   tenant_id: string;
   max_concurrent_calls: number;
+  max_attempts: number;
   default_timezone: string;
   calling_window: CallingWindow;
 }
@@ -46,18 +47,26 @@ export interface RunningCampaignRow {
 /** Running campaigns, for the scrape-time gauges. */
 export async function listRunningCampaigns(ds: DataSource): Promise<RunningCampaignRow[]> {
   return ds.query(
-    `SELECT id, tenant_id, max_concurrent_calls, default_timezone, calling_window FROM campaigns
+    `SELECT id, tenant_id, max_concurrent_calls, max_attempts, default_timezone, calling_window FROM campaigns
       WHERE status = 'running' AND deleted_at IS NULL`);
+}
+
+export interface NextLeadRow {
+  status: 'queued' | 'pending';
+  attempts: number;
+  phone_e164: string;
+  timezones: string[];
 }
 
 /**
  * Up to `limit` leads of a campaign that could be dialed next: queued ones (their job is in the
- * hopper) first, then pending ones already due, with their zones so the caller can check the window.
+ * hopper) first, then pending ones due by `now` (the dialer's clock, as the feeder takes them), with
+ * what the caller needs to apply the feeder's rule (attempts, number, zones).
  */
-export async function nextDialableLeads(ds: DataSource, campaignId: string, limit: number): Promise<Array<{ status: string; timezones: string[] }>> {
+export async function nextDialableLeads(ds: DataSource, campaignId: string, limit: number, now: Date): Promise<NextLeadRow[]> {
   return ds.query(
-    `(SELECT status, timezones FROM leads WHERE campaign_id = $1 AND status = 'queued' LIMIT $2)
+    `(SELECT status, attempts, phone_e164, timezones FROM leads WHERE campaign_id = $1 AND status = 'queued' LIMIT $2)
      UNION ALL
-     (SELECT status, timezones FROM leads WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= now()
-       ORDER BY next_attempt_at LIMIT $2)`, [campaignId, limit]);
+     (SELECT status, attempts, phone_e164, timezones FROM leads WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= $3
+       ORDER BY next_attempt_at LIMIT $2)`, [campaignId, limit, now]);
 }

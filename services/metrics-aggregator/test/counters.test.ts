@@ -1,9 +1,8 @@
 import axios from 'axios';
 import { foldCallAttempt, readLeadCounts, recountCampaign } from '@dialer/db';
 import { loadConfig } from '@dialer/platform';
-import { ConcurrencyLease, createQueue, QUEUES, type Redis } from '@dialer/queue';
+import { campaignEventsChannel, ConcurrencyLease, createQueue, QUEUES, type Redis } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
-import { campaignEventsChannel } from '../src/campaign-events.publisher';
 import { MetricsAggregatorConfig } from '../src/config';
 import { startService } from '../src/service';
 import { addEndedAttempt, addLead, seedCampaign } from './fixtures';
@@ -34,7 +33,7 @@ async function pendingDeltas(campaignId: string): Promise<number> {
 
 describe('metrics-aggregator: lead counters, time buckets, live messages', () => {
   test('when leads are inserted, moved through every state, qualified and deleted by many statements, then the counters equal a recount and the deltas get folded', async () => {
-    const c = await seedCampaign(ctx.ds, 0);
+    const c = await seedCampaign(ctx.ds);
     await ctx.ds.query(
       `INSERT INTO leads (tenant_id, campaign_id, phone_e164)
        SELECT $1, $2, '+1202' || lpad(g::text, 7, '0') FROM generate_series(1, 500) g`, [c.tenantId, c.campaignId]);
@@ -65,7 +64,7 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
   });
 
   test('when calls are folded, then the minute and hour buckets count each dial where it was placed and each outcome where it ended, once', async () => {
-    const c = await seedCampaign(ctx.ds, 2);
+    const c = await seedCampaign(ctx.ds);
     const l1 = await addLead(ctx.ds, c, { status: 'done', disposition: 'answered', attempts: 1 });
     const l2 = await addLead(ctx.ds, c, { status: 'pending', disposition: 'busy', attempts: 1 });
     const a1 = await addEndedAttempt(ctx.ds, c, l1, { status: 'completed', outcome: 'answered', durationSeconds: 42, leadFinal: true, endedSecondsAgo: 0 });
@@ -93,7 +92,7 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
   });
 
   test('when a lead changes state or a call is folded, then a message goes out on the campaign channel', async () => {
-    const c = await seedCampaign(ctx.ds, 1);
+    const c = await seedCampaign(ctx.ds);
     const messages: Array<{ type: string; call?: { outcome: string } }> = [];
     sub.on('message', (_ch: string, m: string) => messages.push(JSON.parse(m)));
     await sub.subscribe(campaignEventsChannel(ctx.queuePrefix, c.campaignId));
@@ -110,11 +109,13 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
   });
 
   test('when /metrics is scraped, then leases held and dialable-now reflect running campaigns, their slots and windows', async () => {
-    const c = await seedCampaign(ctx.ds, 3);
+    const c = await seedCampaign(ctx.ds);
     await ctx.ds.query(
       `UPDATE campaigns SET max_concurrent_calls = 3, calling_window = '{"start":"00:00","end":"23:59","days":[1,2,3,4,5,6,7]}',
               default_timezone = 'UTC' WHERE id = $1`, [c.campaignId]);
     for (let i = 0; i < 4; i++) await addLead(ctx.ds, c, { status: 'pending' });
+    // Numbers without a rule pack, so the window is the campaign's alone at any hour of the run.
+    await ctx.ds.query(`UPDATE leads SET phone_e164 = '+44' || substr(phone_e164, 3) WHERE campaign_id = $1`, [c.campaignId]);
     await new ConcurrencyLease(ctx.redis, ctx.queuePrefix).acquire(c.campaignId, 'lead-a1', 3, 60_000);
     const { data } = await axios.get<string>(`http://127.0.0.1:${svc.port}/metrics`, { responseType: 'text' });
     const gauge = (name: string) => Number(new RegExp(`^${name}\\{service="metrics-aggregator"\\} (\\d+)`, 'm').exec(data)?.[1]);

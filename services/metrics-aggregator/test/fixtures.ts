@@ -7,14 +7,13 @@ export interface SeededCampaign {
 
 let phoneSeq = 0;
 
-/** A tenant with one running campaign and its stats row (total_leads as an import would have counted). */
-export async function seedCampaign(ds: DataSource, totalLeads: number): Promise<SeededCampaign> {
+/** A tenant with one running campaign and its (empty) stats row. */
+export async function seedCampaign(ds: DataSource): Promise<SeededCampaign> {
   const [tenant] = await ds.query(`INSERT INTO tenants (name) VALUES ('acme') RETURNING id`);
   const [campaign] = await ds.query(
     `INSERT INTO campaigns (tenant_id, name, status, started_at) VALUES ($1, 'spring', 'running', now()) RETURNING id`,
     [tenant.id]);
-  await ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id, total_leads) VALUES ($1, $2, $3)`,
-    [campaign.id, tenant.id, totalLeads]);
+  await ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id) VALUES ($1, $2)`, [campaign.id, tenant.id]);
   return { tenantId: tenant.id, campaignId: campaign.id };
 }
 
@@ -45,14 +44,11 @@ export async function addEndedAttempt(
 }
 
 export interface StatsRow {
-  total_leads: string;
-  leads_done: string;
   calls_ended: string;
   connected: string;
   busy: string;
   voicemail: string;
   talk_seconds: string;
-  dispositions: Record<string, number>;
 }
 
 export async function stats(ds: DataSource, campaignId: string): Promise<StatsRow> {

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('metrics-aggregator: sweep', () => {
   test('when an attempt ended a while ago and no job ever folded it, then the sweep folds it once', async () => {
-    const c = await seedCampaign(ctx.ds, 2);
+    const c = await seedCampaign(ctx.ds);
     const lead = await addLead(ctx.ds, c, { status: 'pending', disposition: 'voicemail', attempts: 1 });
     await addLead(ctx.ds, c, { status: 'pending' });
     const a = await addEndedAttempt(ctx.ds, c, lead, { status: 'completed', outcome: 'voicemail', durationSeconds: 25, leadFinal: false, endedSecondsAgo: 10 });
@@ -29,18 +29,18 @@ describe('metrics-aggregator: sweep', () => {
       return row.counted_at !== null;
     }, { what: 'the sweep to fold the attempt' });
     expect(await stats(ctx.ds, c.campaignId)).toMatchObject({
-      calls_ended: '1', voicemail: '1', connected: '0', talk_seconds: '25', leads_done: '0', dispositions: {},
+      calls_ended: '1', voicemail: '1', connected: '0', talk_seconds: '25',
     });
     expect((await campaign(ctx.ds, c.campaignId)).status).toBe('running');
   });
 
   test('when every lead of a running campaign ended without a call (all DNC), then the sweep completes it, and campaigns with open leads or a running import stay running', async () => {
-    const open = await seedCampaign(ctx.ds, 1);
+    const open = await seedCampaign(ctx.ds);
     await addLead(ctx.ds, open, { status: 'queued' });
-    const importing = await seedCampaign(ctx.ds, 0);
+    const importing = await seedCampaign(ctx.ds);
     await ctx.ds.query(`INSERT INTO import_jobs (tenant_id, campaign_id, status) VALUES ($1, $2, 'running')`,
       [importing.tenantId, importing.campaignId]);
-    const dnc = await seedCampaign(ctx.ds, 2);
+    const dnc = await seedCampaign(ctx.ds);
     await addLead(ctx.ds, dnc, { status: 'done', disposition: 'dnc' });
     await addLead(ctx.ds, dnc, { status: 'done', disposition: 'dnc' });
 

@@ -1,4 +1,5 @@
 import type { DataSource } from '@dialer/db';
+import { isUuid } from '@dialer/platform';
 import { adapterFromSealed, type ProviderAdapter } from '@dialer/providers';
 
 export interface ResolvedConnection {
@@ -6,12 +7,6 @@ export interface ResolvedConnection {
   tenantId: string;
   type: 'twilio' | 'vapi' | 'exotel';
   adapter: ProviderAdapter;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
 }
 
 /**

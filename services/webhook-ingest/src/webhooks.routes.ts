@@ -1,10 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import { AppError, type Logger } from '@dialer/platform';
+import { AppError, isUuid, type Logger } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError, type IncomingWebhook, type NormalizedCallEvent, type ProviderType } from '@dialer/providers';
 import type { ApplyQueue } from './apply-queue';
 import type { ApplyDeps, StoredCallEvent } from './apply-call-event';
 import type { EventWriter } from './event-writer';
-import { isUuid, type ConnectionCache } from './provider-connections.repository';
+import type { ConnectionCache } from './provider-connections.repository';
 import { parseWebhookBody } from './webhook-body';
 import type { WebhookMetrics } from './webhook.metrics';
 

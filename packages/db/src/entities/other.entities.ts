@@ -54,10 +54,7 @@ export class ImportJobEntity {
 export class CampaignStatsEntity {
   @PrimaryColumn({ name: 'campaign_id', type: 'uuid' }) campaignId: string;
   @Column({ name: 'tenant_id', type: 'uuid' }) tenantId: string;
-  @Column({ name: 'total_leads', type: 'bigint', transformer: bigintNumber }) totalLeads: number;
-  @Column({ name: 'leads_done', type: 'bigint', transformer: bigintNumber }) leadsDone: number;
   @Column({ name: 'dnc_suppressed', type: 'bigint', transformer: bigintNumber }) dncSuppressed: number;
-  @Column({ type: 'bigint', transformer: bigintNumber }) attempts: number;
   @Column({ name: 'calls_ended', type: 'bigint', transformer: bigintNumber }) callsEnded: number;
   @Column({ type: 'bigint', transformer: bigintNumber }) connected: number;
   @Column({ type: 'bigint', transformer: bigintNumber }) voicemail: number;
@@ -66,8 +63,6 @@ export class CampaignStatsEntity {
   @Column({ type: 'bigint', transformer: bigintNumber }) failed: number;
   @Column({ type: 'bigint', transformer: bigintNumber }) canceled: number;
   @Column({ name: 'talk_seconds', type: 'bigint', transformer: bigintNumber }) talkSeconds: number;
-  /** Final lead dispositions: {"answered": n, "exhausted": n, "dnc": n, ...}. */
-  @Column({ type: 'jsonb' }) dispositions: Record<string, number>;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 

@@ -9,6 +9,7 @@ import { LeadCampaignKey1763780000000 } from './1763780000000-lead-campaign-key'
 import { UsersSessions1763790000000 } from './1763790000000-users-sessions';
 import { TenantCountry1763800000000 } from './1763800000000-tenant-country';
 import { ImportWarnings1763810000000 } from './1763810000000-import-warnings';
+import { DropWriteOnlyStats1763820000000 } from './1763820000000-drop-write-only-stats';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   UsersSessions1763790000000,
   TenantCountry1763800000000,
   ImportWarnings1763810000000,
+  DropWriteOnlyStats1763820000000,
 ];

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Outcome } from '@dialer/domain';
 import { queryRows } from '../sql';
 import { bumpStatBuckets, callCounts } from './stat-buckets.repository';
-import { bumpCampaignStats } from './stats.repository';
+import { bumpCampaignStats } from './campaign-stats.repository';
 
 export interface FoldResult {
   counted: boolean;
@@ -24,23 +24,17 @@ export interface FoldResult {
 export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Promise<FoldResult> {
   return ds.transaction(async (m) => {
     const rows: Array<{
-      tenant_id: string; campaign_id: string; lead_id: string; attempt_no: number; outcome: Outcome | null;
+      tenant_id: string; campaign_id: string; attempt_no: number; outcome: Outcome | null;
       duration_seconds: number | null; lead_final: boolean | null; created_at: Date; dialed_at: Date | null; ended_at: Date;
     }> = await queryRows(m,
       `UPDATE call_attempts SET counted_at = now()
         WHERE id = $1 AND counted_at IS NULL AND ended_at IS NOT NULL
-        RETURNING tenant_id, campaign_id, lead_id, attempt_no, outcome, duration_seconds, lead_final, created_at, dialed_at, ended_at`,
+        RETURNING tenant_id, campaign_id, attempt_no, outcome, duration_seconds, lead_final, created_at, dialed_at, ended_at`,
       [callAttemptId]);
     const a = rows[0];
     if (!a) return { counted: false };
-    let disposition: string | undefined;
-    if (a.lead_final) {
-      const leads: Array<{ disposition: string | null }> = await m.query(
-        `SELECT disposition FROM leads WHERE id = $1 AND tenant_id = $2`, [a.lead_id, a.tenant_id]);
-      disposition = leads[0]?.disposition ?? a.outcome ?? 'failed';
-    }
     const counts = callCounts(a.outcome, a.duration_seconds);
-    await bumpCampaignStats(m, a.tenant_id, a.campaign_id, { ...counts, leadsDone: a.lead_final ? 1 : 0, disposition });
+    await bumpCampaignStats(m, a.tenant_id, a.campaign_id, counts);
     await bumpStatBuckets(m, a.tenant_id, a.campaign_id, { dialedAt: a.dialed_at ?? a.created_at, endedAt: a.ended_at, counts });
     return {
       counted: true, campaignId: a.campaign_id, tenantId: a.tenant_id, outcome: a.outcome, attemptNo: a.attempt_no,

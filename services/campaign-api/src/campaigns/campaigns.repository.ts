@@ -79,7 +79,6 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING id`, [source.id, source.tenantId, id]);
     leadsCopied = copied.length;
-    if (leadsCopied) await bumpCampaignStats(m, source.tenantId, id, { totalLeads: leadsCopied });
   }
   const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId: source.tenantId });
   return { campaign, leadsCopied };

@@ -3,7 +3,6 @@ import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignSta
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { importInFlight } from '../imports/imports.repository';
-import { countFinishedLeads } from '../stats/dispositions.repository';
 import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {
@@ -98,12 +97,11 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   return { campaign, leadsStopped };
 }
 
-/** Ends every lead not yet dialled (pending or queued) with disposition 'stopped', and counts them. */
+/** Ends every lead not yet dialled (pending or queued) with disposition 'stopped', and returns how many. */
 async function stopOpenLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<number> {
   const { count: n } = await mutate(m,
     `UPDATE leads SET status = 'done', disposition = 'stopped', updated_at = now()
       WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
     [campaignId, tenantId]);
-  await countFinishedLeads(m, tenantId, campaignId, 'stopped', n);
   return n;
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ApiKeyRole } from '@dialer/db';
+import { isUuid } from '@dialer/platform';
 import { ROLES } from '../http/permissions';
 import { createUser } from '../users/create-user';
 import { runCli, withDatabase } from './run-cli';
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
+  if (!isUuid(tenantId)) {
     process.stderr.write(`"${tenantId}" is not a tenant id (the tenantId printed by tenant:create)\n`);
     return 2;
   }

@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from '@dialer/db';
 import { isCallableAt, leadZones, nextCallableAt, rulesForCallee, type CallingWindow } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { DialJob } from '@dialer/queue';
-import { countFinishedLeads } from '../stats/dispositions.repository';
 
 /** What the feeder needs to know of a running campaign. */
 export interface RunningCampaign {
@@ -117,7 +116,6 @@ async function sortLeads(
   for (const [ids, disposition] of [[noWindow, 'no_window'], [exhausted, 'exhausted']] as const) {
     if (!ids.length) continue;
     await m.query(`UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, disposition]);
-    await countFinishedLeads(m, c.tenant_id, c.id, disposition, ids.length);
   }
   return { queued, deferred: later.length, ended: noWindow.length + exhausted.length };
 }

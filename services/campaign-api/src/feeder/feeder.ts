@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from '@dialer/db';
-import { maskPhones, type Logger } from '@dialer/platform';
+import { isUuid, maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
-import { isUuid } from '../http/request-context';
 import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
@@ -188,7 +187,7 @@ export class Feeder {
 
   private async addJobs(jobs: DialJob[]): Promise<void> {
     const withIds = jobs.map((data) => ({ data, jobId: dialJobId(data.leadId, data.attemptNo) }));
-    await this.clearCompleted(withIds.map((j) => j.jobId));
+    await this.removeFinishedJobs(withIds.map((j) => j.jobId));
     await this.queue.addBulk(withIds.map(({ data, jobId }) => ({
       name: QUEUES.dial.name,
       data,
@@ -206,7 +205,7 @@ export class Feeder {
    * Jobs waiting or active stay: the add is a no-op for them, as intended. The attempt row's
    * uniqueness guards against double dialling in any case.
    */
-  private async clearCompleted(jobIds: string[]): Promise<void> {
+  private async removeFinishedJobs(jobIds: string[]): Promise<void> {
     const pipeline = this.o.connection.pipeline();
     for (const id of jobIds) pipeline.exists(this.queue.toKey(id));
     const found = (await pipeline.exec()) ?? [];

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { ApiKeyRole } from '@dialer/db';
-import { AppError } from '@dialer/platform';
+import { AppError, isUuid } from '@dialer/platform';
 
 /** Who is calling: set by the auth middleware on res.locals.auth. */
 export interface AuthContext {
@@ -20,12 +20,6 @@ export function authOf(res: Response): AuthContext {
   const a = res.locals.auth as AuthContext | undefined;
   if (!a) throw AppError.unauthorized();
   return a;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
 }
 
 /** A path id that is not a UUID names nothing: 404, like an unknown or foreign id. */

@@ -37,7 +37,7 @@ export interface ImportJobRow {
   heartbeat_at: Date | null;
 }
 
-export interface BatchCounts {
+export interface StagedBatchCounts {
   accepted: number;
   rejected: number;
   duplicates: number;
@@ -171,7 +171,7 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  */
 export async function loadStagedBatch(
   m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
-): Promise<BatchCounts> {
+): Promise<StagedBatchCounts> {
   const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
     `WITH ins AS (
        INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
@@ -221,7 +221,7 @@ export async function loadStagedBatch(
  * run lost its claim, was cancelled, or another run moved past `fromRow`: the caller rolls back.
  */
 export async function recordBatch(
-  m: EntityManager, id: string, claim: number, fromRow: number, toRow: number, rows: number, c: BatchCounts,
+  m: EntityManager, id: string, claim: number, fromRow: number, toRow: number, rows: number, c: StagedBatchCounts,
   countries: Record<string, number> = {},
 ): Promise<boolean> {
   const { count } = await mutate(m,

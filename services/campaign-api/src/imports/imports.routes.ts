@@ -14,7 +14,7 @@ import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
 import { prepareRecord } from './prepare-rows';
 import {
   createUploadJob, failUpload, finalizeUpload, firstReportLines, importView, parseMapping,
-} from './start-import';
+} from './receive-upload';
 import { drainRequest, receiveMultipart, tooLarge } from './store-upload';
 
 export interface ImportsRouterDeps {

@@ -9,7 +9,7 @@ import { lockCampaignForLeads } from '../leads/leads.repository';
 import { createDecoder } from './csv-encoding';
 import { CsvParser, isBlankRecord, type CsvRecord } from './csv-parser';
 import {
-  loadStagedBatch, recordBatch, STAGING_DDL, type BatchCounts, type ImportJobRow, type ImportOptions,
+  loadStagedBatch, recordBatch, STAGING_DDL, type StagedBatchCounts, type ImportJobRow, type ImportOptions,
 } from './imports.repository';
 import {
   BatchBuilder, csvRecordChars, MAX_BATCH_CHARS, MAX_FIELD_CHARS, MAX_FIELDS, STAGING_COLUMNS, type NumberedRecord, type PrepareContext,
@@ -48,7 +48,7 @@ export interface RunImportDeps {
   beforeCommit?: (batchNo: number, importId: string) => void | Promise<void>;
 }
 
-export interface RunTotals extends BatchCounts {
+export interface RunTotals extends StagedBatchCounts {
   rowsRead: number;
   lastRow: number;
 }
@@ -103,7 +103,7 @@ function pgClient(qr: QueryRunner): PoolClient {
  * Runs (or resumes) one claimed import: records after `last_row` are batched, prepared (inline as
  * they are parsed, or on worker threads), and each batch is committed in order in its own
  * transaction — COPY into a temp staging table, one set-based insert into leads and the report, the
- * job's progress and the campaign's total_leads — so a crash leaves only whole batches and a re-run
+ * job's progress and the campaign's DNC count — so a crash leaves only whole batches and a re-run
  * continues after the last one.
  *
  * Two connections take batches in turn: while one runs batch N's insert, the other opens batch N+1's
@@ -139,7 +139,7 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
     // No ANALYZE (30-100 ms a batch): the batch statement's plan does not depend on statistics.
     const c = await loadStagedBatch(qr.manager, { tenantId: job.tenant_id, campaignId: job.campaign_id, importId: job.id, phoneColumn });
     if (!(await recordBatch(qr.manager, job.id, job.claims, committedTo, b.lastRow, b.rows, c, b.countries))) throw new ImportPreempted('the import was cancelled or taken over');
-    if (c.accepted || c.dnc) await bumpCampaignStats(qr.manager, job.tenant_id, job.campaign_id, { totalLeads: c.accepted, dncSuppressed: c.dnc });
+    if (c.dnc) await bumpCampaignStats(qr.manager, job.tenant_id, job.campaign_id, { dncSuppressed: c.dnc });
     if (deps.beforeCommit) await deps.beforeCommit(batchNo, job.id);
     const t2 = performance.now();
     await qr.commitTransaction();

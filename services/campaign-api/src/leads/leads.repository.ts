@@ -36,7 +36,7 @@ export interface BatchCounts {
 /**
  * Inserts leads inside the caller's transaction (after lockCampaignForLeads): drops repeats within
  * the batch, scrubs the tenant's and the campaign's DNC lists, inserts with
- * ON CONFLICT (campaign_id, phone_e164) DO NOTHING, and bumps total_leads by what was inserted.
+ * ON CONFLICT (campaign_id, phone_e164) DO NOTHING, and counts the DNC suppressions.
  */
 export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: readonly PreparedLead[]): Promise<BatchCounts> {
   if (leads.length === 0) return { accepted: 0, duplicates: 0, dncSuppressed: 0 };
@@ -73,8 +73,6 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
     accepted = inserted.length;
     duplicates += rows.length - accepted;
   }
-  if (accepted || dncSuppressed) {
-    await bumpCampaignStats(m, t.tenantId, t.campaignId, { totalLeads: accepted, dncSuppressed });
-  }
+  if (dncSuppressed) await bumpCampaignStats(m, t.tenantId, t.campaignId, { dncSuppressed });
   return { accepted, duplicates, dncSuppressed };
 }

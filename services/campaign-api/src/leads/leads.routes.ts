@@ -8,7 +8,7 @@ import { authOf, pathId, toPage } from '../http/request-context';
 import type { CsvImportResult } from '../imports/import.dto';
 import type { ImportRunner } from '../imports/import-runner';
 import { getImportJob, type ImportJobRow } from '../imports/imports.repository';
-import { createUploadJob, failUpload, finalizeUpload, firstReportLines } from '../imports/start-import';
+import { createUploadJob, failUpload, finalizeUpload, firstReportLines } from '../imports/receive-upload';
 import { drainRequest, streamToFile, tooLarge } from '../imports/store-upload';
 import { addLeads } from './add-leads';
 import { AddLeadsDto, ListLeadsQuery, type AddLeadsResult, type LeadPage } from './lead.dto';

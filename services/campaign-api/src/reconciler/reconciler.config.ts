@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { DEFAULT_LEASE_TTL_MS } from '@dialer/queue';
 
 /** The reconciler's settings (campaign-api); the property names are the environment variable names. */
 export class ReconcilerConfig {
@@ -56,5 +57,5 @@ export class ReconcilerConfig {
 
   /** Expiry of the slots rebuilt after Redis lost them (as the workers' LEASE_TTL_MS). */
   @Type(() => Number) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000)
-  LEASE_TTL_MS = 15_300_000;
+  LEASE_TTL_MS = DEFAULT_LEASE_TTL_MS;
 }

@@ -1,14 +1,6 @@
 import type { Response } from 'express';
 import type { Logger } from '@dialer/platform';
-import { closeRedis, createRedis, type Redis } from '@dialer/queue';
-
-/**
- * The Redis channel metrics-aggregator publishes a campaign's live updates on (the same string is
- * built in metrics-aggregator: services share no code but packages).
- */
-export function campaignEventsChannel(prefix: string, campaignId: string): string {
-  return `${prefix}:campaign-events:${campaignId}`;
-}
+import { campaignEventsChannel, closeRedis, createRedis, type Redis } from '@dialer/queue';
 
 /** A finished call as published by metrics-aggregator (no phone number, no lead data). */
 export interface CallEvent {

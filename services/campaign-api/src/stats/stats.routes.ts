@@ -7,7 +7,7 @@ import { authOf, pathId } from '../http/request-context';
 import type { CampaignEventsHub } from './campaign-events.hub';
 import { loadCampaignStats } from './campaign-stats';
 import { AnalyticsQuery, TimeSeriesQuery, type Analytics, type RecountResult, type TimeSeries } from './stats.dto';
-import { readAnalytics, readTimeSeries } from './stats.repository';
+import { readAnalytics, readTimeSeries } from './analytics.repository';
 
 const DAY_MS = 86_400_000;
 
