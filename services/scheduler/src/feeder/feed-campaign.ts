@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from '@dialer/db';
 import { isCallableAt, leadZones, nextCallableAt, rulesForCallee, type CallingWindow } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { DialJob } from '@dialer/queue';
-import { countFinishedLeads } from '../stats/dispositions.repository';
+import { countFinishedLeads } from '@dialer/db';
 
 /** What the feeder needs to know of a running campaign. */
 export interface RunningCampaign {

@@ -1,4 +1,5 @@
-import { bumpCampaignStats, type EntityManager } from '@dialer/db';
+import type { EntityManager } from 'typeorm';
+import { bumpCampaignStats } from './stats.repository';
 
 /**
  * Counts `count` leads that ended with one disposition: leads_done and dispositions[disposition]
