@@ -2,7 +2,6 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from '@dialer/db';
 import { maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
-import { isUuid } from '../http/request-context';
 import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
@@ -34,6 +33,9 @@ export interface FeedReport {
 }
 
 const ORPHAN_BATCH = 5000;
+
+/** A slot-freed message names a campaign id; anything else is ignored. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Turns due leads into dial jobs, keeping a bounded hopper per running campaign. Runs on a timer,
@@ -107,7 +109,7 @@ export class Feeder {
   }
 
   private readonly onMessage = (channel: string, message: string): void => {
-    if (channel !== this.channel || !isUuid(message)) return;
+    if (channel !== this.channel || !UUID.test(message)) return;
     this.pending.campaigns.add(message);
     void this.kick();
   };
