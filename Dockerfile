@@ -3,8 +3,8 @@
 # One image recipe for every service. Build with the repository root as the context:
 #   docker build --build-arg SERVICE=<service> --build-arg PORT=<port> -t dialer/<service>:local .
 # services and their ports: campaign-api 3000, webhook-ingest 3001, metrics-aggregator 3002,
-# dialer-worker 3003 (serves only /healthz and /metrics), provider-sim 3010 (a test stand-in: never
-# deploy it to production). PORT is what the image exposes and health-checks; each service listens on
+# dialer-worker 3003 (serves only /healthz and /metrics), scheduler 3004 (serves only /healthz,
+# /readyz and /metrics), provider-sim 3010 (a test stand-in: never deploy it to production). PORT is what the image exposes and health-checks; each service listens on
 # its own <SERVICE>_PORT setting, whose default is that port.
 #
 # Services run their TypeScript sources with tsx (no build step): the image holds the production
@@ -42,6 +42,7 @@ COPY services/campaign-api/package.json services/campaign-api/
 COPY services/dialer-worker/package.json services/dialer-worker/
 COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
+COPY services/scheduler/package.json services/scheduler/
 COPY services/webhook-ingest/package.json services/webhook-ingest/
 COPY apps/dashboard/package.json apps/dashboard/
 RUN --mount=type=cache,id=dialer-pnpm-store,target=/pnpm/store \
