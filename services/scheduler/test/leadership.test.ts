@@ -1,5 +1,6 @@
 import { createLogger, loadConfig } from '@dialer/platform';
-import { createTestContext, eventually, type TestContext } from '@dialer/testing';
+import { closeRedis, createRedis } from '@dialer/queue';
+import { createTestContext, eventually, startPrivateRedis, type TestContext } from '@dialer/testing';
 import { SchedulerConfig } from '../src/config';
 import { Leadership, leaderKey } from '../src/leadership';
 import { startService } from '../src/service';
@@ -24,9 +25,9 @@ describe('scheduler leadership', () => {
   });
 
   /** A replica whose "work" records when it runs. */
-  function replica(name: string, key: string, running: Set<string>): Leadership {
+  function replica(name: string, key: string, running: Set<string>, redis = ctx.redis): Leadership {
     const l = new Leadership({
-      redis: ctx.redis, key, ttlMs: TTL_MS, retryMs: 50, logger,
+      redis, key, ttlMs: TTL_MS, retryMs: 50, logger,
       lead: async () => {
         running.add(name);
         return async () => {
@@ -71,6 +72,30 @@ describe('scheduler leadership', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await ctx.redis.get(key)).toBe('someone-else');
     expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'the scheduler leader lock was lost (expired or taken): stepping down' }));
+  });
+
+  it('when Redis stops answering (a renewal hangs), then the leader stops its work before its lock can lapse', async () => {
+    const server = await startPrivateRedis();
+    const redis = createRedis(server.url, 'producer', 'leadership-test');
+    const admin = createRedis(server.url, 'producer', 'leadership-test-admin');
+    try {
+      const running = new Set<string>();
+      const l = replica('paused', 'leader', running, redis);
+      await eventually(async () => l.leading, { what: 'it leads' });
+      // Every client's commands wait (the renewal hangs, it does not fail) for longer than the ttl.
+      await admin.call('CLIENT', 'PAUSE', String(3 * TTL_MS), 'ALL');
+      const pausedAt = Date.now();
+      await eventually(async () => running.size === 0, { timeoutMs: 2 * TTL_MS, intervalMs: 10, what: 'its work stopped' });
+      expect(Date.now() - pausedAt).toBeLessThan(TTL_MS);
+      expect(l.leading).toBe(false);
+      await admin.call('CLIENT', 'UNPAUSE');
+      await l.stop();
+    } finally {
+      await closeRedis(redis);
+      await closeRedis(admin);
+      await server.stop();
+    }
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'the scheduler leader lock could not be renewed in time: stepping down' }));
   });
 
   it('when the scheduler runs, then /readyz names its role and the scheduler_leader gauge is 1', async () => {
