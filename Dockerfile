@@ -3,9 +3,10 @@
 # One image recipe for every service. Build with the repository root as the context:
 #   docker build --build-arg SERVICE=<service> --build-arg PORT=<port> -t dialer/<service>:local .
 # services and their ports: campaign-api 3000, webhook-ingest 3001, metrics-aggregator 3002,
-# dialer-worker 3003 (serves only /healthz and /metrics), provider-sim 3010 (a test stand-in: never
-# deploy it to production). PORT is what the image exposes and health-checks; each service listens on
-# its own <SERVICE>_PORT setting, whose default is that port.
+# dialer-worker 3003 (serves only /healthz and /metrics), scheduler 3004 (serves only /healthz,
+# /readyz and /metrics), provider-sim 3010 (a test stand-in: never deploy it to production). PORT
+# is what the image exposes and health-checks; each service listens on its own <SERVICE>_PORT
+# setting, whose default is that port.
 #
 # Services run compiled JavaScript (`node dist/main.js`, no TypeScript at run time): the `build`
 # stage installs everything and runs `pnpm build` (identical for every service, so Docker builds it
@@ -44,6 +45,7 @@ COPY services/campaign-api/package.json services/campaign-api/
 COPY services/dialer-worker/package.json services/dialer-worker/
 COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
+COPY services/scheduler/package.json services/scheduler/
 COPY services/webhook-ingest/package.json services/webhook-ingest/
 COPY apps/dashboard/package.json apps/dashboard/
 

@@ -5,7 +5,7 @@
  * worker: about 30 s, against several times that for ts-jest diagnostics over the suite).
  */
 const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers',
-  'services/campaign-api', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
+  'services/campaign-api', 'services/scheduler', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
   'services/provider-sim', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
 
 /**

@@ -45,7 +45,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   log(`initial JS: ${scripts.join(', ')} = ${(initialJsGzip / 1024).toFixed(1)} KB gzip`);
 
   const ctx = await createTestContext('benchdash');
-  const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', RATE_LIMIT_MAX: '0' });
+  const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', RATE_LIMIT_MAX: '0' });
   const svc = await startService(cfg, createLogger({ service: 'bench', level: 'warn' }));
   const browser = await launchChromium();
   try {

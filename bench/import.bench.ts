@@ -236,7 +236,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const planted = await generate(file, rows);
     const size = (await stat(file)).size;
     const started = await startApi({
-      ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', IMPORT_DIR: path.join(dir, 'imports'), LOG_LEVEL: args.log ?? 'info',
+      ...ctx.env, CAMPAIGN_API_PORT: '0', IMPORT_DIR: path.join(dir, 'imports'), LOG_LEVEL: args.log ?? 'info',
       ...(args.workers ? { IMPORT_WORKERS: args.workers } : {}), ...(args.batch ? { IMPORT_BATCH_ROWS: args.batch } : {}),
     }, args);
     child = started.child;

@@ -1,7 +1,7 @@
 /**
  * Redis memory of a running 1M-lead campaign: `used_memory` of a private redis-server (nothing else
  * writes to it) above idle. Every service runs as its own process against it and a fresh Postgres
- * schema: campaign-api (feeder), dialer-workers, webhook-ingest, metrics-aggregator, provider-sim
+ * schema: campaign-api, scheduler (feeder), dialer-workers, webhook-ingest, metrics-aggregator, provider-sim
  * (the default outcome mix, calls of a few seconds). The leads are inserted set-based in SQL, pending
  * and due, as an import leaves them. Idle: everything started and connected, the campaign not yet
  * running. Then it starts (as the start command does) and used_memory is sampled every 200 ms; the

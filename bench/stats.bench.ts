@@ -99,7 +99,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     while ((await foldLeadCountDeltas(ds)).length > 0) { /* fold everything */ }
     await ds.query('ANALYZE');
 
-    const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', LOG_LEVEL: 'warn' });
+    const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', LOG_LEVEL: 'warn' });
     const svc = await startService(cfg, createLogger({ service: 'bench', level: 'warn' }));
     stop = () => svc.stop();
     const base = `http://127.0.0.1:${svc.port}/v1/campaigns/${campaignId}`;

@@ -1,7 +1,7 @@
 /**
  * Slot turnover: how long a concurrency slot stays unused between one call's end and the next call.
  * One campaign runs at its concurrency limit (leads enough never to run dry; calls of about a second)
- * with every service as its own process: campaign-api (feeder, scheduler), dialer-workers,
+ * with every service as its own process: campaign-api, scheduler (feeder, scheduler tick), dialer-workers,
  * webhook-ingest, metrics-aggregator and provider-sim.
  *
  * One clock, in this process: a small HTTP proxy stands between the services and provider-sim. The

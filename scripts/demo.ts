@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   say('2/6 the dashboard build and the migrations');
   ensureDashboardBuilt();
   await tsx('packages/db/src/cli/migrate.ts', [], env);
-  say('3/6 starting provider-sim, campaign-api, webhook-ingest, metrics-aggregator, dialer-worker');
+  say('3/6 starting provider-sim, campaign-api, scheduler, webhook-ingest, metrics-aggregator, dialer-worker');
   const stack: Stack = await startStack({
     env,
     useDefaultPorts: !process.env.DEMO_FREE_PORTS,

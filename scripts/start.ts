@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   await tsx('packages/db/src/cli/migrate.ts', [], env);
-  const stack = await startStack({ env, useDefaultPorts: true, echo: process.stdout, workers: Number(process.env.DIALER_WORKERS ?? 1) });
+  const stack = await startStack({
+    env, useDefaultPorts: true, echo: process.stdout,
+    workers: Number(process.env.DIALER_WORKERS ?? 1), schedulers: Number(process.env.SCHEDULERS ?? 1),
+  });
   process.stdout.write(`\nall services up:\n${Object.entries(stack.urls).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n')}\n`);
   let stopping = false;
   const stop = () => {

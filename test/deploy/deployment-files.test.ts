@@ -23,6 +23,7 @@ import { CampaignApiConfig } from '@dialer/campaign-api';
 import { DialerWorkerConfig } from '@dialer/dialer-worker';
 import { MetricsAggregatorConfig } from '@dialer/metrics-aggregator';
 import { ProviderSimConfig } from '@dialer/provider-sim';
+import { SchedulerConfig } from '@dialer/scheduler';
 import { WebhookIngestConfig } from '@dialer/webhook-ingest';
 
 const ROOT = resolve(__dirname, '../..');
@@ -47,6 +48,7 @@ const SERVICES: Record<string, ServiceSpec> = {
   'webhook-ingest': { cls: WebhookIngestConfig, portKey: 'WEBHOOK_INGEST_PORT', writableDirs: [] },
   'metrics-aggregator': { cls: MetricsAggregatorConfig, portKey: 'METRICS_AGGREGATOR_PORT', writableDirs: [] },
   'dialer-worker': { cls: DialerWorkerConfig, portKey: 'DIALER_WORKER_PORT', writableDirs: [] },
+  scheduler: { cls: SchedulerConfig, portKey: 'SCHEDULER_PORT', writableDirs: [] },
   'provider-sim': { cls: ProviderSimConfig, portKey: 'PROVIDER_SIM_PORT', writableDirs: [] },
 };
 /** The migration (packages/db/src/cli/migrate.ts, compiled to dist/) reads CommonConfig. */
@@ -298,7 +300,7 @@ describe('Kubernetes manifests (k8s/)', () => {
         }
       }
     });
-    expect(all.map((w) => w.service).sort()).toEqual(['campaign-api', 'campaign-api', 'dialer-worker', 'metrics-aggregator', 'provider-sim', 'webhook-ingest']);
+    expect(all.map((w) => w.service).sort()).toEqual(['campaign-api', 'campaign-api', 'dialer-worker', 'metrics-aggregator', 'provider-sim', 'scheduler', 'webhook-ingest']);
     expect(found).toEqual([]);
   });
 
@@ -419,7 +421,7 @@ describe('docker-compose.yml and Dockerfile', () => {
         if (!stages.includes(m[1]!)) report(`Dockerfile: COPY --from=${m[1]} names no stage`);
       }
     });
-    expect(built.length).toBe(6);
+    expect(built.length).toBe(7);
     expect(stages).toEqual(expect.arrayContaining(['build', 'deps', 'files', 'runtime']));
     expect(found).toEqual([]);
   });

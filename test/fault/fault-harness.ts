@@ -36,7 +36,7 @@ export interface FaultStack {
  * default applies).
  */
 export async function startFaultStack(
-  label: string, workers = 3, envOverrides: Record<string, string | undefined> = {},
+  label: string, workers = 3, envOverrides: Record<string, string | undefined> = {}, opts: { schedulers?: number } = {},
 ): Promise<FaultStack> {
   const [pg, redisServer] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const schema = 'dialer';
@@ -62,6 +62,7 @@ export async function startFaultStack(
       'provider-sim': { SIM_TIME_SCALE: '0.02', SIM_OUTCOMES: 'completed:0.5,busy:0.2,no-answer:0.2,failed:0.1', SIM_SEED: '11' },
     },
     workers,
+    schedulers: opts.schedulers,
   });
   const ds = createDataSource({ url: pg.url, schema, poolSize: 3 });
   await ds.initialize();

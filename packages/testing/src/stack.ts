@@ -4,11 +4,12 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-export const SERVICES = ['provider-sim', 'campaign-api', 'webhook-ingest', 'metrics-aggregator', 'dialer-worker'] as const;
+export const SERVICES = ['provider-sim', 'campaign-api', 'scheduler', 'webhook-ingest', 'metrics-aggregator', 'dialer-worker'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const PORT_ENV: Record<ServiceName, string> = {
   'campaign-api': 'CAMPAIGN_API_PORT',
+  scheduler: 'SCHEDULER_PORT',
   'webhook-ingest': 'WEBHOOK_INGEST_PORT',
   'metrics-aggregator': 'METRICS_AGGREGATOR_PORT',
   'dialer-worker': 'DIALER_WORKER_PORT',
@@ -17,6 +18,7 @@ export const PORT_ENV: Record<ServiceName, string> = {
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'campaign-api': 3000,
+  scheduler: 3004,
   'webhook-ingest': 3001,
   'metrics-aggregator': 3002,
   'dialer-worker': 3003,
@@ -157,6 +159,8 @@ export interface StackOptions {
   /** Environment for one service only (e.g. provider-sim's time scale). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   workers?: number;
+  /** Scheduler replicas (default 1): one leads, the others stand by. */
+  schedulers?: number;
   echo?: NodeJS.WritableStream;
   /** Every service from its compiled `dist/main.js` (see SpawnOptions.compiled). */
   compiled?: boolean;
@@ -179,6 +183,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const s of SERVICES) {
       if (s === 'dialer-worker') continue;
       procs.set(s, await spawnService(s, { env: { ...env, ...(opts.serviceEnv?.[s] ?? {}) }, port: ports[s], echo: opts.echo, compiled: opts.compiled }));
+    }
+    for (let i = 2; i <= (opts.schedulers ?? 1); i++) {
+      const p = await spawnService('scheduler', {
+        env: { ...env, ...(opts.serviceEnv?.scheduler ?? {}) }, port: await freePort(), echo: opts.echo, instance: String(i),
+      });
+      procs.set(`scheduler#${i}`, p);
     }
     const workers = opts.workers ?? 1;
     for (let i = 0; i < workers; i++) {

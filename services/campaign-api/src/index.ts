@@ -3,6 +3,4 @@ export { startService, type RunningService } from './service';
 export { createApp, type AppDeps } from './app';
 export { createTenant, type CreatedTenant } from './tenants/create-tenant';
 export { createApiKey, generateApiKey, hashApiKey } from './tenants/api-keys';
-export { Feeder, type FeederOptions, type FeedReport } from './feeder/feeder';
-export { schedulerTick } from './feeder/scheduler-tick';
 export { createUser } from './users/create-user';

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'campaign-api', level: cfg.LOG_LEVEL });
   const svc = await startService(cfg, logger);
   installShutdown(svc.stop, { logger, timeoutMs: cfg.SHUTDOWN_TIMEOUT_MS });
-  logger.info({ port: svc.port, feeder: cfg.FEEDER_ENABLED }, 'ready');
+  logger.info({ port: svc.port }, 'ready');
 }
 
 main().catch((err: unknown) => {

@@ -1,16 +1,13 @@
 import { createDataSource } from '@dialer/db';
-import { createLogger, createMetricsRegistry, listen, loadConfig, secretsKey, stopAll, type Logger } from '@dialer/platform';
+import { createLogger, createMetricsRegistry, listen, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createRedis, waitForRedis } from '@dialer/queue';
 import type { Express } from 'express';
 import { createApp } from './app';
 import type { CampaignApiConfig } from './config';
-import { Feeder } from './feeder/feeder';
 import { ImportRunner } from './imports/import-runner';
 import { autoWorkers } from './imports/prepare-pool';
 import { startCampaignEvents } from './stats/campaign-events.hub';
 import { loadCampaignStats } from './stats/campaign-stats';
-import { Reconciler } from './reconciler/reconciler';
-import { ReconcilerConfig } from './reconciler/reconciler.config';
 import type { SessionSettings } from './users/sessions';
 
 export function sessionSettings(cfg: Readonly<CampaignApiConfig>): SessionSettings {
@@ -25,13 +22,14 @@ export function sessionSettings(cfg: Readonly<CampaignApiConfig>): SessionSettin
 export interface RunningService {
   port: number;
   stop(): Promise<void>;
-  /** The in-process feeder, when FEEDER_ENABLED. */
-  feeder: Feeder | null;
   /** The express app (tests walk its /v1 router). */
   app: Express;
 }
 
-/** Composition root: db → redis → feeder → HTTP. stop() closes everything in reverse. */
+/**
+ * Composition root: db → redis → live events → imports → HTTP. stop() closes everything in reverse.
+ * The feeder, scheduler tick and reconciler run in services/scheduler.
+ */
 export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Logger): Promise<RunningService> {
   const log = logger ?? createLogger({ service: 'campaign-api', level: cfg.LOG_LEVEL });
   const steps: Array<[string, () => Promise<unknown> | unknown]> = [];
@@ -48,37 +46,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
     steps.push(['redis', () => closeRedis(redis)]);
     await waitForRedis(redis);
 
-    let feeder: Feeder | null = null;
-    if (cfg.FEEDER_ENABLED) {
-      const subscriber = createRedis(cfg.REDIS_URL, 'worker', 'campaign-api-feeder-sub');
-      const f = new Feeder({
-        ds, connection: redis, subscriber, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'feeder' }),
-        intervalMs: cfg.FEEDER_INTERVAL_MS, orphanMs: cfg.FEEDER_ORPHAN_MS,
-        hopperMin: cfg.HOPPER_MIN, hopperFactor: cfg.HOPPER_FACTOR,
-      });
-      steps.push(['feeder', () => f.stop()]);
-      await f.start();
-      feeder = f;
-    }
-
     const lease = new ConcurrencyLease(redis, cfg.QUEUE_PREFIX);
-    // The reconciler runs beside the feeder (same scheduler-tick process); its settings are its own.
-    const rc = loadConfig(ReconcilerConfig, process.env);
-    if (cfg.FEEDER_ENABLED && rc.RECONCILER_INTERVAL_MS > 0) {
-      const reconciler = new Reconciler({
-        ds, redis, prefix: cfg.QUEUE_PREFIX, lease, secretsKey: secretsKey(cfg), logger: log.child({ component: 'reconciler' }),
-        intervalMs: rc.RECONCILER_INTERVAL_MS, graceMs: rc.RECONCILE_GRACE_MS, orphanSlotMs: rc.RECONCILE_ORPHAN_SLOT_MS,
-        leaseTtlMs: rc.LEASE_TTL_MS, staleRingingMs: rc.RECONCILE_STALE_RINGING_MS, staleAnsweredMs: rc.RECONCILE_STALE_ANSWERED_MS,
-        recheckMs: rc.RECONCILE_RECHECK_MS, batchSize: rc.RECONCILE_BATCH, lookupsPerConnection: rc.RECONCILE_LOOKUPS_PER_CONNECTION,
-      });
-      steps.push(['reconciler', () => reconciler.stop()]);
-      reconciler.start();
-    }
-    const events = startCampaignEvents({
-      redisUrl: cfg.REDIS_URL, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'events' }),
-      loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId),
-    });
-    steps.push(['live events connection', () => events.stop()]);
     const imports = new ImportRunner({
       ds, logger: log.child({ component: 'imports' }), dir: cfg.IMPORT_DIR, batchRows: cfg.IMPORT_BATCH_ROWS,
       workers: cfg.IMPORT_WORKERS === 0 ? autoWorkers() : Math.max(0, cfg.IMPORT_WORKERS),
@@ -86,8 +54,17 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
     });
     steps.push(['imports', () => imports.stop()]);
     await imports.start();
+    const http: { server?: Awaited<ReturnType<typeof listen>> } = {};
+    steps.push(['http', () => http.server?.close()]);
+    // Registered once, after http: stop() ends the live event streams before the server closes (an
+    // open SSE stream would keep server.close() waiting), then closes their Redis connection.
+    const events = startCampaignEvents({
+      redisUrl: cfg.REDIS_URL, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'events' }),
+      loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId),
+    });
+    steps.push(['live events', () => events.stop()]);
     const app = createApp({
-      ds, redis, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log,
+      ds, redis, lease, logger: log,
       registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), csvMaxBytes: cfg.CSV_MAX_BYTES,
       events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
       keyPrefix: cfg.QUEUE_PREFIX, rateLimit: { max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
@@ -98,9 +75,8 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
       dashboardDir: cfg.DASHBOARD_DIR,
     });
     const server = await listen(app, cfg.CAMPAIGN_API_PORT);
-    steps.push(['http', () => server.close()]);
-    steps.push(['live event streams', () => events.stop()]);
-    return { port: server.port, stop, feeder, app };
+    http.server = server;
+    return { port: server.port, stop, app };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

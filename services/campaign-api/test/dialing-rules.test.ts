@@ -4,7 +4,7 @@ import { createCampaign, startApi, type Api } from './helpers';
 describe('dialing rules: schedules, rule packs, preview, DNC, lifecycle', () => {
   let api: Api;
   beforeAll(async () => {
-    api = await startApi('rules', { FEEDER_ENABLED: 'true', FEEDER_INTERVAL_MS: '600000' });
+    api = await startApi('rules');
   });
   afterAll(async () => {
     clock.setClockOffset(0);
@@ -75,31 +75,6 @@ describe('dialing rules: schedules, rule packs, preview, DNC, lifecycle', () => 
 
     const bad = await api.http.get(`/v1/campaigns/${id}/schedule-preview`).query({ days: 99 }).set(api.auth());
     expect(bad.status).toBe(400);
-  });
-
-  it('when the window opens later, then the feeder defers leads to the exact opening and queues them once the clock passes it', async () => {
-    // Wednesday 2026-03-04 09:59:30 in UTC by the dialer's clock; the window opens at 10:00.
-    clock.setClockOffset(Date.parse('2026-03-04T09:59:30Z') - Date.now());
-    try {
-      const c = await createCampaign(api, { defaultTimezone: 'UTC', callingWindow: { ranges: { 3: [{ start: '10:00', end: '11:00' }] } } });
-      const id = c.id as string;
-      await addLeads(id, [{ phone: '+447911123401' }, { phone: '+447911123402' }]);
-      // Leads are due "now" by the database clock, which is behind the dialer's: make them due by the dialer's.
-      await api.ctx.ds.query(`UPDATE leads SET next_attempt_at = $2 WHERE campaign_id = $1`, [id, clock.now()]);
-      expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
-      await api.svc.feeder!.requestFeed();
-      let leads: Array<{ status: string; next_attempt_at: Date }> = await api.ctx.ds.query(`SELECT status, next_attempt_at FROM leads WHERE campaign_id = $1`, [id]);
-      expect(leads.map((l) => [l.status, new Date(l.next_attempt_at).toISOString()])).toEqual([
-        ['pending', '2026-03-04T10:00:00.000Z'], ['pending', '2026-03-04T10:00:00.000Z'],
-      ]);
-
-      clock.setClockOffset(Date.parse('2026-03-04T10:00:01Z') - Date.now());
-      await api.svc.feeder!.requestFeed();
-      leads = await api.ctx.ds.query(`SELECT status, next_attempt_at FROM leads WHERE campaign_id = $1`, [id]);
-      expect(leads.map((l) => l.status)).toEqual(['queued', 'queued']);
-    } finally {
-      clock.setClockOffset(0);
-    }
   });
 
   it('when numbers are imported into DNC from CSV, checked and removed, then each step answers what the list holds', async () => {

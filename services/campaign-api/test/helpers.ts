@@ -29,7 +29,7 @@ export interface StartApiOptions {
 /** Starts campaign-api on a free port against a fresh schema and prefix, with one tenant. */
 export async function startApi(label: string, env: Record<string, string> = {}, opts: StartApiOptions = {}): Promise<Api> {
   const ctx = await createTestContext(label);
-  const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', FEEDER_ENABLED: 'false', ...env });
+  const cfg = loadConfig(CampaignApiConfig, { ...ctx.env, CAMPAIGN_API_PORT: '0', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const destination = opts.captureLogs ? { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } : undefined;
   const logger = createLogger({ service: 'campaign-api-test', level: ctx.env.LOG_LEVEL ?? 'warn', ...(destination ? { destination } : {}) });

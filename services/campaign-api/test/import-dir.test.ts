@@ -47,7 +47,7 @@ async function startCampaignApi(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
     cwd: readOnlyCwd,
     env: {
-      ...process.env, ...ctx.env, CAMPAIGN_API_PORT: String(port), FEEDER_ENABLED: 'false', LOG_LEVEL: 'warn',
+      ...process.env, ...ctx.env, CAMPAIGN_API_PORT: String(port), LOG_LEVEL: 'warn',
       TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json'), ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -78,6 +78,8 @@ export interface SimCall extends Readonly<CreateCallInput> {
   durationSeconds: number | null;
   /** Vapi: what the post-call analysis said about the call. */
   success: boolean | null;
+  /** Status reads of this call by id through the provider API (GET of the call). */
+  lookups: number;
 }
 
 interface CallState {
@@ -200,6 +202,7 @@ export class CallSimulator {
       answeredBy: null,
       durationSeconds: null,
       success: null,
+      lookups: 0,
     };
     const state: CallState = {
       call,
@@ -222,6 +225,17 @@ export class CallSimulator {
 
   get(sid: string): SimCall | undefined {
     return this.states.get(sid)?.call;
+  }
+
+  /** Counts a status read of one call by id (the GET routes of each wire format). */
+  countLookup(call: SimCall): void {
+    call.lookups++;
+    this.deps.metrics.callLookups.inc({ kind: 'fetch' });
+  }
+
+  /** Counts a read of the calls list (Twilio's GET Calls.json, as the reconciler searches calls by number). */
+  countListLookup(): void {
+    this.deps.metrics.callLookups.inc({ kind: 'list' });
   }
 
   /**

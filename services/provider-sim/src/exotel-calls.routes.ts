@@ -87,6 +87,7 @@ export function exotelCallsRoutes(deps: { simulator: CallSimulator; logger: Logg
     if (!authorized(req, res)) return;
     const call = simulator.get(String(req.params.callSid));
     if (!call || call.flavor !== 'exotel' || call.accountSid !== req.params.sid) return exotelError(res, 404, 'Call not found');
+    simulator.countLookup(call);
     res.json(exotelCallResource(call));
   });
 

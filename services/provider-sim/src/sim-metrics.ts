@@ -7,6 +7,8 @@ export interface SimMetrics {
   /** Callbacks given up on: a 4xx answer, or network errors / 5xx / 429 past the last retry. */
   callbackFailures: Counter;
   liveCalls: Gauge;
+  /** Status reads through the provider APIs (a reconciler's lookups): one call by id (fetch) or a list by number (list). */
+  callLookups: Counter<'kind'>;
 }
 
 export function createSimMetrics(registry: Registry): SimMetrics {
@@ -20,5 +22,8 @@ export function createSimMetrics(registry: Registry): SimMetrics {
       name: 'provider_sim_callback_failures_total', help: 'Status callbacks given up after refusal or retries', registers,
     }),
     liveCalls: new Gauge({ name: 'provider_sim_live_calls', help: 'Calls created and not yet ended', registers }),
+    callLookups: new Counter({
+      name: 'provider_sim_call_lookups_total', help: 'Call status reads through the provider APIs, by kind (fetch, list)', labelNames: ['kind'], registers,
+    }),
   };
 }

@@ -23,6 +23,7 @@ export function callView(call: SimCall): Record<string, unknown> {
     finalStatus: call.finalStatus,
     answeredBy: call.answeredBy,
     durationSeconds: call.durationSeconds,
+    lookups: call.lookups,
     callbacks: call.callbacks.map((cb) => ({
       status: cb.status,
       sequenceNumber: cb.sequenceNumber,

@@ -193,6 +193,7 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
   // YYYY-MM-DD, or an inequality StartTime>= / StartTime<=); PageSize up to 1000, one page.
   router.get(`/${API_VERSION}/Accounts/:AccountSid/Calls.json`, (req, res) => {
     if (authorize(req, res) === null) return;
+    simulator.countListLookup();
     const q = req.query as Record<string, unknown>;
     const text = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     const to = text('To');
@@ -224,7 +225,9 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
   router.get(`/${API_VERSION}/Accounts/:AccountSid/Calls/:Sid.json`, (req, res) => {
     if (authorize(req, res) === null) return;
     const call = findCall(req, res);
-    if (call) res.json(callResource(call));
+    if (!call) return;
+    simulator.countLookup(call);
+    res.json(callResource(call));
   });
 
   router.post(`/${API_VERSION}/Accounts/:AccountSid/Calls/:Sid.json`, (req, res) => {

@@ -100,6 +100,7 @@ export function vapiCallsRoutes(deps: { simulator: CallSimulator; keys: VapiKeys
     if (!keys.accepts(req)) return vapiError(res, 401, 'Invalid Key.');
     const call = simulator.get(String(req.params.id));
     if (!call || call.flavor !== 'vapi') return vapiError(res, 404, 'Call not found');
+    simulator.countLookup(call);
     res.json(vapiCallResource(call, base(req)));
   });
 

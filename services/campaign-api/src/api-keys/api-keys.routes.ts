@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { mutate, queryRows, type ApiKeyRole, type DataSource } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { authOf, pathId } from '../http/request-context';
 import { createApiKey } from '../tenants/api-keys';
 import { CreateApiKeyDto, ListApiKeysQuery, type ApiKey, type ApiKeyPage, type CreatedApiKey } from './api-key.dto';

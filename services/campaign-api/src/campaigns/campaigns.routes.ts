@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { defaultZoneForCountry, effectiveRetryPolicy, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { checkCampaignNow, isCampaignCommand, runCampaignCommand, writeAudit } from '@dialer/db';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
@@ -10,9 +10,7 @@ import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
   type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
 } from './campaign.dto';
-import { checkCampaignNow } from './check-campaign';
 import { schedulePreview } from './schedule-preview';
-import { isCampaignCommand, runCampaignCommand } from './run-campaign-command';
 
 /** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
 const FALLBACK_ZONE = 'America/New_York';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { mutate, queryRows, type ApiKeyRole, type DataSource } from '@dialer/db';
 import type { CallStatus, Outcome } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import type { CallDetail } from '../calls/call.dto';
 import { callLeadForRole, type ComplianceMode } from '../compliance/compliance';
 import { authOf, pathId } from '../http/request-context';

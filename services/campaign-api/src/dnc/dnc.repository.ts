@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { mutate, queryRows, type DataSource } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import type { DncCheck, DncImportResult } from './dnc.dto';
 
 /** Looks numbers up on the tenant's list and, with a campaign, on that campaign's list too. */

@@ -8,7 +8,7 @@ import { checkNumbers, importDncCsv, removeByPhone } from './dnc.repository';
 import { DncEntryEntity, type DataSource, mutate } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { Doc } from '../openapi/doc';

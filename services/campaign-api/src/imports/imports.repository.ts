@@ -252,9 +252,3 @@ export async function importErrorsPage(ds: DataSource, tenantId: string, importI
       WHERE import_id = $1 AND tenant_id = $2 AND row_no > $3 ORDER BY row_no LIMIT $4`,
     [importId, tenantId, afterRow, limit]);
 }
-
-/** True while an import of the campaign is pending or running (its leads are still coming). */
-export async function importInFlight(m: DataSource | EntityManager, campaignId: string): Promise<boolean> {
-  const rows = await queryRows<{ busy: boolean }>(m, `SELECT EXISTS (SELECT 1 FROM import_jobs WHERE campaign_id = $1 AND status IN ('pending', 'running')) AS busy`, [campaignId]);
-  return rows[0]?.busy ?? false;
-}

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
 import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { authOf, pathId } from '../http/request-context';
 import {
   CONNECTION_DTOS, parseVapiWebhookAuth, type ConnectionDto, type ProviderConnection, type ProviderConnectionPage,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { TenantEntity, type DataSource } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { authOf } from '../http/request-context';
 import { UpdateTenantDto, type TenantView } from './tenant.dto';
 

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { DataSource, EntityManager } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { ROLE_PERMISSIONS } from '../http/permissions';
 import { authOf } from '../http/request-context';
 import type { LoginThrottle } from './login-throttle';

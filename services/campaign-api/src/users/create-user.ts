@@ -1,6 +1,6 @@
 import type { ApiKeyRole, DataSource } from '@dialer/db';
 import { randomToken } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 import type { UserView } from './user.dto';
 import { insertUser, userView } from './users.repository';

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { DataSource, EntityManager } from '@dialer/db';
 import { AppError, randomToken, validateInput } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
+import { writeAudit } from '@dialer/db';
 import { authOf, pathId } from '../http/request-context';
 import { hashToken, INVITE_TTL_MS, ownOrigin, type SessionSettings } from './sessions';
 import { InviteUserDto, UpdateUserDto, type InvitedUser, type UserLink, type UserPage, type UserView } from './user.dto';

@@ -77,6 +77,9 @@ export class Reconciler {
   private readonly task: PeriodicTask;
   private readonly recovery: LeaseRecovery;
   private readonly callFinished: Queue;
+  // Per-process state: it exists once because only the scheduler leader runs a reconciler
+  // (leadership.ts). A failover loses it, which costs at most one repeated lookup per live call and
+  // a missing-attempt slot freed up to orphanSlotMs later: never a wrong decision.
   /** Slots seen without an attempt row, and since when (this process's clock). */
   private readonly missingSince = new Map<string, number>();
   /** Stale attempts found still live at the provider, and when to ask again (this process's clock). */

@@ -1,4 +1,6 @@
-import { queryRows, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CampaignEntity } from '../entities/campaign.entity';
+import { queryRows } from '../sql';
 import { checkCampaign, type CampaignCheck } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 

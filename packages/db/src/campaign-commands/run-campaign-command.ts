@@ -1,8 +1,11 @@
-import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CampaignEntity } from '../entities/campaign.entity';
+import { readCampaignProgress } from '../repositories/lead-counts.repository';
+import { mutate } from '../sql';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
-import { importInFlight } from '../imports/imports.repository';
+import { writeAudit } from '../repositories/audit.repository';
+import { importInFlight } from '../repositories/import-jobs.repository';
 import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {

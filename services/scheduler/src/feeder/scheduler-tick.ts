@@ -1,8 +1,6 @@
-import { mutate } from '@dialer/db';
+import { mutate, runCampaignCommand, writeAudit } from '@dialer/db';
 import type { DataSource } from '@dialer/db';
 import { AppError, clock, type Logger } from '@dialer/platform';
-import { writeAudit } from '../audit/audit.repository';
-import { runCampaignCommand } from '../campaigns/run-campaign-command';
 
 export interface SchedulerResult {
   started: string[];

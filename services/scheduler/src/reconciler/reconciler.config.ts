@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { CommonConfig } from '@dialer/platform';
 import { DEFAULT_LEASE_TTL_MS } from '@dialer/queue';
 
-/** The reconciler's settings (campaign-api); the property names are the environment variable names. */
-export class ReconcilerConfig {
+/** The reconciler's settings (part of the scheduler's); the property names are the environment variable names. */
+export class ReconcilerConfig extends CommonConfig {
   /** How often the reconciler runs (lease loss check, stuck attempts, leaked slots). 0 turns it off. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
   RECONCILER_INTERVAL_MS = 5_000;

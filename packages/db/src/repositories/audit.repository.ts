@@ -1,4 +1,4 @@
-import type { EntityManager } from '@dialer/db';
+import type { EntityManager } from 'typeorm';
 
 export interface AuditEntry {
   tenantId: string;

@@ -1,5 +1,6 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { dialJobId, slotFreedChannel, type DialJob } from '@dialer/queue';
+import { clock } from '@dialer/platform';
 import { eventually } from '@dialer/testing';
 import { createCampaign, startApi, type Api } from './helpers';
 
@@ -29,7 +30,7 @@ describe('feeder and scheduler tick', () => {
 
   beforeAll(async () => {
     api = await startApi('feeder', {
-      FEEDER_ENABLED: 'true', FEEDER_INTERVAL_MS: '600000', FEEDER_ORPHAN_MS: '400', HOPPER_MIN: '4', HOPPER_FACTOR: '2',
+      FEEDER_INTERVAL_MS: '600000', FEEDER_ORPHAN_MS: '400', HOPPER_MIN: '4', HOPPER_FACTOR: '2',
     }, { captureLogs: true }); // jobs fail on purpose here: their warnings are checked, not printed
     queue = new Queue('dial', { connection: api.ctx.redis, prefix: api.ctx.queuePrefix });
   });
@@ -64,7 +65,7 @@ describe('feeder and scheduler tick', () => {
   it('when a running campaign has more leads than its hopper, then exactly the hopper is queued with deterministic job ids, and a second tick adds none', async () => {
     const id = await runningCampaign(30, { maxConcurrentCalls: 3 });
     const small = await runningCampaign(2, { maxConcurrentCalls: 3 });
-    const report = await api.svc.feeder!.requestFeed();
+    const report = await api.feeder().requestFeed();
     expect(report.campaigns).toBeGreaterThanOrEqual(2);
 
     const jobs = await jobsOf(id);
@@ -76,7 +77,7 @@ describe('feeder and scheduler tick', () => {
     for (const j of jobs) expect(j.data).toEqual({ tenantId: api.tenant.tenantId, campaignId: id, leadId: j.data.leadId, attemptNo: 1 });
     expect(await jobsOf(small)).toHaveLength(2);
 
-    const second = await api.svc.feeder!.requestFeed();
+    const second = await api.feeder().requestFeed();
     expect(second.enqueued).toBe(0);
     expect(await jobsOf(id)).toHaveLength(6);
     expect((await leadsOf(id)).filter((l) => l.status === 'queued')).toHaveLength(6);
@@ -87,7 +88,7 @@ describe('feeder and scheduler tick', () => {
 
   it('when a slot is freed, then the feeder refills that campaign at once', async () => {
     const id = await runningCampaign(12, { maxConcurrentCalls: 2 });
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
     expect(await jobsOf(id)).toHaveLength(4);
     // Two queued leads were dialled and finished: the hopper has room for two more.
     const queued = (await leadsOf(id)).filter((l) => l.status === 'queued').slice(0, 2);
@@ -111,7 +112,7 @@ describe('feeder and scheduler tick', () => {
     await api.ctx.ds.query(`UPDATE leads SET timezones = ARRAY['Pacific/Kiritimati','Pacific/Pago_Pago'] WHERE phone_e164 = '+14155552002' AND campaign_id = $1`, [id]);
     await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth());
     const before = Date.now();
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
 
     expect(await jobsOf(id)).toHaveLength(0);
     const [closed, never] = await leadsOf(id);
@@ -125,7 +126,7 @@ describe('feeder and scheduler tick', () => {
 
   it('when Redis loses the queue, then orphan recovery re-adds the same jobs', async () => {
     const id = await runningCampaign(5, { maxConcurrentCalls: 10 });
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
     const before = (await jobsOf(id)).map((j) => j.id).sort();
     expect(before).toHaveLength(5);
 
@@ -144,7 +145,7 @@ describe('feeder and scheduler tick', () => {
 
   it('when a queued lead\'s dial job failed (a worker killed while holding it), then orphan recovery adds the job again', async () => {
     const id = await runningCampaign(1);
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
     const [job] = await jobsOf(id);
     expect(job).toBeDefined();
     const url = new URL(api.ctx.redisUrl);
@@ -167,7 +168,7 @@ describe('feeder and scheduler tick', () => {
 
   it('when a lead comes back to pending without spending its attempt after its job completed, then the feeder queues the same job id again', async () => {
     const id = await runningCampaign(1);
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
     const [job] = await jobsOf(id);
     expect(job).toBeDefined();
     const url = new URL(api.ctx.redisUrl);
@@ -182,9 +183,35 @@ describe('feeder and scheduler tick', () => {
     }
     // What the dialer-worker does for a paused campaign or a provider at capacity.
     await api.ctx.ds.query(`UPDATE leads SET status = 'pending', next_attempt_at = now() WHERE id = $1`, [job!.data.leadId]);
-    await api.svc.feeder!.requestFeed();
+    await api.feeder().requestFeed();
     expect(await queue.getJobState(job!.id)).toBe('waiting');
     expect((await leadsOf(id))[0]!.status).toBe('queued');
+  });
+
+  it('when the window opens later, then the feeder defers leads to the exact opening and queues them once the clock passes it', async () => {
+    // Wednesday 2026-03-04 09:59:30 in UTC by the dialer's clock; the window opens at 10:00.
+    clock.setClockOffset(Date.parse('2026-03-04T09:59:30Z') - Date.now());
+    try {
+      const c = await createCampaign(api, { defaultTimezone: 'UTC', callingWindow: { ranges: { 3: [{ start: '10:00', end: '11:00' }] } } });
+      const id = c.id as string;
+      const added = await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+447911123401' }, { phone: '+447911123402' }] });
+      expect(added.body.accepted).toBe(2);
+      // Leads are due "now" by the database clock, which is behind the dialer's: make them due by the dialer's.
+      await api.ctx.ds.query(`UPDATE leads SET next_attempt_at = $2 WHERE campaign_id = $1`, [id, clock.now()]);
+      expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
+      await api.feeder().requestFeed();
+      let leads: Array<{ status: string; next_attempt_at: Date }> = await api.ctx.ds.query(`SELECT status, next_attempt_at FROM leads WHERE campaign_id = $1`, [id]);
+      expect(leads.map((l) => [l.status, new Date(l.next_attempt_at).toISOString()])).toEqual([
+        ['pending', '2026-03-04T10:00:00.000Z'], ['pending', '2026-03-04T10:00:00.000Z'],
+      ]);
+
+      clock.setClockOffset(Date.parse('2026-03-04T10:00:01Z') - Date.now());
+      await api.feeder().requestFeed();
+      leads = await api.ctx.ds.query(`SELECT status, next_attempt_at FROM leads WHERE campaign_id = $1`, [id]);
+      expect(leads.map((l) => l.status)).toEqual(['queued', 'queued']);
+    } finally {
+      clock.setClockOffset(0);
+    }
   });
 
   it('when a scheduled campaign reaches its start and then its end, then the scheduler starts it and later stops it', async () => {
