@@ -1,5 +1,5 @@
 /** One jest run over every package and service (the README's `pnpm test`). */
-const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers',
+const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers', 'packages/calls',
   'services/campaign-api', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
   'services/provider-sim', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
 

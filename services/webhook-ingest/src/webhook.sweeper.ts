@@ -1,6 +1,7 @@
+import { finishEndedAttempt } from '@dialer/calls';
 import { PeriodicTask } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError } from '@dialer/providers';
-import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
+import { applyStoredEvent, type ApplyDeps } from './apply-call-event';
 import type { ConnectionCache } from './provider-connections.repository';
 import {
   listUncountedEndedAttempts, listUnappliedEvents, markEventFailed, type UnappliedEvent,
