@@ -32,6 +32,7 @@ RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<service>" >&2
 RUN npm install -g pnpm@${PNPM_VERSION} && npm cache clean --force
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/calls/package.json packages/calls/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
 COPY packages/platform/package.json packages/platform/
