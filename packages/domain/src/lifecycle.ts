@@ -12,7 +12,25 @@ import { decideAfterCall, type RetryPolicy } from './retry-policy';
  *
  * Attempt: created → queued → initiated → ringing → in_progress → completed | busy | no_answer | failed | canceled.
  * Lead: pending → queued → dialing → pending (retry) | done (final disposition).
+ *
+ * The decisions are here; the moves without a decision are single guarded UPDATEs whose guard is
+ * the concurrency control (compare-and-set on status and attempts), so they stay SQL in the
+ * repository of the service that makes them:
+ * - pending → queued (due, in the hopper): the feeder;
+ * - queued → dialing (attempts + 1, the attempt row written): dialer-worker, guarded by `awaitsAttempt`'s rule;
+ * - queued → pending | done ('dnc', 'no_window'): dialer-worker, as `windowAtDial` / `dueFrom` decide;
+ * - dialing → pending | done: `settleLead`, written by endAttempt (packages/calls);
+ * - dialing → queued | pending (provider did not take the call, attempt undone): dialer-worker;
+ * - any open lead → done 'stopped': stopping the campaign.
  */
+
+/**
+ * A dial job is for attempt `attemptNo` of its lead: it may go ahead only while the lead is queued
+ * and has made exactly the attempts before it (otherwise the job is redelivered, duplicated or overtaken).
+ */
+export function awaitsAttempt(lead: { status: LeadStatus; attempts: number }, attemptNo: number): boolean {
+  return lead.status === 'queued' && lead.attempts === attemptNo - 1;
+}
 
 /** How far ahead a retry or a "not now" looks for the next calling-window opening. */
 export const WINDOW_SEARCH_DAYS = 366;

@@ -1,5 +1,5 @@
 import {
-  attemptTransition, dueFrom, rulesForCallee, settleLead, windowAtDial,
+  attemptTransition, awaitsAttempt, dueFrom, rulesForCallee, settleLead, windowAtDial,
   type AttemptTransition, type AttemptUpdate, type CallStatus, type LeadSettlement, type SettleLeadInput,
 } from '@dialer/domain';
 
@@ -139,5 +139,19 @@ describe('windowAtDial and dueFrom: "not now" at the moment of dialing', () => {
   test('when a number cap releases inside the window, then due then; at night, then due at the next opening', () => {
     expect(dueFrom(rules, la, z('2026-03-02T18:05:00Z'))).toEqual({ kind: 'pending', at: z('2026-03-02T18:05:00Z') });
     expect(dueFrom(rules, la, z('2026-03-03T06:00:00Z'))).toEqual({ kind: 'pending', at: z('2026-03-03T17:00:00Z') });
+  });
+});
+
+describe('awaitsAttempt: may a dial job for attempt n go ahead', () => {
+  const cases: Array<[string, { status: 'pending' | 'queued' | 'dialing' | 'done'; attempts: number }, number, boolean]> = [
+    ['the lead is queued with the attempts before it', { status: 'queued', attempts: 1 }, 2, true],
+    ['the first attempt of a fresh queued lead', { status: 'queued', attempts: 0 }, 1, true],
+    ['a redelivered job: the lead is dialing it already', { status: 'dialing', attempts: 2 }, 2, false],
+    ['an overtaken job: the lead has made that attempt', { status: 'queued', attempts: 2 }, 2, false],
+    ['the lead went back to pending', { status: 'pending', attempts: 1 }, 2, false],
+    ['the lead is done', { status: 'done', attempts: 1 }, 2, false],
+  ];
+  test.each(cases)('when %s', (_name, lead, attemptNo, expected) => {
+    expect(awaitsAttempt(lead, attemptNo)).toBe(expected);
   });
 });

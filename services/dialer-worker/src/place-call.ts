@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Queue } from 'bullmq';
 import { endAttempt } from '@dialer/calls';
 import type { DataSource } from '@dialer/db';
-import { dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
+import { awaitsAttempt, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
@@ -80,7 +80,7 @@ export async function placeCall(
   const [campaign, lead] = await Promise.all([deps.campaigns.get(ref.tenantId, ref.campaignId), deps.batches.findLead(ref)]);
 
   // A job for an attempt that is no longer due: redelivered, duplicated or overtaken.
-  if (!lead || lead.status !== 'queued' || lead.attempts !== ref.attemptNo - 1) {
+  if (!lead || !awaitsAttempt(lead, ref.attemptNo)) {
     const attempt = await findAttempt(ds, ref);
     logger.debug({ leadStatus: lead?.status ?? null, leadAttempts: lead?.attempts ?? null, attemptExists: attempt !== null },
       'dial job is stale: nothing to do');
