@@ -1,12 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { CallStatus, CallingWindow, CampaignStatus, LeadNext, LeadStatus, Outcome, RetryPolicy } from '@dialer/domain';
+import type { CallStatus, Outcome } from '@dialer/domain';
 import { preparedQuery, type PreparedQuery } from '../sql';
 
 /**
- * The statements that end a call attempt and settle its lead, run by `applyCallUpdate`
- * (packages/calls) in one transaction per update: lock and read the rows, then write what the
- * domain (`attemptTransition`, `settleLead`) decided. They decide nothing. Prepared statements on the
- * transaction's connection: they run once per webhook.
+ * The call_attempts statements. Those that apply an update are run by `applyCallUpdate`
+ * (packages/calls) in one transaction per update, with the lead's (leads.repository): lock and
+ * read the rows, then write what the domain (`attemptTransition`, `settleLead`) decided. They
+ * decide nothing. Prepared statements on the transaction's connection: they run once per webhook.
  */
 
 export interface AttemptRow {
@@ -20,22 +20,6 @@ export interface AttemptRow {
   ended_at: Date | null;
 }
 
-/** The lead and campaign rows a settlement reads (the lead locked). */
-export interface SettlementLead {
-  id: string;
-  status: LeadStatus;
-  attempts: number;
-  timezones: string[];
-  phone_e164: string;
-}
-export interface SettlementCampaign {
-  max_attempts: number;
-  retry_policy: RetryPolicy | null;
-  calling_window: CallingWindow | null;
-  default_timezone: string;
-  status: CampaignStatus;
-}
-
 const LOCK_ATTEMPT: PreparedQuery = {
   name: 'apply-lock-attempt',
   text: `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
@@ -47,22 +31,6 @@ const PROGRESS_ATTEMPT: PreparedQuery = {
              provider_call_id = COALESCE(provider_call_id, $4),
              answered_at = CASE WHEN $2 = 'in_progress' THEN COALESCE(answered_at, $5) ELSE answered_at END
            WHERE id = $1`,
-};
-const LOCK_LEAD: PreparedQuery = {
-  name: 'apply-lock-lead',
-  text: `SELECT id, status, attempts, timezones, phone_e164 FROM leads WHERE id = $1 FOR UPDATE`,
-};
-const CAMPAIGN_RULES: PreparedQuery = {
-  name: 'apply-campaign-rules',
-  text: `SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`,
-};
-const LEAD_DONE: PreparedQuery = {
-  name: 'apply-lead-done',
-  text: `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = $1`,
-};
-const LEAD_RETRY: PreparedQuery = {
-  name: 'apply-lead-retry',
-  text: `UPDATE leads SET status = 'pending', disposition = $2, next_attempt_at = $3, updated_at = now() WHERE id = $1`,
 };
 const END_ATTEMPT: PreparedQuery = {
   name: 'apply-end-attempt',
@@ -82,21 +50,6 @@ export async function writeAttemptProgress(
   m: EntityManager, callAttemptId: string, p: { status: CallStatus; rawStatus: string; providerCallId: string | null; at: Date },
 ): Promise<void> {
   await preparedQuery(m, PROGRESS_ATTEMPT, [callAttemptId, p.status, p.rawStatus, p.providerCallId, p.at]);
-}
-
-/** The lead (locked) and its campaign's rules, read to settle the lead after its attempt ended. */
-export async function lockSettlementRows(
-  m: EntityManager, a: Pick<AttemptRow, 'lead_id' | 'campaign_id'>,
-): Promise<{ lead: SettlementLead | undefined; campaign: SettlementCampaign | undefined }> {
-  const lead = (await preparedQuery<SettlementLead>(m, LOCK_LEAD, [a.lead_id])).rows[0];
-  const campaign = (await preparedQuery<SettlementCampaign>(m, CAMPAIGN_RULES, [a.campaign_id])).rows[0];
-  return { lead, campaign };
-}
-
-/** Writes what settleLead decided: done with its disposition, or pending again at the retry time. */
-export async function writeLeadSettlement(m: EntityManager, leadId: string, next: Exclude<LeadNext, { kind: 'unchanged' }>): Promise<void> {
-  if (next.kind === 'final') await preparedQuery(m, LEAD_DONE, [leadId, next.disposition]);
-  else await preparedQuery(m, LEAD_RETRY, [leadId, next.disposition, next.at]);
 }
 
 /** The callee opted out during a call: the number goes onto the tenant's DNC list (all campaigns). */
