@@ -35,6 +35,7 @@ WORKDIR /app
 # ---------------------------------------------------------------------------------------------
 FROM pnpm AS manifests
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/calls/package.json packages/calls/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
 COPY packages/platform/package.json packages/platform/

@@ -4,7 +4,7 @@
  * which .ci/run runs before the tests (one program for the repository instead of one per test
  * worker: about 30 s, against several times that for ts-jest diagnostics over the suite).
  */
-const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers',
+const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers', 'packages/calls',
   'services/campaign-api', 'services/scheduler', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
   'services/provider-sim', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
 

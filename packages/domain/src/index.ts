@@ -1,6 +1,7 @@
 export * from './campaign-status';
 export * from './call-status';
 export * from './retry-policy';
+export * from './lifecycle';
 export * from './calling-window';
 export * from './phone';
 export * from './rule-packs';

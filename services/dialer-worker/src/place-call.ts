@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { applyCallUpdate, type DataSource } from '@dialer/db';
-import { effectiveNumberCap, isCallableAt, leadZones, nextCallableAt, rulesForCallee } from '@dialer/domain';
+import type { Queue } from 'bullmq';
+import { endAttempt } from '@dialer/calls';
+import type { DataSource } from '@dialer/db';
+import { awaitsAttempt, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
@@ -35,8 +37,8 @@ export interface PlaceCallDeps {
   leaseRecovery: Pick<LeaseRecovery, 'ensure'>;
   campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
   providers: Pick<ProviderAdapters, 'get'>;
-  /** Hands a finished call attempt to metrics-aggregator (the call-finished queue, job id = attempt id). */
-  callFinished(job: { tenantId: string; campaignId: string; callAttemptId: string }): Promise<void>;
+  /** The call-finished queue: metrics-aggregator folds an attempt this worker ended (job id = attempt id). */
+  callFinishedQueue: Pick<Queue, 'add'>;
   /** The per-dial statements, batched across this replica's dials. */
   batches: DialBatches;
   observeProviderSeconds(seconds: number): void;
@@ -78,7 +80,7 @@ export async function placeCall(
   const [campaign, lead] = await Promise.all([deps.campaigns.get(ref.tenantId, ref.campaignId), deps.batches.findLead(ref)]);
 
   // A job for an attempt that is no longer due: redelivered, duplicated or overtaken.
-  if (!lead || lead.status !== 'queued' || lead.attempts !== ref.attemptNo - 1) {
+  if (!lead || !awaitsAttempt(lead, ref.attemptNo)) {
     const attempt = await findAttempt(ds, ref);
     logger.debug({ leadStatus: lead?.status ?? null, leadAttempts: lead?.attempts ?? null, attemptExists: attempt !== null },
       'dial job is stale: nothing to do');
@@ -93,11 +95,10 @@ export async function placeCall(
   const now = deps.now?.() ?? clock.now();
   const zones = leadZones(lead.timezones, campaign.defaultTimezone);
   const rules = rulesForCallee(campaign.callingWindow, lead.phoneE164);
-  if (!isCallableAt(rules, zones, now)) {
-    const next = nextCallableAt(rules, zones, now, 366);
-    if (next && next.getTime() - now.getTime() <= deps.settings.windowDelayMaxMs) return { result: 'window_wait', until: next };
-    if (next) await returnLeadToPending(ds, ref, next);
-    else await finishLeadUndialled(ds, ref, 'no_window');
+  const notNow = windowAtDial(rules, zones, now, deps.settings.windowDelayMaxMs);
+  if (notNow?.kind === 'wait') return { result: 'window_wait', until: notNow.until };
+  if (notNow) {
+    await putOff(ds, ref, notNow);
     return { result: 'skipped_window' };
   }
 
@@ -143,9 +144,7 @@ export async function placeCall(
   if (begun.kind === 'capped') {
     // The number had its share of calls in the last 24 hours: due again when one leaves the window.
     await releaseLease(deps, ref);
-    const next = nextCallableAt(rules, zones, begun.releaseAt, 366);
-    if (next) await returnLeadToPending(ds, ref, next);
-    else await finishLeadUndialled(ds, ref, 'no_window');
+    await putOff(ds, ref, dueFrom(rules, zones, begun.releaseAt));
     return { result: 'skipped_cap' };
   }
   if (begun.kind === 'stale') {
@@ -169,6 +168,12 @@ export async function placeCall(
   }
 
   return callProvider(deps, ref, lead, provider, begun.attemptId, opts.finalTry);
+}
+
+/** A lead that may not be called now: back to pending at its due time, or done without a call. */
+async function putOff(ds: DataSource, ref: LeadRef, next: ReturnType<typeof dueFrom>): Promise<void> {
+  if (next.kind === 'pending') await returnLeadToPending(ds, ref, next.at);
+  else await finishLeadUndialled(ds, ref, next.disposition);
 }
 
 /** Takes (or confirms) the attempt's slot; when Redis lost the leases, rebuilds them first. */
@@ -233,9 +238,7 @@ async function onProviderFailure(
   }
 
   if (kind === 'rejected') {
-    await applyCallUpdate(ds, attemptId, { status: 'failed', rawStatus: 'rejected', outcome: 'failed', error: message });
-    await releaseLease(deps, ref);
-    await deps.callFinished({ tenantId: ref.tenantId, campaignId: ref.campaignId, callAttemptId: attemptId });
+    await endAttempt(deps, attemptId, { status: 'failed', rawStatus: 'rejected', outcome: 'failed', error: message });
     logger.warn({ httpStatus, error: message, callAttemptId: attemptId }, 'provider refused the call');
     return { result: 'rejected', attemptId };
   }

@@ -1,8 +1,9 @@
 import type { Worker } from 'bullmq';
-import { createDataSource, findLiveAttempts } from '@dialer/db';
+import { leaseRecoveryFromPostgres } from '@dialer/calls';
+import { createDataSource } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
-  closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, LeaseRecovery, leaseMember, QUEUES, RateLimit, waitForRedis,
+  closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, RateLimit, waitForRedis,
 } from '@dialer/queue';
 import { createApp } from './app';
 import { CampaignSettings } from './campaign-settings';
@@ -52,12 +53,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     const lease = new ConcurrencyLease(commands, cfg.QUEUE_PREFIX);
     // When Redis lost the leases (FLUSHALL, a restart without persistence), the first dial that
     // notices rebuilds them from Postgres before any slot is granted.
-    const leaseRecovery = new LeaseRecovery(
-      lease,
-      async () => (await findLiveAttempts(ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
-      cfg.LEASE_TTL_MS,
-      (count) => log.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
-    );
+    const leaseRecovery = leaseRecoveryFromPostgres(ds, lease, cfg.LEASE_TTL_MS, log);
     const processor = createDialProcessor({
       metrics,
       leaseRetryMs: cfg.LEASE_RETRY_MS,
@@ -67,9 +63,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
         leaseRecovery,
         campaigns: new CampaignSettings(ds, cfg.CAMPAIGN_SETTINGS_TTL_MS),
         providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS, new RateLimit(commands, cfg.QUEUE_PREFIX)),
-        callFinished: async (job) => {
-          await callFinished.add(QUEUES.callFinished.name, job, { jobId: job.callAttemptId });
-        },
+        callFinishedQueue: callFinished,
         batches: createDialBatches(ds),
         observeProviderSeconds: (s) => metrics.providerSeconds.observe(s),
         logger: log,

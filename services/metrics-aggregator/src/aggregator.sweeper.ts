@@ -1,5 +1,5 @@
+import { listUnfoldedEndedAttempts } from '@dialer/db';
 import { PeriodicTask } from '@dialer/platform';
-import { listUnfoldedAttempts } from './attempt-lookups.repository';
 import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-and-announce';
 
 export interface AggregatorSweeperDeps extends FoldDeps {
@@ -35,7 +35,7 @@ export class AggregatorSweeper {
   }
 
   async sweepOnce(): Promise<{ folded: number; completed: number }> {
-    const attempts = await listUnfoldedAttempts(this.deps.ds, UNFOLDED_AFTER_MS, FOLD_BATCH);
+    const attempts = await listUnfoldedEndedAttempts(this.deps.ds, UNFOLDED_AFTER_MS, FOLD_BATCH);
     let folded = 0;
     for (const a of attempts) {
       if (this.stopped) break;

@@ -14,16 +14,6 @@ export async function findAttemptForJob(ds: DataSource, tenantId: string, campai
   return rows[0] ?? null;
 }
 
-/** Attempts that ended more than `olderThanMs` ago and were never folded (their job was lost). */
-export async function listUnfoldedAttempts(ds: DataSource, olderThanMs: number, limit: number): Promise<EndedAttemptRef[]> {
-  return ds.query(
-    `SELECT id, ended_at, outcome FROM call_attempts
-      WHERE ended_at IS NOT NULL AND counted_at IS NULL
-        AND ended_at < now() - make_interval(secs => $1::double precision / 1000)
-      ORDER BY ended_at
-      LIMIT $2`, [olderThanMs, limit]);
-}
-
 /** Calls placed and not ended yet, over all campaigns (the live-calls gauge). */
 export async function countLiveCalls(ds: DataSource): Promise<number> {
   const rows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM call_attempts WHERE ended_at IS NULL`);

@@ -1,10 +1,11 @@
-import { applyCallUpdate, type DataSource } from '@dialer/db';
+import { endAttempt } from '@dialer/calls';
+import type { DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
 import type { NormalizedCallEvent } from '@dialer/providers';
-import { recordCallData } from './call-data.repository';
-import { ConcurrencyLease, leaseMember, QUEUES } from '@dialer/queue';
+import type { ConcurrencyLease } from '@dialer/queue';
 import type { Queue } from 'bullmq';
-import { findCallAttemptId, markEventApplied, markEventFailed, type EndedAttempt } from './webhook-events.repository';
+import { recordCallData } from './call-data.repository';
+import { findCallAttemptId, markEventApplied, markEventFailed } from './webhook-events.repository';
 
 export interface ApplyDeps {
   ds: DataSource;
@@ -30,9 +31,10 @@ export interface StoredCallEvent {
 }
 
 /**
- * Applies one stored event to its call attempt, forward only. On a terminal status it frees the
- * concurrency slot and asks for the fold; those post-steps are idempotent and repaired by the
- * sweeper if they are lost, so their failure does not undo the apply.
+ * Applies one stored event to its call attempt with `endAttempt` (packages/calls): forward only; on
+ * a terminal status the lead is settled (`settleLead`, packages/domain), the concurrency slot freed
+ * and the fold asked for. Those post-steps are idempotent and repaired by the sweeper if they are
+ * lost, so their failure does not undo the apply.
  */
 export async function applyStoredEvent(deps: ApplyDeps, e: StoredCallEvent): Promise<ApplyOutcome> {
   let attemptId: string | null;
@@ -65,7 +67,7 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
       return 'failed';
     }
     if (e.event.unmapped) logger.warn({ eventId: e.eventId, unmapped: e.event.unmapped }, 'unmapped provider value; applied as a failed call');
-    const result = await applyCallUpdate(ds, attemptId, {
+    const result = await endAttempt(deps, attemptId, {
       status,
       rawStatus: e.event.rawStatus,
       outcome: e.event.outcome,
@@ -82,13 +84,6 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
     // Analysis, recording, transcript and the qualification rule: also for a report that arrives
     // after the call already ended (not a forward move, but new data).
     if (opts.recordData !== false) await recordCallData(ds, e.tenantId, attemptId, e.event);
-    if (result.applied && result.terminal) {
-      try {
-        await finishEndedAttempt(deps, result.attempt);
-      } catch (err) {
-        logger.warn({ err, callAttemptId: attemptId }, 'terminal post-steps failed; the sweeper will repeat them');
-      }
-    }
     if (opts.markApplied !== false) await markEventApplied(ds, e.eventId, attemptId);
     return 'applied';
   } catch (err) {
@@ -108,16 +103,6 @@ async function settleApplyError(deps: ApplyDeps, e: StoredCallEvent, err: unknow
     logger.error({ err: markErr, eventId: e.eventId }, 'could not record apply_error');
   });
   return 'failed';
-}
-
-/** Frees the attempt's slot (announcing it to the feeder) and adds its fold job; both idempotent. */
-export async function finishEndedAttempt(deps: Pick<ApplyDeps, 'lease' | 'callFinishedQueue'>, a: Pick<EndedAttempt, 'id' | 'tenant_id' | 'campaign_id' | 'lead_id' | 'attempt_no'>): Promise<void> {
-  await deps.lease.release(a.campaign_id, leaseMember(a.lead_id, a.attempt_no));
-  await deps.callFinishedQueue.add(
-    QUEUES.callFinished.name,
-    { tenantId: a.tenant_id, campaignId: a.campaign_id, callAttemptId: a.id },
-    { jobId: a.id },
-  );
 }
 
 /** Postgres error classes worth retrying: connection, rollback (deadlock, serialization), resources, shutdown. */

@@ -1,4 +1,4 @@
-import { isForwardTransition, isTerminalCallStatus, type CallStatus } from '@dialer/domain';
+import { attemptTransition, isTerminalCallStatus, type CallStatus } from '@dialer/domain';
 import { applyToAttempt, isTransientError, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
 import { markEventsApplied, resolveCallAttempts, type ResolvedAttempt } from './webhook-events.repository';
 
@@ -107,7 +107,7 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
 }
 
 /**
- * Step 2 of applyEventBatch: moves each call forward through its progress events (forward only,
+ * Step 2 of applyEventBatch: moves each call forward through its progress events (attemptTransition,
  * as applyCallUpdate would one by one) and marks those events applied, in one transaction.
  */
 async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress: Array<{ attemptId: string; events: number[] }>): Promise<void> {
@@ -127,12 +127,13 @@ async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress
       for (const i of p.events) {
         const e = batch[i] as StoredCallEvent;
         const pcid = e.event.providerCallId || null;
+        const next = e.event.status as CallStatus;
+        const step = attemptTransition({ status, providerCallId: known }, { status: next, providerCallId: pcid });
         // The attempt learnt another call id since it was resolved: not this call's event (left unapplied).
-        if (pcid && known && pcid !== known) continue;
+        if (step.kind === 'ignore' && step.reason === 'other_call') continue;
         known ??= pcid;
         marks.push({ eventId: e.eventId, callAttemptId: p.attemptId });
-        const next = e.event.status as CallStatus;
-        if (!isForwardTransition(status, next)) continue; // stale or duplicate: a no-op
+        if (step.kind === 'ignore') continue; // stale or duplicate: a no-op
         status = next;
         u ??= { id: p.attemptId, status, rawStatus: '', providerCallId: null, answeredAt: null };
         u.status = next;

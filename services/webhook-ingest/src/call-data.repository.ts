@@ -5,7 +5,7 @@ import { evaluateQualification, parseQualificationRule, type CallAnalysis, type 
 /**
  * Stores what an event says beyond the status (analysis, recording, transcript) on the attempt, and
  * applies the campaign's qualification rule (`settings.qualification`) to the lead. Runs after
- * applyCallUpdate, in its own statements; idempotent. A lead a person has dispositioned by hand
+ * endAttempt, in its own statements; idempotent. A lead a person has dispositioned by hand
  * (an attempt with disposed_at) keeps the flag that person gave.
  */
 export async function recordCallData(ds: DataSource, tenantId: string, attemptId: string, e: NormalizedCallEvent): Promise<void> {

@@ -129,22 +129,3 @@ export async function listUnappliedEvents(ds: DataSource, limit: number, graceMs
       LIMIT $1`, [limit, graceMs]);
   return rows.map((r) => ({ ...r, id: String(r.id) }));
 }
-
-export interface EndedAttempt {
-  id: string;
-  tenant_id: string;
-  campaign_id: string;
-  lead_id: string;
-  attempt_no: number;
-}
-
-/** Attempts that ended a while ago and were never folded: their post-steps may have been lost in a crash. */
-export async function listUncountedEndedAttempts(ds: DataSource, olderThanMs: number, limit: number): Promise<EndedAttempt[]> {
-  return ds.query(
-    `SELECT id, tenant_id, campaign_id, lead_id, attempt_no
-       FROM call_attempts
-      WHERE ended_at IS NOT NULL AND counted_at IS NULL
-        AND ended_at < now() - make_interval(secs => $1::double precision / 1000)
-      ORDER BY ended_at
-      LIMIT $2`, [olderThanMs, limit]);
-}

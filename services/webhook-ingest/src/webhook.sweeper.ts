@@ -1,10 +1,10 @@
+import { finishEndedAttempt } from '@dialer/calls';
+import { listUnfoldedEndedAttempts } from '@dialer/db';
 import { PeriodicTask } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError } from '@dialer/providers';
-import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
+import { applyStoredEvent, type ApplyDeps } from './apply-call-event';
 import type { ConnectionCache } from './provider-connections.repository';
-import {
-  listUncountedEndedAttempts, listUnappliedEvents, markEventFailed, type UnappliedEvent,
-} from './webhook-events.repository';
+import { listUnappliedEvents, markEventFailed, type UnappliedEvent } from './webhook-events.repository';
 import { eventTime } from './webhooks.routes';
 import type { WebhookMetrics } from './webhook.metrics';
 
@@ -127,7 +127,7 @@ export class WebhookSweeper {
   }
 
   private async repairEndedAttempts(): Promise<number> {
-    const attempts = await listUncountedEndedAttempts(this.deps.ds, REPAIR_AFTER_MS, REPAIR_BATCH);
+    const attempts = await listUnfoldedEndedAttempts(this.deps.ds, REPAIR_AFTER_MS, REPAIR_BATCH);
     for (const a of attempts) {
       if (this.stopped) break;
       await finishEndedAttempt(this.deps, a);

@@ -39,6 +39,9 @@ export function eventTime(reported: Date, receivedAt: Date): Date {
  * Verify first (401, nothing stored), parse (400 with the reason), store the raw event append-only
  * and deduplicated, answer, then apply in the background (per call in arrival order). Once the
  * event is stored the answer is 200 whatever happens next: the sweeper finishes the job.
+ *
+ * What a terminal status does to the lead: applyToAttempt (./apply-call-event) hands it to
+ * endAttempt (@dialer/calls), which asks settleLead (@dialer/domain, lifecycle.ts) what follows.
  */
 export function webhooksRouter(deps: WebhookRouteDeps): Router {
   const router = Router();

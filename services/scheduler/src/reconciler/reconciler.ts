@@ -1,11 +1,10 @@
 import type { Queue } from 'bullmq';
-import { applyCallUpdate, findLiveAttempts, type DataSource } from '@dialer/db';
+import { endAttempt, leaseRecoveryFromPostgres, type EndAttemptDeps } from '@dialer/calls';
+import type { DataSource } from '@dialer/db';
 import { isTerminalCallStatus } from '@dialer/domain';
 import { maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
 import { adapterFromSealed, ConnectionSecretsError, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
-import {
-  createQueue, LeaseRecovery, leaseMember, QUEUES, scanKeys, type ConcurrencyLease, type Redis,
-} from '@dialer/queue';
+import { createQueue, leaseMember, scanKeys, type ConcurrencyLease, type LeaseRecovery, type Redis } from '@dialer/queue';
 import {
   adoptProviderCall, attemptStates, findConnection, findStaleAttempts, findUndialledAttempts,
   knownProviderCallIds, type StaleAttempt, type UndialledAttempt,
@@ -80,6 +79,8 @@ export class Reconciler {
   // Per-process state: it exists once because only the scheduler leader runs a reconciler
   // (leadership.ts). A failover loses it, which costs at most one repeated lookup per live call and
   // a missing-attempt slot freed up to orphanSlotMs later: never a wrong decision.
+  /** What endAttempt needs: the attempts this reconciler ends go the way every ended attempt goes. */
+  private readonly ends: EndAttemptDeps;
   /** Slots seen without an attempt row, and since when (this process's clock). */
   private readonly missingSince = new Map<string, number>();
   /** Stale attempts found still live at the provider, and when to ask again (this process's clock). */
@@ -88,12 +89,8 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {
     this.task = new PeriodicTask('reconciler', o.intervalMs, () => this.runOnce(), o.logger);
     this.callFinished = createQueue('callFinished', o.redis, o.prefix);
-    this.recovery = new LeaseRecovery(
-      o.lease,
-      async () => (await findLiveAttempts(o.ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
-      o.leaseTtlMs,
-      (count) => o.logger.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
-    );
+    this.ends = { ds: o.ds, lease: o.lease, callFinishedQueue: this.callFinished, logger: o.logger };
+    this.recovery = leaseRecoveryFromPostgres(o.ds, o.lease, o.leaseTtlMs, o.logger);
   }
 
   start(): void {
@@ -144,23 +141,21 @@ export class Reconciler {
     }
     // Not at the provider (or a provider that cannot list calls by number): the call never happened.
     // Close the attempt so its lead moves on (retry or final per the campaign's policy) and free its slot.
-    const result = await applyCallUpdate(this.o.ds, a.id, {
+    const result = await endAttempt(this.ends, a.id, {
       status: 'failed', rawStatus: 'reconciler', outcome: 'provider_error',
       error: 'the worker stopped before the provider answered, and the provider has no such call',
     });
     if (!result.applied || !result.terminal) return 'none';
-    await this.finish(a);
     this.o.logger.warn({ callAttemptId: a.id }, 'undialled attempt not found at the provider: closed as provider_error');
     return 'closed';
   }
 
   private async applyIfEnded(a: UndialledAttempt, call: CallSnapshot): Promise<void> {
     if (!isTerminalCallStatus(call.status)) return;
-    const result = await applyCallUpdate(this.o.ds, a.id, {
+    await endAttempt(this.ends, a.id, {
       status: call.status, rawStatus: call.rawStatus, outcome: call.outcome,
       answeredBy: call.answeredBy, durationSeconds: call.durationSeconds, providerCallId: call.providerCallId,
     });
-    if (result.applied && result.terminal) await this.finish(a);
   }
 
   /** Looks up one bounded batch of stale dialled attempts at their providers. */
@@ -244,33 +239,24 @@ export class Reconciler {
     }
 
     // Ended, and its terminal webhook never applied: apply it as webhook-ingest would have.
-    const result = await applyCallUpdate(this.o.ds, a.id, {
+    const result = await endAttempt(this.ends, a.id, {
       status: call.status, rawStatus: call.rawStatus, outcome: call.outcome, answeredBy: call.answeredBy,
       durationSeconds: call.durationSeconds, providerCallId: call.providerCallId,
     });
     if (!result.applied || !result.terminal) return 'none';
-    await this.finish(a);
     this.o.logger.warn({ callAttemptId: a.id, providerCallId: a.providerCallId, status: call.status, outcome: call.outcome },
       'stale call had ended at the provider without its webhook: outcome applied');
     return 'ended';
   }
 
   private async closeNotFound(a: StaleAttempt): Promise<'not_found' | 'none'> {
-    const result = await applyCallUpdate(this.o.ds, a.id, {
+    const result = await endAttempt(this.ends, a.id, {
       status: 'failed', rawStatus: 'reconciler', outcome: 'provider_error',
       error: `the provider has no call ${a.providerCallId} (404 when the reconciler looked it up)`,
     });
     if (!result.applied || !result.terminal) return 'none';
-    await this.finish(a);
     this.o.logger.warn({ callAttemptId: a.id, providerCallId: a.providerCallId }, 'stale call unknown to the provider: closed as provider_error');
     return 'not_found';
-  }
-
-  /** The terminal post-steps, as webhook-ingest does them: free the slot, ask for the fold. Idempotent. */
-  private async finish(a: Pick<UndialledAttempt, 'id' | 'tenantId' | 'campaignId' | 'leadId' | 'attemptNo'>): Promise<void> {
-    await this.o.lease.release(a.campaignId, leaseMember(a.leadId, a.attemptNo));
-    await this.callFinished.add(QUEUES.callFinished.name,
-      { tenantId: a.tenantId, campaignId: a.campaignId, callAttemptId: a.id }, { jobId: a.id });
   }
 
   private async freeLeakedSlots(now: number): Promise<number> {

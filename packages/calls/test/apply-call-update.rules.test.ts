@@ -1,4 +1,4 @@
-import { applyCallUpdate } from '@dialer/db';
+import { applyCallUpdate } from '@dialer/calls';
 import { createTestContext, type TestContext } from '@dialer/testing';
 
 describe('applyCallUpdate and the dialing rules', () => {

@@ -1,4 +1,5 @@
-import { applyCallUpdate, foldCallAttempt, readLeadCounts } from '@dialer/db';
+import { applyCallUpdate } from '@dialer/calls';
+import { foldCallAttempt, readLeadCounts } from '@dialer/db';
 import { createTestContext, type TestContext } from '@dialer/testing';
 
 describe('call attempt repository', () => {

@@ -1,0 +1,2 @@
+export * from './end-attempt';
+export * from './lease-recovery';
