@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
+import { isProviderType, PROVIDER_TYPES } from '@dialer/domain';
 import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { authOf, pathId } from '../http/request-context';
@@ -48,15 +49,15 @@ export function connectionSettings(dto: ConnectionDto): { config: Record<string,
 
 function validateConnection(body: unknown): ConnectionDto {
   const type = (body as { type?: unknown } | null)?.type;
-  if (type !== 'twilio' && type !== 'vapi' && type !== 'exotel') {
+  if (!isProviderType(type)) {
     // Name every problem at once: the type, and the rest as a Twilio connection would have them.
-    const details: FieldError[] = [{ field: 'type', reason: 'type must be one of twilio, vapi, exotel' }];
+    const details: FieldError[] = [{ field: 'type', reason: `type must be one of ${PROVIDER_TYPES.join(', ')}` }];
     try {
       validateInput(CONNECTION_DTOS.twilio, { ...(body as object), type: 'twilio' }, { where: 'request body' });
     } catch (err) {
       if (err instanceof AppError && Array.isArray(err.details)) details.push(...(err.details as FieldError[]));
     }
-    throw new AppError('validation_failed', 'type must be one of twilio, vapi, exotel', { status: 400, details });
+    throw new AppError('validation_failed', `type must be one of ${PROVIDER_TYPES.join(', ')}`, { status: 400, details });
   }
   const where = { where: 'request body' };
   if (type === 'twilio') return validateInput(CONNECTION_DTOS.twilio, body, where);
