@@ -1,7 +1,7 @@
 import { PeriodicTask } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError } from '@dialer/providers';
 import { applyStoredEvent, finishEndedAttempt, type ApplyDeps } from './apply-call-event';
-import type { ConnectionCache } from './provider-connections.repository';
+import type { ConnectionCache } from './connection-cache';
 import {
   listUncountedEndedAttempts, listUnappliedEvents, markEventFailed, type UnappliedEvent,
 } from './webhook-events.repository';
