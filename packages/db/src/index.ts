@@ -14,3 +14,4 @@ export * from './repositories/fold-call-attempt';
 export * from './repositories/lead-counts.repository';
 export * from './repositories/stat-buckets.repository';
 export * from './repositories/recount-campaign';
+export * from './repositories/provider-connections.repository';

@@ -34,14 +34,6 @@ export interface DialLead {
   dnc: boolean;
 }
 
-export interface ProviderConnectionRow {
-  id: string;
-  type: 'twilio' | 'vapi' | 'exotel';
-  baseUrl: string | null;
-  config: Record<string, unknown>;
-  secretsSealed: string;
-}
-
 /** The lead a dial job names, in the state the job expects. */
 export interface LeadRef {
   tenantId: string;
@@ -146,15 +138,6 @@ export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposit
     });
     return true;
   });
-}
-
-export async function findProviderConnection(ds: DataSource, tenantId: string, connectionId: string): Promise<ProviderConnectionRow | null> {
-  const rows: Array<{ id: string; type: ProviderConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
-    await ds.query(
-      `SELECT id, type, base_url, config, secrets_sealed FROM provider_connections
-        WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL`, [connectionId, tenantId]);
-  const r = rows[0];
-  return r ? { id: r.id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed } : null;
 }
 
 export type BeginResult =

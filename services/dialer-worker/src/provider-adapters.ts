@@ -1,7 +1,7 @@
-import type { DataSource } from '@dialer/db';
+import { findProviderConnection, type DataSource } from '@dialer/db';
+import type { ProviderType } from '@dialer/domain';
 import { adapterFromSealed, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import type { RateLimit } from '@dialer/queue';
-import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
 /** What a placeCall request is built from: the attempt, the callee and the lead's variables. */
@@ -17,7 +17,7 @@ export interface CallRequestInput {
 
 export interface ResolvedProvider {
   connectionId: string;
-  type: ProviderConnectionRow['type'];
+  type: ProviderType;
   adapter: ProviderAdapter;
   /**
    * The request for one call: the provider's own callback URL (Exotel's carries its secret token),
@@ -86,7 +86,8 @@ export class ProviderAdapters {
   }
 
   private async load(tenantId: string, connectionId: string): Promise<ResolvedProvider> {
-    const conn = await findProviderConnection(this.ds, tenantId, connectionId);
+    // New calls never go through a deleted connection.
+    const conn = await findProviderConnection(this.ds, connectionId, { tenantId });
     if (!conn) throw new ProviderSetupError(`provider connection ${connectionId} does not exist or was deleted`);
     let adapter: ProviderAdapter;
     try {
@@ -94,7 +95,7 @@ export class ProviderAdapters {
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }
-    const callsPerSecond = await this.callsPerSecond(tenantId, connectionId);
+    const callsPerSecond = conn.callsPerSecond;
     return {
       connectionId: conn.id,
       type: conn.type,
@@ -119,12 +120,6 @@ export class ProviderAdapters {
         return request;
       },
     };
-  }
-
-  private async callsPerSecond(tenantId: string, connectionId: string): Promise<number> {
-    const rows: Array<{ cps: string | null }> = await this.ds.query(
-      `SELECT calls_per_second AS cps FROM provider_connections WHERE id = $1 AND tenant_id = $2`, [connectionId, tenantId]);
-    return Number(rows[0]?.cps ?? 0);
   }
 
   /** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate`. */
