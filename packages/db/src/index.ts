@@ -15,3 +15,4 @@ export * from './repositories/lead-counts.repository';
 export * from './repositories/stat-buckets.repository';
 export * from './repositories/recount-campaign';
 export * from './repositories/provider-connections.repository';
+export * from './repositories/dnc-entries.repository';

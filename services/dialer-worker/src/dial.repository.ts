@@ -1,4 +1,4 @@
-import { bumpCampaignStats, mutate, preparedQuery, type DataSource, type EntityManager, type PreparedQuery } from '@dialer/db';
+import { bumpCampaignStats, dncHit, mutate, preparedQuery, type DataSource, type EntityManager, type PreparedQuery } from '@dialer/db';
 import { clock } from '@dialer/platform';
 import { numberCapReleaseAt, type CallingWindow, type CampaignStatus, type LeadStatus } from '@dialer/domain';
 
@@ -69,9 +69,7 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
 const FIND_LEADS: PreparedQuery = {
   name: 'dial-find-leads',
   text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
-                EXISTS (SELECT 1 FROM dnc_entries d
-                         WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
-                           AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
+                ${dncHit({ tenant: 'l.tenant_id', phone: 'l.phone_e164', campaign: 'l.campaign_id' })} AS dnc
            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, tenant_id, campaign_id)
            JOIN leads l ON l.id = v.id AND l.tenant_id = v.tenant_id AND l.campaign_id = v.campaign_id`,
 };

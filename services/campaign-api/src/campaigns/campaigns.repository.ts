@@ -1,4 +1,4 @@
-import { bumpCampaignStats, CampaignEntity, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, dncHit, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 
@@ -75,7 +75,7 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
        SELECT l.tenant_id, $3, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom
          FROM leads l
         WHERE l.campaign_id = $1 AND l.tenant_id = $2
-          AND NOT EXISTS (SELECT 1 FROM dnc_entries d WHERE d.tenant_id = $2 AND d.campaign_id IS NULL AND d.phone_e164 = l.phone_e164)
+          AND NOT ${dncHit({ tenant: '$2', phone: 'l.phone_e164', campaign: '$3' })}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING id`, [source.id, source.tenantId, id]);
     leadsCopied = copied.length;

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { mutate, queryRows, type DataSource } from '@dialer/db';
+import { findDncScopes, mutate, queryRows, type DataSource } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { writeAudit } from '../audit/audit.repository';
 import type { DncCheck, DncImportResult } from './dnc.dto';
@@ -9,18 +9,7 @@ import type { DncCheck, DncImportResult } from './dnc.dto';
 export async function checkNumbers(ds: DataSource, tenantId: string, campaignId: string | null, phones: string[], country: string): Promise<DncCheck[]> {
   const normalized = phones.map((p) => ({ phone: p, r: normalizePhone(p, country) }));
   const e164s = [...new Set(normalized.flatMap((n) => (n.r.ok ? [n.r.e164] : [])))];
-  const rows: Array<{ phone_e164: string; campaign_id: string | null }> = e164s.length
-    ? await ds.query(
-      `SELECT phone_e164, campaign_id FROM dnc_entries
-        WHERE tenant_id = $1 AND phone_e164 = ANY($2::text[]) AND (campaign_id IS NULL OR campaign_id = $3)`,
-      [tenantId, e164s, campaignId])
-    : [];
-  const scopes = new Map<string, Set<'tenant' | 'campaign'>>();
-  for (const row of rows) {
-    const s = scopes.get(row.phone_e164) ?? new Set();
-    s.add(row.campaign_id === null ? 'tenant' : 'campaign');
-    scopes.set(row.phone_e164, s);
-  }
+  const scopes = await findDncScopes(ds, tenantId, campaignId, e164s);
   return normalized.map(({ phone, r }) => {
     if (!r.ok) return { phone, e164: null, dnc: false, scopes: [], reason: r.reason };
     const s = [...(scopes.get(r.e164) ?? [])].sort();

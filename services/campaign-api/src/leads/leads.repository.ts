@@ -1,4 +1,4 @@
-import { bumpCampaignStats, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, findDncNumbers, type EntityManager } from '@dialer/db';
 import type { CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
@@ -49,11 +49,7 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
   }
   let duplicates = leads.length - unique.length;
 
-  const dncRows: Array<{ phone_e164: string }> = await m.query(
-    `SELECT DISTINCT phone_e164 FROM dnc_entries
-      WHERE tenant_id = $1 AND (campaign_id IS NULL OR campaign_id = $2) AND phone_e164 = ANY($3::text[])`,
-    [t.tenantId, t.campaignId, [...seen]]);
-  const dnc = new Set(dncRows.map((r) => r.phone_e164));
+  const dnc = await findDncNumbers(m, t.tenantId, t.campaignId, [...seen]);
   const rows = dnc.size ? unique.filter((l) => !dnc.has(l.phoneE164)) : unique;
   const dncSuppressed = unique.length - rows.length;
 
