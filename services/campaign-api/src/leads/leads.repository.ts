@@ -74,3 +74,8 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
   }
   return { accepted, duplicates, dncSuppressed };
 }
+
+/** Sets a lead's qualified flag by hand (a person's disposition of its call). */
+export async function setLeadQualified(m: EntityManager, tenantId: string, leadId: string, qualified: boolean): Promise<void> {
+  await m.query(`UPDATE leads SET qualified = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [leadId, tenantId, qualified]);
+}
