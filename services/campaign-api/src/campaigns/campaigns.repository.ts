@@ -1,4 +1,4 @@
-import { bumpCampaignStats, CampaignEntity, dncHit, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 
@@ -83,4 +83,23 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
   }
   const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId: source.tenantId });
   return { campaign, leadsCopied };
+}
+
+/**
+ * Moves a live (not deleted) campaign from one of `from` to `to`, bumping its version; with
+ * `needsProvider`, only when it has a provider connection. False when it was not in such a state.
+ */
+export async function moveCampaignStatus(
+  m: EntityManager, tenantId: string, campaignId: string,
+  o: { from: readonly CampaignStatus[]; to: CampaignStatus; markStarted: boolean; needsProvider: boolean },
+): Promise<boolean> {
+  const { count } = await mutate(m,
+    `UPDATE campaigns
+        SET status = $3, version = version + 1, updated_at = now(),
+            started_at = CASE WHEN $4 THEN now() ELSE started_at END
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
+        AND ($6 = false OR provider_connection_id IS NOT NULL)
+      RETURNING id`,
+    [campaignId, tenantId, o.to, o.markStarted, [...o.from], o.needsProvider]);
+  return count > 0;
 }

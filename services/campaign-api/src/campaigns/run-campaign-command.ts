@@ -1,9 +1,11 @@
-import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager } from '@dialer/db';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { importInFlight } from '../imports/imports.repository';
 import { countFinishedLeads } from '../stats/dispositions.repository';
+import { endUndialledLeads } from '../leads/leads.repository';
+import { moveCampaignStatus } from './campaigns.repository';
 import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {
@@ -71,15 +73,10 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   }
 
   const to: CampaignStatus = CAMPAIGN_COMMANDS[command];
-  const { count } = await mutate(m,
-    `UPDATE campaigns
-        SET status = $3, version = version + 1, updated_at = now(),
-            started_at = CASE WHEN $4 THEN now() ELSE started_at END
-      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
-        AND ($6 = false OR provider_connection_id IS NOT NULL)
-      RETURNING id`,
-    [campaignId, tenantId, to, command === 'start', [...COMMAND_FROM[command]], needsProvider]);
-  if (count === 0) {
+  const moved = await moveCampaignStatus(m, tenantId, campaignId, {
+    from: COMMAND_FROM[command], to, markStarted: command === 'start', needsProvider,
+  });
+  if (!moved) {
     // Someone else changed it in between: answer from what it is now.
     const now = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
     if (!now) throw AppError.notFound('campaign', campaignId);
@@ -100,10 +97,7 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
 
 /** Ends every lead not yet dialled (pending or queued) with disposition 'stopped', and counts them. */
 async function stopOpenLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<number> {
-  const { count: n } = await mutate(m,
-    `UPDATE leads SET status = 'done', disposition = 'stopped', updated_at = now()
-      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
-    [campaignId, tenantId]);
+  const n = await endUndialledLeads(m, tenantId, campaignId, 'stopped');
   await countFinishedLeads(m, tenantId, campaignId, 'stopped', n);
   return n;
 }

@@ -1,5 +1,5 @@
-import { bumpCampaignStats, findDncNumbers, type EntityManager } from '@dialer/db';
-import type { CampaignStatus } from '@dialer/domain';
+import { bumpCampaignStats, findDncNumbers, mutate, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import type { CampaignStatus, PreviewGroup } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
 
@@ -78,4 +78,28 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
 /** Sets a lead's qualified flag by hand (a person's disposition of its call). */
 export async function setLeadQualified(m: EntityManager, tenantId: string, leadId: string, qualified: boolean): Promise<void> {
   await m.query(`UPDATE leads SET qualified = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [leadId, tenantId, qualified]);
+}
+
+/**
+ * The open leads of a campaign grouped by candidate zones, number prefix (which decides the rule
+ * pack) and due hour: one SQL aggregate, then the window is evaluated per group, not per lead.
+ */
+export async function loadPreviewGroups(ds: DataSource, campaign: Pick<CampaignEntity, 'id' | 'tenantId'>, from: Date): Promise<PreviewGroup[]> {
+  const rows: Array<{ timezones: string[] | null; sample_phone: string; due_at: Date; n: string }> = await ds.query(
+    `SELECT timezones, min(phone_e164) AS sample_phone, min(due) AS due_at, count(*) AS n
+       FROM (SELECT timezones, phone_e164,
+                    CASE WHEN status = 'pending' THEN greatest(next_attempt_at, $3::timestamptz) ELSE $3::timestamptz END AS due
+               FROM leads WHERE campaign_id = $1 AND tenant_id = $2 AND status <> 'done') l
+      GROUP BY timezones, left(phone_e164, 5), date_trunc('hour', due)`,
+    [campaign.id, campaign.tenantId, from]);
+  return rows.map((r) => ({ timezones: r.timezones ?? [], samplePhone: r.sample_phone, dueAt: new Date(r.due_at), count: Number(r.n) }));
+}
+
+/** Ends every lead of the campaign not yet dialled (pending or queued) with a disposition; how many. */
+export async function endUndialledLeads(m: EntityManager, tenantId: string, campaignId: string, disposition: 'stopped'): Promise<number> {
+  const { count } = await mutate(m,
+    `UPDATE leads SET status = 'done', disposition = $3, updated_at = now()
+      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
+    [campaignId, tenantId, disposition]);
+  return count;
 }

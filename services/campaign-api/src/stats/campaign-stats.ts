@@ -4,6 +4,7 @@ import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { readDialingFacts } from './dialing.repository';
+import { sumRecentCallsEnded } from './stats.repository';
 import { estimateCompletion } from './estimate-completion';
 import type { CampaignStats } from './stats.dto';
 
@@ -16,12 +17,7 @@ function ratio(n: number, d: number): number {
 
 /** Calls ended over the last RATE_WINDOW_MINUTES minute buckets, and the span they cover in minutes. */
 async function recentCallRate(ds: DataSource, tenantId: string, campaign: CampaignEntity, now: Date): Promise<number> {
-  const rows: Array<{ calls: string | null }> = await ds.query(
-    `SELECT sum(calls_ended) AS calls FROM campaign_stat_buckets
-      WHERE campaign_id = $1 AND tenant_id = $2 AND granularity = 'minute'
-        AND bucket_start >= $3::timestamptz - make_interval(mins => $4)`,
-    [campaign.id, tenantId, now, RATE_WINDOW_MINUTES]);
-  const calls = Number(rows[0]?.calls ?? 0);
+  const calls = await sumRecentCallsEnded(ds, tenantId, campaign.id, now, RATE_WINDOW_MINUTES);
   const startedMinutesAgo = campaign.startedAt ? (now.getTime() - campaign.startedAt.getTime()) / 60_000 : RATE_WINDOW_MINUTES;
   const span = Math.min(RATE_WINDOW_MINUTES, Math.max(1, startedMinutesAgo));
   return calls / span;
