@@ -103,3 +103,45 @@ export async function moveCampaignStatus(
     [campaignId, tenantId, o.to, o.markStarted, [...o.from], o.needsProvider]);
   return count > 0;
 }
+
+/** Inserts a campaign with its (empty) stats row; the campaign as stored. */
+export async function insertCampaign(m: EntityManager, fields: Partial<CampaignEntity> & { tenantId: string }): Promise<CampaignEntity> {
+  const repo = m.getRepository(CampaignEntity);
+  const saved = await repo.save(repo.create(fields));
+  await bumpCampaignStats(m, fields.tenantId, saved.id, {});
+  return repo.findOneByOrFail({ id: saved.id });
+}
+
+/**
+ * Optimistic update: changes the campaign only at the version read, never once in one of `notIn`,
+ * with `draftOnly` only while a draft; bumps the version. False when nothing matched.
+ */
+export async function updateCampaignAtVersion(
+  m: EntityManager, tenantId: string, id: string, version: number, changes: Partial<CampaignEntity>,
+  o: { notIn: readonly CampaignStatus[]; draftOnly: boolean },
+): Promise<boolean> {
+  const result = await m.createQueryBuilder().update(CampaignEntity)
+    .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'now()' } as never)
+    .where('id = :id AND tenant_id = :tenantId AND version = :version AND deleted_at IS NULL AND status NOT IN (:...finished)'
+      + (o.draftOnly ? ` AND status = 'draft'` : ''),
+      { id, tenantId, version, finished: o.notIn })
+    .execute();
+  return Boolean(result.affected);
+}
+
+/** Soft-deletes a campaign that is not running (at `version`, when given); the status it had, or null. */
+export async function softDeleteCampaign(m: EntityManager, tenantId: string, id: string, version: number | null): Promise<string | null> {
+  const { rows } = await mutate<{ status: string }>(m,
+    `UPDATE campaigns SET deleted_at = now(), updated_at = now(), version = version + 1
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status <> 'running' AND ($3::int IS NULL OR version = $3)
+      RETURNING status`, [id, tenantId, version]);
+  return rows[0]?.status ?? null;
+}
+
+/** Undeletes a soft-deleted campaign; false when it was not deleted (or is not the tenant's). */
+export async function restoreCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+  const { count } = await mutate(m,
+    `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
+  return count > 0;
+}

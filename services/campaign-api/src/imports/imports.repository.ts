@@ -268,3 +268,8 @@ export async function leadCountries(m: EntityManager | DataSource, tenantId: str
       GROUP BY c.key`, [tenantId, campaignId]);
   return Object.fromEntries(rows.map((r) => [r.country, r.n]));
 }
+
+/** The uploaded file's name, as the client sent it (shown with the import). */
+export async function setImportFilename(ds: DataSource, importId: string, filename: string | null): Promise<void> {
+  await ds.query(`UPDATE import_jobs SET filename = $2 WHERE id = $1`, [importId, filename]);
+}

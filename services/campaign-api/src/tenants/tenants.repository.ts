@@ -1,4 +1,4 @@
-import { queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { queryRows, TenantEntity, type DataSource, type EntityManager } from '@dialer/db';
 
 type Db = DataSource | EntityManager;
 
@@ -18,4 +18,9 @@ export async function insertTenant(m: EntityManager, t: { name: string; defaultC
 
 export async function tenantExists(db: Db, id: string): Promise<boolean> {
   return (await queryRows(db, `SELECT id FROM tenants WHERE id = $1`, [id])).length > 0;
+}
+
+/** The country a tenant's numbers are read in when written without a country code. */
+export async function tenantDefaultCountry(db: Db, tenantId: string): Promise<string> {
+  return (await db.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
 }
