@@ -61,3 +61,8 @@ export async function preparedQuery<T>(on: DataSource | EntityManager, q: Prepar
     if (!held) await qr.release();
   }
 }
+
+/** The readiness probe's database check: one round trip, throws when Postgres does not answer. */
+export async function pingDatabase(ds: DataSource): Promise<void> {
+  await ds.query('SELECT 1');
+}

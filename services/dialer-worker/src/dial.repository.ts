@@ -66,6 +66,24 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   };
 }
 
+/** The campaign's call texts (settings): rendered per lead into each placeCall request. */
+export interface CampaignTemplates {
+  script?: string;
+  firstMessage?: string;
+}
+
+/** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate` (empty ones absent). */
+export async function findCampaignTemplates(ds: DataSource, tenantId: string, campaignId: string): Promise<CampaignTemplates> {
+  const rows: Array<{ script: unknown; first: unknown }> = await ds.query(
+    `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
+       FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
+  const r = rows[0];
+  return {
+    script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
+    firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
+  };
+}
+
 const FIND_LEADS: PreparedQuery = {
   name: 'dial-find-leads',
   text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,

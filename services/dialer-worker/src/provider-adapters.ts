@@ -2,6 +2,7 @@ import { findProviderConnection, type DataSource } from '@dialer/db';
 import type { ProviderType } from '@dialer/domain';
 import { adapterFromSealed, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import type { RateLimit } from '@dialer/queue';
+import { findCampaignTemplates, type CampaignTemplates } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
 /** What a placeCall request is built from: the attempt, the callee and the lead's variables. */
@@ -33,11 +34,6 @@ export class ProviderSetupError extends Error {
     super(message);
     this.name = 'ProviderSetupError';
   }
-}
-
-interface CampaignTemplates {
-  script?: string;
-  firstMessage?: string;
 }
 
 /** Longest a call waits for its calls-per-second turn before it is refused as capacity (requeued). */
@@ -103,7 +99,7 @@ export class ProviderAdapters {
       buildRequest: async (input) => {
         let t: CampaignTemplates;
         try {
-          t = await this.templates.get(`${input.tenantId}:${input.campaignId}`, () => this.loadTemplates(input.tenantId, input.campaignId));
+          t = await this.templates.get(`${input.tenantId}:${input.campaignId}`, () => findCampaignTemplates(this.ds, input.tenantId, input.campaignId));
         } catch (err) {
           // Nothing reached the provider: a transient failure, so the attempt is undone and retried.
           throw new ProviderError('transient', `could not read the campaign's templates: ${(err as Error).message}`);
@@ -119,18 +115,6 @@ export class ProviderAdapters {
         if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
         return request;
       },
-    };
-  }
-
-  /** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate`. */
-  private async loadTemplates(tenantId: string, campaignId: string): Promise<CampaignTemplates> {
-    const rows: Array<{ script: unknown; first: unknown }> = await this.ds.query(
-      `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
-         FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
-    const r = rows[0];
-    return {
-      script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
-      firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
     };
   }
 }

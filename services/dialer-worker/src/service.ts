@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createDataSource, findLiveAttempts } from '@dialer/db';
+import { createDataSource, findLiveAttempts, pingDatabase } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
   closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, LeaseRecovery, leaseMember, QUEUES, RateLimit, waitForRedis,
@@ -86,7 +86,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     const app = createApp({
       logger: log,
       registry: metrics.registry,
-      checks: { db: () => ds.query('SELECT 1'), redis: () => commands.ping() },
+      checks: { db: () => pingDatabase(ds), redis: () => commands.ping() },
     });
     const server = await listen(app, cfg.DIALER_WORKER_PORT);
     steps.push(['http', () => server.close()]);
