@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ProviderType } from '@dialer/domain';
+import { ProviderConnectionEntity } from '../entities/provider-connection.entity';
 
 /** A stored provider connection as the services use it: settings, sealed credentials, pace. */
 export interface StoredConnection {
@@ -41,4 +42,23 @@ export async function findProviderConnection(
     id: r.id, tenantId: r.tenant_id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed,
     callsPerSecond: Number(r.calls_per_second ?? 0),
   } : null;
+}
+
+/** Stores a new connection (credentials sealed by the caller); the connection as stored. */
+export async function insertProviderConnection(
+  m: EntityManager, fields: Omit<ProviderConnectionEntity, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>,
+): Promise<ProviderConnectionEntity> {
+  const repo = m.getRepository(ProviderConnectionEntity);
+  const saved = await repo.save(repo.create(fields));
+  return repo.findOneByOrFail({ id: saved.id });
+}
+
+/** The tenant's live connections, newest first, for listing (the API shows no credentials). */
+export async function listProviderConnections(m: DataSource | EntityManager, tenantId: string, limit: number): Promise<ProviderConnectionEntity[]> {
+  return m.getRepository(ProviderConnectionEntity).find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+}
+
+/** One live connection of the tenant as stored (the API's view of it); null when there is none. */
+export async function findProviderConnectionRecord(m: DataSource | EntityManager, tenantId: string, id: string): Promise<ProviderConnectionEntity | null> {
+  return m.getRepository(ProviderConnectionEntity).findOneBy({ id, tenantId });
 }

@@ -5,7 +5,7 @@ import { writeAudit } from '../audit/audit.repository';
 import { importInFlight } from '../imports/imports.repository';
 import { countFinishedLeads } from '../stats/dispositions.repository';
 import { endUndialledLeads } from '../leads/leads.repository';
-import { moveCampaignStatus } from './campaigns.repository';
+import { findCampaign, getCampaign, moveCampaignStatus } from './campaigns.repository';
 import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {
@@ -49,7 +49,7 @@ export async function runCampaignCommand(ds: DataSource, input: CommandInput): P
 
 export async function runInTx(m: EntityManager, input: CommandInput): Promise<CommandResult> {
   const { tenantId, campaignId, command, apiKeyId, userId } = input;
-  const before = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
+  const before = await findCampaign(m, tenantId, campaignId);
   if (!before) throw AppError.notFound('campaign', campaignId);
   if (!COMMAND_FROM[command].includes(before.status)) throw invalidTransition(command, before.status);
   const needsProvider = command === 'start' || command === 'schedule';
@@ -78,7 +78,7 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   });
   if (!moved) {
     // Someone else changed it in between: answer from what it is now.
-    const now = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
+    const now = await findCampaign(m, tenantId, campaignId);
     if (!now) throw AppError.notFound('campaign', campaignId);
     throw invalidTransition(command, now.status);
   }
@@ -86,7 +86,7 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   let leadsStopped = 0;
   if (to === 'stopped') leadsStopped = await stopOpenLeads(m, tenantId, campaignId);
 
-  const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id: campaignId, tenantId });
+  const campaign = await getCampaign(m, tenantId, campaignId);
   await writeAudit(m, {
     tenantId, apiKeyId, userId, action: `campaign.${command}`, entityType: 'campaign', entityId: campaignId,
     before: { status: before.status, version: before.version },

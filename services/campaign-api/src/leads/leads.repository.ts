@@ -1,4 +1,4 @@
-import { bumpCampaignStats, findDncNumbers, mutate, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, findDncNumbers, LeadEntity, mutate, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus, PreviewGroup } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
@@ -102,4 +102,30 @@ export async function endUndialledLeads(m: EntityManager, tenantId: string, camp
       WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
     [campaignId, tenantId, disposition]);
   return count;
+}
+
+export interface LeadFilter {
+  status?: string;
+  disposition?: string;
+  /** E.164 prefix (with its +). */
+  phonePrefix?: string;
+  /** The last lead of the previous page: leads after it. */
+  cursor?: string;
+}
+
+/** A campaign's leads, oldest first: at most `limit` after the filter. */
+export async function listCampaignLeads(ds: DataSource, tenantId: string, campaignId: string, f: LeadFilter, limit: number): Promise<LeadEntity[]> {
+  const qb = ds.getRepository(LeadEntity).createQueryBuilder('l')
+    .where('l.campaign_id = :campaignId AND l.tenant_id = :tenantId', { campaignId, tenantId })
+    .orderBy('l.created_at', 'ASC')
+    .addOrderBy('l.id', 'ASC')
+    .limit(limit);
+  if (f.status) qb.andWhere('l.status = :status', { status: f.status });
+  if (f.disposition) qb.andWhere('l.disposition = :disposition', { disposition: f.disposition });
+  if (f.phonePrefix) qb.andWhere('starts_with(l.phone_e164, :phone)', { phone: f.phonePrefix });
+  if (f.cursor) {
+    qb.andWhere(`(l.created_at, l.id) > (SELECT k.created_at, k.id FROM leads k WHERE k.id = :cursor AND k.campaign_id = :campaignId)`,
+      { cursor: f.cursor });
+  }
+  return qb.getMany();
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
+import { findProviderConnectionRecord, insertProviderConnection, listProviderConnections, type DataSource, type ProviderConnectionEntity } from '@dialer/db';
 import { isProviderType, PROVIDER_TYPES } from '@dialer/domain';
 import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
@@ -75,14 +75,13 @@ export function providerConnectionView(p: ProviderConnectionEntity): ProviderCon
 
 export function providerConnectionsRouter(ds: DataSource, secretsKey: string): Router {
   const r = Router();
-  const repo = ds.getRepository(ProviderConnectionEntity);
 
   r.post('/provider-connections', async (req, res) => {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateConnection(req.body);
     const { config, secrets } = connectionSettings(dto);
     const saved = await ds.transaction(async (m) => {
-      const conn = await m.getRepository(ProviderConnectionEntity).save(m.getRepository(ProviderConnectionEntity).create({
+      const created = await insertProviderConnection(m, {
         tenantId,
         name: dto.name.trim(),
         type: dto.type,
@@ -90,9 +89,8 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
         config,
         secretsSealed: encryptSecret(JSON.stringify(secrets), secretsKey),
         callsPerSecond: dto.callsPerSecond ?? 10,
-      }));
-      const created = await m.getRepository(ProviderConnectionEntity).findOneByOrFail({ id: conn.id });
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: conn.id, after: providerConnectionView(created) });
+      });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: created.id, after: providerConnectionView(created) });
       return created;
     });
     res.status(201).json(providerConnectionView(saved));
@@ -100,14 +98,14 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
 
   r.get('/provider-connections', async (_req, res) => {
     const { tenantId } = authOf(res);
-    const rows = await repo.find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
+    const rows = await listProviderConnections(ds, tenantId, 500);
     res.json({ data: rows.map(providerConnectionView), nextCursor: null } satisfies ProviderConnectionPage);
   });
 
   r.get('/provider-connections/:id', async (req, res) => {
     const { tenantId } = authOf(res);
     const id = pathId(req.params.id, 'provider connection');
-    const row = await repo.findOneBy({ id, tenantId });
+    const row = await findProviderConnectionRecord(ds, tenantId, id);
     if (!row) throw AppError.notFound('provider connection', id);
     res.json(providerConnectionView(row));
   });

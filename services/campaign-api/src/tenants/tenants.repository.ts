@@ -24,3 +24,11 @@ export async function tenantExists(db: Db, id: string): Promise<boolean> {
 export async function tenantDefaultCountry(db: Db, tenantId: string): Promise<string> {
   return (await db.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
 }
+
+export async function findTenant(db: Db, id: string): Promise<TenantEntity | null> {
+  return db.getRepository(TenantEntity).findOneBy({ id });
+}
+
+export async function setTenantDefaultCountry(m: EntityManager, id: string, country: string): Promise<void> {
+  await m.getRepository(TenantEntity).update({ id }, { defaultCountry: country });
+}
