@@ -1,10 +1,9 @@
-import { CampaignStatsEntity, readLeadCounts, type CampaignEntity, type DataSource } from '@dialer/db';
+import { CampaignStatsEntity, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
 import { dialingState } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { readDialingFacts } from './dialing.repository';
-import { sumRecentCallsEnded } from './stats.repository';
 import { estimateCompletion } from './estimate-completion';
 import type { CampaignStats } from './stats.dto';
 

@@ -98,13 +98,3 @@ export async function readAnalytics(
     rows: rows.map((r) => ({ key: typeof r.key === 'string' ? r.key : Number(r.key), ...(r.name ? { name: r.name } : {}), ...figures(r) })),
   };
 }
-
-/** Calls ended in the campaign's minute buckets of the last `minutes` minutes before `now`. */
-export async function sumRecentCallsEnded(ds: DataSource, tenantId: string, campaignId: string, now: Date, minutes: number): Promise<number> {
-  const rows: Array<{ calls: string | null }> = await ds.query(
-    `SELECT sum(calls_ended) AS calls FROM campaign_stat_buckets
-      WHERE campaign_id = $1 AND tenant_id = $2 AND granularity = 'minute'
-        AND bucket_start >= $3::timestamptz - make_interval(mins => $4)`,
-    [campaignId, tenantId, now, minutes]);
-  return Number(rows[0]?.calls ?? 0);
-}
