@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CampaignStatsEntity } from '../entities/other.entities';
 
 export interface StatsDelta {
   totalLeads?: number;
@@ -43,4 +44,9 @@ export async function bumpCampaignStats(m: EntityManager, tenantId: string, camp
        updated_at = now()`,
     [campaignId, tenantId, ...values, disp, d.disposition ?? null],
   );
+}
+
+/** A campaign's maintained counters (null before its stats row exists). */
+export async function findCampaignStats(m: DataSource | EntityManager, tenantId: string, campaignId: string): Promise<CampaignStatsEntity | null> {
+  return m.getRepository(CampaignStatsEntity).findOneBy({ campaignId, tenantId });
 }

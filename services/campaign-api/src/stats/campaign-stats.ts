@@ -1,4 +1,4 @@
-import { CampaignStatsEntity, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
+import { findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
 import { dialingState } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
@@ -32,7 +32,7 @@ export async function loadCampaignStats(
 ): Promise<CampaignStats> {
   const campaign = await getCampaign(ds, tenantId, campaignId);
   const [s, leads, liveCalls, callsPerMinute, facts] = await Promise.all([
-    ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
+    findCampaignStats(ds, tenantId, campaign.id),
     readLeadCounts(ds, tenantId, campaign.id),
     lease.held(campaign.id),
     campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
