@@ -21,8 +21,12 @@ const ALLOWED: Record<string, string> = {
   'services/campaign-api/src/imports/run-import.ts': 'the import lanes own their connections: session settings, the staging table, COPY',
 };
 
-/** The feeder, the scheduler tick and the reconciler are leaving campaign-api for services/scheduler. */
-const MOVING = new Set(['feeder.ts', 'feed-campaign.ts', 'scheduler-tick.ts', 'reconciler.ts']);
+/**
+ * Files another part of the renovation is moving (the feeder, the scheduler tick and the reconciler
+ * to services/scheduler; the campaign commands and checks to packages/db/src/campaign-commands),
+ * skipped by name wherever they are until their statements have a repository.
+ */
+const MOVING = new Set(['feeder.ts', 'feed-campaign.ts', 'scheduler-tick.ts', 'reconciler.ts', 'run-campaign-command.ts', 'check-campaign.ts']);
 
 const SQL_CALL = /\.(query|createQueryBuilder|getRepository)(<[^>]*>)?\(|\b(queryRows|mutate|preparedQuery)(<[^>]*>)?\(/;
 

@@ -3,7 +3,7 @@ import type { DataSource } from '@dialer/db';
 import { validateInput } from '@dialer/platform';
 import { authOf } from '../http/request-context';
 import { ListAuditQuery, type AuditEntry, type AuditPage } from './audit.dto';
-import { listAuditEntries } from './audit.repository';
+import { listAuditEntries } from './audit-log.repository';
 
 /** GET /v1/audit-log: the tenant's audit entries, newest first, with filters; cursor = id of the last entry. */
 export function auditRouter(ds: DataSource): Router {

@@ -85,25 +85,6 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
   return { campaign, leadsCopied };
 }
 
-/**
- * Moves a live (not deleted) campaign from one of `from` to `to`, bumping its version; with
- * `needsProvider`, only when it has a provider connection. False when it was not in such a state.
- */
-export async function moveCampaignStatus(
-  m: EntityManager, tenantId: string, campaignId: string,
-  o: { from: readonly CampaignStatus[]; to: CampaignStatus; markStarted: boolean; needsProvider: boolean },
-): Promise<boolean> {
-  const { count } = await mutate(m,
-    `UPDATE campaigns
-        SET status = $3, version = version + 1, updated_at = now(),
-            started_at = CASE WHEN $4 THEN now() ELSE started_at END
-      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
-        AND ($6 = false OR provider_connection_id IS NOT NULL)
-      RETURNING id`,
-    [campaignId, tenantId, o.to, o.markStarted, [...o.from], o.needsProvider]);
-  return count > 0;
-}
-
 /** Inserts a campaign with its (empty) stats row; the campaign as stored. */
 export async function insertCampaign(m: EntityManager, fields: Partial<CampaignEntity> & { tenantId: string }): Promise<CampaignEntity> {
   const repo = m.getRepository(CampaignEntity);

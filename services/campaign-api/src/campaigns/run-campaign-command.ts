@@ -1,11 +1,9 @@
-import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager } from '@dialer/db';
+import { CampaignEntity, readCampaignProgress, type DataSource, type EntityManager, mutate } from '@dialer/db';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../audit/audit.repository';
 import { importInFlight } from '../imports/imports.repository';
 import { countFinishedLeads } from '../stats/dispositions.repository';
-import { endUndialledLeads } from '../leads/leads.repository';
-import { findCampaign, getCampaign, moveCampaignStatus } from './campaigns.repository';
 import { checkCampaignNow } from './check-campaign';
 
 export function isCampaignCommand(v: string): v is CampaignCommand {
@@ -49,7 +47,7 @@ export async function runCampaignCommand(ds: DataSource, input: CommandInput): P
 
 export async function runInTx(m: EntityManager, input: CommandInput): Promise<CommandResult> {
   const { tenantId, campaignId, command, apiKeyId, userId } = input;
-  const before = await findCampaign(m, tenantId, campaignId);
+  const before = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
   if (!before) throw AppError.notFound('campaign', campaignId);
   if (!COMMAND_FROM[command].includes(before.status)) throw invalidTransition(command, before.status);
   const needsProvider = command === 'start' || command === 'schedule';
@@ -73,12 +71,17 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   }
 
   const to: CampaignStatus = CAMPAIGN_COMMANDS[command];
-  const moved = await moveCampaignStatus(m, tenantId, campaignId, {
-    from: COMMAND_FROM[command], to, markStarted: command === 'start', needsProvider,
-  });
-  if (!moved) {
+  const { count } = await mutate(m,
+    `UPDATE campaigns
+        SET status = $3, version = version + 1, updated_at = now(),
+            started_at = CASE WHEN $4 THEN now() ELSE started_at END
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
+        AND ($6 = false OR provider_connection_id IS NOT NULL)
+      RETURNING id`,
+    [campaignId, tenantId, to, command === 'start', [...COMMAND_FROM[command]], needsProvider]);
+  if (count === 0) {
     // Someone else changed it in between: answer from what it is now.
-    const now = await findCampaign(m, tenantId, campaignId);
+    const now = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
     if (!now) throw AppError.notFound('campaign', campaignId);
     throw invalidTransition(command, now.status);
   }
@@ -86,7 +89,7 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   let leadsStopped = 0;
   if (to === 'stopped') leadsStopped = await stopOpenLeads(m, tenantId, campaignId);
 
-  const campaign = await getCampaign(m, tenantId, campaignId);
+  const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id: campaignId, tenantId });
   await writeAudit(m, {
     tenantId, apiKeyId, userId, action: `campaign.${command}`, entityType: 'campaign', entityId: campaignId,
     before: { status: before.status, version: before.version },
@@ -97,7 +100,10 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
 
 /** Ends every lead not yet dialled (pending or queued) with disposition 'stopped', and counts them. */
 async function stopOpenLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<number> {
-  const n = await endUndialledLeads(m, tenantId, campaignId, 'stopped');
+  const { count: n } = await mutate(m,
+    `UPDATE leads SET status = 'done', disposition = 'stopped', updated_at = now()
+      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
+    [campaignId, tenantId]);
   await countFinishedLeads(m, tenantId, campaignId, 'stopped', n);
   return n;
 }

@@ -1,4 +1,4 @@
-import { bumpCampaignStats, findDncNumbers, LeadEntity, mutate, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, findDncNumbers, LeadEntity, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus, PreviewGroup } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
@@ -93,15 +93,6 @@ export async function loadPreviewGroups(ds: DataSource, campaign: Pick<CampaignE
       GROUP BY timezones, left(phone_e164, 5), date_trunc('hour', due)`,
     [campaign.id, campaign.tenantId, from]);
   return rows.map((r) => ({ timezones: r.timezones ?? [], samplePhone: r.sample_phone, dueAt: new Date(r.due_at), count: Number(r.n) }));
-}
-
-/** Ends every lead of the campaign not yet dialled (pending or queued) with a disposition; how many. */
-export async function endUndialledLeads(m: EntityManager, tenantId: string, campaignId: string, disposition: 'stopped'): Promise<number> {
-  const { count } = await mutate(m,
-    `UPDATE leads SET status = 'done', disposition = $3, updated_at = now()
-      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
-    [campaignId, tenantId, disposition]);
-  return count;
 }
 
 export interface LeadFilter {
