@@ -21,3 +21,5 @@ export { checkCampaignNow, leadCountries } from './campaign-commands/check-campa
 export {
   commandsFrom, invalidTransition, isCampaignCommand, runCampaignCommand, type CommandInput, type CommandResult,
 } from './campaign-commands/run-campaign-command';
+export * from './repositories/provider-connections.repository';
+export * from './repositories/dnc-entries.repository';

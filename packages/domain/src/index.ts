@@ -9,3 +9,4 @@ export * from './lead-timezones';
 export * from './schedule-preview';
 export * from './dialing-state';
 export * from './campaign-warnings';
+export * from './provider-type';

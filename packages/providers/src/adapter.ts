@@ -1,4 +1,4 @@
-import type { CallStatus, Outcome } from '@dialer/domain';
+import type { CallStatus, Outcome, ProviderType } from '@dialer/domain';
 
 export interface PlaceCallRequest {
   /** E.164 number of the callee. */
@@ -118,7 +118,7 @@ export class IgnoredWebhook extends Error {
   }
 }
 
-export type ProviderType = 'twilio' | 'vapi' | 'exotel';
+export type { ProviderType } from '@dialer/domain';
 
 export interface ProviderAdapter {
   readonly type: ProviderType;

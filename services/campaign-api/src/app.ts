@@ -3,7 +3,7 @@ import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import type { DataSource } from '@dialer/db';
+import { pingDatabase, type DataSource } from '@dialer/db';
 import {
   errorMiddleware, notFoundHandler, opsRoutes, withLogContext, type createMetricsRegistry, type Logger,
 } from '@dialer/platform';
@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps): Express {
     withLogContext({ requestId }, () => next());
   });
 
-  app.use(opsRoutes({ registry: deps.registry, checks: { db: () => ds.query('SELECT 1'), redis: () => redis.ping() } }));
+  app.use(opsRoutes({ registry: deps.registry, checks: { db: () => pingDatabase(ds), redis: () => redis.ping() } }));
 
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {

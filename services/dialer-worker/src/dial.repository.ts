@@ -1,4 +1,4 @@
-import { bumpCampaignStats, mutate, preparedQuery, type DataSource, type EntityManager, type PreparedQuery } from '@dialer/db';
+import { bumpCampaignStats, dncHit, mutate, preparedQuery, type DataSource, type EntityManager, type PreparedQuery } from '@dialer/db';
 import { clock } from '@dialer/platform';
 import { numberCapReleaseAt, type CallingWindow, type CampaignStatus, type LeadStatus } from '@dialer/domain';
 
@@ -34,14 +34,6 @@ export interface DialLead {
   dnc: boolean;
 }
 
-export interface ProviderConnectionRow {
-  id: string;
-  type: 'twilio' | 'vapi' | 'exotel';
-  baseUrl: string | null;
-  config: Record<string, unknown>;
-  secretsSealed: string;
-}
-
 /** The lead a dial job names, in the state the job expects. */
 export interface LeadRef {
   tenantId: string;
@@ -74,12 +66,28 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   };
 }
 
+/** The campaign's call texts (settings): rendered per lead into each placeCall request. */
+export interface CampaignTemplates {
+  script?: string;
+  firstMessage?: string;
+}
+
+/** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate` (empty ones absent). */
+export async function findCampaignTemplates(ds: DataSource, tenantId: string, campaignId: string): Promise<CampaignTemplates> {
+  const rows: Array<{ script: unknown; first: unknown }> = await ds.query(
+    `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
+       FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
+  const r = rows[0];
+  return {
+    script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
+    firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
+  };
+}
+
 const FIND_LEADS: PreparedQuery = {
   name: 'dial-find-leads',
   text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
-                EXISTS (SELECT 1 FROM dnc_entries d
-                         WHERE d.tenant_id = l.tenant_id AND d.phone_e164 = l.phone_e164
-                           AND (d.campaign_id IS NULL OR d.campaign_id = l.campaign_id)) AS dnc
+                ${dncHit({ tenant: 'l.tenant_id', phone: 'l.phone_e164', campaign: 'l.campaign_id' })} AS dnc
            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, tenant_id, campaign_id)
            JOIN leads l ON l.id = v.id AND l.tenant_id = v.tenant_id AND l.campaign_id = v.campaign_id`,
 };
@@ -144,15 +152,6 @@ export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposit
     if (disposition === 'dnc') await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { dncSuppressed: 1 });
     return true;
   });
-}
-
-export async function findProviderConnection(ds: DataSource, tenantId: string, connectionId: string): Promise<ProviderConnectionRow | null> {
-  const rows: Array<{ id: string; type: ProviderConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
-    await ds.query(
-      `SELECT id, type, base_url, config, secrets_sealed FROM provider_connections
-        WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL`, [connectionId, tenantId]);
-  const r = rows[0];
-  return r ? { id: r.id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed } : null;
 }
 
 export type BeginResult =

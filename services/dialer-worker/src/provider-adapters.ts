@@ -1,7 +1,8 @@
-import type { DataSource } from '@dialer/db';
+import { findProviderConnection, type DataSource } from '@dialer/db';
+import type { ProviderType } from '@dialer/domain';
 import { adapterFromSealed, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import type { RateLimit } from '@dialer/queue';
-import { findProviderConnection, type ProviderConnectionRow } from './dial.repository';
+import { findCampaignTemplates, type CampaignTemplates } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
 /** What a placeCall request is built from: the attempt, the callee and the lead's variables. */
@@ -17,7 +18,7 @@ export interface CallRequestInput {
 
 export interface ResolvedProvider {
   connectionId: string;
-  type: ProviderConnectionRow['type'];
+  type: ProviderType;
   adapter: ProviderAdapter;
   /**
    * The request for one call: the provider's own callback URL (Exotel's carries its secret token),
@@ -33,11 +34,6 @@ export class ProviderSetupError extends Error {
     super(message);
     this.name = 'ProviderSetupError';
   }
-}
-
-interface CampaignTemplates {
-  script?: string;
-  firstMessage?: string;
 }
 
 /** Longest a call waits for its calls-per-second turn before it is refused as capacity (requeued). */
@@ -86,7 +82,8 @@ export class ProviderAdapters {
   }
 
   private async load(tenantId: string, connectionId: string): Promise<ResolvedProvider> {
-    const conn = await findProviderConnection(this.ds, tenantId, connectionId);
+    // New calls never go through a deleted connection.
+    const conn = await findProviderConnection(this.ds, connectionId, { tenantId });
     if (!conn) throw new ProviderSetupError(`provider connection ${connectionId} does not exist or was deleted`);
     let adapter: ProviderAdapter;
     try {
@@ -94,7 +91,7 @@ export class ProviderAdapters {
     } catch (err) {
       throw new ProviderSetupError(`provider connection ${connectionId}: ${(err as Error).message}`);
     }
-    const callsPerSecond = await this.callsPerSecond(tenantId, connectionId);
+    const callsPerSecond = conn.callsPerSecond;
     return {
       connectionId: conn.id,
       type: conn.type,
@@ -102,7 +99,7 @@ export class ProviderAdapters {
       buildRequest: async (input) => {
         let t: CampaignTemplates;
         try {
-          t = await this.templates.get(`${input.tenantId}:${input.campaignId}`, () => this.loadTemplates(input.tenantId, input.campaignId));
+          t = await this.templates.get(`${input.tenantId}:${input.campaignId}`, () => findCampaignTemplates(this.ds, input.tenantId, input.campaignId));
         } catch (err) {
           // Nothing reached the provider: a transient failure, so the attempt is undone and retried.
           throw new ProviderError('transient', `could not read the campaign's templates: ${(err as Error).message}`);
@@ -118,24 +115,6 @@ export class ProviderAdapters {
         if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
         return request;
       },
-    };
-  }
-
-  private async callsPerSecond(tenantId: string, connectionId: string): Promise<number> {
-    const rows: Array<{ cps: string | null }> = await this.ds.query(
-      `SELECT calls_per_second AS cps FROM provider_connections WHERE id = $1 AND tenant_id = $2`, [connectionId, tenantId]);
-    return Number(rows[0]?.cps ?? 0);
-  }
-
-  /** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate`. */
-  private async loadTemplates(tenantId: string, campaignId: string): Promise<CampaignTemplates> {
-    const rows: Array<{ script: unknown; first: unknown }> = await this.ds.query(
-      `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
-         FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
-    const r = rows[0];
-    return {
-      script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
-      firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
     };
   }
 }

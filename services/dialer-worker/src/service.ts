@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import { leaseRecoveryFromPostgres } from '@dialer/calls';
-import { createDataSource } from '@dialer/db';
+import { createDataSource, pingDatabase } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
   closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, RateLimit, waitForRedis,
@@ -80,7 +80,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     const app = createApp({
       logger: log,
       registry: metrics.registry,
-      checks: { db: () => ds.query('SELECT 1'), redis: () => commands.ping() },
+      checks: { db: () => pingDatabase(ds), redis: () => commands.ping() },
     });
     const server = await listen(app, cfg.DIALER_WORKER_PORT);
     steps.push(['http', () => server.close()]);

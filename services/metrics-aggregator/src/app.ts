@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
-import type { DataSource } from '@dialer/db';
+import { pingDatabase, type DataSource } from '@dialer/db';
 import { errorMiddleware, notFoundHandler, opsRoutes, type Logger } from '@dialer/platform';
 import type { Redis } from '@dialer/queue';
 
@@ -15,7 +15,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(opsRoutes({ registry: deps.registry, checks: { db: () => deps.ds.query('SELECT 1'), redis: () => deps.redis.ping() } }));
+  app.use(opsRoutes({ registry: deps.registry, checks: { db: () => pingDatabase(deps.ds), redis: () => deps.redis.ping() } }));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;

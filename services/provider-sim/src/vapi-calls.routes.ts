@@ -96,6 +96,33 @@ export function vapiCallsRoutes(deps: { simulator: CallSimulator; keys: VapiKeys
     res.status(201).json(vapiCallResource(call, base(req)));
   });
 
+  // Vapi's list of calls (newest first) with its filters phoneNumberId and createdAt
+  // Gt/Ge/Lt/Le (ISO times); limit up to 1000 (default 100), one page.
+  router.get('/call', (req, res) => {
+    if (!keys.accepts(req)) return vapiError(res, 401, 'Invalid Key.');
+    const q = req.query as Record<string, unknown>;
+    const text = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+    const time = (k: string): number | undefined => {
+      const v = text(k);
+      return v === undefined ? undefined : Date.parse(v);
+    };
+    const bounds = { gt: time('createdAtGt'), ge: time('createdAtGe'), lt: time('createdAtLt'), le: time('createdAtLe') };
+    if (Object.values(bounds).some((b) => b !== undefined && !Number.isFinite(b))) return vapiError(res, 400, 'createdAt filters must be ISO 8601 times');
+    const phoneNumberId = text('phoneNumberId');
+    const limit = Math.min(1000, Math.max(1, Number(text('limit') ?? 100) || 100));
+    const calls = simulator.list().filter((c) => {
+      if (c.flavor !== 'vapi') return false;
+      if (phoneNumberId !== undefined && c.from !== phoneNumberId) return false;
+      const at = c.createdAt.getTime();
+      if (bounds.gt !== undefined && !(at > bounds.gt)) return false;
+      if (bounds.ge !== undefined && !(at >= bounds.ge)) return false;
+      if (bounds.lt !== undefined && !(at < bounds.lt)) return false;
+      if (bounds.le !== undefined && !(at <= bounds.le)) return false;
+      return true;
+    }).slice(-limit).reverse();
+    res.json(calls.map((c) => vapiCallResource(c, base(req))));
+  });
+
   router.get('/call/:id', (req, res) => {
     if (!keys.accepts(req)) return vapiError(res, 401, 'Invalid Key.');
     const call = simulator.get(String(req.params.id));

@@ -69,6 +69,25 @@ describe('provider-sim: Vapi, Exotel and the official clients', () => {
     await eventually(async () => expect(await adapter.fetchCall(placed.providerCallId)).toMatchObject({ status: 'canceled', rawStatus: 'manually-canceled' }));
   });
 
+  it('when the VapiAdapter lists the calls to a number since a time, then it gets the calls of its phone number to that number, oldest first, mapped', async () => {
+    const adapter = vapi();
+    const other = new VapiAdapter({ apiKey: 'vapi-key', assistantId: 'asst_1', phoneNumberId: 'pn_2', webhookSecret: SECRET, baseUrl: t.baseUrl });
+    const place = (a: VapiAdapter, to: string) => a.placeCall({ to, callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/v1/webhooks/vapi/conn-1') });
+    const since = new Date();
+    const first = await place(adapter, '+14155550126');
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await place(adapter, '+14155550126');
+    const calls = [first, second, await place(adapter, '+14155550127'), await place(other, '+14155550126')];
+    // Every call ends and reports before the next test starts counting its own callbacks.
+    const reported = (id: string) => hooksOf(id).some((h) => (h.body as unknown as { message: { type: string } }).message.type === 'end-of-call-report');
+    await eventually(() => expect(calls.filter((c) => !reported(c.providerCallId))).toEqual([]));
+    const listed = await adapter.findCallsTo('+14155550126', since);
+    expect(listed.map((c) => c.providerCallId)).toEqual([first.providerCallId, second.providerCallId]);
+    expect(listed[1]).toMatchObject({ status: 'completed', outcome: 'answered' });
+    expect(listed[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(since.getTime() - 1_000);
+    expect(await adapter.findCallsTo('+14155550126', new Date(Date.now() + 60_000))).toEqual([]);
+  });
+
   it('when the ExotelAdapter connects a call, then the StatusCallback gets the answered and terminal events as JSON, with the CustomField and the token URL', async () => {
     const adapter = exotel();
     const url = adapter.statusCallbackUrl(receiver.url(''), 'conn-2', ATTEMPT);

@@ -1,5 +1,6 @@
 import { attemptTransition, isTerminalCallStatus, type CallStatus } from '@dialer/domain';
 import { applyToAttempt, isTransientError, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
+import { lockAttempts, writeProgress, type ProgressUpdate } from './call-progress.repository';
 import { markEventsApplied, resolveCallAttempts, type ResolvedAttempt } from './webhook-events.repository';
 
 /** Calls whose terminal events are applied at once (each its own applyCallUpdate transaction). */
@@ -11,13 +12,6 @@ interface CallEvents {
   events: number[];
 }
 
-interface ProgressUpdate {
-  id: string;
-  status: CallStatus;
-  rawStatus: string;
-  providerCallId: string | null;
-  answeredAt: Date | null;
-}
 
 function hasData(e: StoredCallEvent): boolean {
   return !!(e.event.analysis || e.event.recordingUrl || e.event.transcript);
@@ -113,8 +107,7 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
 async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress: Array<{ attemptId: string; events: number[] }>): Promise<void> {
   await deps.ds.transaction(async (m) => {
     const ids = progress.map((p) => p.attemptId);
-    const rows: Array<{ id: string; status: CallStatus; provider_call_id: string | null }> = await m.query(
-      `SELECT id, status, provider_call_id FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    const rows = await lockAttempts(m, ids);
     const current = new Map(rows.map((r) => [r.id, r.status]));
     const callIds = new Map(rows.map((r) => [r.id, r.provider_call_id]));
     const updates: ProgressUpdate[] = [];
@@ -143,16 +136,7 @@ async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress
       }
       if (u) updates.push(u);
     }
-    if (updates.length > 0) {
-      await m.query(
-        `UPDATE call_attempts a SET status = u.status, raw_status = u.raw,
-            provider_call_id = COALESCE(a.provider_call_id, u.pcid),
-            answered_at = CASE WHEN u.answered IS NOT NULL THEN COALESCE(a.answered_at, u.answered) ELSE a.answered_at END
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS u(id, status, raw, pcid, answered)
-          WHERE a.id = u.id`,
-        [updates.map((u) => u.id), updates.map((u) => u.status), updates.map((u) => u.rawStatus),
-          updates.map((u) => u.providerCallId), updates.map((u) => u.answeredAt)]);
-    }
+    await writeProgress(m, updates);
     await markEventsApplied(m, marks);
   });
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import type { NewWebhookEvent } from './webhook-events.repository';
+import { insertWebhookEvents, type NewWebhookEvent } from './webhook-events.repository';
 
 export interface StoredRow {
   id: string;
@@ -58,25 +58,7 @@ export class EventWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const cols = {
-        tenant: [] as string[], provider: [] as string[], conn: [] as string[], key: [] as string[],
-        call: [] as Array<string | null>, attempt: [] as Array<string | null>, payload: [] as string[],
-      };
-      for (const { event: e } of batch) {
-        cols.tenant.push(e.tenantId);
-        cols.provider.push(e.provider);
-        cols.conn.push(e.providerConnectionId);
-        cols.key.push(e.eventKey);
-        cols.call.push(e.providerCallId);
-        cols.attempt.push(e.callAttemptId);
-        cols.payload.push(JSON.stringify(e.payload));
-      }
-      const rows: Array<{ id: string; provider: string; event_key: string; received_at: Date }> = await this.ds.query(
-        `INSERT INTO webhook_events (tenant_id, provider, provider_connection_id, event_key, provider_call_id, call_attempt_id, payload)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
-         ON CONFLICT (provider, event_key) DO NOTHING
-         RETURNING id, provider, event_key, received_at`,
-        [cols.tenant, cols.provider, cols.conn, cols.key, cols.call, cols.attempt, cols.payload]);
+      const rows = await insertWebhookEvents(this.ds, batch.map((p) => p.event));
       const inserted = new Map<string, StoredRow>();
       for (const r of rows) inserted.set(`${r.provider}\u0000${r.event_key}`, { id: String(r.id), receivedAt: r.received_at });
       // The first of several identical events in one batch owns the row; the others are duplicates.

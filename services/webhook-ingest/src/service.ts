@@ -9,7 +9,7 @@ import { applyEventBatch } from './apply-event-batch';
 import { ApplyQueue } from './apply-queue';
 import { EventWriter } from './event-writer';
 import type { WebhookIngestConfig } from './config';
-import { ConnectionCache } from './provider-connections.repository';
+import { ConnectionCache } from './connection-cache';
 import { createWebhookMetrics } from './webhook.metrics';
 import { WebhookSweeper } from './webhook.sweeper';
 

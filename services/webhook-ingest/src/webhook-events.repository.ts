@@ -12,6 +12,34 @@ export interface NewWebhookEvent {
 }
 
 /**
+ * Stores events append-only in one multi-row statement; a provider event key stored before is
+ * skipped (ON CONFLICT DO NOTHING). The rows inserted, each with its provider and event key.
+ */
+export async function insertWebhookEvents(
+  ds: DataSource, events: NewWebhookEvent[],
+): Promise<Array<{ id: string; provider: string; event_key: string; received_at: Date }>> {
+  const cols = {
+    tenant: [] as string[], provider: [] as string[], conn: [] as string[], key: [] as string[],
+    call: [] as Array<string | null>, attempt: [] as Array<string | null>, payload: [] as string[],
+  };
+  for (const e of events) {
+    cols.tenant.push(e.tenantId);
+    cols.provider.push(e.provider);
+    cols.conn.push(e.providerConnectionId);
+    cols.key.push(e.eventKey);
+    cols.call.push(e.providerCallId);
+    cols.attempt.push(e.callAttemptId);
+    cols.payload.push(JSON.stringify(e.payload));
+  }
+  return ds.query(
+    `INSERT INTO webhook_events (tenant_id, provider, provider_connection_id, event_key, provider_call_id, call_attempt_id, payload)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
+     ON CONFLICT (provider, event_key) DO NOTHING
+     RETURNING id, provider, event_key, received_at`,
+    [cols.tenant, cols.provider, cols.conn, cols.key, cols.call, cols.attempt, cols.payload]);
+}
+
+/**
  * Which call attempts one connection's events may touch: the attempt's own provider connection
  * (the campaign's, for an attempt written before the column was set) must be the connection the
  * webhook was verified for, and once the attempt knows its provider call id, the event's must be

@@ -3,7 +3,7 @@ import { listUnfoldedEndedAttempts } from '@dialer/db';
 import { PeriodicTask } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError } from '@dialer/providers';
 import { applyStoredEvent, type ApplyDeps } from './apply-call-event';
-import type { ConnectionCache } from './provider-connections.repository';
+import type { ConnectionCache } from './connection-cache';
 import { listUnappliedEvents, markEventFailed, type UnappliedEvent } from './webhook-events.repository';
 import { eventTime } from './webhooks.routes';
 import type { WebhookMetrics } from './webhook.metrics';

@@ -4,7 +4,7 @@ import { IgnoredWebhook, ProviderError, type IncomingWebhook, type NormalizedCal
 import type { ApplyQueue } from './apply-queue';
 import type { ApplyDeps, StoredCallEvent } from './apply-call-event';
 import type { EventWriter } from './event-writer';
-import type { ConnectionCache } from './provider-connections.repository';
+import type { ConnectionCache } from './connection-cache';
 import { parseWebhookBody } from './webhook-body';
 import type { WebhookMetrics } from './webhook.metrics';
 

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type ProviderType = 'twilio' | 'vapi' | 'exotel';
+import type { ProviderType } from '@dialer/domain';
+
+export type { ProviderType };
 
 @Entity('provider_connections')
 export class ProviderConnectionEntity {

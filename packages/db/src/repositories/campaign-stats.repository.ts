@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CampaignStatsEntity } from '../entities/other.entities';
 
 /** What to add to a campaign's hot counters (the call counters and DNC suppressions the stats API reads). */
 export interface StatsDelta {
@@ -35,4 +36,9 @@ export async function bumpCampaignStats(m: EntityManager, tenantId: string, camp
        updated_at = now()`,
     [campaignId, tenantId, ...values],
   );
+}
+
+/** A campaign's maintained counters (null before its stats row exists). */
+export async function findCampaignStats(m: DataSource | EntityManager, tenantId: string, campaignId: string): Promise<CampaignStatsEntity | null> {
+  return m.getRepository(CampaignStatsEntity).findOneBy({ campaignId, tenantId });
 }

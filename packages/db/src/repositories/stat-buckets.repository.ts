@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Outcome } from '@dialer/domain';
 
 /** What one ended call adds to the call counters (campaign_stats and the time buckets alike). */
@@ -81,4 +81,14 @@ export async function bumpStatBuckets(
        talk_seconds = b.talk_seconds + EXCLUDED.talk_seconds`,
     [campaignId, tenantId, call.dialedAt, call.endedAt, c.callsEnded, c.connected, c.voicemail, c.busy, c.noAnswer,
       c.failed, c.canceled, c.talkSeconds]);
+}
+
+/** Calls ended in the campaign's minute buckets of the last `minutes` minutes before `now`. */
+export async function sumRecentCallsEnded(m: DataSource | EntityManager, tenantId: string, campaignId: string, now: Date, minutes: number): Promise<number> {
+  const rows: Array<{ calls: string | null }> = await m.query(
+    `SELECT sum(calls_ended) AS calls FROM campaign_stat_buckets
+      WHERE campaign_id = $1 AND tenant_id = $2 AND granularity = 'minute'
+        AND bucket_start >= $3::timestamptz - make_interval(mins => $4)`,
+    [campaignId, tenantId, now, minutes]);
+  return Number(rows[0]?.calls ?? 0);
 }

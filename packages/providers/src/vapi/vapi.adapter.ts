@@ -1,6 +1,6 @@
 import type { CallStatus, Outcome } from '@dialer/domain';
 import {
-  IgnoredWebhook, ProviderError, type CallAnalysis, type CallSnapshot, type IncomingWebhook, type NormalizedCallEvent,
+  IgnoredWebhook, ProviderError, type CallAnalysis, type CallSnapshot, type IncomingWebhook, type ListedCall, type NormalizedCallEvent,
   type PlaceCallRequest, type PlacedCall, type ProviderAdapter,
 } from '../adapter';
 import { ProviderHttp } from '../http/provider-http';
@@ -37,6 +37,34 @@ interface VapiCall {
   endedAt?: string;
   monitor?: { controlUrl?: string };
   analysis?: unknown;
+  createdAt?: string;
+  customer?: { number?: string };
+}
+
+/** A Vapi call resource in our model: an ended call as its end-of-call-report would say it. */
+function vapiSnapshot(call: VapiCall, providerCallId: string): CallSnapshot {
+  const raw = call.status ?? 'queued';
+  const mapped = VAPI_STATUS[raw];
+  let status: CallStatus = 'queued';
+  let outcome: Outcome | null = null;
+  if (mapped === 'ended') {
+    // As the end-of-call-report would say it: the end reason, and an opt-out from the analysis.
+    const end = vapiEnd(call.endedReason);
+    status = end.status;
+    outcome = end.status === 'completed' && optedOut(record(record(call.analysis)?.structuredData)) ? 'opted_out' : end.outcome;
+  } else if (mapped) {
+    status = mapped;
+  }
+  const started = call.startedAt ? Date.parse(call.startedAt) : NaN;
+  const ended = call.endedAt ? Date.parse(call.endedAt) : NaN;
+  return {
+    providerCallId: call.id ?? providerCallId,
+    status,
+    rawStatus: mapped === 'ended' ? call.endedReason ?? raw : raw,
+    outcome,
+    answeredBy: null,
+    durationSeconds: Number.isFinite(started) && Number.isFinite(ended) ? Math.max(0, Math.round((ended - started) / 1000)) : null,
+  };
 }
 
 /**
@@ -116,28 +144,25 @@ export class VapiAdapter implements ProviderAdapter {
 
   async fetchCall(providerCallId: string): Promise<CallSnapshot> {
     const call = (await this.http.send<VapiCall>({ method: 'GET', url: `/call/${encodeURIComponent(providerCallId)}` }, false)).data;
-    const raw = call.status ?? 'queued';
-    const mapped = VAPI_STATUS[raw];
-    let status: CallStatus = 'queued';
-    let outcome: Outcome | null = null;
-    if (mapped === 'ended') {
-      // As the end-of-call-report would say it: the end reason, and an opt-out from the analysis.
-      const end = vapiEnd(call.endedReason);
-      status = end.status;
-      outcome = end.status === 'completed' && optedOut(record(record(call.analysis)?.structuredData)) ? 'opted_out' : end.outcome;
-    } else if (mapped) {
-      status = mapped;
-    }
-    const started = call.startedAt ? Date.parse(call.startedAt) : NaN;
-    const ended = call.endedAt ? Date.parse(call.endedAt) : NaN;
-    return {
-      providerCallId: call.id ?? providerCallId,
-      status,
-      rawStatus: mapped === 'ended' ? call.endedReason ?? raw : raw,
-      outcome,
-      answeredBy: null,
-      durationSeconds: Number.isFinite(started) && Number.isFinite(ended) ? Math.max(0, Math.round((ended - started) / 1000)) : null,
-    };
+    return vapiSnapshot(call, providerCallId);
+  }
+
+  /**
+   * Vapi's POST /call takes no idempotency key: the call of an attempt whose worker died before
+   * Vapi's answer is found among this connection's phone number's calls created since the attempt
+   * (`GET /call?phoneNumberId=…&createdAtGe=…`), keeping those to `to`, oldest first.
+   */
+  async findCallsTo(to: string, since: Date): Promise<ListedCall[]> {
+    const skewMs = 5_000;
+    const query = new URLSearchParams({
+      phoneNumberId: this.creds.phoneNumberId, createdAtGe: new Date(since.getTime() - skewMs).toISOString(), limit: '1000',
+    });
+    const res = await this.http.send<VapiCall[]>({ method: 'GET', url: `/call?${query.toString()}` }, false);
+    return (Array.isArray(res.data) ? res.data : [])
+      .filter((c) => c.customer?.number === to && typeof c.id === 'string' && typeof c.createdAt === 'string')
+      .map((c) => ({ ...vapiSnapshot(c, c.id as string), createdAt: new Date(c.createdAt as string) }))
+      .filter((c) => c.createdAt.getTime() >= since.getTime() - skewMs)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   verifyWebhook(hook: IncomingWebhook): boolean {

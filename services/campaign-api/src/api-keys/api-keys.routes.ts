@@ -1,25 +1,14 @@
 import { Router } from 'express';
-import { mutate, queryRows, type ApiKeyRole, type DataSource } from '@dialer/db';
+import type { DataSource } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
 import { authOf, pathId } from '../http/request-context';
 import { createApiKey } from '../tenants/api-keys';
+import { findApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from './api-keys.repository';
 import { CreateApiKeyDto, ListApiKeysQuery, type ApiKey, type ApiKeyPage, type CreatedApiKey } from './api-key.dto';
 
-interface KeyRow {
-  id: string;
-  name: string;
-  key_prefix: string;
-  role: ApiKeyRole;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
-
-const COLUMNS = 'id, name, key_prefix, role, created_at, last_used_at, revoked_at';
-
 /** An API key as the API shows it: never the key, never its hash. */
-function keyView(k: KeyRow): ApiKey {
+function keyView(k: ApiKeyRow): ApiKey {
   return { id: k.id, name: k.name, prefix: k.key_prefix, role: k.role, createdAt: k.created_at, lastUsedAt: k.last_used_at, revokedAt: k.revoked_at };
 }
 
@@ -32,7 +21,7 @@ export function apiKeysRouter(ds: DataSource): Router {
     const dto = validateInput(CreateApiKeyDto, req.body, { where: 'request body' });
     const out = await ds.transaction(async (m) => {
       const created = await createApiKey(m, tenantId, dto.role, dto.name.trim());
-      const row = (await queryRows<KeyRow>(m, `SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [created.id]))[0]!;
+      const row = (await findApiKey(m, tenantId, created.id))!;
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'api_key.create', entityType: 'api_key', entityId: created.id, after: keyView(row) });
       return { ...keyView(row), apiKey: created.apiKey } satisfies CreatedApiKey;
     });
@@ -42,9 +31,7 @@ export function apiKeysRouter(ds: DataSource): Router {
   r.get('/api-keys', async (req, res) => {
     const { tenantId } = authOf(res);
     const q = validateInput(ListApiKeysQuery, { ...req.query }, { where: 'query string' });
-    const rows = await queryRows<KeyRow>(ds,
-      `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 AND ($2 OR revoked_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 1000`,
-      [tenantId, q.includeRevoked === 'true']);
+    const rows = await listApiKeys(ds, tenantId, q.includeRevoked === 'true');
     res.json({ data: rows.map(keyView), nextCursor: null } satisfies ApiKeyPage);
   });
 
@@ -52,13 +39,11 @@ export function apiKeysRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'API key');
     const view = await ds.transaction(async (m) => {
-      const { rows } = await mutate<KeyRow>(m,
-        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [id, tenantId]);
-      const row = rows[0];
+      const row = await revokeApiKey(m, tenantId, id);
       if (!row) {
-        const exists = await queryRows<KeyRow>(m, `SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
-        if (!exists[0]) throw AppError.notFound('API key', id);
-        throw new AppError('invalid_state', 'the API key is already revoked', { status: 409, details: { revokedAt: exists[0].revoked_at } });
+        const exists = await findApiKey(m, tenantId, id);
+        if (!exists) throw AppError.notFound('API key', id);
+        throw new AppError('invalid_state', 'the API key is already revoked', { status: 409, details: { revokedAt: exists.revoked_at } });
       }
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: { revokedAt: null }, after: { revokedAt: row.revoked_at } });
       return keyView(row);

@@ -1,4 +1,4 @@
-import { bumpCampaignStats, CampaignEntity, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { bumpCampaignStats, CampaignEntity, dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 
@@ -75,11 +75,53 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
        SELECT l.tenant_id, $3, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom
          FROM leads l
         WHERE l.campaign_id = $1 AND l.tenant_id = $2
-          AND NOT EXISTS (SELECT 1 FROM dnc_entries d WHERE d.tenant_id = $2 AND d.campaign_id IS NULL AND d.phone_e164 = l.phone_e164)
+          AND NOT ${dncHit({ tenant: '$2', phone: 'l.phone_e164', campaign: '$3' })}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING id`, [source.id, source.tenantId, id]);
     leadsCopied = copied.length;
   }
   const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId: source.tenantId });
   return { campaign, leadsCopied };
+}
+
+/** Inserts a campaign with its (empty) stats row; the campaign as stored. */
+export async function insertCampaign(m: EntityManager, fields: Partial<CampaignEntity> & { tenantId: string }): Promise<CampaignEntity> {
+  const repo = m.getRepository(CampaignEntity);
+  const saved = await repo.save(repo.create(fields));
+  await bumpCampaignStats(m, fields.tenantId, saved.id, {});
+  return repo.findOneByOrFail({ id: saved.id });
+}
+
+/**
+ * Optimistic update: changes the campaign only at the version read, never once in one of `notIn`,
+ * with `draftOnly` only while a draft; bumps the version. False when nothing matched.
+ */
+export async function updateCampaignAtVersion(
+  m: EntityManager, tenantId: string, id: string, version: number, changes: Partial<CampaignEntity>,
+  o: { notIn: readonly CampaignStatus[]; draftOnly: boolean },
+): Promise<boolean> {
+  const result = await m.createQueryBuilder().update(CampaignEntity)
+    .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'now()' } as never)
+    .where('id = :id AND tenant_id = :tenantId AND version = :version AND deleted_at IS NULL AND status NOT IN (:...finished)'
+      + (o.draftOnly ? ` AND status = 'draft'` : ''),
+      { id, tenantId, version, finished: o.notIn })
+    .execute();
+  return Boolean(result.affected);
+}
+
+/** Soft-deletes a campaign that is not running (at `version`, when given); the status it had, or null. */
+export async function softDeleteCampaign(m: EntityManager, tenantId: string, id: string, version: number | null): Promise<string | null> {
+  const { rows } = await mutate<{ status: string }>(m,
+    `UPDATE campaigns SET deleted_at = now(), updated_at = now(), version = version + 1
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status <> 'running' AND ($3::int IS NULL OR version = $3)
+      RETURNING status`, [id, tenantId, version]);
+  return rows[0]?.status ?? null;
+}
+
+/** Undeletes a soft-deleted campaign; false when it was not deleted (or is not the tenant's). */
+export async function restoreCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+  const { count } = await mutate(m,
+    `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
+  return count > 0;
 }

@@ -1,11 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import { bumpCampaignStats, CampaignEntity, readCampaignProgress, TenantEntity, type CampaignProgressRow, type DataSource, type EntityManager, mutate } from '@dialer/db';
+import { findProviderConnection, readCampaignProgress, type CampaignEntity, type CampaignProgressRow, type DataSource, type EntityManager } from '@dialer/db';
 import { defaultZoneForCountry, effectiveRetryPolicy, resolveWindow, type CallingWindow, type CampaignStatus, type RetryPolicy } from '@dialer/domain';
 import { AppError, clock, validateInput } from '@dialer/platform';
 import { checkCampaignNow, isCampaignCommand, runCampaignCommand, writeAudit } from '@dialer/db';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
-import { cloneCampaign, findDeletedCampaign, getCampaign, listCampaigns } from './campaigns.repository';
+import { tenantDefaultCountry } from '../tenants/tenants.repository';
+import {
+  cloneCampaign, findCampaign, findDeletedCampaign, getCampaign, insertCampaign, listCampaigns, restoreCampaign, softDeleteCampaign,
+  updateCampaignAtVersion,
+} from './campaigns.repository';
 import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
   type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
@@ -23,9 +27,7 @@ function plain<T>(v: T): T {
 }
 
 async function assertProviderConnection(m: EntityManager | DataSource, tenantId: string, id: string): Promise<void> {
-  const rows: unknown[] = await m.query(
-    `SELECT 1 FROM provider_connections WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL`, [id, tenantId]);
-  if (rows.length === 0) {
+  if (!await findProviderConnection(m, id, { tenantId })) {
     throw new AppError('validation_failed', 'request body is invalid: providerConnectionId names no provider connection', {
       status: 400, details: [{ field: 'providerConnectionId', reason: 'no provider connection with this id' }],
     });
@@ -82,7 +84,6 @@ export type StatusChanged = (campaignId: string) => Promise<void>;
 
 export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): Router {
   const r = Router();
-  const repo = ds.getRepository(CampaignEntity);
 
   r.post('/campaigns', async (req, res) => {
     const { tenantId, apiKeyId, userId } = authOf(res);
@@ -92,8 +93,8 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
     await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
     const campaign = await ds.transaction(async (m) => {
       // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
-      const defaultCountry = dto.defaultCountry ?? (await m.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
-      const saved = await m.getRepository(CampaignEntity).save(m.getRepository(CampaignEntity).create({
+      const defaultCountry = dto.defaultCountry ?? await tenantDefaultCountry(m, tenantId);
+      const created = await insertCampaign(m, {
         tenantId,
         name: dto.name.trim(),
         status: 'draft',
@@ -109,10 +110,8 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
         complianceMode: dto.complianceMode ?? 'standard',
         scheduledStartAt: dto.scheduledStartAt ?? null,
         scheduledEndAt: dto.scheduledEndAt ?? null,
-      }));
-      await bumpCampaignStats(m, tenantId, saved.id, {});
-      const created = await m.getRepository(CampaignEntity).findOneByOrFail({ id: saved.id });
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: saved.id, after: created });
+      });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: created.id, after: created });
       return created;
     });
     res.set('ETag', campaignEtag(campaign));
@@ -187,14 +186,11 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
 
     const updated = await ds.transaction(async (m) => {
       // Optimistic: only the version we read may be changed, and never once finished.
-      const result = await m.createQueryBuilder().update(CampaignEntity)
-        .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'now()' } as never)
-        .where('id = :id AND tenant_id = :tenantId AND version = :version AND deleted_at IS NULL AND status NOT IN (:...finished)'
-          + (changes.complianceMode !== undefined ? ` AND status = 'draft'` : ''),
-          { id, tenantId, version: before.version, finished: FINISHED_STATUSES })
-        .execute();
-      if (!result.affected) {
-        const now = await m.getRepository(CampaignEntity).findOneBy({ id, tenantId });
+      const changed = await updateCampaignAtVersion(m, tenantId, id, before.version, changes, {
+        notIn: FINISHED_STATUSES, draftOnly: changes.complianceMode !== undefined,
+      });
+      if (!changed) {
+        const now = await findCampaign(m, tenantId, id);
         if (!now) throw AppError.notFound('campaign', id);
         if (FINISHED_STATUSES.includes(now.status)) {
           throw new AppError('invalid_state', `a ${now.status} campaign cannot be changed`, { status: 409, details: { status: now.status } });
@@ -205,7 +201,7 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
         }
         throw AppError.conflict('the campaign was changed by another request; read it again and retry', { version: now.version });
       }
-      const after = await m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId });
+      const after = await getCampaign(m, tenantId, id);
       const beforeFields: Record<string, unknown> = {};
       const afterFields: Record<string, unknown> = {};
       for (const k of Object.keys(changes) as Array<keyof CampaignEntity>) {
@@ -224,17 +220,14 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
     const ifMatch = req.get('if-match') !== undefined ? await getCampaign(ds, tenantId, id) : null;
     if (ifMatch) checkIfMatch(req, ifMatch);
     await ds.transaction(async (m) => {
-      const { rows } = await mutate<{ status: string }>(m,
-        `UPDATE campaigns SET deleted_at = now(), updated_at = now(), version = version + 1
-          WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status <> 'running' AND ($3::int IS NULL OR version = $3)
-          RETURNING status`, [id, tenantId, ifMatch?.version ?? null]);
-      if (rows.length === 0) {
-        const now = await repo.findOneBy({ id, tenantId });
+      const deletedFrom = await softDeleteCampaign(m, tenantId, id, ifMatch?.version ?? null);
+      if (deletedFrom === null) {
+        const now = await findCampaign(m, tenantId, id);
         if (!now) throw AppError.notFound('campaign', id);
         if (ifMatch && now.version !== ifMatch.version) checkIfMatch(req, now);
         throw new AppError('invalid_state', 'a running campaign must be stopped before it is deleted', { status: 409, details: { status: now.status } });
       }
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.delete', entityType: 'campaign', entityId: id, before: { status: rows[0]!.status }, after: { deleted: true } });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.delete', entityType: 'campaign', entityId: id, before: { status: deletedFrom }, after: { deleted: true } });
     });
     res.status(204).end();
   });
@@ -243,17 +236,14 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'campaign');
     const restored = await ds.transaction(async (m) => {
-      const { count } = await mutate(m,
-        `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
-          WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
-      if (!count) {
-        if (await findDeletedCampaign(m, tenantId, id) === null && await repo.findOneBy({ id, tenantId })) {
+      if (!await restoreCampaign(m, tenantId, id)) {
+        if (await findDeletedCampaign(m, tenantId, id) === null && await findCampaign(m, tenantId, id)) {
           throw new AppError('invalid_state', 'the campaign is not deleted', { status: 409 });
         }
         throw AppError.notFound('campaign', id);
       }
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.restore', entityType: 'campaign', entityId: id, before: { deleted: true }, after: { deleted: false } });
-      return m.getRepository(CampaignEntity).findOneByOrFail({ id, tenantId });
+      return getCampaign(m, tenantId, id);
     });
     sendCampaign(res, restored);
   });

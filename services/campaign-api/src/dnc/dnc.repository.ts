@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { mutate, queryRows, type DataSource } from '@dialer/db';
+import { DncEntryEntity, findDncScopes, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { writeAudit } from '@dialer/db';
 import type { DncCheck, DncImportResult } from './dnc.dto';
@@ -9,18 +9,7 @@ import type { DncCheck, DncImportResult } from './dnc.dto';
 export async function checkNumbers(ds: DataSource, tenantId: string, campaignId: string | null, phones: string[], country: string): Promise<DncCheck[]> {
   const normalized = phones.map((p) => ({ phone: p, r: normalizePhone(p, country) }));
   const e164s = [...new Set(normalized.flatMap((n) => (n.r.ok ? [n.r.e164] : [])))];
-  const rows: Array<{ phone_e164: string; campaign_id: string | null }> = e164s.length
-    ? await ds.query(
-      `SELECT phone_e164, campaign_id FROM dnc_entries
-        WHERE tenant_id = $1 AND phone_e164 = ANY($2::text[]) AND (campaign_id IS NULL OR campaign_id = $3)`,
-      [tenantId, e164s, campaignId])
-    : [];
-  const scopes = new Map<string, Set<'tenant' | 'campaign'>>();
-  for (const row of rows) {
-    const s = scopes.get(row.phone_e164) ?? new Set();
-    s.add(row.campaign_id === null ? 'tenant' : 'campaign');
-    scopes.set(row.phone_e164, s);
-  }
+  const scopes = await findDncScopes(ds, tenantId, campaignId, e164s);
   return normalized.map(({ phone, r }) => {
     if (!r.ok) return { phone, e164: null, dnc: false, scopes: [], reason: r.reason };
     const s = [...(scopes.get(r.e164) ?? [])].sort();
@@ -99,4 +88,45 @@ export async function removeByPhone(
     await writeAudit(m, { tenantId: o.tenantId, apiKeyId: o.apiKeyId, userId: o.userId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: removed.id });
     return true;
   });
+}
+
+/** Adds a number to the tenant's list (campaignId null) or a campaign's; the entry, and whether it is new. */
+export async function addDncEntry(
+  m: EntityManager, e: { tenantId: string; campaignId: string | null; phoneE164: string; reason: string | null },
+): Promise<{ entry: DncEntryEntity; created: boolean }> {
+  const rows = await queryRows<{ id: string }>(m,
+    `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, reason, source) VALUES ($1, $2, $3, $4, 'api')
+     ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING RETURNING id`,
+    [e.tenantId, e.campaignId, e.phoneE164, e.reason]);
+  const inserted = rows[0];
+  const entry = inserted
+    ? await m.getRepository(DncEntryEntity).findOneByOrFail({ id: inserted.id })
+    : await m.getRepository(DncEntryEntity).createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId AND d.phone_e164 = :phone AND d.campaign_id IS NOT DISTINCT FROM :campaignId',
+        { tenantId: e.tenantId, phone: e.phoneE164, campaignId: e.campaignId })
+      .getOneOrFail();
+  return { entry, created: Boolean(inserted) };
+}
+
+/** The tenant's entries (or one campaign's), newest first, after the cursor entry: at most `limit`. */
+export async function listDncEntries(
+  ds: DataSource, tenantId: string, f: { campaignId?: string; cursor?: string }, limit: number,
+): Promise<DncEntryEntity[]> {
+  const qb = ds.getRepository(DncEntryEntity).createQueryBuilder('d')
+    .where('d.tenant_id = :tenantId', { tenantId })
+    .orderBy('d.created_at', 'DESC')
+    .addOrderBy('d.id', 'DESC')
+    .limit(limit);
+  if (f.campaignId) qb.andWhere('d.campaign_id = :campaignId', { campaignId: f.campaignId });
+  if (f.cursor) {
+    qb.andWhere(`(d.created_at, d.id) < (SELECT k.created_at, k.id FROM dnc_entries k WHERE k.id = :cursor AND k.tenant_id = :tenantId)`,
+      { cursor: f.cursor });
+  }
+  return qb.getMany();
+}
+
+/** Deletes one entry of the tenant; false when there is none. */
+export async function deleteDncEntry(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+  const { count } = await mutate(m, `DELETE FROM dnc_entries WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+  return count > 0;
 }

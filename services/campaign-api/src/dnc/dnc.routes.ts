@@ -4,8 +4,8 @@ import {
 } from 'class-validator';
 import { Router } from 'express';
 import type { DncCheckResult, DncEntry, DncImportResult, DncPage } from './dnc.dto';
-import { checkNumbers, importDncCsv, removeByPhone } from './dnc.repository';
-import { DncEntryEntity, type DataSource, mutate } from '@dialer/db';
+import { addDncEntry, checkNumbers, deleteDncEntry, importDncCsv, listDncEntries, removeByPhone } from './dnc.repository';
+import type { DataSource, DncEntryEntity } from '@dialer/db';
 import { normalizePhone } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
@@ -59,7 +59,6 @@ function view(e: DncEntryEntity): DncEntry {
 /** Do-not-call entries: tenant-wide (no campaignId) or for one campaign. */
 export function dncRouter(ds: DataSource): Router {
   const r = Router();
-  const repo = ds.getRepository(DncEntryEntity);
 
   r.post('/dnc', async (req, res) => {
     const { tenantId, apiKeyId, userId } = authOf(res);
@@ -73,21 +72,11 @@ export function dncRouter(ds: DataSource): Router {
       });
     }
     const { entry, created } = await ds.transaction(async (m) => {
-      const rows: Array<{ id: string }> = await m.query(
-        `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, reason, source) VALUES ($1, $2, $3, $4, 'api')
-         ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING RETURNING id`,
-        [tenantId, dto.campaignId ?? null, phone.e164, dto.reason ?? null]);
-      const inserted = rows[0];
-      const found = inserted
-        ? await m.getRepository(DncEntryEntity).findOneByOrFail({ id: inserted.id })
-        : await m.getRepository(DncEntryEntity).createQueryBuilder('d')
-          .where('d.tenant_id = :tenantId AND d.phone_e164 = :phone AND d.campaign_id IS NOT DISTINCT FROM :campaignId',
-            { tenantId, phone: phone.e164, campaignId: dto.campaignId ?? null })
-          .getOneOrFail();
-      if (inserted) {
-        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.add', entityType: 'dnc_entry', entityId: found.id, after: { campaignId: found.campaignId } });
+      const added = await addDncEntry(m, { tenantId, campaignId: dto.campaignId ?? null, phoneE164: phone.e164, reason: dto.reason ?? null });
+      if (added.created) {
+        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.add', entityType: 'dnc_entry', entityId: added.entry.id, after: { campaignId: added.entry.campaignId } });
       }
-      return { entry: found, created: Boolean(inserted) };
+      return added;
     });
     res.status(created ? 201 : 200).json(view(entry));
   });
@@ -95,17 +84,7 @@ export function dncRouter(ds: DataSource): Router {
   r.get('/dnc', async (req, res) => {
     const { tenantId } = authOf(res);
     const q = validateInput(ListDncQuery, { ...req.query }, { where: 'query string' });
-    const qb = repo.createQueryBuilder('d')
-      .where('d.tenant_id = :tenantId', { tenantId })
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(q.limit + 1);
-    if (q.campaignId) qb.andWhere('d.campaign_id = :campaignId', { campaignId: q.campaignId });
-    if (q.cursor) {
-      qb.andWhere(`(d.created_at, d.id) < (SELECT k.created_at, k.id FROM dnc_entries k WHERE k.id = :cursor AND k.tenant_id = :tenantId)`,
-        { cursor: q.cursor });
-    }
-    const page = toPage(await qb.getMany(), q.limit);
+    const page = toPage(await listDncEntries(ds, tenantId, q, q.limit + 1), q.limit);
     res.json({ data: page.data.map(view), nextCursor: page.nextCursor } satisfies DncPage);
   });
 
@@ -147,8 +126,7 @@ export function dncRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const id = pathId(req.params.id, 'dnc entry');
     await ds.transaction(async (m) => {
-      const { count } = await mutate(m, `DELETE FROM dnc_entries WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
-      if (!count) throw AppError.notFound('dnc entry', id);
+      if (!await deleteDncEntry(m, tenantId, id)) throw AppError.notFound('dnc entry', id);
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: id });
     });
     res.status(204).end();

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { ApiKeyRole, DataSource } from '@dialer/db';
+import type { DataSource } from '@dialer/db';
 import { AppError, safeEqual, type Logger } from '@dialer/platform';
 import { API_KEY_FORMAT, hashApiKey } from '../tenants/api-keys';
+import { findLiveApiKeyByHash, touchApiKey } from '../api-keys/api-keys.repository';
 import { findLiveSession, touchSession } from '../users/users.repository';
 import { assertSameOrigin, clearSessionCookie, hashToken, sessionTokenOf, type SessionSettings } from '../users/sessions';
 import { may } from './permissions';
@@ -39,17 +40,13 @@ function throttledTouch(logger: Logger, what: string, write: (id: string) => Pro
  * last_used_at of a key and last_seen_at of a session move at most once a minute.
  */
 export function authMiddleware(ds: DataSource, logger: Logger, sessions: SessionSettings, limiter?: RateLimiter): RequestHandler {
-  const touchKey = throttledTouch(logger, 'API key use', (id) => ds.query(
-    `UPDATE api_keys SET last_used_at = now()
-      WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id]));
+  const touchKey = throttledTouch(logger, 'API key use', (id) => touchApiKey(ds, id));
   const touchSessionOnce = throttledTouch(logger, 'session use', (id) => touchSession(ds, id));
 
   const byKey = async (header: string): Promise<AuthContext> => {
     const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if (!key || !API_KEY_FORMAT.test(key)) throw AppError.unauthorized();
-    const rows: Array<{ id: string; tenant_id: string; role: ApiKeyRole }> = await ds.query(
-      `SELECT id, tenant_id, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hashApiKey(key)]);
-    const row = rows[0];
+    const row = await findLiveApiKeyByHash(ds, hashApiKey(key));
     if (!row) throw AppError.unauthorized('the API key is unknown or revoked');
     touchKey(row.id);
     return { tenantId: row.tenant_id, apiKeyId: row.id, userId: null, role: row.role };

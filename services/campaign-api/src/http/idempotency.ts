@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
-import { mutate, queryRows, type DataSource } from '@dialer/db';
+import type { DataSource } from '@dialer/db';
 import { AppError, sha256Hex } from '@dialer/platform';
+import { claimKey, findKey, purgeExpiredKeys, releaseKey, storeAnswer } from './idempotency-keys.repository';
 
 /** What a create answers; stored under its Idempotency-Key and replayed for a repeat. */
 export interface StoredAnswer {
@@ -36,15 +37,9 @@ export async function idempotent(
     throw new AppError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { status: 400 });
   }
   const fingerprint = sha256Hex(`${req.method} ${req.baseUrl}${req.path}\n${bodyHash ?? ''}`);
-  await mutate(ds, `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND created_at < now() - make_interval(hours => $2)`,
-    [tenantId, IDEMPOTENCY_TTL_HOURS]);
-  const claimed = await queryRows<{ key: string }>(ds,
-    `INSERT INTO idempotency_keys (tenant_id, key, fingerprint) VALUES ($1, $2, $3)
-     ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`, [tenantId, key, fingerprint]);
-  if (claimed.length === 0) {
-    const rows = await queryRows<{ fingerprint: string; status_code: number | null; response: unknown; location: string | null }>(ds,
-      `SELECT fingerprint, status_code, response, location FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`, [tenantId, key]);
-    const prior = rows[0];
+  await purgeExpiredKeys(ds, tenantId, IDEMPOTENCY_TTL_HOURS);
+  if (!await claimKey(ds, tenantId, key, fingerprint)) {
+    const prior = await findKey(ds, tenantId, key);
     if (!prior) throw new AppError('idempotency_in_progress', 'a request with this Idempotency-Key just ended; retry', { status: 409 });
     if (prior.fingerprint !== fingerprint) {
       throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for a different request', { status: 422 });
@@ -59,11 +54,10 @@ export async function idempotent(
   try {
     answer = await run();
   } catch (err) {
-    await mutate(ds, `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`, [tenantId, key]).catch(() => undefined);
+    await releaseKey(ds, tenantId, key).catch(() => undefined);
     throw err;
   }
-  await mutate(ds, `UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb, location = $5 WHERE tenant_id = $1 AND key = $2`,
-    [tenantId, key, answer.status, JSON.stringify(answer.body ?? null), answer.location ?? null]);
+  await storeAnswer(ds, tenantId, key, answer);
   send(res, answer, false);
 }
 

@@ -5,7 +5,7 @@ import {
   Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
-import { DispositionDto } from '../dispositions/dispositions.routes';
+import { DispositionDto } from '../dispositions/disposition.dto';
 import { DncCheckResult, DncEntry, DncImportResult, DncPage } from '../dnc/dnc.dto';
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
 import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview, ImportPreviewQuery } from '../imports/import.dto';

@@ -1,4 +1,4 @@
-import { mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CsvEncoding } from './csv-encoding';
 import type { ResolvedMapping } from './column-mapping';
 
@@ -147,14 +147,11 @@ export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
 ) ON COMMIT DELETE ROWS`;
 
 /**
- * Is staged row `s` on the tenant's or the campaign's do-not-call list? Written so that it can only
- * run as one index probe per row (dnc_entries_unique), whatever the statistics say: a scalar
- * subquery with LIMIT is never turned into a join. As a join, a never-analysed dnc_entries (a big
- * list just loaded) made the planner read the tenant's whole list for every batch. The InitPlan in
- * front skips the probes when the tenant has no list at all.
+ * Is staged row `s` on the tenant's or the campaign's do-not-call list? One index probe per row
+ * (dncHit); the InitPlan in front skips the probes when the tenant has no list at all.
  */
 const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1))
-   AND (SELECT true FROM dnc_entries e WHERE e.tenant_id = $1 AND e.phone_e164 = s.phone_e164 AND COALESCE(e.campaign_id, $2) = $2 LIMIT 1) IS NOT NULL)`;
+   AND ${dncHit({ tenant: '$1', phone: 's.phone_e164', campaign: '$2' })})`;
 
 /**
  * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
@@ -251,4 +248,9 @@ export async function importErrorsPage(ds: DataSource, tenantId: string, importI
     `SELECT row_no AS row, kind, column_name AS column, value, reason FROM import_errors
       WHERE import_id = $1 AND tenant_id = $2 AND row_no > $3 ORDER BY row_no LIMIT $4`,
     [importId, tenantId, afterRow, limit]);
+}
+
+/** The uploaded file's name, as the client sent it (shown with the import). */
+export async function setImportFilename(ds: DataSource, importId: string, filename: string | null): Promise<void> {
+  await ds.query(`UPDATE import_jobs SET filename = $2 WHERE id = $1`, [importId, filename]);
 }

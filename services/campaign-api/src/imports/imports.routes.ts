@@ -1,15 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import { TenantEntity, type DataSource } from '@dialer/db';
+import type { DataSource } from '@dialer/db';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { idempotent } from '../http/idempotency';
 import { authOf, pathId } from '../http/request-context';
+import { tenantDefaultCountry } from '../tenants/tenants.repository';
 import { CLOSED_TO_LEADS, closedToLeads } from '../leads/leads.repository';
 import { describeMapping, suggestMapping } from './column-mapping';
 import { csvLine, IMPORT_TEMPLATE } from './errors-csv';
 import type { ImportRunner } from './import-runner';
 import { ImportPreviewQuery, type ImportDetail, type ImportPage, type ImportPreview, type PreviewLead, type PreviewProblem } from './import.dto';
-import { cancelImport, getImportJob, importErrorsPage, listImportJobs, reopenImport } from './imports.repository';
+import { cancelImport, getImportJob, importErrorsPage, listImportJobs, reopenImport, setImportFilename } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
 import { prepareRecord } from './prepare-rows';
 import {
@@ -112,7 +113,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
         throw new AppError('unsupported_media_type', 'send the file as multipart/form-data (field "file"; optional "mapping")', { status: 415 });
       }
       const q = validateInput(ImportPreviewQuery, { ...req.query }, { where: 'query string' });
-      const country = q.defaultCountry?.toUpperCase() ?? (await ds.getRepository(TenantEntity).findOneByOrFail({ id: tenantId })).defaultCountry;
+      const country = q.defaultCountry?.toUpperCase() ?? await tenantDefaultCountry(ds, tenantId);
       await answerPreview(req, res, { defaultCountry: country, rejectCardNumbers: q.complianceMode === 'pci' });
     } catch (err) {
       drainRequest(req);
@@ -139,7 +140,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       job = await createUploadJob(ds, runner, { tenantId, campaignId: campaign.id, filename: null });
       const up = await receiveMultipart(req, { filePath: job.filePath, maxBytes, preview: false, headBytes: 0 });
       if (!up.stored) throw new AppError('no_file', 'the upload has no file part (send it as the form field "file")', { status: 400 });
-      await ds.query(`UPDATE import_jobs SET filename = $2 WHERE id = $1`, [job.id, up.filename]);
+      await setImportFilename(ds, job.id, up.filename);
       const claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes: up.bytes, mapping: parseMapping(up.fields.mapping ?? req.query.mapping),
         defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', claim: true,

@@ -94,9 +94,9 @@ async function* readRecords(path: string, opts: ImportOptions): AsyncGenerator<{
   yield number();
 }
 
-/** The pg client under a TypeORM query runner (for COPY). */
-function pgClient(qr: QueryRunner): PoolClient {
-  return (qr as unknown as { databaseConnection: PoolClient }).databaseConnection;
+/** The pg client under a TypeORM query runner (for COPY): `connect()` resolves to it (TypeORM's public API). */
+async function pgClient(qr: QueryRunner): Promise<PoolClient> {
+  return (await qr.connect()) as PoolClient;
 }
 
 /**
@@ -126,7 +126,7 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
     const t0 = performance.now();
     await qr.startTransaction();
     await qr.query(BATCH_SETTINGS);
-    await pipeline(Readable.from(b.copy), pgClient(qr).query(copyFrom(`COPY import_staging (${STAGING_COLUMNS.join(', ')}) FROM STDIN`)));
+    await pipeline(Readable.from(b.copy), (await pgClient(qr)).query(copyFrom(`COPY import_staging (${STAGING_COLUMNS.join(', ')}) FROM STDIN`)));
     return performance.now() - t0;
   };
 

@@ -1,5 +1,5 @@
-import { bumpCampaignStats, type EntityManager } from '@dialer/db';
-import type { CampaignStatus } from '@dialer/domain';
+import { bumpCampaignStats, findDncNumbers, LeadEntity, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
+import type { CampaignStatus, PreviewGroup } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
 
@@ -49,11 +49,7 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
   }
   let duplicates = leads.length - unique.length;
 
-  const dncRows: Array<{ phone_e164: string }> = await m.query(
-    `SELECT DISTINCT phone_e164 FROM dnc_entries
-      WHERE tenant_id = $1 AND (campaign_id IS NULL OR campaign_id = $2) AND phone_e164 = ANY($3::text[])`,
-    [t.tenantId, t.campaignId, [...seen]]);
-  const dnc = new Set(dncRows.map((r) => r.phone_e164));
+  const dnc = await findDncNumbers(m, t.tenantId, t.campaignId, [...seen]);
   const rows = dnc.size ? unique.filter((l) => !dnc.has(l.phoneE164)) : unique;
   const dncSuppressed = unique.length - rows.length;
 
@@ -75,4 +71,50 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
   }
   if (dncSuppressed) await bumpCampaignStats(m, t.tenantId, t.campaignId, { dncSuppressed });
   return { accepted, duplicates, dncSuppressed };
+}
+
+/** Sets a lead's qualified flag by hand (a person's disposition of its call). */
+export async function setLeadQualified(m: EntityManager, tenantId: string, leadId: string, qualified: boolean): Promise<void> {
+  await m.query(`UPDATE leads SET qualified = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [leadId, tenantId, qualified]);
+}
+
+/**
+ * The open leads of a campaign grouped by candidate zones, number prefix (which decides the rule
+ * pack) and due hour: one SQL aggregate, then the window is evaluated per group, not per lead.
+ */
+export async function loadPreviewGroups(ds: DataSource, campaign: Pick<CampaignEntity, 'id' | 'tenantId'>, from: Date): Promise<PreviewGroup[]> {
+  const rows: Array<{ timezones: string[] | null; sample_phone: string; due_at: Date; n: string }> = await ds.query(
+    `SELECT timezones, min(phone_e164) AS sample_phone, min(due) AS due_at, count(*) AS n
+       FROM (SELECT timezones, phone_e164,
+                    CASE WHEN status = 'pending' THEN greatest(next_attempt_at, $3::timestamptz) ELSE $3::timestamptz END AS due
+               FROM leads WHERE campaign_id = $1 AND tenant_id = $2 AND status <> 'done') l
+      GROUP BY timezones, left(phone_e164, 5), date_trunc('hour', due)`,
+    [campaign.id, campaign.tenantId, from]);
+  return rows.map((r) => ({ timezones: r.timezones ?? [], samplePhone: r.sample_phone, dueAt: new Date(r.due_at), count: Number(r.n) }));
+}
+
+export interface LeadFilter {
+  status?: string;
+  disposition?: string;
+  /** E.164 prefix (with its +). */
+  phonePrefix?: string;
+  /** The last lead of the previous page: leads after it. */
+  cursor?: string;
+}
+
+/** A campaign's leads, oldest first: at most `limit` after the filter. */
+export async function listCampaignLeads(ds: DataSource, tenantId: string, campaignId: string, f: LeadFilter, limit: number): Promise<LeadEntity[]> {
+  const qb = ds.getRepository(LeadEntity).createQueryBuilder('l')
+    .where('l.campaign_id = :campaignId AND l.tenant_id = :tenantId', { campaignId, tenantId })
+    .orderBy('l.created_at', 'ASC')
+    .addOrderBy('l.id', 'ASC')
+    .limit(limit);
+  if (f.status) qb.andWhere('l.status = :status', { status: f.status });
+  if (f.disposition) qb.andWhere('l.disposition = :disposition', { disposition: f.disposition });
+  if (f.phonePrefix) qb.andWhere('starts_with(l.phone_e164, :phone)', { phone: f.phonePrefix });
+  if (f.cursor) {
+    qb.andWhere(`(l.created_at, l.id) > (SELECT k.created_at, k.id FROM leads k WHERE k.id = :cursor AND k.campaign_id = :campaignId)`,
+      { cursor: f.cursor });
+  }
+  return qb.getMany();
 }

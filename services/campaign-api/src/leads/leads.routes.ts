@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { LeadEntity, type DataSource } from '@dialer/db';
+import type { DataSource, LeadEntity } from '@dialer/db';
 import { leadZones, noWindowDetail } from '@dialer/domain';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
@@ -12,7 +12,7 @@ import { createUploadJob, failUpload, finalizeUpload, firstReportLines } from '.
 import { drainRequest, streamToFile, tooLarge } from '../imports/store-upload';
 import { addLeads } from './add-leads';
 import { AddLeadsDto, ListLeadsQuery, type AddLeadsResult, type LeadPage } from './lead.dto';
-import { CLOSED_TO_LEADS, closedToLeads } from './leads.repository';
+import { CLOSED_TO_LEADS, closedToLeads, listCampaignLeads } from './leads.repository';
 
 export interface LeadsRouterDeps {
   ds: DataSource;
@@ -87,19 +87,8 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const { tenantId, role } = authOf(res);
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(ListLeadsQuery, { ...req.query }, { where: 'query string' });
-    const qb = ds.getRepository(LeadEntity).createQueryBuilder('l')
-      .where('l.campaign_id = :campaignId AND l.tenant_id = :tenantId', { campaignId: campaign.id, tenantId })
-      .orderBy('l.created_at', 'ASC')
-      .addOrderBy('l.id', 'ASC')
-      .limit(q.limit + 1);
-    if (q.status) qb.andWhere('l.status = :status', { status: q.status });
-    if (q.disposition) qb.andWhere('l.disposition = :disposition', { disposition: q.disposition });
-    if (q.phone) qb.andWhere('starts_with(l.phone_e164, :phone)', { phone: q.phone.startsWith('+') ? q.phone : `+${q.phone}` });
-    if (q.cursor) {
-      qb.andWhere(`(l.created_at, l.id) > (SELECT k.created_at, k.id FROM leads k WHERE k.id = :cursor AND k.campaign_id = :campaignId)`,
-        { cursor: q.cursor });
-    }
-    const page = toPage(await qb.getMany(), q.limit);
+    const phonePrefix = q.phone ? (q.phone.startsWith('+') ? q.phone : `+${q.phone}`) : undefined;
+    const page = toPage(await listCampaignLeads(ds, tenantId, campaign.id, { ...q, phonePrefix }, q.limit + 1), q.limit);
     const detail = (l: LeadEntity): string | null => (l.disposition === 'no_window'
       ? noWindowDetail(campaign.callingWindow, l.phoneE164, leadZones(l.timezones, campaign.defaultTimezone)) : null);
     res.json({

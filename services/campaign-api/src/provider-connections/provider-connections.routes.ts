@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { ProviderConnectionEntity, type DataSource } from '@dialer/db';
+import { findProviderConnectionRecord, insertProviderConnection, listProviderConnections, type DataSource, type ProviderConnectionEntity } from '@dialer/db';
+import { isProviderType, PROVIDER_TYPES } from '@dialer/domain';
 import { AppError, encryptSecret, randomToken, validateInput, type FieldError } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
 import { authOf, pathId } from '../http/request-context';
@@ -48,15 +49,15 @@ export function connectionSettings(dto: ConnectionDto): { config: Record<string,
 
 function validateConnection(body: unknown): ConnectionDto {
   const type = (body as { type?: unknown } | null)?.type;
-  if (type !== 'twilio' && type !== 'vapi' && type !== 'exotel') {
+  if (!isProviderType(type)) {
     // Name every problem at once: the type, and the rest as a Twilio connection would have them.
-    const details: FieldError[] = [{ field: 'type', reason: 'type must be one of twilio, vapi, exotel' }];
+    const details: FieldError[] = [{ field: 'type', reason: `type must be one of ${PROVIDER_TYPES.join(', ')}` }];
     try {
       validateInput(CONNECTION_DTOS.twilio, { ...(body as object), type: 'twilio' }, { where: 'request body' });
     } catch (err) {
       if (err instanceof AppError && Array.isArray(err.details)) details.push(...(err.details as FieldError[]));
     }
-    throw new AppError('validation_failed', 'type must be one of twilio, vapi, exotel', { status: 400, details });
+    throw new AppError('validation_failed', `type must be one of ${PROVIDER_TYPES.join(', ')}`, { status: 400, details });
   }
   const where = { where: 'request body' };
   if (type === 'twilio') return validateInput(CONNECTION_DTOS.twilio, body, where);
@@ -74,14 +75,13 @@ export function providerConnectionView(p: ProviderConnectionEntity): ProviderCon
 
 export function providerConnectionsRouter(ds: DataSource, secretsKey: string): Router {
   const r = Router();
-  const repo = ds.getRepository(ProviderConnectionEntity);
 
   r.post('/provider-connections', async (req, res) => {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateConnection(req.body);
     const { config, secrets } = connectionSettings(dto);
     const saved = await ds.transaction(async (m) => {
-      const conn = await m.getRepository(ProviderConnectionEntity).save(m.getRepository(ProviderConnectionEntity).create({
+      const created = await insertProviderConnection(m, {
         tenantId,
         name: dto.name.trim(),
         type: dto.type,
@@ -89,9 +89,8 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
         config,
         secretsSealed: encryptSecret(JSON.stringify(secrets), secretsKey),
         callsPerSecond: dto.callsPerSecond ?? 10,
-      }));
-      const created = await m.getRepository(ProviderConnectionEntity).findOneByOrFail({ id: conn.id });
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: conn.id, after: providerConnectionView(created) });
+      });
+      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: created.id, after: providerConnectionView(created) });
       return created;
     });
     res.status(201).json(providerConnectionView(saved));
@@ -99,14 +98,14 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
 
   r.get('/provider-connections', async (_req, res) => {
     const { tenantId } = authOf(res);
-    const rows = await repo.find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
+    const rows = await listProviderConnections(ds, tenantId, 500);
     res.json({ data: rows.map(providerConnectionView), nextCursor: null } satisfies ProviderConnectionPage);
   });
 
   r.get('/provider-connections/:id', async (req, res) => {
     const { tenantId } = authOf(res);
     const id = pathId(req.params.id, 'provider connection');
-    const row = await repo.findOneBy({ id, tenantId });
+    const row = await findProviderConnectionRecord(ds, tenantId, id);
     if (!row) throw AppError.notFound('provider connection', id);
     res.json(providerConnectionView(row));
   });

@@ -1,4 +1,4 @@
-import { CampaignStatsEntity, readLeadCounts, type CampaignEntity, type DataSource } from '@dialer/db';
+import { findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
 import { dialingState } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
@@ -16,12 +16,7 @@ function ratio(n: number, d: number): number {
 
 /** Calls ended over the last RATE_WINDOW_MINUTES minute buckets, and the span they cover in minutes. */
 async function recentCallRate(ds: DataSource, tenantId: string, campaign: CampaignEntity, now: Date): Promise<number> {
-  const rows: Array<{ calls: string | null }> = await ds.query(
-    `SELECT sum(calls_ended) AS calls FROM campaign_stat_buckets
-      WHERE campaign_id = $1 AND tenant_id = $2 AND granularity = 'minute'
-        AND bucket_start >= $3::timestamptz - make_interval(mins => $4)`,
-    [campaign.id, tenantId, now, RATE_WINDOW_MINUTES]);
-  const calls = Number(rows[0]?.calls ?? 0);
+  const calls = await sumRecentCallsEnded(ds, tenantId, campaign.id, now, RATE_WINDOW_MINUTES);
   const startedMinutesAgo = campaign.startedAt ? (now.getTime() - campaign.startedAt.getTime()) / 60_000 : RATE_WINDOW_MINUTES;
   const span = Math.min(RATE_WINDOW_MINUTES, Math.max(1, startedMinutesAgo));
   return calls / span;
@@ -37,7 +32,7 @@ export async function loadCampaignStats(
 ): Promise<CampaignStats> {
   const campaign = await getCampaign(ds, tenantId, campaignId);
   const [s, leads, liveCalls, callsPerMinute, facts] = await Promise.all([
-    ds.getRepository(CampaignStatsEntity).findOneBy({ campaignId: campaign.id, tenantId }),
+    findCampaignStats(ds, tenantId, campaign.id),
     readLeadCounts(ds, tenantId, campaign.id),
     lease.held(campaign.id),
     campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),

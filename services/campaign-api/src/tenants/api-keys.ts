@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyRole, EntityManager } from '@dialer/db';
 import { sha256Hex } from '@dialer/platform';
+import { insertApiKey } from '../api-keys/api-keys.repository';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -42,8 +43,6 @@ export interface CreatedApiKey {
 /** Stores a new key for a tenant (only its hash and prefix) and returns the key, shown this once. */
 export async function createApiKey(m: EntityManager, tenantId: string, role: ApiKeyRole, name: string = role): Promise<CreatedApiKey> {
   const k = generateApiKey();
-  const rows: Array<{ id: string }> = await m.query(
-    `INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, role) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [tenantId, name, k.prefix, k.hash, role]);
-  return { id: rows[0]!.id, apiKey: k.key };
+  const id = await insertApiKey(m, { tenantId, name, prefix: k.prefix, hash: k.hash, role });
+  return { id, apiKey: k.key };
 }

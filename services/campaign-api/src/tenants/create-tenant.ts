@@ -1,6 +1,7 @@
 import { isISO31661Alpha2 } from 'class-validator';
 import type { DataSource } from '@dialer/db';
 import { createApiKey } from './api-keys';
+import { findTenantByName, insertTenant, lockTenantName } from './tenants.repository';
 
 export interface CreatedTenant {
   tenantId: string;
@@ -25,11 +26,10 @@ export async function createTenant(ds: DataSource, name: string, opts: CreateTen
   if (!isISO31661Alpha2(country)) throw new Error(`country "${opts.defaultCountry ?? ''}" is not an ISO 3166-1 alpha-2 code (US, IN, GB …)`);
   return ds.transaction(async (m) => {
     // One tenant per name (case-insensitive): two "Acme" teams would be told apart only by their ids.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('tenant-name:' || lower($1)))`, [trimmed]);
-    const same: Array<{ id: string; name: string }> = await m.query(`SELECT id, name FROM tenants WHERE lower(name) = lower($1) LIMIT 1`, [trimmed]);
-    if (same[0]) throw new TenantExistsError(`a tenant named "${same[0].name}" exists already (${same[0].id}); choose another name`);
-    const rows: Array<{ id: string }> = await m.query(`INSERT INTO tenants (name, default_country) VALUES ($1, $2) RETURNING id`, [trimmed, country]);
-    const tenantId = rows[0]!.id;
+    await lockTenantName(m, trimmed);
+    const same = await findTenantByName(m, trimmed);
+    if (same) throw new TenantExistsError(`a tenant named "${same.name}" exists already (${same.id}); choose another name`);
+    const tenantId = await insertTenant(m, { name: trimmed, defaultCountry: country });
     const key = await createApiKey(m, tenantId, 'admin', 'admin');
     return { tenantId, apiKey: key.apiKey, apiKeyId: key.id, defaultCountry: country };
   });

@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { TenantEntity, type DataSource } from '@dialer/db';
+import type { DataSource, TenantEntity } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
 import { authOf } from '../http/request-context';
 import { UpdateTenantDto, type TenantView } from './tenant.dto';
+import { findTenant, setTenantDefaultCountry } from './tenants.repository';
 
 function tenantView(t: TenantEntity): TenantView {
   return { id: t.id, name: t.name, defaultCountry: t.defaultCountry, createdAt: t.createdAt };
@@ -12,11 +13,10 @@ function tenantView(t: TenantEntity): TenantView {
 /** The caller's own tenant: read it, change its default country (admins). */
 export function tenantRouter(ds: DataSource): Router {
   const r = Router();
-  const repo = ds.getRepository(TenantEntity);
 
   r.get('/tenant', async (_req, res) => {
     const { tenantId } = authOf(res);
-    const t = await repo.findOneBy({ id: tenantId });
+    const t = await findTenant(ds, tenantId);
     if (!t) throw AppError.notFound('tenant', tenantId);
     res.json(tenantView(t) satisfies TenantView);
   });
@@ -25,9 +25,9 @@ export function tenantRouter(ds: DataSource): Router {
     const { tenantId, apiKeyId, userId } = authOf(res);
     const dto = validateInput(UpdateTenantDto, req.body, { where: 'request body' });
     const after = await ds.transaction(async (m) => {
-      const before = await m.getRepository(TenantEntity).findOneBy({ id: tenantId });
+      const before = await findTenant(m, tenantId);
       if (!before) throw AppError.notFound('tenant', tenantId);
-      await m.getRepository(TenantEntity).update({ id: tenantId }, { defaultCountry: dto.defaultCountry });
+      await setTenantDefaultCountry(m, tenantId, dto.defaultCountry);
       await writeAudit(m, { tenantId, apiKeyId, userId, action: 'tenant.update', entityType: 'tenant', entityId: tenantId,
         before: { defaultCountry: before.defaultCountry }, after: { defaultCountry: dto.defaultCountry } });
       return { ...before, defaultCountry: dto.defaultCountry };

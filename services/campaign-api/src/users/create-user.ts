@@ -1,4 +1,5 @@
 import type { ApiKeyRole, DataSource } from '@dialer/db';
+import { tenantExists } from '../tenants/tenants.repository';
 import { randomToken } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords';
@@ -26,8 +27,7 @@ export async function createUser(ds: DataSource, input: CreateUserInput): Promis
   }
   const passwordHash = await hashPassword(password);
   return ds.transaction(async (m) => {
-    const tenant = await m.query(`SELECT id FROM tenants WHERE id = $1`, [input.tenantId]) as unknown[];
-    if (!tenant.length) throw new Error(`tenant ${input.tenantId} does not exist`);
+    if (!await tenantExists(m, input.tenantId)) throw new Error(`tenant ${input.tenantId} does not exist`);
     const u = await insertUser(m, { tenantId: input.tenantId, email, name: input.name?.trim() || null, role: input.role, passwordHash });
     if (!u) throw new Error(`a user with the email ${email} exists already`);
     await writeAudit(m, { tenantId: input.tenantId, apiKeyId: null, userId: null, action: 'user.create', entityType: 'user', entityId: u.id, after: { email, role: u.role } });

@@ -6,7 +6,7 @@ import { authOf, pathId } from '../http/request-context';
 import { hashToken, INVITE_TTL_MS, ownOrigin, type SessionSettings } from './sessions';
 import { InviteUserDto, UpdateUserDto, type InvitedUser, type UserLink, type UserPage, type UserView } from './user.dto';
 import {
-  countActiveAdmins, findUser, insertUser, insertUserToken, listUsers, revokeUserSessions, updateUser, userView,
+  countActiveAdmins, findUser, insertUser, insertUserToken, listUsers, lockActiveAdmins, revokeUserSessions, updateUser, userView,
   type UserTokenPurpose,
 } from './users.repository';
 
@@ -50,7 +50,7 @@ export function usersRouter(ds: DataSource, sessions: SessionSettings): Router {
         && ((dto.role !== undefined && dto.role !== 'admin') || dto.active === false);
       if (losesAdmin) {
         // Serialize admin changes of the tenant, so two requests cannot each remove "another" admin.
-        await m.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'admin' AND active FOR UPDATE`, [tenantId]);
+        await lockActiveAdmins(m, tenantId);
         if (await countActiveAdmins(m, tenantId) <= 1) {
           throw new AppError('last_admin', 'this is the last active admin of the team: make someone else admin first', { status: 409 });
         }

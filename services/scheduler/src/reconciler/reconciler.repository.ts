@@ -1,4 +1,4 @@
-import { mutate, type DataSource } from '@dialer/db';
+import { findProviderConnection, mutate, type DataSource, type StoredConnection } from '@dialer/db';
 
 /** An attempt committed but never marked dialled, older than the grace period. */
 export interface UndialledAttempt {
@@ -103,17 +103,10 @@ export async function adoptProviderCall(ds: DataSource, attempt: UndialledAttemp
   return count > 0;
 }
 
-export interface ConnectionRow {
-  id: string;
-  type: 'twilio' | 'vapi' | 'exotel';
-  baseUrl: string | null;
-  config: Record<string, unknown>;
-  secretsSealed: string;
-}
-
-export async function findConnection(ds: DataSource, tenantId: string, id: string): Promise<ConnectionRow | null> {
-  const rows: Array<{ id: string; type: ConnectionRow['type']; base_url: string | null; config: Record<string, unknown> | null; secrets_sealed: string }> =
-    await ds.query(`SELECT id, type, base_url, config, secrets_sealed FROM provider_connections WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
-  const r = rows[0];
-  return r ? { id: r.id, type: r.type, baseUrl: r.base_url, config: r.config ?? {}, secretsSealed: r.secrets_sealed } : null;
+/**
+ * The connection of a tenant's live attempts, deleted or not: calls placed before a connection was
+ * deleted still run at the provider and must be settled with its credentials.
+ */
+export function findConnection(ds: DataSource, tenantId: string, id: string): Promise<StoredConnection | null> {
+  return findProviderConnection(ds, id, { tenantId, includeDeleted: true });
 }

@@ -1,11 +1,12 @@
-import type { DataSource } from '@dialer/db';
+import { findProviderConnection, type DataSource } from '@dialer/db';
+import type { ProviderType } from '@dialer/domain';
 import { isUuid } from '@dialer/platform';
 import { adapterFromSealed, type ProviderAdapter } from '@dialer/providers';
 
 export interface ResolvedConnection {
   id: string;
   tenantId: string;
-  type: 'twilio' | 'vapi' | 'exotel';
+  type: ProviderType;
   adapter: ProviderAdapter;
 }
 
@@ -30,17 +31,14 @@ export class ConnectionCache {
     if (hit && hit.expires > now) return hit.conn;
     if (hit) this.entries.delete(connectionId);
 
-    const rows: Array<{ id: string; tenant_id: string; type: ResolvedConnection['type']; base_url: string | null; config: Record<string, unknown>; secrets_sealed: string }> =
-      await this.ds.query(
-        `SELECT id, tenant_id, type, base_url, config, secrets_sealed
-           FROM provider_connections WHERE id = $1 AND deleted_at IS NULL`, [connectionId]);
-    const row = rows[0];
+    // The webhook's path names the connection; its tenant is what we learn here. A deleted one is refused.
+    const row = await findProviderConnection(this.ds, connectionId);
     if (!row) return null;
     const conn: ResolvedConnection = {
       id: row.id,
-      tenantId: row.tenant_id,
+      tenantId: row.tenantId,
       type: row.type,
-      adapter: adapterFromSealed({ type: row.type, baseUrl: row.base_url, config: row.config ?? {}, secretsSealed: row.secrets_sealed }, this.secretsKey),
+      adapter: adapterFromSealed(row, this.secretsKey),
     };
     if (this.ttlMs > 0) {
       if (this.entries.size > 10_000) this.entries.clear();

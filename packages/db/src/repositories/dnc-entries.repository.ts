@@ -1,0 +1,67 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * The one definition of "this number is on the do-not-call list": an entry of the tenant with that
+ * number, either tenant-wide (no campaign) or for that campaign. Every check — the import scrub,
+ * the dial-time check, the API's lookups — is built from these two fragments. Arguments are SQL
+ * expressions (a parameter like `$1`, or a column like `l.tenant_id`).
+ */
+export interface DncOperands {
+  tenant: string;
+  phone: string;
+  /** The campaign whose own list counts too; `NULL` for the tenant-wide list only. */
+  campaign: string;
+}
+
+/**
+ * The condition on a dnc_entries row `alias` that makes it apply to (tenant, phone, campaign): a
+ * tenant-wide entry, or one of that campaign. Written as one filter on the (tenant, phone) index
+ * probe: `campaign_id IS NULL OR campaign_id = c` makes the planner OR two probes per row, which
+ * measured ~35 % slower on an import-sized scrub; the COALESCE form also answers right when the
+ * campaign is NULL (tenant-wide entries only).
+ */
+export function dncEntryApplies(alias: string, o: DncOperands): string {
+  return `${alias}.tenant_id = ${o.tenant} AND ${alias}.phone_e164 = ${o.phone} AND COALESCE(${alias}.campaign_id, ${o.campaign}) IS NOT DISTINCT FROM ${o.campaign}`;
+}
+
+/**
+ * A boolean SQL expression, true when the number is on the list. Written so that it can only run
+ * as one index probe per row (dnc_entries_unique on tenant, phone, campaign), whatever the
+ * statistics say: a scalar subquery with LIMIT is never turned into a join. As a join, a
+ * never-analysed dnc_entries (a big list just loaded) made the planner read the tenant's whole list
+ * for every import batch.
+ */
+export function dncHit(o: DncOperands): string {
+  return `((SELECT true FROM dnc_entries dnc_e WHERE ${dncEntryApplies('dnc_e', o)} LIMIT 1) IS NOT NULL)`;
+}
+
+/** Set-based: which of `phones` (E.164) are on the tenant's list or, with a campaign, on its list. */
+export async function findDncNumbers(
+  m: DataSource | EntityManager, tenantId: string, campaignId: string | null, phones: string[],
+): Promise<Set<string>> {
+  if (!phones.length) return new Set();
+  const rows: Array<{ phone: string }> = await m.query(
+    `SELECT DISTINCT u.phone FROM unnest($2::text[]) AS u(phone)
+      WHERE ${dncHit({ tenant: '$1', phone: 'u.phone', campaign: '$3::uuid' })}`, [tenantId, phones, campaignId]);
+  return new Set(rows.map((r) => r.phone));
+}
+
+export type DncScope = 'tenant' | 'campaign';
+
+/** Set-based: for each of `phones` on the list, the lists it is on (tenant-wide, the campaign's). */
+export async function findDncScopes(
+  m: DataSource | EntityManager, tenantId: string, campaignId: string | null, phones: string[],
+): Promise<Map<string, Set<DncScope>>> {
+  const scopes = new Map<string, Set<DncScope>>();
+  if (!phones.length) return scopes;
+  const rows: Array<{ phone: string; campaign_id: string | null }> = await m.query(
+    `SELECT u.phone, d.campaign_id FROM unnest($2::text[]) AS u(phone)
+       JOIN dnc_entries d ON ${dncEntryApplies('d', { tenant: '$1', phone: 'u.phone', campaign: '$3::uuid' })}`,
+    [tenantId, phones, campaignId]);
+  for (const r of rows) {
+    const s = scopes.get(r.phone) ?? new Set<DncScope>();
+    s.add(r.campaign_id === null ? 'tenant' : 'campaign');
+    scopes.set(r.phone, s);
+  }
+  return scopes;
+}

@@ -1,0 +1,57 @@
+import { dncHit, findDncNumbers, findDncScopes } from '@dialer/db';
+import { createTestContext, type TestContext } from '@dialer/testing';
+
+describe('the do-not-call check', () => {
+  let ctx: TestContext;
+  let tenant: string;
+  let other: string;
+  let campaignA: string;
+  let campaignB: string;
+  const TENANT_WIDE = '+447911000001';
+  const ONLY_A = '+447911000002';
+  const OTHER_TENANT = '+447911000003';
+  const CLEAN = '+447911000004';
+
+  beforeAll(async () => {
+    ctx = await createTestContext('dnc');
+    tenant = (await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`))[0].id;
+    other = (await ctx.ds.query(`INSERT INTO tenants (name) VALUES ('o') RETURNING id`))[0].id;
+    const campaign = `INSERT INTO campaigns (tenant_id, name, status, default_timezone) VALUES ($1, $2, 'draft', 'Etc/UTC') RETURNING id`;
+    campaignA = (await ctx.ds.query(campaign, [tenant, 'a']))[0].id;
+    campaignB = (await ctx.ds.query(campaign, [tenant, 'b']))[0].id;
+    const entry = `INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, source) VALUES ($1, $2, $3, 'api')`;
+    await ctx.ds.query(entry, [tenant, null, TENANT_WIDE]);
+    await ctx.ds.query(entry, [tenant, campaignA, ONLY_A]);
+    await ctx.ds.query(entry, [tenant, campaignA, TENANT_WIDE]);
+    await ctx.ds.query(entry, [other, null, OTHER_TENANT]);
+  });
+  afterAll(async () => ctx.close());
+
+  const all = [TENANT_WIDE, ONLY_A, OTHER_TENANT, CLEAN];
+
+  it('when a number is on the tenant-wide list, then it is DNC for every campaign and for none of another tenant', async () => {
+    expect([...await findDncNumbers(ctx.ds, tenant, campaignB, all)]).toEqual([TENANT_WIDE]);
+    expect([...await findDncNumbers(ctx.ds, tenant, null, all)]).toEqual([TENANT_WIDE]);
+    expect([...await findDncNumbers(ctx.ds, other, null, all)]).toEqual([OTHER_TENANT]);
+  });
+
+  it('when a number is on a campaign\'s list, then it is DNC for that campaign only', async () => {
+    expect([...await findDncNumbers(ctx.ds, tenant, campaignA, all)].sort()).toEqual([TENANT_WIDE, ONLY_A].sort());
+  });
+
+  it('when the lists are asked for, then each number names the lists it is on', async () => {
+    const scopes = await findDncScopes(ctx.ds, tenant, campaignA, all);
+    expect(Object.fromEntries([...scopes].map(([p, s]) => [p, [...s].sort()]))).toEqual({
+      [TENANT_WIDE]: ['campaign', 'tenant'], [ONLY_A]: ['campaign'],
+    });
+  });
+
+  it('when used per row in a statement, then it answers as the set-based lookups do', async () => {
+    const rows: Array<{ phone: string; dnc: boolean }> = await ctx.ds.query(
+      `SELECT u.phone, ${dncHit({ tenant: '$1', phone: 'u.phone', campaign: '$2::uuid' })} AS dnc FROM unnest($3::text[]) AS u(phone)`,
+      [tenant, campaignA, all]);
+    expect(rows).toEqual([
+      { phone: TENANT_WIDE, dnc: true }, { phone: ONLY_A, dnc: true }, { phone: OTHER_TENANT, dnc: false }, { phone: CLEAN, dnc: false },
+    ]);
+  });
+});
