@@ -4,6 +4,7 @@ import { may } from '../src/http/permissions';
 import { ROUTE_TABLE } from '../src/http/route-table';
 import { createApiKey } from '../src/tenants/api-keys';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant';
+import { eventually } from '@dialer/testing';
 import { createCampaign, startApi, type Api } from './helpers';
 
 const FAKE = '00000000-0000-4000-8000-000000000000';
@@ -103,7 +104,12 @@ describe('campaign-api surface: route table, isolation, roles, keys, OpenAPI', (
     const listed = list.body.data.find((k: { id: string }) => k.id === created.body.id);
     expect(listed).toMatchObject({ name: 'dashboard', role: 'viewer', revokedAt: null });
     expect(JSON.stringify(list.body)).not.toContain(created.body.apiKey);
-    expect(listed.lastUsedAt).not.toBeNull();
+    // The key's last use is recorded after the request is answered (never on its critical path).
+    const lastUsedAt = await eventually(async () => {
+      const again = await api.http.get('/v1/api-keys').set(api.auth());
+      return again.body.data.find((k: { id: string }) => k.id === created.body.id)?.lastUsedAt as string | null;
+    }, { what: 'the key\'s lastUsedAt', timeoutMs: 5_000 });
+    expect(new Date(lastUsedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const bad = await api.http.post('/v1/api-keys').set(api.auth()).send({ name: 'x', role: 'root' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
