@@ -17,7 +17,8 @@ export * from './repositories/stat-buckets.repository';
 export * from './repositories/recount-campaign';
 export * from './repositories/audit.repository';
 export * from './repositories/import-jobs.repository';
-export { checkCampaignNow, leadCountries } from './campaign-commands/check-campaign';
+export * from './repositories/campaign-status.repository';
+export { checkCampaignNow } from './campaign-commands/check-campaign';
 export {
   commandsFrom, invalidTransition, isCampaignCommand, runCampaignCommand, type CommandInput, type CommandResult,
 } from './campaign-commands/run-campaign-command';

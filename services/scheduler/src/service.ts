@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { createDataSource } from '@dialer/db';
+import { createDataSource, pingDatabase } from '@dialer/db';
 import { createLogger, createMetricsRegistry, listen, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createRedis, waitForRedis } from '@dialer/queue';
 import { createApp } from './app';
@@ -88,7 +88,7 @@ export async function startService(cfg: Readonly<SchedulerConfig>, logger?: Logg
 
     const app = createApp({
       logger: log, registry,
-      checks: { db: () => ds.query('SELECT 1'), redis: () => redis.ping() },
+      checks: { db: () => pingDatabase(ds), redis: () => redis.ping() },
       role: () => (leadership.leading ? 'leader' : 'standby'),
     });
     const server = await listen(app, cfg.SCHEDULER_PORT);

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CampaignEntity } from '../entities/campaign.entity';
+import type { CampaignEntity } from '../entities/campaign.entity';
+import { findTenantCampaign, getTenantCampaign, moveCampaignStatus } from '../repositories/campaign-status.repository';
 import { readCampaignProgress } from '../repositories/lead-counts.repository';
-import { mutate } from '../sql';
+import { stopOpenLeads } from '../repositories/leads.repository';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../repositories/audit.repository';
@@ -49,7 +50,7 @@ export async function runCampaignCommand(ds: DataSource, input: CommandInput): P
 
 export async function runInTx(m: EntityManager, input: CommandInput): Promise<CommandResult> {
   const { tenantId, campaignId, command, apiKeyId, userId } = input;
-  const before = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
+  const before = await findTenantCampaign(m, tenantId, campaignId);
   if (!before) throw AppError.notFound('campaign', campaignId);
   if (!COMMAND_FROM[command].includes(before.status)) throw invalidTransition(command, before.status);
   const needsProvider = command === 'start' || command === 'schedule';
@@ -73,17 +74,12 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   }
 
   const to: CampaignStatus = CAMPAIGN_COMMANDS[command];
-  const { count } = await mutate(m,
-    `UPDATE campaigns
-        SET status = $3, version = version + 1, updated_at = now(),
-            started_at = CASE WHEN $4 THEN now() ELSE started_at END
-      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
-        AND ($6 = false OR provider_connection_id IS NOT NULL)
-      RETURNING id`,
-    [campaignId, tenantId, to, command === 'start', [...COMMAND_FROM[command]], needsProvider]);
-  if (count === 0) {
+  const moved = await moveCampaignStatus(m, {
+    tenantId, campaignId, to, from: COMMAND_FROM[command], started: command === 'start', needsProvider,
+  });
+  if (!moved) {
     // Someone else changed it in between: answer from what it is now.
-    const now = await m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
+    const now = await findTenantCampaign(m, tenantId, campaignId);
     if (!now) throw AppError.notFound('campaign', campaignId);
     throw invalidTransition(command, now.status);
   }
@@ -91,20 +87,11 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   let leadsStopped = 0;
   if (to === 'stopped') leadsStopped = await stopOpenLeads(m, tenantId, campaignId);
 
-  const campaign = await m.getRepository(CampaignEntity).findOneByOrFail({ id: campaignId, tenantId });
+  const campaign = await getTenantCampaign(m, tenantId, campaignId);
   await writeAudit(m, {
     tenantId, apiKeyId, userId, action: `campaign.${command}`, entityType: 'campaign', entityId: campaignId,
     before: { status: before.status, version: before.version },
     after: { status: campaign.status, version: campaign.version, ...(to === 'stopped' ? { leadsStopped } : {}) },
   });
   return { campaign, leadsStopped };
-}
-
-/** Ends every lead not yet dialled (pending or queued) with disposition 'stopped', and returns how many. */
-async function stopOpenLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<number> {
-  const { count: n } = await mutate(m,
-    `UPDATE leads SET status = 'done', disposition = 'stopped', updated_at = now()
-      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
-    [campaignId, tenantId]);
-  return n;
 }

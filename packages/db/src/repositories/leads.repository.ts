@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CallingWindow, CampaignStatus, LeadNext, LeadStatus, RetryPolicy } from '@dialer/domain';
-import { preparedQuery, type PreparedQuery } from '../sql';
+import { mutate, preparedQuery, queryRows, type PreparedQuery } from '../sql';
 
 /**
- * The leads statements of a settlement, run by `applyCallUpdate` (packages/calls) in the same
+ * The leads statements. First those of a settlement, run by `applyCallUpdate` (packages/calls) in the same
  * transaction as the attempt's: the lead locked and read with its campaign's rules, then written
  * as `settleLead` (packages/domain) decided. Prepared statements: they run once per ended call.
  */
@@ -54,4 +54,79 @@ export async function lockSettlementRows(
 export async function writeLeadSettlement(m: EntityManager, leadId: string, next: Exclude<LeadNext, { kind: 'unchanged' }>): Promise<void> {
   if (next.kind === 'final') await preparedQuery(m, LEAD_DONE, [leadId, next.disposition]);
   else await preparedQuery(m, LEAD_RETRY, [leadId, next.disposition, next.at]);
+}
+
+/*
+ * The feeder's statements: due leads taken FOR UPDATE SKIP LOCKED (several feeders never take the
+ * same lead), then written as the feeder sorted them (queued now, moved to their next window, ended).
+ */
+
+/** A due lead as the feeder sorts it. */
+export interface DueLead {
+  id: string;
+  attempts: number;
+  timezones: string[];
+  phone_e164: string;
+}
+
+/** How many of the campaign's leads are queued (its hopper). */
+export async function countQueuedLeads(ds: DataSource, campaignId: string): Promise<number> {
+  const have = await queryRows<{ n: string }>(ds, `SELECT count(*) AS n FROM leads WHERE campaign_id = $1 AND status = 'queued'`, [campaignId]);
+  return Number(have[0]?.n ?? 0);
+}
+
+/** Up to `limit` pending leads due at `now`, oldest first, locked FOR UPDATE SKIP LOCKED in the caller's transaction. */
+export async function lockDueLeads(m: EntityManager, campaignId: string, limit: number, now: Date): Promise<DueLead[]> {
+  return queryRows<DueLead>(m,
+    `SELECT id, attempts, timezones, phone_e164 FROM leads
+      WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= $3
+      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [campaignId, limit, now]);
+}
+
+/** Marks leads queued: their dial jobs are added once the transaction commits. */
+export async function markLeadsQueued(m: EntityManager, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await mutate(m, `UPDATE leads SET status = 'queued', updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+}
+
+/** Moves leads to the next opening of their calling window. */
+export async function deferLeads(m: EntityManager, later: Array<{ id: string; at: Date }>): Promise<void> {
+  if (!later.length) return;
+  await mutate(m,
+    `UPDATE leads AS l SET next_attempt_at = v.at, updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE l.id = v.id`,
+    [later.map((l) => l.id), later.map((l) => l.at.toISOString())]);
+}
+
+/** Ends leads (done) with one disposition. */
+export async function endLeads(m: EntityManager, ids: string[], disposition: string): Promise<void> {
+  if (!ids.length) return;
+  await mutate(m, `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, disposition]);
+}
+
+/** Ends every lead of the campaign not yet dialled (pending or queued) with disposition 'stopped'; returns how many. */
+export async function stopOpenLeads(m: EntityManager, tenantId: string, campaignId: string): Promise<number> {
+  const { count } = await mutate(m,
+    `UPDATE leads SET status = 'done', disposition = 'stopped', updated_at = now()
+      WHERE campaign_id = $1 AND tenant_id = $2 AND status IN ('pending', 'queued')`,
+    [campaignId, tenantId]);
+  return count;
+}
+
+/** A lead queued in a running campaign for longer than the feeder's orphan period. */
+export interface OrphanedLead {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  attempts: number;
+}
+
+/** Leads of running campaigns queued (last changed) more than `olderThanMs` ago, at most `limit`. */
+export async function findOrphanedQueuedLeads(ds: DataSource, olderThanMs: number, limit: number): Promise<OrphanedLead[]> {
+  return queryRows<OrphanedLead>(ds,
+    `SELECT l.id, l.tenant_id, l.campaign_id, l.attempts
+       FROM campaigns c JOIN leads l ON l.campaign_id = c.id AND l.status = 'queued'
+      WHERE c.status = 'running' AND c.deleted_at IS NULL
+        AND l.updated_at < now() - make_interval(secs => $1::double precision)
+      LIMIT $2`, [olderThanMs / 1000, limit]);
 }

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { DataSource } from '@dialer/db';
+import { findOrphanedQueuedLeads, findRunningCampaigns, type DataSource } from '@dialer/db';
 import { isUuid, maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
-import { feedCampaign, RUNNING_CAMPAIGN_COLUMNS, type HopperSize, type RunningCampaign } from './feed-campaign';
+import { feedCampaign, type HopperSize } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
 export interface FeederOptions extends HopperSize {
@@ -162,9 +162,7 @@ export class Feeder {
 
   private async feed(only: string[] | null): Promise<FeedReport> {
     const { ds, logger } = this.o;
-    const campaigns: RunningCampaign[] = only
-      ? await ds.query(`SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ANY($1::uuid[]) AND status = 'running' AND deleted_at IS NULL`, [only])
-      : await ds.query(`SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE status = 'running' AND deleted_at IS NULL`);
+    const campaigns = await findRunningCampaigns(ds, only);
     const report: FeedReport = { campaigns: campaigns.length, enqueued: 0, deferred: 0, ended: 0 };
     for (const c of campaigns) {
       if (this.stopped) break;
@@ -241,12 +239,7 @@ export class Feeder {
    * id is the same deterministic one, so a job still in Redis is not added twice.
    */
   private async recoverOrphans(olderThanMs = this.o.orphanMs): Promise<number> {
-    const rows: Array<{ id: string; tenant_id: string; campaign_id: string; attempts: number }> = await this.o.ds.query(
-      `SELECT l.id, l.tenant_id, l.campaign_id, l.attempts
-         FROM campaigns c JOIN leads l ON l.campaign_id = c.id AND l.status = 'queued'
-        WHERE c.status = 'running' AND c.deleted_at IS NULL
-          AND l.updated_at < now() - make_interval(secs => $1::double precision)
-        LIMIT $2`, [olderThanMs / 1000, ORPHAN_BATCH]);
+    const rows = await findOrphanedQueuedLeads(this.o.ds, olderThanMs, ORPHAN_BATCH);
     if (!rows.length) return 0;
     await this.addJobs(rows.map((r) => ({ tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.id, attemptNo: r.attempts + 1 })));
     this.o.logger.debug({ count: rows.length }, 'orphaned dial jobs re-added');

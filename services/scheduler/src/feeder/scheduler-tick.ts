@@ -1,5 +1,4 @@
-import { mutate, runCampaignCommand, writeAudit } from '@dialer/db';
-import type { DataSource } from '@dialer/db';
+import { findCampaignsPastEnd, runCampaignCommand, startDueCampaigns, writeAudit, type DataSource } from '@dialer/db';
 import { AppError, clock, type Logger } from '@dialer/platform';
 
 export interface SchedulerResult {
@@ -13,11 +12,7 @@ export interface SchedulerResult {
  */
 export async function schedulerTick(ds: DataSource, logger: Logger, now: Date = clock.now()): Promise<SchedulerResult> {
   const started = await ds.transaction(async (m) => {
-    const { rows } = await mutate<{ id: string; tenant_id: string; version: number }>(m,
-      `UPDATE campaigns SET status = 'running', started_at = now(), version = version + 1, updated_at = now()
-        WHERE status = 'scheduled' AND deleted_at IS NULL AND scheduled_start_at <= $1
-          AND provider_connection_id IS NOT NULL
-        RETURNING id, tenant_id, version`, [now]);
+    const rows = await startDueCampaigns(m, now);
     for (const r of rows) {
       await writeAudit(m, {
         tenantId: r.tenant_id, apiKeyId: null, action: 'campaign.start', entityType: 'campaign', entityId: r.id,
@@ -27,9 +22,7 @@ export async function schedulerTick(ds: DataSource, logger: Logger, now: Date = 
     return rows.map((r) => r.id);
   });
 
-  const due: Array<{ id: string; tenant_id: string }> = await ds.query(
-    `SELECT id, tenant_id FROM campaigns
-      WHERE status IN ('running', 'paused') AND deleted_at IS NULL AND scheduled_end_at <= $1`, [now]);
+  const due = await findCampaignsPastEnd(ds, now);
   const stopped: string[] = [];
   for (const c of due) {
     try {

@@ -1,14 +1,13 @@
 import type { Queue } from 'bullmq';
 import { endAttempt, leaseRecoveryFromPostgres, type EndAttemptDeps } from '@dialer/calls';
-import type { DataSource } from '@dialer/db';
+import {
+  adoptProviderCall, attemptStates, findProviderConnection, findStaleAttempts, findUndialledAttempts, knownProviderCallIds,
+  type DataSource, type StaleAttempt, type UndialledAttempt,
+} from '@dialer/db';
 import { isTerminalCallStatus } from '@dialer/domain';
 import { maskPhones, PeriodicTask, type Logger } from '@dialer/platform';
 import { adapterFromSealed, ConnectionSecretsError, ProviderError, type CallSnapshot, type ProviderAdapter } from '@dialer/providers';
 import { createQueue, leaseMember, scanKeys, type ConcurrencyLease, type LeaseRecovery, type Redis } from '@dialer/queue';
-import {
-  adoptProviderCall, attemptStates, findConnection, findStaleAttempts, findUndialledAttempts,
-  knownProviderCallIds, type StaleAttempt, type UndialledAttempt,
-} from './reconciler.repository';
 
 export interface ReconcilerOptions {
   ds: DataSource;
@@ -198,10 +197,12 @@ export class Reconciler {
 
   /**
    * The adapter of a connection (built as every service builds it, `adapterFromSealed`); undefined
-   * when the connection is gone, null (logged) when its credentials cannot be opened.
+   * when the connection is gone, null (logged) when its credentials cannot be opened. The connection
+   * is loaded deleted or not: calls placed before a connection was deleted still run at the
+   * provider and must be settled with its credentials.
    */
   private async adapterFor(tenantId: string, providerConnectionId: string): Promise<ProviderAdapter | null | undefined> {
-    const conn = await findConnection(this.o.ds, tenantId, providerConnectionId);
+    const conn = await findProviderConnection(this.o.ds, providerConnectionId, { tenantId, includeDeleted: true });
     if (!conn) {
       this.o.logger.warn({ providerConnectionId }, 'attempts of a provider connection that does not exist: cannot look them up');
       return undefined;

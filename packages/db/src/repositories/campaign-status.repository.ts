@@ -1,0 +1,86 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CallingWindow, CampaignStatus } from '@dialer/domain';
+import { CampaignEntity } from '../entities/campaign.entity';
+import { mutate, queryRows } from '../sql';
+
+/**
+ * The campaigns statements of the status machine (the campaign commands, the scheduler tick) and
+ * the running campaigns the feeder reads. The decisions (which command is allowed from which status)
+ * are the domain's `COMMAND_FROM`; these statements only execute them, each guarded in its WHERE so
+ * that of two concurrent changes only one wins.
+ */
+
+/** What the feeder needs to know of a running campaign. */
+export interface RunningCampaign {
+  id: string;
+  tenant_id: string;
+  max_concurrent_calls: number;
+  max_attempts: number;
+  default_timezone: string;
+  calling_window: CallingWindow;
+}
+
+const RUNNING_CAMPAIGN_COLUMNS = 'id, tenant_id, max_concurrent_calls, max_attempts, default_timezone, calling_window';
+
+/** Running (not deleted) campaigns: all of them, or those of `only`. */
+export async function findRunningCampaigns(ds: DataSource, only: string[] | null): Promise<RunningCampaign[]> {
+  return only
+    ? queryRows<RunningCampaign>(ds, `SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ANY($1::uuid[]) AND status = 'running' AND deleted_at IS NULL`, [only])
+    : queryRows<RunningCampaign>(ds, `SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns WHERE status = 'running' AND deleted_at IS NULL`);
+}
+
+/**
+ * The campaign if it is still running, locked FOR SHARE for the caller's transaction: a concurrent
+ * stop waits for that transaction (and then ends what it queued).
+ */
+export async function lockRunningCampaign(m: EntityManager, campaignId: string): Promise<RunningCampaign | undefined> {
+  const rows = await queryRows<RunningCampaign>(m,
+    `SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns
+      WHERE id = $1 AND status = 'running' AND deleted_at IS NULL FOR SHARE`, [campaignId]);
+  return rows[0];
+}
+
+/** Starts every scheduled campaign (with a provider connection) whose start time has come; returns them. */
+export async function startDueCampaigns(m: EntityManager, now: Date): Promise<Array<{ id: string; tenant_id: string; version: number }>> {
+  const { rows } = await mutate<{ id: string; tenant_id: string; version: number }>(m,
+    `UPDATE campaigns SET status = 'running', started_at = now(), version = version + 1, updated_at = now()
+      WHERE status = 'scheduled' AND deleted_at IS NULL AND scheduled_start_at <= $1
+        AND provider_connection_id IS NOT NULL
+      RETURNING id, tenant_id, version`, [now]);
+  return rows;
+}
+
+/** Running or paused campaigns whose scheduled end has passed. */
+export async function findCampaignsPastEnd(ds: DataSource, now: Date): Promise<Array<{ id: string; tenant_id: string }>> {
+  return queryRows<{ id: string; tenant_id: string }>(ds,
+    `SELECT id, tenant_id FROM campaigns
+      WHERE status IN ('running', 'paused') AND deleted_at IS NULL AND scheduled_end_at <= $1`, [now]);
+}
+
+/** The tenant's campaign (not soft-deleted), or null. */
+export async function findTenantCampaign(m: EntityManager, tenantId: string, campaignId: string): Promise<CampaignEntity | null> {
+  return m.getRepository(CampaignEntity).findOneBy({ id: campaignId, tenantId });
+}
+
+/** The tenant's campaign (not soft-deleted); throws when it is gone. */
+export async function getTenantCampaign(m: EntityManager, tenantId: string, campaignId: string): Promise<CampaignEntity> {
+  return m.getRepository(CampaignEntity).findOneByOrFail({ id: campaignId, tenantId });
+}
+
+/**
+ * Moves a campaign to `to` if its status is still one of `from` (and, when `needsProvider`, it has a
+ * provider connection); `started` also sets started_at. Returns false when another change won.
+ */
+export async function moveCampaignStatus(m: EntityManager, move: {
+  tenantId: string; campaignId: string; to: CampaignStatus; from: readonly CampaignStatus[]; started: boolean; needsProvider: boolean;
+}): Promise<boolean> {
+  const { count } = await mutate(m,
+    `UPDATE campaigns
+        SET status = $3, version = version + 1, updated_at = now(),
+            started_at = CASE WHEN $4 THEN now() ELSE started_at END
+      WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL AND status = ANY($5::text[])
+        AND ($6 = false OR provider_connection_id IS NOT NULL)
+      RETURNING id`,
+    [move.campaignId, move.tenantId, move.to, move.started, [...move.from], move.needsProvider]);
+  return count > 0;
+}
