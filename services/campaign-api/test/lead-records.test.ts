@@ -151,6 +151,11 @@ describe('lead records', () => {
 
     const [entry] = await audits(open);
     expect(entry).toMatchObject({ action: 'lead.delete', before: { phone: '+1********01', firstName: 'Open', status: 'pending' }, after: { deleted: true, disposition: 'removed' } });
+
+    // A clone with its leads copies the live ones only.
+    await addLead(c.id, { phone: '+14155553403' });
+    const clone = await api.http.post(`/v1/campaigns/${c.id}/clone`).set(api.auth()).send({ includeLeads: true });
+    expect(clone.body).toMatchObject({ leadsCopied: 1 });
   });
 
   it('when leads are searched, then names, emails and numbers in any format match across campaigns, filtered, paged and within the tenant', async () => {

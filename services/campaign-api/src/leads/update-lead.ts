@@ -13,6 +13,10 @@ export function leadInCall(status: string, verb: 'edited' | 'removed'): AppError
   return new AppError('lead_in_call', `the lead is being dialled (${status}): it can be ${verb} once its call has ended`, { status: 409 });
 }
 
+function duplicatePhone(): AppError {
+  return new AppError('duplicate_phone', 'another lead of the campaign has this number', { status: 409 });
+}
+
 /** What the audit log keeps of a lead: its fields, the number masked as everywhere in the log. */
 export function leadAuditSnapshot(l: Pick<LeadEntity, 'phoneE164' | 'firstName' | 'lastName' | 'email' | 'timezones' | 'custom' | 'status' | 'disposition'>): Record<string, unknown> {
   return {
@@ -57,7 +61,7 @@ export async function updateLead(ds: DataSource, auth: AuthContext, id: string, 
     const next = p.lead;
     const phoneChanged = next.phoneE164 !== lead.phoneE164;
     if (phoneChanged && await phoneTaken(m, lead.campaignId, next.phoneE164, lead.id)) {
-      throw new AppError('duplicate_phone', 'another lead of the campaign has this number', { status: 409 });
+      throw duplicatePhone();
     }
     const changes: LeadChanges = {
       phoneE164: next.phoneE164, firstName: next.firstName, lastName: next.lastName, email: next.email, custom: next.custom,
@@ -66,7 +70,13 @@ export async function updateLead(ds: DataSource, auth: AuthContext, id: string, 
       endAsDnc: phoneChanged && lead.status !== 'done'
         && (await findDncNumbers(m, tenantId, lead.campaignId, [next.phoneE164])).has(next.phoneE164),
     };
-    await writeLeadChanges(m, tenantId, id, changes);
+    try {
+      await writeLeadChanges(m, tenantId, id, changes);
+    } catch (err) {
+      // A lead added with the same number since the check above: the unique key answers.
+      if ((err as { driverError?: { constraint?: string } }).driverError?.constraint === 'leads_campaign_phone') throw duplicatePhone();
+      throw err;
+    }
     const after = (await findLead(m, tenantId, id))!;
     await writeAudit(m, {
       tenantId, apiKeyId, userId, action: 'lead.update', entityType: 'lead', entityId: id,
