@@ -225,4 +225,24 @@ describe('lead records', () => {
 
     expect((await api.http.get('/v1/campaigns/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10/leads.csv').set(api.auth())).status).toBe(404);
   });
+
+  it('when a viewer reads leads of a HIPAA campaign, then the record, the search and the export show the number masked and no personal data', async () => {
+    const c = await createCampaign(api, { name: 'clinic', complianceMode: 'hipaa' });
+    const id = await addLead(c.id, { phone: '+14155553701', firstName: 'Pat', email: 'pat@clinic.example', custom: { condition: 'private' } });
+    const viewer = await createApiKey(api.ctx.ds.manager, api.tenant.tenantId, 'viewer');
+    const hidden = { phoneE164: '+1********01', firstName: null, email: null, custom: {} };
+    expect((await api.http.get(`/v1/leads/${id}`).set(api.auth(viewer.apiKey))).body).toMatchObject(hidden);
+    expect((await api.http.get(`/v1/leads?campaignId=${c.id}`).set(api.auth(viewer.apiKey))).body.data).toEqual([expect.objectContaining(hidden)]);
+    const csv = await api.http.get(`/v1/campaigns/${c.id}/leads.csv`).set(api.auth(viewer.apiKey)).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => { text += chunk; });
+      r.on('end', () => cb(null, text));
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.body).not.toMatch(/Pat|clinic\.example|private|5553701/);
+    expect(csv.body).toContain("'+1********01");
+    // The manager sees it all.
+    expect((await api.http.get(`/v1/leads/${id}`).set(api.auth())).body).toMatchObject({ phoneE164: '+14155553701', firstName: 'Pat' });
+  });
 });
