@@ -21,6 +21,7 @@ import { RateLimiter } from './http/rate-limit';
 import { buildOpenApi } from './openapi/openapi';
 import type { ImportRunner } from './imports/import-runner';
 import { importsRouter } from './imports/imports.routes';
+import { leadRecordsRouter } from './leads/lead-records.routes';
 import { leadsRouter } from './leads/leads.routes';
 import { providerConnectionsRouter } from './provider-connections/provider-connections.routes';
 import { statsRouter } from './stats/stats.routes';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(auditRouter(ds));
   v1.use(callsRouter(ds));
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
+  v1.use(leadRecordsRouter({ ds, logger }));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
   const events = deps.events;
   v1.use(campaignsRouter(ds, events ? async (id) => {

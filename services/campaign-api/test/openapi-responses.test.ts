@@ -167,6 +167,13 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(disposed.status).toBe(200);
     expectDocumented('post', '/v1/call-attempts/{id}/disposition', disposed);
 
+    // Lead records: read (with its calls), search, edit.
+    expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
+    expectDocumented('get', '/v1/leads', await http.get('/v1/leads?q=a').set(auth));
+    const edited = await http.patch(`/v1/leads/${lead!.id}`).set(auth).send({ lastName: 'Lovelace' });
+    expect(edited.status).toBe(200);
+    expectDocumented('patch', '/v1/leads/{id}', edited);
+
     // Stats, time series, recount, analytics (every grouping).
     expectDocumented('get', '/v1/campaigns/{id}/stats', await http.get(`/v1/campaigns/${id}/stats`).set(auth));
     for (const g of ['minute', 'hour']) {

@@ -407,6 +407,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/leads.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the campaign's leads as CSV (streamed): final outcome, attempts, last call, qualification and one custom.<name> column per custom field; cells safe for spreadsheets
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdLeadsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/leads/csv": {
         parameters: {
             query?: never;
@@ -833,6 +853,54 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the tenant's leads across campaigns: q matches names, email or a phone number in any format (a partial number matches its digits); filters campaignId and status; oldest first
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getLeads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a lead with its call attempts and their outcomes
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getLeadsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a lead from dialing (soft delete: hidden from reads, its calls and the campaign's stats kept); audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteLeadsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a lead (name, email, phone, custom fields, timezone): a new phone is re-normalized, its zones and DNC answer derived again; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchLeadsId"];
         trace?: never;
     };
     "/v1/provider-connections": {
@@ -3666,6 +3734,57 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description One call attempt of a lead and how it ended. */
+        LeadCall: {
+            /**
+             * @description human or machine, when the provider said.
+             * @example null
+             */
+            answeredBy: string | null;
+            /**
+             * @description The attempt number (1 for the first call).
+             * @example 1
+             */
+            attemptNo: number;
+            /**
+             * Format: date-time
+             * @description When the provider was asked to call.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            dialedAt: string | null;
+            /**
+             * @description Talk time in seconds.
+             * @example 42
+             */
+            durationSeconds: number | null;
+            /**
+             * Format: date-time
+             * @description When the call ended.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            endedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The call attempt id (GET /v1/calls/:id for its detail).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description A person's disposition of the call, if any.
+             * @example null
+             */
+            manualDisposition: string | null;
+            /**
+             * @description How the call ended (answered, busy, no_answer, voicemail, failed, …); null while live.
+             * @example answered
+             */
+            outcome: string | null;
+            /**
+             * @description The call's status (queued, initiated, ringing, in_progress, completed, failed, …).
+             * @example completed
+             */
+            status: string;
+        };
         /** @description A page of leads, oldest first. */
         LeadPage: {
             /**
@@ -3679,6 +3798,124 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        /** @description A lead record: the lead and its call attempts with their outcomes. */
+        LeadRecord: {
+            /**
+             * @description Attempts made.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Its call attempts, first first.
+             * @example []
+             */
+            calls: components["schemas"]["LeadCall"][];
+            /**
+             * Format: uuid
+             * @description Its campaign.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            campaignId: string;
+            /**
+             * Format: date-time
+             * @description When it was added.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Custom fields, free keys.
+             * @example {
+             *       "plan": "gold"
+             *     }
+             */
+            custom: {
+                [key: string]: string;
+            };
+            /**
+             * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
+             * @example null
+             */
+            disposition: string | null;
+            /**
+             * @description Why it ended, in words, when the disposition alone does not say (no_window: which window and rule pack never overlap); null otherwise.
+             * @example no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it
+             */
+            dispositionDetail: string | null;
+            /**
+             * @description Email.
+             * @example ada@example.com
+             */
+            email: string | null;
+            /**
+             * @description First name.
+             * @example Ada
+             */
+            firstName: string | null;
+            /**
+             * Format: uuid
+             * @description The lead id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The import that added it (null: added as JSON).
+             * @example null
+             */
+            importId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last dialled.
+             * @example null
+             */
+            lastAttemptAt: string | null;
+            /**
+             * @description Last name.
+             * @example Lovelace
+             */
+            lastName: string | null;
+            /**
+             * Format: date-time
+             * @description When it may be dialled next.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            nextAttemptAt: string;
+            /**
+             * @description The number in E.164 (masked, "+1*******71", for a HIPAA viewer).
+             * @example +14155552671
+             */
+            phoneE164: string;
+            /**
+             * @description Qualified by a rule or a person; null: not decided.
+             * @example null
+             */
+            qualified: boolean | null;
+            /**
+             * @description pending (waiting for its next attempt), queued, dialing or done.
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "queued" | "dialing" | "done";
+            /**
+             * Format: uuid
+             * @description The tenant that owns it.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            tenantId: string;
+            /**
+             * @description Candidate IANA zones, from the number ([]: the campaign's default zone).
+             * @example [
+             *       "America/Los_Angeles"
+             *     ]
+             */
+            timezones: string[];
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
         };
         /** @description Leads by state. */
         LeadStateCounts: {
@@ -4454,6 +4691,37 @@ export interface components {
              */
             from?: string;
         };
+        SearchLeadsQuery: {
+            /**
+             * Format: uuid
+             * @description Only leads of this campaign.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            campaignId?: string;
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            cursor?: string;
+            /**
+             * @description Leads per page (1–1000).
+             * @default 100
+             * @example 100
+             */
+            limit: number;
+            /**
+             * @description Search text: part of a name or email, or a phone number in any format (normalized to E.164; a partial number matches its digits).
+             * @example 415 555
+             */
+            q?: string;
+            /**
+             * @description Only leads in this status.
+             * @example pending
+             * @enum {string}
+             */
+            status?: "pending" | "queued" | "dialing" | "done";
+        };
         /** @description The tenant of the session. */
         SessionTenant: {
             /**
@@ -4862,6 +5130,41 @@ export interface components {
             scheduledStartAt?: string;
             /** @description at most 16384 bytes as JSON */
             settings?: Record<string, never>;
+        };
+        UpdateLeadDto: {
+            /**
+             * @description Custom fields: replace the lead's custom fields as a whole.
+             * @example {
+             *       "plan": "gold"
+             *     }
+             */
+            custom?: Record<string, never>;
+            /**
+             * @description Email (null clears it).
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description First name (null clears it).
+             * @example Ada
+             */
+            firstName?: string;
+            /**
+             * @description Last name (null clears it).
+             * @example Lovelace
+             */
+            lastName?: string;
+            /**
+             * @description The number, in E.164 or national (the campaign's default country): re-normalized; its zones and DNC answer are derived again.
+             * @example +14155552671
+             */
+            phone?: string;
+            /**
+             * @description The callee's IANA time zone: replaces the candidate zones.
+             * @example America/New_York
+             * @example America/Los_Angeles
+             */
+            timezone?: string;
         };
         UpdateTenantDto: {
             /**
@@ -8018,6 +8321,76 @@ export interface operations {
             };
         };
     };
+    getCampaignsIdLeadsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postCampaignsIdLeadsCsv: {
         parameters: {
             query?: never;
@@ -10465,6 +10838,450 @@ export interface operations {
             };
             /** @description The key's role lacks the permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeads: {
+        parameters: {
+            query?: {
+                /** @description Only leads of this campaign. */
+                campaignId?: string;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Leads per page (1–1000). */
+                limit?: number;
+                /** @description Search text: part of a name or email, or a phone number in any format (normalized to E.164; a partial number matches its digits). */
+                q?: string;
+                /** @description Only leads in this status. */
+                status?: "pending" | "queued" | "dialing" | "done";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "dispositionDetail": "no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it",
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "phoneE164": "+14155552671",
+                     *           "firstName": "Ada",
+                     *           "lastName": "Lovelace",
+                     *           "email": "ada@example.com",
+                     *           "timezones": [
+                     *             "America/Los_Angeles"
+                     *           ],
+                     *           "custom": {
+                     *             "plan": "gold"
+                     *           },
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": "2026-03-02T14:05:00.000Z",
+                     *           "disposition": null,
+                     *           "qualified": null,
+                     *           "lastAttemptAt": null,
+                     *           "importId": null,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeadPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "calls": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "attemptNo": 1,
+                     *           "status": "completed",
+                     *           "outcome": "answered",
+                     *           "answeredBy": null,
+                     *           "durationSeconds": 42,
+                     *           "manualDisposition": null,
+                     *           "dialedAt": "2026-03-02T14:05:00.000Z",
+                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "phoneE164": "+14155552671",
+                     *       "firstName": "Ada",
+                     *       "lastName": "Lovelace",
+                     *       "email": "ada@example.com",
+                     *       "timezones": [
+                     *         "America/Los_Angeles"
+                     *       ],
+                     *       "custom": {
+                     *         "plan": "gold"
+                     *       },
+                     *       "status": "pending",
+                     *       "attempts": 1,
+                     *       "nextAttemptAt": "2026-03-02T14:05:00.000Z",
+                     *       "disposition": null,
+                     *       "qualified": null,
+                     *       "lastAttemptAt": null,
+                     *       "importId": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z",
+                     *       "dispositionDetail": "no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeadRecord"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteLeadsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchLeadsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "firstName": "Ada",
+                 *       "phone": "(415) 555-2671"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateLeadDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "calls": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "attemptNo": 1,
+                     *           "status": "completed",
+                     *           "outcome": "answered",
+                     *           "answeredBy": null,
+                     *           "durationSeconds": 42,
+                     *           "manualDisposition": null,
+                     *           "dialedAt": "2026-03-02T14:05:00.000Z",
+                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "phoneE164": "+14155552671",
+                     *       "firstName": "Ada",
+                     *       "lastName": "Lovelace",
+                     *       "email": "ada@example.com",
+                     *       "timezones": [
+                     *         "America/Los_Angeles"
+                     *       ],
+                     *       "custom": {
+                     *         "plan": "gold"
+                     *       },
+                     *       "status": "pending",
+                     *       "attempts": 1,
+                     *       "nextAttemptAt": "2026-03-02T14:05:00.000Z",
+                     *       "disposition": null,
+                     *       "qualified": null,
+                     *       "lastAttemptAt": null,
+                     *       "importId": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z",
+                     *       "dispositionDetail": "no calling window ever opens for this number: the IN-PROMO rule pack (India, promotional calls (default for Indian numbers)) allows 10:00–21:00 every day; the campaign's window 06:00–07:00 every day never overlaps it"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeadRecord"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import { UsersSessions1763790000000 } from './1763790000000-users-sessions';
 import { TenantCountry1763800000000 } from './1763800000000-tenant-country';
 import { ImportWarnings1763810000000 } from './1763810000000-import-warnings';
 import { DropWriteOnlyStats1763820000000 } from './1763820000000-drop-write-only-stats';
+import { LeadRecords1763830000000 } from './1763830000000-lead-records';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TenantCountry1763800000000,
   ImportWarnings1763810000000,
   DropWriteOnlyStats1763820000000,
+  LeadRecords1763830000000,
 ];

@@ -74,7 +74,7 @@ export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o:
       `INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom)
        SELECT l.tenant_id, $3, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom
          FROM leads l
-        WHERE l.campaign_id = $1 AND l.tenant_id = $2
+        WHERE l.campaign_id = $1 AND l.tenant_id = $2 AND l.deleted_at IS NULL
           AND NOT ${dncHit({ tenant: '$2', phone: 'l.phone_e164', campaign: '$3' })}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING id`, [source.id, source.tenantId, id]);

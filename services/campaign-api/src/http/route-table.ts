@@ -10,6 +10,7 @@ import { DncCheckResult, DncEntry, DncImportResult, DncPage } from '../dnc/dnc.d
 import { AddDncDto, CheckDncDto, DncScopeQuery, ListDncQuery, RemoveDncQuery } from '../dnc/dnc.routes';
 import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview, ImportPreviewQuery } from '../imports/import.dto';
 import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
+import { LeadRecord, SearchLeadsQuery, UpdateLeadDto } from '../leads/lead-record.dto';
 import {
   ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, VapiConnectionDto,
 } from '../provider-connections/provider-connection.dto';
@@ -122,6 +123,14 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     415: [CSV_415, { code: 'unsupported_media_type', message: 'this route takes the CSV itself as the body (Content-Type: text/csv); send multipart uploads to POST /v1/campaigns/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10/imports' }],
   } },
   { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery, response: LeadPage },
+  { method: 'get', path: '/campaigns/:id/leads.csv', permission: 'leads:read', tag: 'Leads', summary: 'Export the campaign\'s leads as CSV (streamed): final outcome, attempts, last call, qualification and one custom.<name> column per custom field; cells safe for spreadsheets', produces: 'text/csv' },
+  { method: 'get', path: '/leads', permission: 'leads:read', tag: 'Leads', summary: 'Search the tenant\'s leads across campaigns: q matches names, email or a phone number in any format (a partial number matches its digits); filters campaignId and status; oldest first', query: SearchLeadsQuery, response: LeadPage },
+  { method: 'get', path: '/leads/:id', permission: 'leads:read', tag: 'Leads', summary: 'Read a lead with its call attempts and their outcomes', response: LeadRecord },
+  { method: 'patch', path: '/leads/:id', permission: 'leads:write', tag: 'Leads', summary: 'Edit a lead (name, email, phone, custom fields, timezone): a new phone is re-normalized, its zones and DNC answer derived again; audited', body: UpdateLeadDto, example: { firstName: 'Ada', phone: '(415) 555-2671' }, errors: [409], response: LeadRecord, errorExamples: { 409: [
+    { code: 'lead_in_call', message: 'the lead is being dialled (dialing): it can be edited once its call has ended' },
+    { code: 'duplicate_phone', message: 'another lead of the campaign has this number' },
+  ] } },
+  { method: 'delete', path: '/leads/:id', permission: 'leads:write', tag: 'Leads', summary: 'Remove a lead from dialing (soft delete: hidden from reads, its calls and the campaign\'s stats kept); audited', status: 204, produces: 'none', errors: [409], errorExamples: { 409: [{ code: 'lead_in_call', message: 'the lead is being dialled (queued): it can be removed once its call has ended' }] } },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
   { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview }, errorExamples: {
     409: [CLOSED_TO_LEADS_409, ...IDEMPOTENCY_409[409]!],

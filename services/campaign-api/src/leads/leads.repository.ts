@@ -105,7 +105,7 @@ export interface LeadFilter {
 /** A campaign's leads, oldest first: at most `limit` after the filter. */
 export async function listCampaignLeads(ds: DataSource, tenantId: string, campaignId: string, f: LeadFilter, limit: number): Promise<LeadEntity[]> {
   const qb = ds.getRepository(LeadEntity).createQueryBuilder('l')
-    .where('l.campaign_id = :campaignId AND l.tenant_id = :tenantId', { campaignId, tenantId })
+    .where('l.campaign_id = :campaignId AND l.tenant_id = :tenantId AND l.deleted_at IS NULL', { campaignId, tenantId })
     .orderBy('l.created_at', 'ASC')
     .addOrderBy('l.id', 'ASC')
     .limit(limit);
