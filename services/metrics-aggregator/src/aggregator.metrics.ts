@@ -1,11 +1,11 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { DataSource } from '@dialer/db';
+import { findRunningCampaigns, type DataSource, type RunningCampaign } from '@dialer/db';
 import { clock, type Logger } from '@dialer/platform';
 import type { Queue } from 'bullmq';
 import { isCallableAt, leadZones, rulesForCallee } from '@dialer/domain';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { countLiveCalls } from './attempt-lookups.repository';
-import { listRunningCampaigns, nextDialableLeads, type NextLeadRow, type RunningCampaignRow } from './campaigns.repository';
+import { nextDialableLeads, type NextLeadRow } from './campaigns.repository';
 
 export interface AggregatorMetrics {
   callsFolded: Counter<'outcome'>;
@@ -35,7 +35,7 @@ export interface SlotFigures {
  * window — the campaign's schedule intersected with the callee's rule pack — must be open in every
  * candidate zone of the lead.
  */
-export function callableNow(c: RunningCampaignRow, l: NextLeadRow, now: Date): boolean {
+export function callableNow(c: RunningCampaign, l: NextLeadRow, now: Date): boolean {
   if (l.status === 'pending' && l.attempts >= c.max_attempts) return false;
   return isCallableAt(rulesForCallee(c.calling_window ?? {}, l.phone_e164), leadZones(l.timezones, c.default_timezone), now);
 }
@@ -50,7 +50,7 @@ export function callableNow(c: RunningCampaignRow, l: NextLeadRow, now: Date): b
 export async function slotFigures(deps: Pick<AggregatorMetricsDeps, 'ds' | 'lease'>, now = clock.now()): Promise<SlotFigures> {
   let leasesHeld = 0;
   let dialableNow = 0;
-  for (const c of await listRunningCampaigns(deps.ds)) {
+  for (const c of await findRunningCampaigns(deps.ds, null)) {
     const held = await deps.lease.held(c.id);
     leasesHeld += held;
     const free = Math.max(0, c.max_concurrent_calls - held);

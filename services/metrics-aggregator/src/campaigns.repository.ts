@@ -1,5 +1,4 @@
 import type { DataSource } from '@dialer/db';
-import type { CallingWindow } from '@dialer/domain';
 import { returnedRows } from '@dialer/db';
 
 export interface CompletedCampaign {
@@ -33,22 +32,6 @@ export async function completeFinishedCampaigns(ds: DataSource): Promise<Complet
     `UPDATE campaigns c SET ${COMPLETE_SET}
       WHERE ${COMPLETE_WHERE}
       RETURNING c.id, c.tenant_id`));
-}
-
-export interface RunningCampaignRow {
-  id: string;
-  tenant_id: string;
-  max_concurrent_calls: number;
-  max_attempts: number;
-  default_timezone: string;
-  calling_window: CallingWindow;
-}
-
-/** Running campaigns, for the scrape-time gauges. */
-export async function listRunningCampaigns(ds: DataSource): Promise<RunningCampaignRow[]> {
-  return ds.query(
-    `SELECT id, tenant_id, max_concurrent_calls, max_attempts, default_timezone, calling_window FROM campaigns
-      WHERE status = 'running' AND deleted_at IS NULL`);
 }
 
 export interface NextLeadRow {
