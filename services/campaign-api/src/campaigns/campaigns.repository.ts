@@ -119,7 +119,7 @@ export async function softDeleteCampaign(m: EntityManager, tenantId: string, id:
 }
 
 /** Undeletes a soft-deleted campaign; false when it was not deleted (or is not the tenant's). */
-export async function restoreCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+export async function undeleteCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
   const { count } = await mutate(m,
     `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
       WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
