@@ -57,7 +57,7 @@ export interface CloneResult {
  * A new draft with the source's settings (compliance mode included); with includeLeads its leads
  * too, as new pending leads with no attempts, minus numbers now on the tenant's DNC list.
  */
-export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
+export async function insertCampaignCopy(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
   const rows = await queryRows<{ id: string }>(m,
     `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_country, default_timezone, max_concurrent_calls,
                             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,

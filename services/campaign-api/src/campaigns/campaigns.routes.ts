@@ -1,13 +1,14 @@
 import { Router, type Response } from 'express';
 import { readCampaignProgress, type CampaignProgressRow, type DataSource } from '@dialer/db';
-import { defaultZoneForCountry, effectiveRetryPolicy, resolveWindow, type CallingWindow, type RetryPolicy } from '@dialer/domain';
+import { effectiveRetryPolicy } from '@dialer/domain';
 import { clock, validateInput } from '@dialer/platform';
-import { checkCampaignNow, isCampaignCommand, runCampaignCommand, writeAudit } from '@dialer/db';
+import { checkCampaignNow, isCampaignCommand, runCampaignCommand } from '@dialer/db';
 import { idempotent, jsonBodyHash } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
-import { tenantDefaultCountry } from '../tenants/tenants.repository';
-import { assertProviderConnection, assertScheduleOrder, campaignEtag, plain } from './campaign-checks';
-import { cloneCampaign, getCampaign, insertCampaign, listCampaigns } from './campaigns.repository';
+import { campaignEtag, plain } from './campaign-checks';
+import { getCampaign, listCampaigns } from './campaigns.repository';
+import { cloneCampaign } from './clone-campaign';
+import { checkNewCampaign, createCampaign } from './create-campaign';
 import { deleteCampaign } from './delete-campaign';
 import { restoreCampaign } from './restore-campaign';
 import { updateCampaign } from './update-campaign';
@@ -16,9 +17,6 @@ import {
   type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
 } from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
-
-/** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
-const FALLBACK_ZONE = 'America/New_York';
 
 function progressView(p: CampaignProgressRow | undefined): CampaignProgress {
   const callsEnded = p?.calls_ended ?? 0;
@@ -45,37 +43,13 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
   const r = Router();
 
   r.post('/campaigns', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
+    const auth = authOf(res);
     const dto = validateInput(CreateCampaignDto, req.body, { where: 'request body' });
-    if (dto.providerConnectionId) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
-    assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
-    await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
-    const campaign = await ds.transaction(async (m) => {
-      // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
-      const defaultCountry = dto.defaultCountry ?? await tenantDefaultCountry(m, tenantId);
-      const created = await insertCampaign(m, {
-        tenantId,
-        name: dto.name.trim(),
-        status: 'draft',
-        providerConnectionId: dto.providerConnectionId ?? null,
-        defaultCountry,
-        defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
-        maxConcurrentCalls: dto.maxConcurrentCalls,
-        maxAttempts: dto.maxAttempts,
-        maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
-        retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),
-        callingWindow: resolveWindow(plain((dto.callingWindow ?? {}) as CallingWindow)),
-        settings: plain(dto.settings ?? {}),
-        complianceMode: dto.complianceMode ?? 'standard',
-        scheduledStartAt: dto.scheduledStartAt ?? null,
-        scheduledEndAt: dto.scheduledEndAt ?? null,
-      });
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: created.id, after: created });
-      return created;
-    });
-    res.set('ETag', campaignEtag(campaign));
-    const { warnings } = await checkCampaignNow(ds, campaign);
-    return { status: 201, body: campaignView({ ...campaign, warnings }) satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
+    await checkNewCampaign(ds, auth.tenantId, dto);
+    await idempotent(ds, req, res, auth.tenantId, jsonBodyHash(req.body), async () => {
+      const campaign = await createCampaign(ds, auth, dto);
+      res.set('ETag', campaignEtag(campaign));
+      return { status: 201, body: campaignView(campaign) satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
     });
   });
 
@@ -119,17 +93,11 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
   });
 
   r.post('/campaigns/:id/clone', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
-    const id = pathId(req.params.id, 'campaign');
-    const source = await getCampaign(ds, tenantId, id);
+    const auth = authOf(res);
+    const source = await getCampaign(ds, auth.tenantId, pathId(req.params.id, 'campaign'));
     const dto = validateInput(CloneCampaignDto, req.body ?? {}, { where: 'request body' });
-    await idempotent(ds, req, res, tenantId, jsonBodyHash(req.body), async () => {
-      const { campaign, leadsCopied } = await ds.transaction(async (m) => {
-        const out = await cloneCampaign(m, source, { name: dto.name?.trim() ?? `${source.name} (copy)`.slice(0, 200), includeLeads: dto.includeLeads ?? false });
-        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.clone', entityType: 'campaign', entityId: out.campaign.id,
-          after: { sourceId: source.id, leadsCopied: out.leadsCopied } });
-        return out;
-      });
+    await idempotent(ds, req, res, auth.tenantId, jsonBodyHash(req.body), async () => {
+      const { campaign, leadsCopied } = await cloneCampaign(ds, auth, source, dto);
       res.set('ETag', campaignEtag(campaign));
       return { status: 201, body: campaignView({ ...campaign, clonedFrom: source.id, leadsCopied }) satisfies ClonedCampaign, location: `/v1/campaigns/${campaign.id}` };
     });
