@@ -7,19 +7,20 @@ import { countActiveAdmins, findUser, lockActiveAdmins, revokeUserSessions, upda
 
 /**
  * Changes a user's role, name or active flag, in one transaction: the user is locked; a change that
- * takes away the tenant's last active admin is refused (409 last_admin); a deactivated user's
- * sessions end at once; the change is audited.
+ * takes away the tenant's last active admin is refused (409 last_admin), also when two such changes
+ * race; a deactivated user's sessions end at once; the change is audited.
  */
 export async function updateUser(ds: DataSource, auth: AuthContext, id: string, dto: UpdateUserDto): Promise<UserView> {
   const { tenantId, apiKeyId, userId } = auth;
   return ds.transaction(async (m) => {
+    // A change that can take an admin away serializes on the tenant's admins, so two requests cannot
+    // each remove "another" admin. Those rows are locked before the user's own row: locking the user
+    // first let two admins demoting each other deadlock (a 500 instead of last_admin).
+    const mayRemoveAdmin = (dto.role !== undefined && dto.role !== 'admin') || dto.active === false;
+    if (mayRemoveAdmin) await lockActiveAdmins(m, tenantId);
     const before = await findUser(m, tenantId, id, true);
     if (!before) throw AppError.notFound('user', id);
-    const losesAdmin = before.role === 'admin' && before.active
-      && ((dto.role !== undefined && dto.role !== 'admin') || dto.active === false);
-    if (losesAdmin) {
-      // Serialize admin changes of the tenant, so two requests cannot each remove "another" admin.
-      await lockActiveAdmins(m, tenantId);
+    if (mayRemoveAdmin && before.role === 'admin' && before.active) {
       if (await countActiveAdmins(m, tenantId) <= 1) {
         throw new AppError('last_admin', 'this is the last active admin of the team: make someone else admin first', { status: 409 });
       }
