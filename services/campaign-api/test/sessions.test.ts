@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createTenant } from '../src/tenants/create-tenant';
 import { createUser } from '../src/users/create-user';
+import { updateUser } from '../src/users/update-user';
 import { startApi, type Api } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
@@ -226,6 +227,20 @@ describe('campaign-api dashboard sessions: sign-in, cookies, CSRF, throttling, r
     const last = await api.http.patch(`/v1/users/${bAdminId}`).set('Cookie', bAdmin.cookie).set('X-CSRF-Token', bAdmin.csrf).send({ active: false });
     expect(last.status).toBe(409);
     expect(last.body.error.code).toBe('last_admin');
+  });
+
+  it('when the two admins of a team demote each other at the same moment, then one change is refused as last_admin and one admin is left', async () => {
+    for (let round = 0; round < 5; round++) {
+      const t = await createTenant(api.ctx.ds, `two admins ${round}`);
+      const [a, b] = [await newUser('admin', t.tenantId), await newUser('admin', t.tenantId)];
+      const auth = { tenantId: t.tenantId, role: 'admin' as const, apiKeyId: null, userId: a.id };
+      const outcomes = await Promise.allSettled([updateUser(api.ctx.ds, auth, a.id, { role: 'viewer' }), updateUser(api.ctx.ds, auth, b.id, { active: false })]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ code: 'last_admin', status: 409 });
+      const [admins] = await api.ctx.ds.query(`SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND role = 'admin' AND active`, [t.tenantId]) as Array<{ n: number }>;
+      expect(admins!.n).toBe(1);
+    }
   });
 
   it('when the browser opens the live stream with its session cookie, then events flow (EventSource sends no Authorization header)', async () => {

@@ -38,7 +38,7 @@ export async function listApiKeys(db: Db, tenantId: string, includeRevoked: bool
 }
 
 /** Revokes a live key of the tenant; null when there is none (unknown, or revoked already). */
-export async function revokeApiKey(m: EntityManager, tenantId: string, id: string): Promise<ApiKeyRow | null> {
+export async function markApiKeyRevoked(m: EntityManager, tenantId: string, id: string): Promise<ApiKeyRow | null> {
   const { rows } = await mutate<ApiKeyRow>(m,
     `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [id, tenantId]);
   return rows[0] ?? null;

@@ -57,7 +57,7 @@ export interface CloneResult {
  * A new draft with the source's settings (compliance mode included); with includeLeads its leads
  * too, as new pending leads with no attempts, minus numbers now on the tenant's DNC list.
  */
-export async function cloneCampaign(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
+export async function insertCampaignCopy(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
   const rows = await queryRows<{ id: string }>(m,
     `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_country, default_timezone, max_concurrent_calls,
                             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,
@@ -119,7 +119,7 @@ export async function softDeleteCampaign(m: EntityManager, tenantId: string, id:
 }
 
 /** Undeletes a soft-deleted campaign; false when it was not deleted (or is not the tenant's). */
-export async function restoreCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+export async function undeleteCampaign(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
   const { count } = await mutate(m,
     `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
       WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);

@@ -4,14 +4,16 @@ import {
 } from 'class-validator';
 import { Router } from 'express';
 import type { DncCheckResult, DncEntry, DncImportResult, DncPage } from './dnc.dto';
-import { addDncEntry, checkNumbers, deleteDncEntry, importDncCsv, listDncEntries, removeByPhone } from './dnc.repository';
+import { listDncEntries } from './dnc.repository';
 import type { DataSource, DncEntryEntity } from '@dialer/db';
-import { normalizePhone } from '@dialer/domain';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '@dialer/db';
-import { getCampaign } from '../campaigns/campaigns.repository';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { Doc } from '../openapi/doc';
+import { addDncEntry } from './add-dnc-entry';
+import { checkDncNumbers } from './check-dnc-numbers';
+import { importDncCsv } from './import-dnc-csv';
+import { removeDncEntry } from './remove-dnc-entry';
+import { removeDncNumber } from './remove-dnc-number';
 
 export class AddDncDto {
   @Doc('The number: E.164, or national in the campaign\'s (or US) numbering.', '+14155552671')
@@ -61,23 +63,9 @@ export function dncRouter(ds: DataSource): Router {
   const r = Router();
 
   r.post('/dnc', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
+    const auth = authOf(res);
     const dto = validateInput(AddDncDto, req.body, { where: 'request body' });
-    let country = 'US';
-    if (dto.campaignId) country = (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry;
-    const phone = normalizePhone(dto.phone, country);
-    if (!phone.ok) {
-      throw new AppError('validation_failed', `request body is invalid: phone: ${phone.reason}`, {
-        status: 400, details: [{ field: 'phone', reason: phone.reason }],
-      });
-    }
-    const { entry, created } = await ds.transaction(async (m) => {
-      const added = await addDncEntry(m, { tenantId, campaignId: dto.campaignId ?? null, phoneE164: phone.e164, reason: dto.reason ?? null });
-      if (added.created) {
-        await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.add', entityType: 'dnc_entry', entityId: added.entry.id, after: { campaignId: added.entry.campaignId } });
-      }
-      return added;
-    });
+    const { entry, created } = await addDncEntry(ds, auth, dto);
     res.status(created ? 201 : 200).json(view(entry));
   });
 
@@ -92,43 +80,30 @@ export function dncRouter(ds: DataSource): Router {
   r.post('/dnc/check', async (req, res) => {
     const { tenantId } = authOf(res);
     const dto = validateInput(CheckDncDto, req.body, { where: 'request body' });
-    const country = dto.campaignId ? (await getCampaign(ds, tenantId, dto.campaignId)).defaultCountry : 'US';
-    res.json({ data: await checkNumbers(ds, tenantId, dto.campaignId ?? null, dto.phones, country) } satisfies DncCheckResult);
+    res.json({ data: await checkDncNumbers(ds, tenantId, dto.campaignId ?? null, dto.phones) } satisfies DncCheckResult);
   });
 
   // Bulk add from CSV (text/csv, streamed): the column named phone (or number, mobile…), else the first.
   r.post('/dnc/csv', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
+    const auth = authOf(res);
     const q = validateInput(DncScopeQuery, { ...req.query }, { where: 'query string' });
     if (!req.is('text/csv') && !req.is('text/plain') && !req.is('application/csv')) {
       throw new AppError('unsupported_media_type', 'send the CSV with Content-Type: text/csv', { status: 415 });
     }
-    const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
-    const result = await importDncCsv(ds, req, { tenantId, campaignId: q.campaignId ?? null, reason: q.reason ?? null, country });
-    await writeAudit(ds.manager, {
-      tenantId, apiKeyId, userId, action: 'dnc.import', entityType: 'dnc_entry', entityId: null,
-      after: { campaignId: q.campaignId ?? null, added: result.added, rows: result.rows },
-    });
-    res.status(200).json(result satisfies DncImportResult);
+    res.status(200).json(await importDncCsv(ds, auth, req, q) satisfies DncImportResult);
   });
 
   // Remove a number (normalized as on add) from the tenant list, or from a campaign's list.
   r.delete('/dnc', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
+    const auth = authOf(res);
     const q = validateInput(RemoveDncQuery, { ...req.query }, { where: 'query string' });
-    const country = q.campaignId ? (await getCampaign(ds, tenantId, q.campaignId)).defaultCountry : 'US';
-    const removed = await removeByPhone(ds, { tenantId, campaignId: q.campaignId ?? null, phone: q.phone, country, apiKeyId, userId });
-    if (!removed) throw AppError.notFound('dnc entry', q.phone.replace(/\d(?=\d{2})/g, '*'));
+    await removeDncNumber(ds, auth, q);
     res.status(204).end();
   });
 
   r.delete('/dnc/:id', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
-    const id = pathId(req.params.id, 'dnc entry');
-    await ds.transaction(async (m) => {
-      if (!await deleteDncEntry(m, tenantId, id)) throw AppError.notFound('dnc entry', id);
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'dnc.delete', entityType: 'dnc_entry', entityId: id });
-    });
+    const auth = authOf(res);
+    await removeDncEntry(ds, auth, pathId(req.params.id, 'dnc entry'));
     res.status(204).end();
   });
 

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { DataSource, TenantEntity } from '@dialer/db';
 import { AppError, validateInput } from '@dialer/platform';
-import { writeAudit } from '@dialer/db';
 import { authOf } from '../http/request-context';
 import { UpdateTenantDto, type TenantView } from './tenant.dto';
-import { findTenant, setTenantDefaultCountry } from './tenants.repository';
+import { findTenant } from './tenants.repository';
+import { updateTenant } from './update-tenant';
 
 function tenantView(t: TenantEntity): TenantView {
   return { id: t.id, name: t.name, defaultCountry: t.defaultCountry, createdAt: t.createdAt };
@@ -22,17 +22,9 @@ export function tenantRouter(ds: DataSource): Router {
   });
 
   r.patch('/tenant', async (req, res) => {
-    const { tenantId, apiKeyId, userId } = authOf(res);
+    const auth = authOf(res);
     const dto = validateInput(UpdateTenantDto, req.body, { where: 'request body' });
-    const after = await ds.transaction(async (m) => {
-      const before = await findTenant(m, tenantId);
-      if (!before) throw AppError.notFound('tenant', tenantId);
-      await setTenantDefaultCountry(m, tenantId, dto.defaultCountry);
-      await writeAudit(m, { tenantId, apiKeyId, userId, action: 'tenant.update', entityType: 'tenant', entityId: tenantId,
-        before: { defaultCountry: before.defaultCountry }, after: { defaultCountry: dto.defaultCountry } });
-      return { ...before, defaultCountry: dto.defaultCountry };
-    });
-    res.json(tenantView(after) satisfies TenantView);
+    res.json(tenantView(await updateTenant(ds, auth, dto)) satisfies TenantView);
   });
 
   return r;

@@ -54,9 +54,12 @@ export async function updateUser(db: Db, id: string, set: { role?: ApiKeyRole; a
   return rows[0]!;
 }
 
-/** Locks the tenant's active admins (in the caller's transaction), so admin changes of a tenant run one at a time. */
+/**
+ * Locks the tenant's active admins (in the caller's transaction, in id order so two lockers never
+ * deadlock), so admin changes of a tenant run one at a time.
+ */
 export async function lockActiveAdmins(m: EntityManager, tenantId: string): Promise<void> {
-  await m.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'admin' AND active FOR UPDATE`, [tenantId]);
+  await m.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'admin' AND active ORDER BY id FOR UPDATE`, [tenantId]);
 }
 
 export async function countActiveAdmins(db: Db, tenantId: string): Promise<number> {

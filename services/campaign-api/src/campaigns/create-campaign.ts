@@ -1,0 +1,53 @@
+import { checkCampaignNow, writeAudit, type DataSource } from '@dialer/db';
+import { defaultZoneForCountry, resolveWindow, type CallingWindow, type RetryPolicy } from '@dialer/domain';
+import type { AuthContext } from '../http/request-context';
+import { tenantDefaultCountry } from '../tenants/tenants.repository';
+import type { CampaignWithWarnings, CreateCampaignDto } from './campaign.dto';
+import { assertProviderConnection, assertScheduleOrder, plain } from './campaign-checks';
+import { insertCampaign } from './campaigns.repository';
+
+/** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
+const FALLBACK_ZONE = 'America/New_York';
+
+/**
+ * The checks of a new campaign: a known provider connection, the schedule in order. The route runs
+ * them before it claims the request's Idempotency-Key, so a bad request never takes a key.
+ */
+export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: CreateCampaignDto): Promise<void> {
+  if (dto.providerConnectionId) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
+  assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
+}
+
+/**
+ * Creates a draft campaign (checked by checkNewCampaign), audited: a campaign without its own
+ * country takes the tenant's, and the zone of its country; the window is stored resolved. Answers
+ * the campaign with what would keep it from calling now (warnings).
+ */
+export async function createCampaign(ds: DataSource, auth: AuthContext, dto: CreateCampaignDto): Promise<CampaignWithWarnings> {
+  const { tenantId, apiKeyId, userId } = auth;
+  const campaign = await ds.transaction(async (m) => {
+    // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
+    const defaultCountry = dto.defaultCountry ?? await tenantDefaultCountry(m, tenantId);
+    const created = await insertCampaign(m, {
+      tenantId,
+      name: dto.name.trim(),
+      status: 'draft',
+      providerConnectionId: dto.providerConnectionId ?? null,
+      defaultCountry,
+      defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
+      maxConcurrentCalls: dto.maxConcurrentCalls,
+      maxAttempts: dto.maxAttempts,
+      maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
+      retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),
+      callingWindow: resolveWindow(plain((dto.callingWindow ?? {}) as CallingWindow)),
+      settings: plain(dto.settings ?? {}),
+      complianceMode: dto.complianceMode ?? 'standard',
+      scheduledStartAt: dto.scheduledStartAt ?? null,
+      scheduledEndAt: dto.scheduledEndAt ?? null,
+    });
+    await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: created.id, after: created });
+    return created;
+  });
+  const { warnings } = await checkCampaignNow(ds, campaign);
+  return { ...campaign, warnings };
+}
