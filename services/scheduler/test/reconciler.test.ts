@@ -113,6 +113,13 @@ describe('reconciler', () => {
     expect(res.status).toBe(200);
   }
 
+  /** How many times the sim's call lists were read (its Prometheus counter). */
+  async function simListLookups(): Promise<number> {
+    const text = await (await fetch(`${sim.url}/metrics`)).text();
+    const m = /^provider_sim_call_lookups_total\{[^}]*kind="list"[^}]*\} (\d+)/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  }
+
   async function deleteLeaseKeys(): Promise<void> {
     const keys = await ctx.redis.keys(`${ctx.queuePrefix.replace(/[{}]/g, (c) => `\\${c}`)}:lease:*`);
     if (keys.length) await ctx.redis.del(...keys);
@@ -248,13 +255,26 @@ describe('reconciler', () => {
     const young = await seed({ ...exotel, createdAgoS: 120, status: 'created' });
     const old = await seed({ ...exotel, createdAgoS: EXOTEL_LIST_MISSES_LIVE_CALLS_MS / 1000 + 60, status: 'created' });
 
-    expect(await reconciler().runOnce()).toEqual({ ...zero, closed: 1 });
+    let now = Date.now();
+    const r = reconciler(() => now);
+    let lists = await simListLookups();
+    expect(await r.runOnce()).toEqual({ ...zero, closed: 1 });
+    expect(await simListLookups()).toBe(lists + 2);
 
     expect(await attempt(young.attemptId)).toMatchObject({ status: 'created', ended_at: null });
     expect(await lead(young.leadId)).toMatchObject({ status: 'dialing' });
     expect(await lease.members(campaignId)).toContain(young.member);
     expect(await attempt(old.attemptId)).toMatchObject({ status: 'failed', outcome: 'provider_error', provider_call_id: null });
     expect(await lease.members(campaignId)).not.toContain(old.member);
+
+    // The waiting attempt is not asked about on every run, only after the recheck period.
+    lists = await simListLookups();
+    expect(await r.runOnce()).toEqual(zero);
+    expect(await simListLookups()).toBe(lists);
+    now += RECHECK_MS + 1;
+    expect(await r.runOnce()).toEqual(zero);
+    expect(await simListLookups()).toBe(lists + 1);
+    expect(await attempt(young.attemptId)).toMatchObject({ status: 'created', ended_at: null });
   });
 
   it('when a stale dialled call ended at the provider without its webhook, then its outcome is applied, the slot freed and the lead moves on', async () => {

@@ -85,7 +85,11 @@ export class Reconciler {
   private readonly ends: EndAttemptDeps;
   /** Slots seen without an attempt row, and since when (this process's clock). */
   private readonly missingSince = new Map<string, number>();
-  /** Stale attempts found still live at the provider, and when to ask again (this process's clock). */
+  /**
+   * Stale attempts found still live at the provider, and undialled ones left waiting (no call listed
+   * yet by a provider that lists only ended calls, or several candidates), and when to ask again
+   * (this process's clock).
+   */
   private readonly recheckAt = new Map<string, number>();
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -110,7 +114,10 @@ export class Reconciler {
     };
     report.leasesRebuilt = await this.recovery.ensure();
     const now = this.o.now?.() ?? Date.now();
+    for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     for (const a of await findUndialledAttempts(this.o.ds, new Date(now - this.o.graceMs))) {
+      // Left waiting by an earlier run (no call listed yet, or several): asked again after recheckMs.
+      if (this.recheckAt.has(a.id)) continue;
       try {
         const r = await this.resolveUndialled(a, now);
         if (r === 'adopted') report.adopted++;
@@ -139,6 +146,7 @@ export class Reconciler {
         // Several calls no attempt of ours holds: any of them may be another attempt's (or placed by
         // someone else on this account). Adopt none, close nothing: ask again next run.
         this.o.logger.warn({ callAttemptId: a.id, candidates: unknown.length }, 'undialled attempt matches several calls at the provider: left as it is');
+        this.recheckAt.set(a.id, now + this.o.recheckMs);
         return 'none';
       }
       const found = unknown[0];
@@ -149,7 +157,10 @@ export class Reconciler {
       }
       // A provider that lists calls only once they ended (Exotel): a call may still be live. Closing now
       // would free its slot and let the lead be called a second time; wait until no call can be live.
-      if (now - a.createdAt.getTime() < (adapter.listMissesLiveCallsForMs ?? 0)) return 'none';
+      if (now - a.createdAt.getTime() < (adapter.listMissesLiveCallsForMs ?? 0)) {
+        this.recheckAt.set(a.id, now + this.o.recheckMs);
+        return 'none';
+      }
     }
     // Not at the provider (or a provider that cannot list calls by number): the call never happened.
     // Close the attempt so its lead moves on (retry or final per the campaign's policy) and free its slot.
@@ -172,7 +183,6 @@ export class Reconciler {
 
   /** Looks up one bounded batch of stale dialled attempts at their providers. */
   private async resolveStale(now: number, report: ReconcileReport): Promise<void> {
-    for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     const stale = await findStaleAttempts(this.o.ds, {
       ringingBefore: new Date(now - this.o.staleRingingMs), answeredBefore: new Date(now - this.o.staleAnsweredMs),
     }, [...this.recheckAt.keys()], { total: this.o.batchSize, perConnection: this.o.lookupsPerConnection ?? 20 });
