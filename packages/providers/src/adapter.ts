@@ -133,6 +133,11 @@ export interface ProviderAdapter {
    * when the provider cannot list calls by number (the attempt is then closed after the grace period).
    */
   findCallsTo?(to: string, since: Date): Promise<ListedCall[]>;
+  /**
+   * Set when findCallsTo lists a call only once it ended (Exotel): for this long after an attempt was
+   * created, an empty list does not prove that no call exists, and the attempt is not closed.
+   */
+  readonly listMissesLiveCallsForMs?: number;
   /** True when the webhook carries this connection's signature or secret. */
   verifyWebhook(hook: IncomingWebhook): boolean;
   /**

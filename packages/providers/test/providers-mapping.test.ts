@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import {
   backoffDelay, evaluateQualification, ExotelAdapter, exotelCustomField, IgnoredWebhook, parseQualificationRule, renderTemplate,
   successEvaluationPasses, templateVariables, TWILIO_STATUS, VAPI_ENDED_REASON, VapiAdapter, vapiEnd, vapiHmacSignature,
-  verifyVapiWebhook, EXOTEL_STATUS,
+  verifyVapiWebhook, EXOTEL_STATUS, exotelWallTime, parseExotelTime, sameExotelNumber,
 } from '@dialer/providers';
 import { OUTCOMES, CALL_STATUSES } from '@dialer/domain';
 
@@ -134,6 +134,28 @@ describe('Exotel StatusCallback', () => {
   it('when CallSid or Status is missing, then it is malformed; an unknown Status is unmapped', () => {
     expect(() => adapter.parseWebhook(hook({ Status: 'completed' }))).toThrow(/CallSid/);
     expect(adapter.parseWebhook(hook({ CallSid: 'x', Status: 'vanished' }))).toMatchObject({ status: null, unmapped: 'Status=vanished' });
+  });
+});
+
+describe('Exotel Bulk Call Details readings', () => {
+  it('when a time is written and read in Exotel\'s zoneless form, then it is IST and round-trips to the second', () => {
+    const t = new Date('2026-12-07T10:00:30.000Z');
+    expect(exotelWallTime(t)).toBe('2026-12-07 15:30:30');
+    expect(parseExotelTime('2026-12-07 15:30:30')).toEqual(t);
+    expect(parseExotelTime('2026-12-07T15:30:30Z')).toBeNull();
+    expect(parseExotelTime(null)).toBeNull();
+  });
+
+  it.each([
+    ['+919812345678', '+919812345678', true],
+    ['09812345678', '+919812345678', true],
+    ['919812345678', '+919812345678', true],
+    ['+919812345679', '+919812345678', false],
+    ['0345678', '+919812345678', false],
+    ['', '+919812345678', false],
+    [null, '+919812345678', false],
+  ])('when Exotel shows %p for our %s, then it is the same number: %p', (listed, e164, same) => {
+    expect(sameExotelNumber(listed, e164 as string)).toBe(same);
   });
 });
 

@@ -33,7 +33,7 @@ export interface CreateCallInput {
   /** Headers every callback carries (Vapi `server.headers`). */
   callbackHeaders?: Readonly<Record<string, string>>;
   /** Exotel: callbacks as JSON (StatusCallbackContentType) rather than a form; the CustomField echoed back. */
-  exotel?: { json: boolean; customField: string | null };
+  exotel?: { json: boolean; customField: string | null; firstLeg?: string; flow?: boolean };
   accountSid: string;
   /** The token the call was created with; signs its callbacks. */
   authToken: string;

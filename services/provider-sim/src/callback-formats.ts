@@ -16,7 +16,7 @@ export interface SimCall {
   readonly from: string;
   readonly statusCallback: string | null;
   readonly callbackHeaders?: Readonly<Record<string, string>>;
-  readonly exotel?: { json: boolean; customField: string | null };
+  readonly exotel?: { json: boolean; customField: string | null; firstLeg?: string; flow?: boolean };
   readonly outcome: string;
   readonly createdAt: Date;
   readonly machineDetection: boolean;
@@ -61,8 +61,9 @@ const EXOTEL_FINAL: Readonly<Record<string, string>> = {
 };
 
 /** Exotel's date format: `YYYY-MM-DD HH:mm:ss`. */
+/** Exotel's times: "YYYY-MM-DD HH:mm:ss", no zone, in India Standard Time (UTC+05:30). */
 export function exotelTime(d: Date | null): string | null {
-  return d ? d.toISOString().replace('T', ' ').slice(0, 19) : null;
+  return d ? new Date(d.getTime() + 330 * 60_000).toISOString().replace('T', ' ').slice(0, 19) : null;
 }
 
 /** The callbacks a call status produces, in the call's provider format (none: nothing is sent for it). */

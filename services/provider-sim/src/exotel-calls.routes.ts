@@ -20,13 +20,20 @@ export function exotelCallResource(call: SimCall): Record<string, unknown> {
   return {
     Call: {
       Sid: call.sid, ParentCallSid: null, DateCreated: exotelTime(call.createdAt), DateUpdated: exotelTime(new Date()),
-      AccountSid: call.accountSid, To: call.to, From: call.to, PhoneNumberSid: call.from, Status: exotelStatus(call),
+      // Agent mode: From is the agent (called first), To the callee. Flow mode: the callee is From and
+      // To the ExoPhone the flow runs on.
+      AccountSid: call.accountSid, To: call.exotel?.flow ? call.from : call.to, From: call.exotel?.firstLeg ?? call.to,
+      PhoneNumberSid: call.from, Status: exotelStatus(call),
       StartTime: exotelTime(call.startedAt ?? call.createdAt), EndTime: exotelTime(call.finishedAt),
       Duration: call.finalStatus ? call.durationSeconds ?? 0 : null, Price: null, Direction: 'outbound-api',
       AnsweredBy: null, ForwardedFrom: '', CallerName: '', Uri: `/v1/Accounts/${call.accountSid}/Calls/${call.sid}.json`,
       RecordingUrl: null,
     },
   };
+}
+
+function stringQuery(q: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 const PHONE = /^\+?[0-9]{6,15}$/;
@@ -70,7 +77,7 @@ export function exotelCallsRoutes(deps: { simulator: CallSimulator; logger: Logg
     const call = simulator.create({
       flavor: 'exotel',
       id: randomBytes(16).toString('hex'),
-      exotel: { json: b.StatusCallbackContentType === 'application/json', customField: b.CustomField ?? null },
+      exotel: { json: b.StatusCallbackContentType === 'application/json', customField: b.CustomField ?? null, firstLeg: b.From, flow: !!flow },
       accountSid: String(req.params.sid),
       authToken: '',
       to: callee,
@@ -81,6 +88,56 @@ export function exotelCallsRoutes(deps: { simulator: CallSimulator; logger: Logg
       machineDetection: true,
     });
     res.status(200).json(exotelCallResource(call));
+  });
+
+  // Bulk Call Details (https://developer.exotel.com/api/call-details-bulk): filters To, From (up to 5
+  // numbers each), Direction, DateCreated `gte:…;lte:…` (Exotel's zoneless IST times), SortBy
+  // DateCreated:asc|desc (default desc), PageSize (default 50, max 100), After (the cursor of NextPageUri).
+  // As documented, ongoing calls are not listed.
+  router.get('/v1/Accounts/:sid/Calls{.json}', (req, res) => {
+    if (!authorized(req, res)) return;
+    const q = req.query as Record<string, unknown>;
+    const text = (k: string): string | undefined => (typeof q[k] === 'string' && q[k] !== '' ? (q[k] as string) : undefined);
+    const list = (k: string): string[] | undefined => text(k)?.split(',').map((v) => v.trim());
+    const to = list('To');
+    const from = list('From');
+    if ((to?.length ?? 0) > 5 || (from?.length ?? 0) > 5) return exotelError(res, 400, 'At most 5 numbers per filter');
+    let gte: string | undefined;
+    let lte: string | undefined;
+    for (const part of text('DateCreated')?.split(';') ?? []) {
+      const m = /^(gte|lte):(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})$/.exec(part.trim());
+      if (!m) return exotelError(res, 400, 'DateCreated must be gte:YYYY-MM-DD HH:mm:ss;lte:YYYY-MM-DD HH:mm:ss');
+      if (m[1] === 'gte') gte = m[2];
+      else lte = m[2];
+    }
+    const sort = text('SortBy') ?? 'DateCreated:desc';
+    if (sort !== 'DateCreated:asc' && sort !== 'DateCreated:desc') return exotelError(res, 400, 'SortBy must be DateCreated:asc or DateCreated:desc');
+    const pageSize = Math.min(100, Math.max(1, Number(text('PageSize') ?? 50) || 50));
+    const after = Math.max(0, Number(text('After') ?? 0) || 0);
+    const direction = text('Direction');
+    simulator.countListLookup();
+    const matches = simulator.list()
+      .filter((call) => call.flavor === 'exotel' && call.accountSid === req.params.sid && call.finalStatus)
+      .map((call) => exotelCallResource(call).Call as Record<string, unknown>)
+      .filter((c) => {
+        if (to && !to.includes(String(c.To))) return false;
+        if (from && !from.includes(String(c.From))) return false;
+        if (direction && direction !== c.Direction) return false;
+        // Zoneless times of one zone compare as strings.
+        if (gte && String(c.DateCreated) < gte) return false;
+        if (lte && String(c.DateCreated) > lte) return false;
+        return true;
+      });
+    if (sort === 'DateCreated:desc') matches.reverse();
+    const page = matches.slice(after, after + pageSize);
+    const next = after + pageSize < matches.length ? new URLSearchParams({ ...stringQuery(q), After: String(after + pageSize) }) : null;
+    res.json({
+      Metadata: {
+        Total: matches.length, PageSize: pageSize, FirstPageUri: `/v1/Accounts/${req.params.sid}/Calls.json`,
+        NextPageUri: next ? `/v1/Accounts/${req.params.sid}/Calls.json?${next.toString()}` : null,
+      },
+      Calls: page,
+    });
   });
 
   router.get('/v1/Accounts/:sid/Calls/:callSid{.json}', (req, res) => {

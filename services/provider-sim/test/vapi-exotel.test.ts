@@ -102,6 +102,55 @@ describe('provider-sim: Vapi, Exotel and the official clients', () => {
     expect((await adapter.fetchCall(placed.providerCallId)).status).toBe('completed');
   });
 
+  it('when the ExotelAdapter lists the calls to a number (agent and flow mode), then Bulk Call Details gives the ended calls since the attempt, oldest first, and never a live one', async () => {
+    const flow = new ExotelAdapter({
+      accountSid: 'acme1', apiKey: 'key', apiToken: 'token', callerId: '08047112345', flowUrl: 'http://my.exotel.com/acme1/exoml/start_voice/1', webhookToken: 'tok-abc', baseUrl: t.baseUrl,
+    });
+    const since = new Date(Date.now() - 1_000);
+    const place = (adapter: ExotelAdapter, to: string) => adapter.placeCall({ to, callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/drop') });
+    const agentCalls = [await place(exotel(), '+919812345670'), await place(exotel(), '+919812345670')];
+    const flowCall = await place(flow, '+919812345671');
+    const ended = async (sid: string) => (await exotel().fetchCall(sid)).status === 'completed';
+    await eventually(async () => expect(await Promise.all([...agentCalls, flowCall].map((c) => ended(c.providerCallId)))).toEqual([true, true, true]));
+
+    const listed = await exotel().findCallsTo('+919812345670', since);
+    expect(listed.map((c) => c.providerCallId)).toEqual(agentCalls.map((c) => c.providerCallId));
+    expect(listed[0]).toMatchObject({ status: 'completed', outcome: 'answered' });
+    expect(Math.abs(listed[0]!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect((await flow.findCallsTo('+919812345671', since)).map((c) => c.providerCallId)).toEqual([flowCall.providerCallId]);
+    // Another number, and calls created before the attempt, are not its calls.
+    expect(await exotel().findCallsTo('+919812345679', since)).toEqual([]);
+    expect(await exotel().findCallsTo('+919812345670', new Date(Date.now() + 120_000))).toEqual([]);
+
+    // A live call is not in Bulk Call Details (as documented), hence listMissesLiveCallsForMs.
+    // (It rings for 2 s at this time scale, then ends and is listed.)
+    await t.api.put('/sim/config', { ringSeconds: 200 });
+    const live = await place(exotel(), '+919812345672');
+    expect(await exotel().findCallsTo('+919812345672', since)).toEqual([]);
+    expect(['queued', 'ringing', 'in_progress']).toContain((await exotel().fetchCall(live.providerCallId)).status);
+    expect(exotel().listMissesLiveCallsForMs).toBeGreaterThanOrEqual(14_400_000);
+    await eventually(async () => expect((await exotel().findCallsTo('+919812345672', since)).map((c) => c.providerCallId)).toEqual([live.providerCallId]));
+    // Every call's callbacks are in before the next test counts its own.
+    await eventually(() => expect([...agentCalls, flowCall, live].map((c) => hooksOf(c.providerCallId).length)).toEqual([2, 2, 2, 2]));
+  });
+
+  it('when Bulk Call Details is asked with its own filters, then it answers pages in the Exotel format with a NextPageUri cursor', async () => {
+    const sids: string[] = [];
+    for (let i = 0; i < 3; i++) sids.push((await exotel().placeCall({ to: '+919812345673', callAttemptId: ATTEMPT, statusCallbackUrl: receiver.url('/drop') })).providerCallId);
+    await eventually(async () => {
+      const res = await fetch(`${t.baseUrl}/v1/Accounts/acme1/Calls.json?To=%2B919812345673&PageSize=2&SortBy=DateCreated:asc`, { headers: { Authorization: `Basic ${Buffer.from('key:token').toString('base64')}` } });
+      const body = (await res.json()) as { Metadata: { Total: number; NextPageUri: string | null }; Calls: Array<Record<string, unknown>> };
+      expect(body.Metadata.Total).toBe(3);
+      expect(body.Calls).toHaveLength(2);
+      expect(body.Calls[0]).toMatchObject({ To: '+919812345673', From: '+919900000001', Direction: 'outbound-api', Status: 'completed' });
+      expect(String(body.Calls[0]!.DateCreated)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(body.Metadata.NextPageUri).toMatch(/^\/v1\/Accounts\/acme1\/Calls\.json\?.*After=2/);
+    });
+    const bad = await fetch(`${t.baseUrl}/v1/Accounts/acme1/Calls.json?DateCreated=yesterday`, { headers: { Authorization: `Basic ${Buffer.from('key:token').toString('base64')}` } });
+    expect(bad.status).toBe(400);
+    await eventually(() => expect(sids.map((sid) => hooksOf(sid).length)).toEqual([2, 2, 2]));
+  });
+
   it("when Twilio's official client is pointed at the sim, then it creates a call and the callbacks verify with twilio.validateRequest", async () => {
     const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
     client.api.baseUrl = t.baseUrl;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { createLogger, encryptSecret } from '@dialer/platform';
-import { createAdapter, type ProviderAdapter } from '@dialer/providers';
+import { createAdapter, EXOTEL_LIST_MISSES_LIVE_CALLS_MS, type ProviderAdapter } from '@dialer/providers';
 import { ConcurrencyLease, leaseMember, QUEUES } from '@dialer/queue';
 import {
   createTestContext, eventually, freePort, spawnService, testPhones, type RunningProcess, type TestContext,
@@ -18,6 +18,10 @@ const LEASE_TTL_MS = 3_600_000;
 const GRACE_MS = 60_000;
 const ORPHAN_SLOT_MS = 15_000;
 const RECHECK_MS = 600_000;
+const VAPI_CONFIG = { assistantId: 'asst_reconciler', phoneNumberId: 'pn_reconciler' };
+const VAPI_SECRETS = { apiKey: 'vapi-reconciler-key', webhookSecret: 'vapi-reconciler-secret' };
+const EXOTEL_CONFIG = { accountSid: 'reconciler1', callerId: '08047112345', agentNumber: '+919900000001' };
+const EXOTEL_SECRETS = { apiKey: 'exotel-key', apiToken: 'exotel-token', webhookToken: 'exotel-webhook-token' };
 /** Nothing here is ever sent (the sim drops every callback): the webhooks are lost, which is why the reconciler asks. */
 const NOWHERE = 'http://127.0.0.1:9/v1/webhooks/twilio/lost';
 
@@ -37,8 +41,10 @@ describe('reconciler', () => {
   let tenantId: string;
   let simConnectionId: string;
   let brokenConnectionId: string;
+  /** A connection and an adapter of each other provider type, all against the same sim. */
+  const others: Record<'vapi' | 'exotel', { connectionId: string; adapter: ProviderAdapter }> = {} as never;
   let campaignId: string;
-  const phones = testPhones(20, 17);
+  const phones = testPhones(40, 17);
   let nextPhone = 0;
   const reconcilers: Reconciler[] = [];
 
@@ -67,6 +73,12 @@ describe('reconciler', () => {
        VALUES ($1, 'c', 'running', $2, 3, 'Etc/UTC', '{"start":"00:00","end":"23:59"}') RETURNING id`, [tenantId, simConnectionId]);
     campaignId = c.id;
     simAdapter = createAdapter({ type: 'twilio', baseUrl: sim.url, config: TWILIO_CONFIG }, { authToken: AUTH_TOKEN });
+    for (const [type, config, secrets] of [['vapi', VAPI_CONFIG, VAPI_SECRETS], ['exotel', EXOTEL_CONFIG, EXOTEL_SECRETS]] as const) {
+      const [oc] = await ctx.ds.query(
+        `INSERT INTO provider_connections (tenant_id, name, type, base_url, config, secrets_sealed)
+         VALUES ($1, $2, $2, $3, $4, $5) RETURNING id`, [tenantId, type, sim.url, config, encryptSecret(JSON.stringify(secrets), SECRETS_KEY)]);
+      others[type] = { connectionId: oc.id, adapter: createAdapter({ type, baseUrl: sim.url, config }, secrets) };
+    }
   });
 
   afterAll(async () => {
@@ -101,6 +113,13 @@ describe('reconciler', () => {
     expect(res.status).toBe(200);
   }
 
+  /** How many times the sim's call lists were read (its Prometheus counter). */
+  async function simListLookups(): Promise<number> {
+    const text = await (await fetch(`${sim.url}/metrics`)).text();
+    const m = /^provider_sim_call_lookups_total\{[^}]*kind="list"[^}]*\} (\d+)/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  }
+
   async function deleteLeaseKeys(): Promise<void> {
     const keys = await ctx.redis.keys(`${ctx.queuePrefix.replace(/[{}]/g, (c) => `\\${c}`)}:lease:*`);
     if (keys.length) await ctx.redis.del(...keys);
@@ -108,7 +127,7 @@ describe('reconciler', () => {
 
   /** A lead in `dialing` with its first attempt, holding its slot; timestamps relative to now (seconds ago). */
   async function seed(a: {
-    phone?: string; providerCallId?: string | null; connectionId?: string; status?: string;
+    phone?: string; providerCallId?: string | null; connectionId?: string; provider?: string; status?: string;
     createdAgoS?: number; dialedAgoS?: number | null; answeredAgoS?: number | null; holdSlot?: boolean;
   } = {}): Promise<Seeded & { phone: string }> {
     const phone = a.phone ?? (phones[nextPhone++] as string);
@@ -119,9 +138,9 @@ describe('reconciler', () => {
     const [row] = await ctx.ds.query(
       `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, provider_call_id,
                                   status, created_at, dialed_at, answered_at)
-       VALUES ($1, $2, $3, 1, 'twilio', $4, $5, $6, $7, $8, $9) RETURNING id`,
+       VALUES ($1, $2, $3, 1, $10, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [tenantId, campaignId, l.id, a.connectionId ?? simConnectionId, a.providerCallId ?? null, a.status ?? 'ringing',
-        ago(a.createdAgoS ?? a.dialedAgoS ?? 0), ago(a.dialedAgoS), ago(a.answeredAgoS)]);
+        ago(a.createdAgoS ?? a.dialedAgoS ?? 0), ago(a.dialedAgoS), ago(a.answeredAgoS), a.provider ?? 'twilio']);
     const member = leaseMember(l.id, 1);
     if (a.holdSlot !== false) expect(await lease.acquire(campaignId, member, 100, LEASE_TTL_MS)).toBe(true);
     return { phone, leadId: l.id, attemptId: row.id, member };
@@ -171,6 +190,91 @@ describe('reconciler', () => {
     expect(await attempt(s.attemptId)).toMatchObject({ status: 'failed', outcome: 'provider_error', provider_call_id: null });
     expect(await lease.members(campaignId)).not.toContain(s.member);
     expect(await callFinished.getJob(s.attemptId)).toBeTruthy();
+  });
+
+  describe.each(['vapi', 'exotel'] as const)('with a %s connection', (type) => {
+    const other = () => others[type];
+    /** Places a call at the sim through this provider's adapter and waits until it ended (its callbacks all dropped). */
+    async function endedCall(to: string): Promise<string> {
+      const placed = await other().adapter.placeCall({ to, callAttemptId: 'placed-by-test', statusCallbackUrl: NOWHERE });
+      await eventually(async () => (await other().adapter.fetchCall(placed.providerCallId)).status === 'completed', { what: 'the sim call to end' });
+      return placed.providerCallId;
+    }
+    const seedOther = (a: Parameters<typeof seed>[0]) => seed({ ...a, connectionId: other().connectionId, provider: type });
+
+    it('when an undialled attempt\'s call ended at the provider, then the attempt adopts it, its outcome is applied and its slot freed', async () => {
+      const s = await seedOther({ createdAgoS: 120, status: 'created' });
+      const sid = await endedCall(s.phone);
+
+      const report = await reconciler().runOnce();
+
+      expect(report).toEqual({ ...zero, adopted: 1 });
+      expect(await attempt(s.attemptId)).toMatchObject({ provider_call_id: sid, status: 'completed', outcome: 'answered' });
+      expect((await attempt(s.attemptId)).ended_at).not.toBeNull();
+      expect(await lead(s.leadId)).toMatchObject({ status: 'done', disposition: 'answered' });
+      expect(await lease.members(campaignId)).not.toContain(s.member);
+      expect(await callFinished.getJob(s.attemptId)).toBeTruthy();
+    });
+
+    it('when an undialled attempt matches two calls no attempt holds, then neither is adopted and nothing is closed', async () => {
+      const s = await seedOther({ createdAgoS: 120, status: 'created' });
+      await endedCall(s.phone);
+      await endedCall(s.phone);
+
+      const report = await reconciler().runOnce();
+
+      expect(report).toEqual(zero);
+      expect(await attempt(s.attemptId)).toMatchObject({ provider_call_id: null, status: 'created', ended_at: null });
+      expect(await lead(s.leadId)).toMatchObject({ status: 'dialing' });
+      expect(await lease.members(campaignId)).toContain(s.member);
+    });
+
+    it('when a stale dialled call ended at the provider without its webhook, then fetchCall gives its outcome and the attempt is settled', async () => {
+      const phone = phones[nextPhone++] as string;
+      const sid = await endedCall(phone);
+      const s = await seedOther({ phone, providerCallId: sid, dialedAgoS: 3600 });
+
+      const report = await reconciler().runOnce();
+
+      expect(report).toEqual({ ...zero, staleEnded: 1 });
+      expect(await attempt(s.attemptId)).toMatchObject({ status: 'completed', outcome: 'answered', provider_call_id: sid });
+      expect(await lease.members(campaignId)).not.toContain(s.member);
+    });
+  });
+
+  it('when an undialled Vapi attempt has no call at the provider, then it is closed after the grace period as provider_error', async () => {
+    const s = await seed({ createdAgoS: 120, status: 'created', connectionId: others.vapi.connectionId, provider: 'vapi' });
+
+    expect(await reconciler().runOnce()).toEqual({ ...zero, closed: 1 });
+    expect(await attempt(s.attemptId)).toMatchObject({ status: 'failed', outcome: 'provider_error', provider_call_id: null });
+    expect(await lease.members(campaignId)).not.toContain(s.member);
+  });
+
+  it('when an undialled Exotel attempt has no call in Bulk Call Details, then it is kept while a call could still be live (Exotel lists only ended calls) and closed once none can', async () => {
+    const exotel = { connectionId: others.exotel.connectionId, provider: 'exotel' };
+    const young = await seed({ ...exotel, createdAgoS: 120, status: 'created' });
+    const old = await seed({ ...exotel, createdAgoS: EXOTEL_LIST_MISSES_LIVE_CALLS_MS / 1000 + 60, status: 'created' });
+
+    let now = Date.now();
+    const r = reconciler(() => now);
+    let lists = await simListLookups();
+    expect(await r.runOnce()).toEqual({ ...zero, closed: 1 });
+    expect(await simListLookups()).toBe(lists + 2);
+
+    expect(await attempt(young.attemptId)).toMatchObject({ status: 'created', ended_at: null });
+    expect(await lead(young.leadId)).toMatchObject({ status: 'dialing' });
+    expect(await lease.members(campaignId)).toContain(young.member);
+    expect(await attempt(old.attemptId)).toMatchObject({ status: 'failed', outcome: 'provider_error', provider_call_id: null });
+    expect(await lease.members(campaignId)).not.toContain(old.member);
+
+    // The waiting attempt is not asked about on every run, only after the recheck period.
+    lists = await simListLookups();
+    expect(await r.runOnce()).toEqual(zero);
+    expect(await simListLookups()).toBe(lists);
+    now += RECHECK_MS + 1;
+    expect(await r.runOnce()).toEqual(zero);
+    expect(await simListLookups()).toBe(lists + 1);
+    expect(await attempt(young.attemptId)).toMatchObject({ status: 'created', ended_at: null });
   });
 
   it('when a stale dialled call ended at the provider without its webhook, then its outcome is applied, the slot freed and the lead moves on', async () => {

@@ -1,7 +1,7 @@
 import { safeEqual } from '@dialer/platform';
 import { isTerminalCallStatus } from '@dialer/domain';
 import {
-  ProviderError, type CallSnapshot, type IncomingWebhook, type NormalizedCallEvent, type PlaceCallRequest,
+  ProviderError, type CallSnapshot, type IncomingWebhook, type ListedCall, type NormalizedCallEvent, type PlaceCallRequest,
   type PlacedCall, type ProviderAdapter,
 } from '../adapter';
 import { ProviderHttp } from '../http/provider-http';
@@ -34,6 +34,64 @@ interface ExotelCall {
   Status?: string;
   Duration?: string | number | null;
   AnsweredBy?: string | null;
+  DateCreated?: string | null;
+  To?: string | null;
+  From?: string | null;
+  Direction?: string | null;
+}
+
+/** Bulk Call Details (`GET Calls.json`): one page of calls and the cursor to the next. */
+interface ExotelCallPage {
+  Metadata?: { NextPageUri?: string | null } | null;
+  Calls?: ExotelCall[];
+}
+
+/**
+ * Exotel's times ("2017-03-03 10:48:33") carry no zone; we read them as India Standard Time (UTC+05:30,
+ * no DST), the zone of Exotel's platform and its examples. Where the reading matters it is made safe:
+ * the list is asked for a window wide enough for any zone (EXOTEL_ZONE_SLACK_MS either side).
+ */
+export const EXOTEL_UTC_OFFSET_MS = 330 * 60_000;
+/** Any zone a clock can be in lies within 14 hours of UTC. */
+const EXOTEL_ZONE_SLACK_MS = 14 * 3_600_000;
+/** Our clock against Exotel's (the attempt is written before the call is created). */
+const EXOTEL_SKEW_MS = 60_000;
+/**
+ * "Bulk Call Details will not provide ongoing calls' details": a call shows in the list only once it
+ * ended, and a call ends at the latest after ringing and its TimeLimit (at most 14,400 s). Until then an
+ * empty list proves nothing: 4 h plus 10 minutes for the ring and Exotel's asynchronous update.
+ */
+export const EXOTEL_LIST_MISSES_LIVE_CALLS_MS = (14_400 + 600) * 1000;
+/**
+ * The attempt row is written just before the call is requested, and a create is never retried once it
+ * may have reached Exotel: a call created later than this after the attempt is another attempt's.
+ */
+const EXOTEL_CREATE_WINDOW_MS = 10 * 60_000;
+/** Pages of 100 read per lookup at most (the calls to one number within a day). */
+const EXOTEL_MAX_PAGES = 5;
+
+/** "YYYY-MM-DD HH:mm:ss" in Exotel's zone. */
+export function exotelWallTime(d: Date): string {
+  return new Date(d.getTime() + EXOTEL_UTC_OFFSET_MS).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/** An Exotel wall time read in Exotel's zone; null when it is not one. */
+export function parseExotelTime(v: unknown): Date | null {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(v)) return null;
+  const t = Date.parse(`${v.replace(' ', 'T')}Z`);
+  return Number.isFinite(t) ? new Date(t - EXOTEL_UTC_OFFSET_MS) : null;
+}
+
+/**
+ * The same subscriber: Exotel may show a number in national form ("09812345679") where we sent E.164
+ * ("+919812345679"). Digits compared without leading zeros; a national form must be the E.164 number's tail.
+ */
+export function sameExotelNumber(listed: unknown, e164: string): boolean {
+  if (typeof listed !== 'string') return false;
+  const a = listed.replace(/\D/g, '').replace(/^0+/, '');
+  const b = e164.replace(/\D/g, '').replace(/^0+/, '');
+  if (!a || !b) return false;
+  return a === b || (a.length >= 8 && b.endsWith(a));
 }
 
 /** CustomField carries our attempt id back in the StatusCallback (and the variables, when they fit). */
@@ -42,6 +100,13 @@ const CUSTOM_FIELD_MAX = 1000;
 export function exotelCustomField(callAttemptId: string, variables: Record<string, string> | undefined, script?: string): string {
   const full = JSON.stringify({ callAttemptId, variables: variables ?? {}, ...(script ? { script } : {}) });
   return full.length <= CUSTOM_FIELD_MAX ? full : JSON.stringify({ callAttemptId });
+}
+
+/** The path of Exotel's next page (`NextPageUri` is `/v1/Accounts/<sid>/Calls.json?…After=…`), relative to our base. */
+function nextPage(uri: unknown): string | null {
+  if (typeof uri !== 'string' || uri === '') return null;
+  const at = uri.indexOf('/Calls');
+  return at < 0 ? null : uri.slice(at);
 }
 
 function legsOf(v: unknown): Array<Record<string, unknown>> {
@@ -116,7 +181,59 @@ export class ExotelAdapter implements ProviderAdapter {
 
   async fetchCall(providerCallId: string): Promise<CallSnapshot> {
     const res = await this.http.send<{ Call?: ExotelCall }>({ method: 'GET', url: `/Calls/${encodeURIComponent(providerCallId)}.json` }, false);
-    const call = res.data?.Call ?? {};
+    return this.snapshotOf(res.data?.Call ?? {}, providerCallId);
+  }
+
+  /**
+   * The calls to `to` created at or after `since`, oldest first, from Bulk Call Details
+   * (`GET Calls.json?To=…&DateCreated=gte:…;lte:…`, https://developer.exotel.com/api/call-details-bulk).
+   * Where the documentation leaves things open, the reading that cannot lose our call is taken:
+   * - the callee's field: `To` in agent mode (documented: "your customer's phone number"); in flow mode
+   *   we send the callee as `From`, and which field the list shows it in is not documented, so both
+   *   `From` and `To` are asked and the answers joined;
+   * - the zone of DateCreated: the window asked is widened by 14 h either side (right whatever the zone),
+   *   and the calls kept are read in IST (EXOTEL_UTC_OFFSET_MS);
+   * - ongoing calls are not listed (documented): see listMissesLiveCallsForMs.
+   */
+  async findCallsTo(to: string, since: Date): Promise<ListedCall[]> {
+    const fields = this.creds.flowUrl ? (['From', 'To'] as const) : (['To'] as const);
+    const byId = new Map<string, ExotelCall>();
+    for (const field of fields) {
+      for (const call of await this.listCalls(field, to, since)) {
+        if (typeof call.Sid === 'string' && call.Sid !== '' && sameExotelNumber(call[field], to)) byId.set(call.Sid, call);
+      }
+    }
+    const calls: ListedCall[] = [];
+    for (const call of byId.values()) {
+      const createdAt = parseExotelTime(call.DateCreated);
+      if (!createdAt || createdAt.getTime() < since.getTime() - EXOTEL_SKEW_MS) continue;
+      if (createdAt.getTime() > since.getTime() + EXOTEL_CREATE_WINDOW_MS) continue;
+      if (call.Direction && call.Direction !== 'outbound-api') continue;
+      calls.push({ ...this.snapshotOf(call, call.Sid as string), createdAt });
+    }
+    return calls.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  /** Exotel lists a call only once it ended: an empty list proves nothing about a younger call. */
+  readonly listMissesLiveCallsForMs = EXOTEL_LIST_MISSES_LIVE_CALLS_MS;
+
+  private async listCalls(field: 'To' | 'From', number: string, since: Date): Promise<ExotelCall[]> {
+    const from = exotelWallTime(new Date(since.getTime() - EXOTEL_SKEW_MS - EXOTEL_ZONE_SLACK_MS));
+    const until = exotelWallTime(new Date(since.getTime() + EXOTEL_CREATE_WINDOW_MS + EXOTEL_ZONE_SLACK_MS));
+    const query = new URLSearchParams({
+      [field]: number, DateCreated: `gte:${from};lte:${until}`, SortBy: 'DateCreated:asc', PageSize: '100',
+    });
+    const calls: ExotelCall[] = [];
+    let url: string | null = `/Calls.json?${query.toString()}`;
+    for (let page = 0; url && page < EXOTEL_MAX_PAGES; page++) {
+      const res: { data?: ExotelCallPage } = await this.http.send<ExotelCallPage>({ method: 'GET', url }, false);
+      calls.push(...(Array.isArray(res.data?.Calls) ? res.data.Calls : []));
+      url = nextPage(res.data?.Metadata?.NextPageUri);
+    }
+    return calls;
+  }
+
+  private snapshotOf(call: ExotelCall, providerCallId: string): CallSnapshot {
     const raw = call.Status ?? 'queued';
     const status = EXOTEL_STATUS[raw] ?? 'failed';
     const answeredBy = typeof call.AnsweredBy === 'string' && call.AnsweredBy !== '' && call.AnsweredBy !== 'NA' ? call.AnsweredBy : null;

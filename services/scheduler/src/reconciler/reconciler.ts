@@ -58,8 +58,10 @@ export interface ReconcileReport {
  * 1. rebuilds the concurrency leases from Postgres if Redis lost them (the marker key is gone);
  * 2. resolves attempts committed but never marked dialled (a worker died between the commit and the
  *    provider's answer) by asking the provider: a call found is adopted (its webhooks, which carry
- *    the attempt id, settle it; a call found ended is applied); none found after the grace period,
- *    the attempt is closed as failed/provider_error and its slot freed. Never a second call;
+ *    the attempt id, settle it; a call found ended is applied); none found after the grace period
+ *    (and, for a provider that lists only ended calls, once no call of the attempt can still be live),
+ *    the attempt is closed as failed/provider_error and its slot freed; several unknown calls found,
+ *    none is adopted and nothing closed (any may be another attempt's). Never a second call;
  * 3. looks up dialled attempts without news (not ended; unanswered past the ring timeout plus a
  *    margin, or answered with no news for RECONCILE_STALE_ANSWERED_MS) with the adapter's fetchCall,
  *    whatever the provider type, at most RECONCILE_LOOKUPS_PER_CONNECTION per connection per run:
@@ -82,7 +84,11 @@ export class Reconciler {
   private readonly ends: EndAttemptDeps;
   /** Slots seen without an attempt row, and since when (this process's clock). */
   private readonly missingSince = new Map<string, number>();
-  /** Stale attempts found still live at the provider, and when to ask again (this process's clock). */
+  /**
+   * Stale attempts found still live at the provider, and undialled ones left waiting (no call listed
+   * yet by a provider that lists only ended calls, or several candidates), and when to ask again
+   * (this process's clock).
+   */
   private readonly recheckAt = new Map<string, number>();
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -107,9 +113,12 @@ export class Reconciler {
     };
     report.leasesRebuilt = await this.recovery.ensure();
     const now = this.o.now?.() ?? Date.now();
+    for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     for (const a of await findUndialledAttempts(this.o.ds, new Date(now - this.o.graceMs))) {
+      // Left waiting by an earlier run (no call listed yet, or several): asked again after recheckMs.
+      if (this.recheckAt.has(a.id)) continue;
       try {
-        const r = await this.resolveUndialled(a);
+        const r = await this.resolveUndialled(a, now);
         if (r === 'adopted') report.adopted++;
         if (r === 'closed') report.closed++;
       } catch (err) {
@@ -124,18 +133,32 @@ export class Reconciler {
     return report;
   }
 
-  private async resolveUndialled(a: UndialledAttempt): Promise<'adopted' | 'closed' | 'none'> {
+  private async resolveUndialled(a: UndialledAttempt, now: number): Promise<'adopted' | 'closed' | 'none'> {
     const adapter = a.providerConnectionId ? await this.adapterFor(a.tenantId, a.providerConnectionId) : undefined;
     // The connection exists but its credentials cannot be opened: the call may exist, so wait.
     if (adapter === null) return 'none';
     if (adapter?.findCallsTo) {
       const calls = await adapter.findCallsTo(a.phoneE164, a.createdAt);
       const known = await knownProviderCallIds(this.o.ds, a.tenantId, calls.map((c) => c.providerCallId));
-      const found = calls.find((c) => !known.has(c.providerCallId));
+      const unknown = calls.filter((c) => !known.has(c.providerCallId));
+      if (unknown.length > 1) {
+        // Several calls no attempt of ours holds: any of them may be another attempt's (or placed by
+        // someone else on this account). Adopt none, close nothing: ask again next run.
+        this.o.logger.warn({ callAttemptId: a.id, candidates: unknown.length }, 'undialled attempt matches several calls at the provider: left as it is');
+        this.recheckAt.set(a.id, now + this.o.recheckMs);
+        return 'none';
+      }
+      const found = unknown[0];
       if (found) {
         if (await adoptProviderCall(this.o.ds, a, found.providerCallId)) await this.applyIfEnded(a, found);
         this.o.logger.info({ callAttemptId: a.id, providerCallId: found.providerCallId }, 'undialled attempt found at the provider: adopted');
         return 'adopted';
+      }
+      // A provider that lists calls only once they ended (Exotel): a call may still be live. Closing now
+      // would free its slot and let the lead be called a second time; wait until no call can be live.
+      if (now - a.createdAt.getTime() < (adapter.listMissesLiveCallsForMs ?? 0)) {
+        this.recheckAt.set(a.id, now + this.o.recheckMs);
+        return 'none';
       }
     }
     // Not at the provider (or a provider that cannot list calls by number): the call never happened.
@@ -159,7 +182,6 @@ export class Reconciler {
 
   /** Looks up one bounded batch of stale dialled attempts at their providers. */
   private async resolveStale(now: number, report: ReconcileReport): Promise<void> {
-    for (const [id, at] of this.recheckAt) if (at <= now) this.recheckAt.delete(id);
     const stale = await findStaleAttempts(this.o.ds, {
       ringingBefore: new Date(now - this.o.staleRingingMs), answeredBefore: new Date(now - this.o.staleAnsweredMs),
     }, [...this.recheckAt.keys()], { total: this.o.batchSize, perConnection: this.o.lookupsPerConnection ?? 20 });
