@@ -1,0 +1,26 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Issue 16, small gaps: a campaign's description, its own agent or flow and caller id in place of its
+ * provider connection's, and its ring timeout (30 s, as every call rang before).
+ */
+export class CampaignFields1763850000000 implements MigrationInterface {
+  name = 'CampaignFields1763850000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE campaigns
+        ADD COLUMN description text CHECK (char_length(description) <= 2000),
+        ADD COLUMN agent_override text CHECK (char_length(agent_override) <= 500),
+        ADD COLUMN caller_id_override text CHECK (char_length(caller_id_override) <= 20),
+        ADD COLUMN ring_timeout_seconds int NOT NULL DEFAULT 30 CHECK (ring_timeout_seconds BETWEEN 5 AND 120);
+    `);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE campaigns
+        DROP COLUMN description, DROP COLUMN agent_override, DROP COLUMN caller_id_override, DROP COLUMN ring_timeout_seconds;
+    `);
+  }
+}
