@@ -7,7 +7,8 @@ import type { ProviderType } from '@dialer/domain';
  *   AP + 32 hex); callerId = `From`, E.164.
  * - vapi: agent = an assistant id (`assistantId`); callerId: not supported (a Vapi call goes out from
  *   the connection's `phoneNumberId`, a number bought or imported at Vapi).
- * - exotel: agent = a flow (app) id, turned into its start_voice URL, or a flow URL (`Url`);
+ * - exotel: agent = a flow (app) id, turned into its start_voice URL, or a flow URL (`Url`), only on a
+ *   connection with a flowUrl (ExotelAdapter.findCallsTo looks for the callee as `From` only there);
  *   callerId = an ExoPhone (`CallerId`), E.164 or national (0…) as Exotel writes it.
  */
 export interface CampaignOverrides {
@@ -39,8 +40,15 @@ function isHttpUrl(v: string): boolean {
   }
 }
 
-/** What is wrong with the overrides for a connection of this type ([]: they fit). Absent or null overrides always fit. */
-export function checkCampaignOverrides(type: ProviderType, o: CampaignOverrides): OverrideProblem[] {
+/** The connection an override is checked against: its type and non-secret settings. */
+export interface OverriddenConnection {
+  type: ProviderType;
+  config: Record<string, unknown>;
+}
+
+/** What is wrong with the overrides for this connection ([]: they fit). Absent or null overrides always fit. */
+export function checkCampaignOverrides(conn: OverriddenConnection, o: CampaignOverrides): OverrideProblem[] {
+  const { type } = conn;
   const problems: OverrideProblem[] = [];
   const agent = o.agent ?? null;
   const callerId = o.callerId ?? null;
@@ -51,6 +59,9 @@ export function checkCampaignOverrides(type: ProviderType, o: CampaignOverrides)
       problems.push({ field: 'agentOverride', reason: 'for a Vapi connection it must be an assistant id (letters, digits, - and _)' });
     } else if (type === 'exotel' && !EXOTEL_FLOW_ID.test(agent) && !isHttpUrl(agent)) {
       problems.push({ field: 'agentOverride', reason: 'for an Exotel connection it must be a flow (app) id (digits) or a flow URL (http or https)' });
+    } else if (type === 'exotel' && typeof conn.config.flowUrl !== 'string') {
+      // The reconciler finds a flow call by its From (the callee), which it asks only of flow connections.
+      problems.push({ field: 'agentOverride', reason: 'the Exotel connection bridges an agent number; a campaign may replace the flow only of a connection with a flowUrl' });
     }
   }
   if (callerId !== null) {

@@ -3,16 +3,17 @@ import { startApi, type Api } from './helpers';
 /** Issue 16, small gaps: description, per-campaign agent/flow and caller id overrides, ring timeout. */
 describe('campaign description, agent and caller id overrides, ring timeout', () => {
   let api: Api;
-  const conn: Record<'twilio' | 'vapi' | 'exotel', string> = { twilio: '', vapi: '', exotel: '' };
+  const conn: Record<'twilio' | 'vapi' | 'exotel' | 'exotelAgent', string> = { twilio: '', vapi: '', exotel: '', exotelAgent: '' };
 
   beforeAll(async () => {
     api = await startApi('campaignfields');
     const bodies = {
       twilio: { name: 'tw', type: 'twilio', accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'token', fromNumber: '+14155550100' },
       vapi: { name: 'va', type: 'vapi', apiKey: 'key', assistantId: 'asst-default', phoneNumberId: 'pn-1' },
-      exotel: { name: 'ex', type: 'exotel', accountSid: 'acme', apiKey: 'key', apiToken: 'token', callerId: '08047112345', agentNumber: '+919900000001' },
+      exotel: { name: 'ex', type: 'exotel', accountSid: 'acme', apiKey: 'key', apiToken: 'token', callerId: '08047112345', flowUrl: 'http://my.exotel.com/acme/exoml/start_voice/1' },
+      exotelAgent: { name: 'exa', type: 'exotel', accountSid: 'acme', apiKey: 'key', apiToken: 'token', callerId: '08047112345', agentNumber: '+919900000001' },
     } as const;
-    for (const type of ['twilio', 'vapi', 'exotel'] as const) {
+    for (const type of ['twilio', 'vapi', 'exotel', 'exotelAgent'] as const) {
       const res = await api.http.post('/v1/provider-connections').set(api.auth()).send(bodies[type]);
       expect(res.status).toBe(201);
       conn[type] = res.body.id as string;
@@ -62,6 +63,8 @@ describe('campaign description, agent and caller id overrides, ring timeout', ()
       { providerConnectionId: conn.vapi, callerIdOverride: '+14155550199', fields: ['callerIdOverride'] },
       { providerConnectionId: conn.twilio, agentOverride: 'asst-123', callerIdOverride: '4155550199', fields: ['agentOverride', 'callerIdOverride'] },
       { providerConnectionId: conn.exotel, agentOverride: 'flow-abc', fields: ['agentOverride'] },
+      // A connection that bridges an agent number keeps it (the reconciler finds flow calls only on flow connections).
+      { providerConnectionId: conn.exotelAgent, agentOverride: '123456', fields: ['agentOverride'] },
       { agentOverride: 'asst-123', fields: ['agentOverride'] },
     ];
     for (const { fields, ...body } of bad) {

@@ -57,7 +57,7 @@ async function connection(type: 'twilio' | 'vapi' | 'exotel'): Promise<string> {
   const config = {
     twilio: { accountSid: 'AC0123456789abcdef0123456789abcdef', fromNumber: '+15005550006' },
     vapi: { assistantId: 'asst-connection', phoneNumberId: 'pn-connection' },
-    exotel: { accountSid: 'acme', callerId: '08047112345', agentNumber: '+919900000001' },
+    exotel: { accountSid: 'acme', callerId: '08047112345', flowUrl: 'http://my.exotel.com/acme/exoml/start_voice/1' },
   }[type];
   const secrets = {
     twilio: { authToken: 'tw-token' },
@@ -121,8 +121,8 @@ describe('per-campaign agent, caller id and ring timeout', () => {
     expect(await simCallTo(overridden)).toMatchObject({
       flavor: 'exotel', agent: 'http://my.exotel.com/acme/exoml/start_voice/777', from: '08047112399', timeoutSeconds: 45,
     });
-    // Without overrides: the connection's agent bridge (no flow) and its ExoPhone.
+    // Without overrides: the connection's flow and ExoPhone.
     const plain = await dialOne(conn, {});
-    expect(await simCallTo(plain)).toMatchObject({ agent: null, from: '08047112345', timeoutSeconds: 30 });
+    expect(await simCallTo(plain)).toMatchObject({ agent: 'http://my.exotel.com/acme/exoml/start_voice/1', from: '08047112345', timeoutSeconds: 30 });
   });
 });

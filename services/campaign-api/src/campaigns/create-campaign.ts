@@ -14,8 +14,8 @@ const FALLBACK_ZONE = 'America/New_York';
  * them before it claims the request's Idempotency-Key, so a bad request never takes a key.
  */
 export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: CreateCampaignDto): Promise<void> {
-  const type = dto.providerConnectionId ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
-  assertOverridesFit(type, { agent: dto.agentOverride, callerId: dto.callerIdOverride });
+  const conn = dto.providerConnectionId ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
+  assertOverridesFit(conn, { agent: dto.agentOverride, callerId: dto.callerIdOverride });
   assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
 }
 

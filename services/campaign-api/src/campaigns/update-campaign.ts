@@ -1,6 +1,7 @@
 import { checkCampaignNow, findProviderConnection, writeAudit, type CampaignEntity, type DataSource } from '@dialer/db';
-import { defaultZoneForCountry, resolveWindow, type CallingWindow, type ProviderType, type RetryPolicy } from '@dialer/domain';
+import { defaultZoneForCountry, resolveWindow, type CallingWindow, type RetryPolicy } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
+import type { OverriddenConnection } from '@dialer/providers';
 import type { AuthContext } from '../http/request-context';
 import type { CampaignWithWarnings, UpdateCampaignDto } from './campaign.dto';
 import {
@@ -27,21 +28,21 @@ export async function updateCampaign(
   const changes: Partial<CampaignEntity> = {};
   if (dto.name !== undefined) changes.name = dto.name.trim();
   if (dto.description !== undefined) changes.description = orNull(dto.description);
-  let connectionType: ProviderType | null | undefined;
+  let connection: OverriddenConnection | null | undefined;
   if (dto.providerConnectionId !== undefined) {
-    connectionType = dto.providerConnectionId !== null ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
+    connection = dto.providerConnectionId !== null ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
     changes.providerConnectionId = dto.providerConnectionId;
   }
   if (dto.agentOverride !== undefined) changes.agentOverride = orNull(dto.agentOverride);
   if (dto.callerIdOverride !== undefined) changes.callerIdOverride = orNull(dto.callerIdOverride);
   if (dto.providerConnectionId !== undefined || dto.agentOverride !== undefined || dto.callerIdOverride !== undefined) {
     // The overrides in effect after the change must fit the connection in effect after it.
-    if (connectionType === undefined) {
+    if (connection === undefined) {
       // The campaign's connection as it is (even deleted since: the overrides are checked against its type).
-      connectionType = before.providerConnectionId
-        ? (await findProviderConnection(ds, before.providerConnectionId, { tenantId, includeDeleted: true }))?.type ?? null : null;
+      connection = before.providerConnectionId
+        ? await findProviderConnection(ds, before.providerConnectionId, { tenantId, includeDeleted: true }) : null;
     }
-    assertOverridesFit(connectionType, {
+    assertOverridesFit(connection, {
       agent: changes.agentOverride !== undefined ? changes.agentOverride : before.agentOverride,
       callerId: changes.callerIdOverride !== undefined ? changes.callerIdOverride : before.callerIdOverride,
     });
