@@ -29,8 +29,11 @@ export function StepDetails({ draft, update, tenantCountry }: { draft: WizardDra
       <ErrorMessage error={connections.error} />
       {connection ? (
         <FieldRow>
-          <TextField label={AGENT_LABEL[connection.type]} value={draft.agentOverride} onChange={(e) => update({ agentOverride: e.target.value })} maxLength={500}
-            hint={`Optional: ${AGENT_HINT[connection.type]} in place of the connection's.`} />
+          {/* An Exotel connection that bridges an agent number keeps it (the API refuses a flow there). */}
+          {connection.type === 'exotel' && typeof (connection.config as Record<string, unknown>).flowUrl !== 'string' ? null : (
+            <TextField label={AGENT_LABEL[connection.type]} value={draft.agentOverride} onChange={(e) => update({ agentOverride: e.target.value })} maxLength={500}
+              hint={`Optional: ${AGENT_HINT[connection.type]} in place of the connection's.`} />
+          )}
           {connection.type === 'vapi' ? null : (
             <TextField label="Caller id" value={draft.callerIdOverride} onChange={(e) => update({ callerIdOverride: e.target.value })} maxLength={20}
               hint={connection.type === 'twilio' ? "Optional: the From number (E.164) in place of the connection's." : "Optional: the ExoPhone in place of the connection's."} />
