@@ -13,8 +13,15 @@ export interface PlaceCallRequest {
   script?: string;
   /** The campaign's first message, rendered for this lead (Vapi: assistantOverrides.firstMessage). */
   firstMessage?: string;
-  /** Ring time before the call counts as unanswered. */
+  /** Ring time before the call counts as unanswered (the campaign's ringTimeoutSeconds; 30 when absent). */
   timeoutSeconds?: number;
+  /**
+   * The campaign's agent or flow in place of the connection's: a Vapi assistant id, a Twilio TwiML URL
+   * or TwiML App sid, an Exotel flow id or URL (checked by checkCampaignOverrides).
+   */
+  agent?: string;
+  /** The campaign's caller id in place of the connection's (Twilio `From`, Exotel `CallerId`), E.164. */
+  callerId?: string;
   /** Longest the call may last once answered. */
   timeLimitSeconds?: number;
 }

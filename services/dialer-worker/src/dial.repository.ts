@@ -66,21 +66,35 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   };
 }
 
-/** The campaign's call texts (settings): rendered per lead into each placeCall request. */
+/**
+ * What the campaign puts into each placeCall request: its call texts (settings), rendered per lead,
+ * its agent or flow and caller id in place of the connection's, and its ring timeout.
+ */
 export interface CampaignTemplates {
   script?: string;
   firstMessage?: string;
+  agent?: string;
+  callerId?: string;
+  ringTimeoutSeconds?: number;
 }
 
-/** The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate` (empty ones absent). */
+/**
+ * The campaign's `settings.scriptTemplate` and `settings.firstMessageTemplate`, its agent and caller id
+ * overrides (empty ones absent) and its ring timeout.
+ */
 export async function findCampaignTemplates(ds: DataSource, tenantId: string, campaignId: string): Promise<CampaignTemplates> {
-  const rows: Array<{ script: unknown; first: unknown }> = await ds.query(
-    `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first
+  const rows: Array<{ script: unknown; first: unknown; agent: string | null; caller_id: string | null; ring: number | null }> = await ds.query(
+    `SELECT settings ->> 'scriptTemplate' AS script, settings ->> 'firstMessageTemplate' AS first,
+            agent_override AS agent, caller_id_override AS caller_id, ring_timeout_seconds AS ring
        FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
   const r = rows[0];
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   return {
-    script: typeof r?.script === 'string' && r.script !== '' ? r.script : undefined,
-    firstMessage: typeof r?.first === 'string' && r.first !== '' ? r.first : undefined,
+    script: text(r?.script),
+    firstMessage: text(r?.first),
+    agent: text(r?.agent),
+    callerId: text(r?.caller_id),
+    ringTimeoutSeconds: r?.ring ?? undefined,
   };
 }
 

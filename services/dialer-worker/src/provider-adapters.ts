@@ -22,8 +22,8 @@ export interface ResolvedProvider {
   adapter: ProviderAdapter;
   /**
    * The request for one call: the provider's own callback URL (Exotel's carries its secret token),
-   * the campaign's script and first message rendered with the lead's variables, all passed the way
-   * the provider expects. Waits for the connection's calls-per-second pace (or refuses as capacity).
+   * the campaign's script and first message rendered with the lead's variables, its agent or flow and
+   * caller id overrides and its ring timeout, all passed the way the provider expects. Waits for the connection's calls-per-second pace (or refuses as capacity).
    */
   buildRequest(input: CallRequestInput): Promise<PlaceCallRequest>;
 }
@@ -113,6 +113,9 @@ export class ProviderAdapters {
         };
         if (t.script) request.script = renderTemplate(t.script, input.variables);
         if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
+        if (t.agent) request.agent = t.agent;
+        if (t.callerId) request.callerId = t.callerId;
+        if (t.ringTimeoutSeconds) request.timeoutSeconds = t.ringTimeoutSeconds;
         return request;
       },
     };

@@ -43,6 +43,12 @@ export interface CreateCallInput {
   events: ReadonlySet<CallbackEvent>;
   timeoutSeconds: number;
   machineDetection: boolean;
+  /**
+   * What the answered call runs, as the request named it (Twilio `Url`, `ApplicationSid` or "Twiml",
+   * Vapi `assistantId`, Exotel flow `Url`; null: none, e.g. an Exotel agent bridge), so a test can
+   * see which agent or flow a call used.
+   */
+  agent?: string | null;
 }
 
 export interface CallbackRecord {

@@ -86,6 +86,7 @@ export function exotelCallsRoutes(deps: { simulator: CallSimulator; logger: Logg
       events: new Set(events.includes('answered') ? ['answered', 'completed'] : ['completed']),
       timeoutSeconds: timeout,
       machineDetection: true,
+      agent: flow ?? null,
     });
     res.status(200).json(exotelCallResource(call));
   });

@@ -14,6 +14,8 @@ export function callView(call: SimCall): Record<string, unknown> {
     to: call.to,
     from: call.from,
     statusCallback: call.statusCallback,
+    agent: call.agent ?? null,
+    timeoutSeconds: call.timeoutSeconds,
     status: call.status,
     outcome: call.outcome,
     createdAt: iso(call.createdAt),

@@ -148,7 +148,9 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
     if (!from) return sendTwilioError(res, 400, 21213, "A 'From' phone number is required.");
     const url = first(body, 'Url');
     const twiml = first(body, 'Twiml');
-    if (url === undefined && !twiml) return sendTwilioError(res, 400, 21205, 'Url parameter is required.');
+    const appSid = first(body, 'ApplicationSid');
+    if (appSid !== undefined && !/^AP[0-9a-fA-F]{32}$/.test(appSid)) return sendTwilioError(res, 400, 21218, `ApplicationSid ${appSid} is not valid.`);
+    if (url === undefined && !twiml && appSid === undefined) return sendTwilioError(res, 400, 21205, 'Url parameter is required.');
     if (url !== undefined && !isHttpUrl(url)) return sendTwilioError(res, 400, 21205, `Url is not a valid URL: ${url}`);
 
     const statusCallback = first(body, 'StatusCallback') ?? null;
@@ -185,6 +187,7 @@ export function twilioCallsRoutes(deps: TwilioCallsRoutesDeps): Router {
       events,
       timeoutSeconds,
       machineDetection: amd === 'Enable' || amd === 'DetectMessageEnd',
+      agent: appSid ?? url ?? (twiml ? 'Twiml' : null),
     });
     res.status(201).json(callResource(call));
   });

@@ -75,6 +75,12 @@ export function vapiCallsRoutes(deps: { simulator: CallSimulator; keys: VapiKeys
     if (typeof customer.number !== 'string' || !looksLikeE164(customer.number)) problems.push('customer.number must be a valid phone number in the E.164 format');
     const serverUrl = overrides.server?.url;
     if (serverUrl !== undefined && (typeof serverUrl !== 'string' || !isHttpUrl(serverUrl))) problems.push('assistantOverrides.server.url must be a URL address');
+    // The ring time: the Twilio transport configuration's `timeout` (1–600 s, Vapi's default 60).
+    const transports = (overrides as { transportConfigurations?: unknown }).transportConfigurations;
+    const transport = Array.isArray(transports)
+      ? (transports as Array<Record<string, unknown>>).find((t) => t !== null && typeof t === 'object' && t.provider === 'twilio') : undefined;
+    const timeoutSeconds = transport?.timeout === undefined ? 60 : Number(transport.timeout);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600) problems.push('transportConfigurations.timeout must not be greater than 600 nor less than 1');
     if (problems.length) return vapiError(res, 400, problems.join('; '));
     const headers: Record<string, string> = {};
     if (overrides.server?.headers && typeof overrides.server.headers === 'object') {
@@ -90,8 +96,9 @@ export function vapiCallsRoutes(deps: { simulator: CallSimulator; keys: VapiKeys
       from: body.phoneNumberId as string,
       statusCallback: typeof serverUrl === 'string' ? serverUrl : null,
       events: new Set(['ringing', 'answered', 'completed']),
-      timeoutSeconds: 60,
+      timeoutSeconds,
       machineDetection: true,
+      agent: body.assistantId as string,
     });
     res.status(201).json(vapiCallResource(call, base(req)));
   });

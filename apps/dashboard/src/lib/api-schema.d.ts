@@ -1820,6 +1820,16 @@ export interface components {
         /** @description A campaign: its settings, status and timestamps. The ETag header carries its version. */
         Campaign: {
             /**
+             * @description Its agent or flow in place of the connection's (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL; null: the connection's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
+             * @description Its caller id in place of the connection's (null: the connection's).
+             * @example null
+             */
+            callerIdOverride: string | null;
+            /**
              * @description When leads may be called (resolved: defaults filled in).
              * @example {
              *       "start": "09:00",
@@ -1869,6 +1879,11 @@ export interface components {
              */
             deletedAt: string | null;
             /**
+             * @description What it is for, for the team (null: none).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description: string | null;
+            /**
              * Format: uuid
              * @description The campaign id.
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
@@ -1910,6 +1925,11 @@ export interface components {
              *     }
              */
             retryPolicy: components["schemas"]["RetryPolicy"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered.
+             * @example 30
+             */
+            ringTimeoutSeconds: number;
             /**
              * Format: date-time
              * @description When it stops dialing by itself.
@@ -1962,6 +1982,16 @@ export interface components {
         /** @description A campaign as listed: every field of a campaign, and its progress. */
         CampaignListItem: {
             /**
+             * @description Its agent or flow in place of the connection's (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL; null: the connection's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
+             * @description Its caller id in place of the connection's (null: the connection's).
+             * @example null
+             */
+            callerIdOverride: string | null;
+            /**
              * @description When leads may be called (resolved: defaults filled in).
              * @example {
              *       "start": "09:00",
@@ -2010,6 +2040,11 @@ export interface components {
              * @example null
              */
             deletedAt: string | null;
+            /**
+             * @description What it is for, for the team (null: none).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description: string | null;
             /**
              * Format: uuid
              * @description The campaign id.
@@ -2064,6 +2099,11 @@ export interface components {
              *     }
              */
             retryPolicy: components["schemas"]["RetryPolicy"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered.
+             * @example 30
+             */
+            ringTimeoutSeconds: number;
             /**
              * Format: date-time
              * @description When it stops dialing by itself.
@@ -2368,6 +2408,16 @@ export interface components {
         /** @description A campaign as a write or a command answers it: the campaign and its warnings. */
         CampaignWithWarnings: {
             /**
+             * @description Its agent or flow in place of the connection's (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL; null: the connection's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
+             * @description Its caller id in place of the connection's (null: the connection's).
+             * @example null
+             */
+            callerIdOverride: string | null;
+            /**
              * @description When leads may be called (resolved: defaults filled in).
              * @example {
              *       "start": "09:00",
@@ -2417,6 +2467,11 @@ export interface components {
              */
             deletedAt: string | null;
             /**
+             * @description What it is for, for the team (null: none).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description: string | null;
+            /**
              * Format: uuid
              * @description The campaign id.
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
@@ -2458,6 +2513,11 @@ export interface components {
              *     }
              */
             retryPolicy: components["schemas"]["RetryPolicy"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered.
+             * @example 30
+             */
+            ringTimeoutSeconds: number;
             /**
              * Format: date-time
              * @description When it stops dialing by itself.
@@ -2547,6 +2607,16 @@ export interface components {
         /** @description A new draft cloned from another campaign. */
         ClonedCampaign: {
             /**
+             * @description Its agent or flow in place of the connection's (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL; null: the connection's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
+             * @description Its caller id in place of the connection's (null: the connection's).
+             * @example null
+             */
+            callerIdOverride: string | null;
+            /**
              * @description When leads may be called (resolved: defaults filled in).
              * @example {
              *       "start": "09:00",
@@ -2602,6 +2672,11 @@ export interface components {
              */
             deletedAt: string | null;
             /**
+             * @description What it is for, for the team (null: none).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description: string | null;
+            /**
              * Format: uuid
              * @description The campaign id.
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
@@ -2648,6 +2723,11 @@ export interface components {
              *     }
              */
             retryPolicy: components["schemas"]["RetryPolicy"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered.
+             * @example 30
+             */
+            ringTimeoutSeconds: number;
             /**
              * Format: date-time
              * @description When it stops dialing by itself.
@@ -2742,6 +2822,16 @@ export interface components {
         };
         CreateCampaignDto: {
             /**
+             * @description The agent or flow in place of the provider connection's, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md).
+             * @example a1b2c3d4-0000-4000-8000-000000000001
+             */
+            agentOverride?: string;
+            /**
+             * @description The caller id in place of the provider connection's: Twilio From, E.164; Exotel ExoPhone (E.164 or national 0…); not for Vapi (its calls go out from the connection's phoneNumberId).
+             * @example +14155550123
+             */
+            callerIdOverride?: string;
+            /**
              * @description When leads may be called, in each callee's local time, intersected with the rule pack of their number.
              * @example {
              *       "start": "09:00",
@@ -2773,6 +2863,11 @@ export interface components {
              * @example America/New_York
              */
             defaultTimezone?: string;
+            /**
+             * @description What the campaign is for, for the team (at most 2,000 characters).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description?: string;
             /**
              * @description Attempts per lead at most (1–20).
              * @default 3
@@ -2811,6 +2906,12 @@ export interface components {
              *     }
              */
             retryPolicy?: components["schemas"]["RetryPolicyDto"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered (5–120, default 30), sent in each provider's format (Twilio Timeout, Vapi transport timeout, Exotel TimeOut).
+             * @default 30
+             * @example 25
+             */
+            ringTimeoutSeconds: number;
             /**
              * @description When it stops dialing by itself (after scheduledStartAt).
              * @example 2026-03-09T22:00:00Z
@@ -5051,6 +5152,16 @@ export interface components {
         };
         UpdateCampaignDto: {
             /**
+             * @description The agent or flow in place of the provider connection's, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md). null: the connection's.
+             * @example a1b2c3d4-0000-4000-8000-000000000001
+             */
+            agentOverride?: string;
+            /**
+             * @description The caller id in place of the provider connection's: Twilio From, E.164; Exotel ExoPhone (E.164 or national 0…); not for Vapi (its calls go out from the connection's phoneNumberId). null: the connection's.
+             * @example +14155550123
+             */
+            callerIdOverride?: string;
+            /**
              * @description When leads may be called, in each callee's local time, intersected with the rule pack of their number.
              * @example {
              *       "start": "09:00",
@@ -5082,6 +5193,11 @@ export interface components {
              * @example America/New_York
              */
             defaultTimezone?: string;
+            /**
+             * @description What the campaign is for, for the team (at most 2,000 characters; null clears it).
+             * @example Buyers who asked about 2BHK flats in March
+             */
+            description?: string;
             /**
              * @description Attempts per lead at most (1–20).
              * @example 3
@@ -5118,6 +5234,11 @@ export interface components {
              *     }
              */
             retryPolicy?: components["schemas"]["RetryPolicyDto"];
+            /**
+             * @description Seconds a call rings before it counts as unanswered (5–120, default 30), sent in each provider's format (Twilio Timeout, Vapi transport timeout, Exotel TimeOut).
+             * @example 25
+             */
+            ringTimeoutSeconds?: number;
             /**
              * @description When it stops dialing by itself (after scheduledStartAt).
              * @example 2026-03-09T22:00:00Z
@@ -6470,8 +6591,12 @@ export interface operations {
                      *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *           "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *           "name": "Spring follow-up",
+                     *           "description": "Buyers who asked about 2BHK flats in March",
                      *           "status": "draft",
                      *           "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "agentOverride": null,
+                     *           "callerIdOverride": null,
+                     *           "ringTimeoutSeconds": 30,
                      *           "defaultCountry": "US",
                      *           "defaultTimezone": "America/New_York",
                      *           "maxConcurrentCalls": 10,
@@ -6619,8 +6744,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -6759,8 +6888,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -6985,8 +7118,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -7142,8 +7279,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -7387,8 +7528,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -7527,8 +7672,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -8557,8 +8706,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -8679,8 +8832,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -8807,8 +8964,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -8935,8 +9096,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -9166,8 +9331,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
@@ -9610,8 +9779,12 @@ export interface operations {
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
+                     *       "description": "Buyers who asked about 2BHK flats in March",
                      *       "status": "draft",
                      *       "providerConnectionId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "agentOverride": null,
+                     *       "callerIdOverride": null,
+                     *       "ringTimeoutSeconds": 30,
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,

@@ -8,8 +8,16 @@ export class CampaignEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'tenant_id', type: 'uuid' }) tenantId: string;
   @Column({ type: 'text' }) name: string;
+  /** Free text for the team (at most 2,000 characters). */
+  @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'text' }) status: CampaignStatus;
   @Column({ name: 'provider_connection_id', type: 'uuid', nullable: true }) providerConnectionId: string | null;
+  /** The campaign's agent or flow in place of the connection's (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL). */
+  @Column({ name: 'agent_override', type: 'text', nullable: true }) agentOverride: string | null;
+  /** The campaign's caller id in place of the connection's (Twilio From, Exotel CallerId). */
+  @Column({ name: 'caller_id_override', type: 'text', nullable: true }) callerIdOverride: string | null;
+  /** Seconds a call rings before it counts as unanswered (5–120). */
+  @Column({ name: 'ring_timeout_seconds', type: 'int', default: 30 }) ringTimeoutSeconds: number;
   @Column({ name: 'default_country', type: 'char', length: 2 }) defaultCountry: string;
   @Column({ name: 'default_timezone', type: 'text' }) defaultTimezone: string;
   @Column({ name: 'max_concurrent_calls', type: 'int' }) maxConcurrentCalls: number;

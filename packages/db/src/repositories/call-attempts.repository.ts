@@ -151,8 +151,15 @@ export interface StaleAttempt {
 }
 
 /**
+ * The ring time `ringingBefore` is meant for (the campaigns' default ring timeout): an unanswered
+ * attempt of a campaign that rings longer is stale that much later.
+ */
+export const STALE_RINGING_CUT_RING_SECONDS = 30;
+
+/**
  * Dialled attempts (a provider call id, a connection) not ended, unanswered and dialled before
- * `ringingBefore`, or answered before `answeredBefore`; oldest change first, `skip` left out, at most
+ * `ringingBefore` (less what its campaign's ring timeout exceeds STALE_RINGING_CUT_RING_SECONDS),
+ * or answered before `answeredBefore`; oldest change first, `skip` left out, at most
  * `perConnection` of each provider connection and `limit` in all. The partial index
  * call_attempts_live (ended_at IS NULL) holds only the live attempts, as many as the campaigns'
  * concurrency allows, so the scan stays small however many attempts have ended.
@@ -168,12 +175,15 @@ export async function findStaleAttempts(
        FROM (SELECT id, tenant_id, campaign_id, lead_id, attempt_no, provider_call_id, provider_connection_id,
                     COALESCE(answered_at, dialed_at, created_at) AS since,
                     row_number() OVER (PARTITION BY provider_connection_id ORDER BY COALESCE(answered_at, dialed_at, created_at)) AS nth
-               FROM call_attempts
+               FROM call_attempts a
               WHERE ended_at IS NULL AND provider_call_id IS NOT NULL AND provider_connection_id IS NOT NULL
-                AND CASE WHEN answered_at IS NULL THEN COALESCE(dialed_at, created_at) < $1 ELSE answered_at < $2 END
+                AND CASE WHEN answered_at IS NULL
+                         THEN COALESCE(dialed_at, created_at) < $1::timestamptz - make_interval(secs => GREATEST(
+                                (SELECT c.ring_timeout_seconds FROM campaigns c WHERE c.id = a.campaign_id) - $6, 0))
+                         ELSE answered_at < $2 END
                 AND id <> ALL($3::uuid[])) s
       WHERE nth <= $5
-      ORDER BY since LIMIT $4`, [cut.ringingBefore, cut.answeredBefore, skip, limit.total, limit.perConnection]);
+      ORDER BY since LIMIT $4`, [cut.ringingBefore, cut.answeredBefore, skip, limit.total, limit.perConnection, STALE_RINGING_CUT_RING_SECONDS]);
   return rows.map((r) => ({
     id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no,
     providerCallId: r.provider_call_id, providerConnectionId: r.provider_connection_id, since: new Date(r.since),

@@ -4,6 +4,7 @@ import {
   ProviderError, type CallSnapshot, type IncomingWebhook, type ListedCall, type NormalizedCallEvent, type PlaceCallRequest,
   type PlacedCall, type ProviderAdapter,
 } from '../adapter';
+import { exotelFlowUrl } from '../campaign-overrides';
 import { ProviderHttp } from '../http/provider-http';
 import { seconds, uuidOrNull, webhookUrl } from '../webhook-util';
 import { EXOTEL_STATUS, exotelOutcome } from './exotel-status';
@@ -145,16 +146,17 @@ export class ExotelAdapter implements ProviderAdapter {
 
   async placeCall(req: PlaceCallRequest): Promise<PlacedCall> {
     const form = new URLSearchParams();
-    if (this.creds.flowUrl) {
+    const flow = req.agent ? exotelFlowUrl(this.creds.accountSid, req.agent) : this.creds.flowUrl;
+    if (flow) {
       form.append('From', req.to);
-      form.append('Url', this.creds.flowUrl);
+      form.append('Url', flow);
     } else if (this.creds.agentNumber) {
       form.append('From', this.creds.agentNumber);
       form.append('To', req.to);
     } else {
       throw new ProviderError('rejected', 'the Exotel connection has neither flowUrl nor agentNumber');
     }
-    form.append('CallerId', this.creds.callerId);
+    form.append('CallerId', req.callerId ?? this.creds.callerId);
     if (this.creds.callType) form.append('CallType', this.creds.callType);
     const limit = req.timeLimitSeconds ?? this.creds.timeLimitSeconds;
     if (limit) form.append('TimeLimit', String(limit));

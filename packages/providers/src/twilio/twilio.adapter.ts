@@ -3,6 +3,7 @@ import type {
   CallSnapshot, IncomingWebhook, ListedCall, NormalizedCallEvent, PlaceCallRequest, PlacedCall, ProviderAdapter,
 } from '../adapter';
 import { ProviderError } from '../adapter';
+import { TWILIO_APP_SID } from '../campaign-overrides';
 import { ProviderHttp } from '../http/provider-http';
 import { dateOr, headerOf, seconds, webhookUrl } from '../webhook-util';
 import { verifyTwilioSignature } from './twilio-signature';
@@ -85,8 +86,9 @@ export class TwilioAdapter implements ProviderAdapter {
   async placeCall(req: PlaceCallRequest): Promise<PlacedCall> {
     const form = new URLSearchParams();
     form.append('To', req.to);
-    form.append('From', this.fromNumber());
-    if (this.creds.twimlUrl) form.append('Url', this.creds.twimlUrl);
+    form.append('From', req.callerId ?? this.fromNumber());
+    if (req.agent && TWILIO_APP_SID.test(req.agent)) form.append('ApplicationSid', req.agent);
+    else if (req.agent ?? this.creds.twimlUrl) form.append('Url', (req.agent ?? this.creds.twimlUrl) as string);
     else form.append('Twiml', `<Response><Say>${xmlText(req.script ?? DEFAULT_SCRIPT)}</Say></Response>`);
     form.append('StatusCallback', req.statusCallbackUrl);
     form.append('StatusCallbackMethod', 'POST');

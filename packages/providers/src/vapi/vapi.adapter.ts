@@ -122,12 +122,14 @@ export class VapiAdapter implements ProviderAdapter {
     if (req.firstMessage) overrides.firstMessage = req.firstMessage;
     const limit = req.timeLimitSeconds ?? this.creds.timeLimitSeconds;
     if (limit) overrides.maxDurationSeconds = limit;
+    // The ring time: Vapi's transport configuration `timeout` (seconds the phone may ring, 1–600).
+    overrides.transportConfigurations = [{ provider: 'twilio', timeout: req.timeoutSeconds ?? 30 }];
     const customer: Record<string, unknown> = { number: req.to };
     const name = [req.variables?.firstName, req.variables?.lastName].filter(Boolean).join(' ');
     if (name) customer.name = name.slice(0, 40);
     const res = await this.http.send<VapiCall>({
       method: 'POST', url: '/call',
-      data: { assistantId: this.creds.assistantId, phoneNumberId: this.creds.phoneNumberId, customer, assistantOverrides: overrides },
+      data: { assistantId: req.agent ?? this.creds.assistantId, phoneNumberId: this.creds.phoneNumberId, customer, assistantOverrides: overrides },
     }, true);
     if (!res.data?.id) throw new ProviderError('ambiguous', 'Vapi answered without a call id', res.status);
     return { providerCallId: res.data.id, rawStatus: res.data.status ?? 'queued' };

@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsISO31661Alpha2, IsNumber, IsObject,
-  IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationOptions,
+  IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested, type ValidationOptions,
 } from 'class-validator';
 import type { CampaignEntity } from '@dialer/db';
 import { Nullable } from '@dialer/platform';
@@ -16,6 +16,15 @@ const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 export const COMPLIANCE_MODES = ['standard', 'hipaa', 'pci'] as const;
 export type ComplianceMode = (typeof COMPLIANCE_MODES)[number];
+/** Longest campaign description, in characters. */
+export const MAX_DESCRIPTION = 2000;
+/** Ring timeout bounds and default, in seconds (every call rang 30 s before the field existed). */
+export const MIN_RING_SECONDS = 5;
+export const MAX_RING_SECONDS = 120;
+export const DEFAULT_RING_SECONDS = 30;
+const AGENT_DOC = 'The agent or flow in place of the provider connection\'s, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md).';
+const CALLER_ID_DOC = 'The caller id in place of the provider connection\'s: Twilio From, E.164; Exotel ExoPhone (E.164 or national 0…); not for Vapi (its calls go out from the connection\'s phoneNumberId).';
+const RING_DOC = 'Seconds a call rings before it counts as unanswered (5–120, default 30), sent in each provider\'s format (Twilio Timeout, Vapi transport timeout, Exotel TimeOut).';
 /** Largest JSON size of a free-form object field (settings). */
 export const MAX_SETTINGS_BYTES = 16_384;
 
@@ -92,8 +101,16 @@ export class CallingWindowDto {
 export class CreateCampaignDto {
   @Doc('The campaign\'s name.', 'Spring follow-up')
   @IsString() @Length(1, 200) name: string;
+  @Doc('What the campaign is for, for the team (at most 2,000 characters).', 'Buyers who asked about 2BHK flats in March')
+  @IsOptional() @IsString() @MaxLength(MAX_DESCRIPTION) description?: string;
   @Doc('The provider connection it dials through (needed to start).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() providerConnectionId?: string;
+  @Doc(AGENT_DOC, 'a1b2c3d4-0000-4000-8000-000000000001')
+  @IsOptional() @IsString() @Length(1, 500) agentOverride?: string;
+  @Doc(CALLER_ID_DOC, '+14155550123')
+  @IsOptional() @IsString() @Length(1, 20) callerIdOverride?: string;
+  @Doc(RING_DOC, 25)
+  @Type(() => Number) @IsInt() @Min(MIN_RING_SECONDS) @Max(MAX_RING_SECONDS) ringTimeoutSeconds = DEFAULT_RING_SECONDS;
   /** Absent: the tenant's defaultCountry (GET /v1/tenant). */
   @Doc('ISO 3166-1 alpha-2 country of numbers written without a country code. Absent: the tenant\'s (GET /v1/tenant).', 'IN')
   @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
@@ -124,8 +141,16 @@ export class CreateCampaignDto {
 export class UpdateCampaignDto {
   @Doc('The campaign\'s name.', 'Spring follow-up')
   @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @Doc('What the campaign is for, for the team (at most 2,000 characters; null clears it).', 'Buyers who asked about 2BHK flats in March')
+  @IsOptional() @Nullable() @IsString() @MaxLength(MAX_DESCRIPTION) description?: string | null;
   @Doc('The provider connection it dials through (needed to start).', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @Nullable() @IsUUID() providerConnectionId?: string | null;
+  @Doc(`${AGENT_DOC} null: the connection's.`, 'a1b2c3d4-0000-4000-8000-000000000001')
+  @IsOptional() @Nullable() @IsString() @Length(1, 500) agentOverride?: string | null;
+  @Doc(`${CALLER_ID_DOC} null: the connection's.`, '+14155550123')
+  @IsOptional() @Nullable() @IsString() @Length(1, 20) callerIdOverride?: string | null;
+  @Doc(RING_DOC, 25)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(MIN_RING_SECONDS) @Max(MAX_RING_SECONDS) ringTimeoutSeconds?: number;
   @Doc('ISO 3166-1 alpha-2 country of numbers written without a country code. ', 'IN')
   @IsOptional() @Transform(upper) @IsISO31661Alpha2() defaultCountry?: string;
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
@@ -233,8 +258,13 @@ export class Campaign {
   @Field(UUID, 'The campaign id.', EX.id) id: string;
   @Field(UUID, 'The tenant that owns it.', EX.id2) tenantId: string;
   @Field(TEXT, 'Its name.', 'Spring follow-up') name: string;
+  @Field(TEXT, 'What it is for, for the team (null: none).', 'Buyers who asked about 2BHK flats in March', { nullable: true }) description: string | null;
   @Field(oneOf(CAMPAIGN_STATUSES), 'Where it is in its lifecycle.', 'draft') status: CampaignStatus;
   @Field(UUID, 'The provider connection it dials through (null: none yet; needed to start).', EX.id, { nullable: true }) providerConnectionId: string | null;
+  @Field(TEXT, 'Its agent or flow in place of the connection\'s (Vapi assistant id, Twilio TwiML URL or App sid, Exotel flow id or URL; null: the connection\'s).', null, { nullable: true })
+  agentOverride: string | null;
+  @Field(TEXT, 'Its caller id in place of the connection\'s (null: the connection\'s).', null, { nullable: true }) callerIdOverride: string | null;
+  @Field(INT, 'Seconds a call rings before it counts as unanswered.', 30) ringTimeoutSeconds: number;
   @Field(TEXT, 'Country (ISO 3166-1 alpha-2) of numbers written without a country code.', 'US') defaultCountry: string;
   @Field(TEXT, 'IANA zone of leads whose zone cannot be derived from their number.', 'America/New_York') defaultTimezone: string;
   @Field(INT, 'Calls in progress at most at once.', 10) maxConcurrentCalls: number;

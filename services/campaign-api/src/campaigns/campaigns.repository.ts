@@ -54,15 +54,17 @@ export interface CloneResult {
 }
 
 /**
- * A new draft with the source's settings (compliance mode included); with includeLeads its leads
+ * A new draft with the source's settings (compliance mode, description, overrides and ring timeout included); with includeLeads its leads
  * too, as new pending leads with no attempts, minus numbers now on the tenant's DNC list.
  */
 export async function insertCampaignCopy(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
   const rows = await queryRows<{ id: string }>(m,
-    `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_country, default_timezone, max_concurrent_calls,
+    `INSERT INTO campaigns (tenant_id, name, description, status, provider_connection_id, agent_override, caller_id_override,
+                            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
                             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,
                             scheduled_start_at, scheduled_end_at)
-     SELECT tenant_id, $3, 'draft', provider_connection_id, default_country, default_timezone, max_concurrent_calls,
+     SELECT tenant_id, $3, description, 'draft', provider_connection_id, agent_override, caller_id_override,
+            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode, NULL, NULL
        FROM campaigns WHERE id = $1 AND tenant_id = $2
      RETURNING id`, [source.id, source.tenantId, o.name]);

@@ -3,18 +3,19 @@ import { defaultZoneForCountry, resolveWindow, type CallingWindow, type RetryPol
 import type { AuthContext } from '../http/request-context';
 import { tenantDefaultCountry } from '../tenants/tenants.repository';
 import type { CampaignWithWarnings, CreateCampaignDto } from './campaign.dto';
-import { assertProviderConnection, assertScheduleOrder, plain } from './campaign-checks';
+import { assertOverridesFit, assertProviderConnection, assertScheduleOrder, orNull, plain } from './campaign-checks';
 import { insertCampaign } from './campaigns.repository';
 
 /** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
 const FALLBACK_ZONE = 'America/New_York';
 
 /**
- * The checks of a new campaign: a known provider connection, the schedule in order. The route runs
+ * The checks of a new campaign: a known provider connection, overrides that fit its type, the schedule in order. The route runs
  * them before it claims the request's Idempotency-Key, so a bad request never takes a key.
  */
 export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: CreateCampaignDto): Promise<void> {
-  if (dto.providerConnectionId) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
+  const conn = dto.providerConnectionId ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
+  assertOverridesFit(conn, { agent: dto.agentOverride, callerId: dto.callerIdOverride });
   assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
 }
 
@@ -31,8 +32,12 @@ export async function createCampaign(ds: DataSource, auth: AuthContext, dto: Cre
     const created = await insertCampaign(m, {
       tenantId,
       name: dto.name.trim(),
+      description: orNull(dto.description),
       status: 'draft',
       providerConnectionId: dto.providerConnectionId ?? null,
+      agentOverride: orNull(dto.agentOverride),
+      callerIdOverride: orNull(dto.callerIdOverride),
+      ringTimeoutSeconds: dto.ringTimeoutSeconds,
       defaultCountry,
       defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
       maxConcurrentCalls: dto.maxConcurrentCalls,

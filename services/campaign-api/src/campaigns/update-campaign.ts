@@ -1,16 +1,17 @@
-import { checkCampaignNow, writeAudit, type CampaignEntity, type DataSource } from '@dialer/db';
+import { checkCampaignNow, findProviderConnection, writeAudit, type CampaignEntity, type DataSource } from '@dialer/db';
 import { defaultZoneForCountry, resolveWindow, type CallingWindow, type RetryPolicy } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
+import type { OverriddenConnection } from '@dialer/providers';
 import type { AuthContext } from '../http/request-context';
 import type { CampaignWithWarnings, UpdateCampaignDto } from './campaign.dto';
 import {
-  assertProviderConnection, assertScheduleOrder, campaignEtag, checkIfMatch, FINISHED_STATUSES, plain,
+  assertOverridesFit, assertProviderConnection, assertScheduleOrder, campaignEtag, checkIfMatch, FINISHED_STATUSES, orNull, plain,
 } from './campaign-checks';
 import { findCampaign, getCampaign, updateCampaignAtVersion } from './campaigns.repository';
 
 /**
  * Changes a campaign's settings. Checks: If-Match against the version read, not finished, a known
- * provider connection, the compliance mode only while a draft, the schedule in order. Decides the
+ * provider connection, agent and caller id overrides that fit its type, the compliance mode only while a draft, the schedule in order. Decides the
  * changed fields (a zone that followed the old country follows the new one). Persists them only at
  * the version read (optimistic), audited with before/after of the changed fields. Answers the
  * campaign with its current warnings.
@@ -26,10 +27,27 @@ export async function updateCampaign(
   }
   const changes: Partial<CampaignEntity> = {};
   if (dto.name !== undefined) changes.name = dto.name.trim();
+  if (dto.description !== undefined) changes.description = orNull(dto.description);
+  let connection: OverriddenConnection | null | undefined;
   if (dto.providerConnectionId !== undefined) {
-    if (dto.providerConnectionId !== null) await assertProviderConnection(ds, tenantId, dto.providerConnectionId);
+    connection = dto.providerConnectionId !== null ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
     changes.providerConnectionId = dto.providerConnectionId;
   }
+  if (dto.agentOverride !== undefined) changes.agentOverride = orNull(dto.agentOverride);
+  if (dto.callerIdOverride !== undefined) changes.callerIdOverride = orNull(dto.callerIdOverride);
+  if (dto.providerConnectionId !== undefined || dto.agentOverride !== undefined || dto.callerIdOverride !== undefined) {
+    // The overrides in effect after the change must fit the connection in effect after it.
+    if (connection === undefined) {
+      // The campaign's connection as it is (even deleted since: the overrides are checked against its type).
+      connection = before.providerConnectionId
+        ? await findProviderConnection(ds, before.providerConnectionId, { tenantId, includeDeleted: true }) : null;
+    }
+    assertOverridesFit(connection, {
+      agent: changes.agentOverride !== undefined ? changes.agentOverride : before.agentOverride,
+      callerId: changes.callerIdOverride !== undefined ? changes.callerIdOverride : before.callerIdOverride,
+    });
+  }
+  if (dto.ringTimeoutSeconds !== undefined) changes.ringTimeoutSeconds = dto.ringTimeoutSeconds;
   if (dto.defaultCountry !== undefined) changes.defaultCountry = dto.defaultCountry;
   if (dto.defaultTimezone !== undefined) changes.defaultTimezone = dto.defaultTimezone;
   else if (dto.defaultCountry !== undefined && before.defaultTimezone === defaultZoneForCountry(before.defaultCountry)) {

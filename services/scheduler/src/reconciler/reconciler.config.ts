@@ -24,9 +24,10 @@ export class ReconcilerConfig extends CommonConfig {
   /**
    * A dialled attempt (it has a provider call id) that has not ended, not answered and dialled longer
    * ago than this, is looked up at the provider (its webhooks may have been lost: providers retry a
-   * callback little or not at all). An unanswered call rings for at most its Timeout (the adapters
-   * ask 30 s), so one minute is the ring plus a margin; a call the provider still holds (queued, a
-   * longer Timeout) is extended and asked about again after RECONCILE_RECHECK_MS, not closed.
+   * callback little or not at all). An unanswered call rings for at most its campaign's
+   * ringTimeoutSeconds (default 30 s), so one minute is the default ring plus a margin; an attempt of
+   * a campaign that rings longer is stale that much later (findStaleAttempts). A call the provider
+   * still holds (queued) is extended and asked about again after RECONCILE_RECHECK_MS, not closed.
    */
   @Type(() => Number) @IsInt() @Min(1_000) @Max(7 * 24 * 3_600_000)
   RECONCILE_STALE_RINGING_MS = 60_000;

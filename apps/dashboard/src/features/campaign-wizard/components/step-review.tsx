@@ -25,6 +25,9 @@ export function StepReview({ draft }: { draft: WizardDraft }) {
         <dt>Name</dt><dd>{draft.name || '—'}</dd>
         <dt>Description</dt><dd>{draft.description || '—'}</dd>
         <dt>Provider connection</dt><dd>{connection ? `${connection.name} (${connection.type})` : 'none (needed before starting)'}</dd>
+        {connection ? <><dt>Agent or flow</dt><dd>{draft.agentOverride.trim() || "the connection's"}</dd></> : null}
+        {connection && connection.type !== 'vapi' ? <><dt>Caller id</dt><dd>{draft.callerIdOverride.trim() || "the connection's"}</dd></> : null}
+        <dt>Ring timeout</dt><dd>{draft.ringTimeoutSeconds} s</dd>
         <dt>Default country</dt><dd>{draft.defaultCountry.toUpperCase()}{draft.countryFromTenant ? " (your team's default)" : ''}; the default time zone follows it</dd>
         <dt>Leads</dt>
         <dd>

@@ -12,6 +12,12 @@ export interface WizardDraft {
   name: string;
   description: string;
   providerConnectionId: string;
+  /** The connection's agent or flow, replaced for this campaign ('' = the connection's). */
+  agentOverride: string;
+  /** The connection's caller id, replaced for this campaign ('' = the connection's). */
+  callerIdOverride: string;
+  /** Seconds a call rings before it counts as unanswered (5–120). */
+  ringTimeoutSeconds: number;
   /** The tenant's (GET /v1/tenant) until the person types another: see `withTenantCountry`. */
   defaultCountry: string;
   countryFromTenant: boolean;
@@ -60,7 +66,8 @@ export function withTenantCountry(d: WizardDraft, tenantCountry: string | undefi
 
 export function newDraft(): WizardDraft {
   return {
-    name: '', description: '', providerConnectionId: '', defaultCountry: '', countryFromTenant: true,
+    name: '', description: '', providerConnectionId: '', agentOverride: '', callerIdOverride: '', ringTimeoutSeconds: 30,
+    defaultCountry: '', countryFromTenant: true,
     file: null, preview: null, previewCountry: '', sniff: null, mapping: {}, manualLeads: [emptyLead()],
     hours: defaultHours(), holidaysText: '', excludeWeekends: false, maxCallsPerNumber24h: '',
     maxAttempts: 3, maxConcurrentCalls: 5,
@@ -74,6 +81,8 @@ export function problems(d: WizardDraft): string[][] {
   const details: string[] = [];
   if (!d.name.trim()) details.push('The campaign needs a name.');
   if (!/^[A-Za-z]{2}$/.test(d.defaultCountry.trim())) details.push('The default country is a two-letter code such as US.');
+  if (!(Number.isInteger(d.ringTimeoutSeconds) && d.ringTimeoutSeconds >= 5 && d.ringTimeoutSeconds <= 120)) details.push('The ring timeout is 5–120 seconds.');
+  if (!d.providerConnectionId && (d.agentOverride.trim() || d.callerIdOverride.trim())) details.push('An agent or caller id of the campaign needs a provider connection.');
   const leads: string[] = [];
   if (d.file && !d.mapping.phone) leads.push('Choose the column with the phone number.');
   d.manualLeads.forEach((l, i) => {
@@ -102,11 +111,15 @@ export function toCreateBody(d: WizardDraft): CreateCampaignBody {
   const retryPolicy = policyOf(d.retries);
   return {
     name: d.name.trim(),
+    ...(d.description.trim() ? { description: d.description.trim() } : {}),
     // Absent: the tenant's; the default zone follows the country (docs/dialing-rules.md), not this browser's zone.
     ...(d.countryFromTenant ? {} : { defaultCountry: d.defaultCountry.trim().toUpperCase() }),
     maxAttempts: d.maxAttempts,
     maxConcurrentCalls: d.maxConcurrentCalls,
     ...(d.providerConnectionId ? { providerConnectionId: d.providerConnectionId } : {}),
+    ...(d.providerConnectionId && d.agentOverride.trim() ? { agentOverride: d.agentOverride.trim() } : {}),
+    ...(d.providerConnectionId && d.callerIdOverride.trim() ? { callerIdOverride: d.callerIdOverride.trim() } : {}),
+    ringTimeoutSeconds: d.ringTimeoutSeconds,
     retryPolicy: retryPolicy as CreateCampaignBody['retryPolicy'],
     // The document describes CallingWindowDto.ranges and settings as empty objects (Record<string, never>, a
     // gap of the DTO's decorators); the server validates their real shape (weekday → time ranges).
@@ -114,6 +127,5 @@ export function toCreateBody(d: WizardDraft): CreateCampaignBody {
     ...(d.maxCallsPerNumber24h.trim() ? { maxCallsPerNumber24h: Number(d.maxCallsPerNumber24h) } : {}),
     ...(d.startMode === 'at' && d.startAt ? { scheduledStartAt: new Date(d.startAt).toISOString() } : {}),
     ...(d.endAt ? { scheduledEndAt: new Date(d.endAt).toISOString() } : {}),
-    ...(d.description.trim() ? { settings: Object.fromEntries([['description', d.description.trim()]]) as Record<string, never> } : {}),
   };
 }

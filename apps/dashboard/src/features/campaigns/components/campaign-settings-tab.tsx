@@ -22,6 +22,11 @@ interface Form {
   name: string;
   description: string;
   providerConnectionId: string;
+  /** '' = the connection's. */
+  agentOverride: string;
+  /** '' = the connection's. */
+  callerIdOverride: string;
+  ringTimeoutSeconds: number;
   complianceMode: ComplianceMode;
   maxConcurrentCalls: number;
   maxAttempts: number;
@@ -36,16 +41,14 @@ interface Form {
   endAt: string;
 }
 
-const descriptionOf = (c: Campaign): string => {
-  const v: unknown = (c.settings as Record<string, unknown>).description;
-  return typeof v === 'string' ? v : '';
-};
-
 function formOf(c: Campaign): Form {
   return {
     name: c.name,
-    description: descriptionOf(c),
+    description: c.description ?? '',
     providerConnectionId: c.providerConnectionId ?? '',
+    agentOverride: c.agentOverride ?? '',
+    callerIdOverride: c.callerIdOverride ?? '',
+    ringTimeoutSeconds: c.ringTimeoutSeconds,
     complianceMode: c.complianceMode,
     maxConcurrentCalls: c.maxConcurrentCalls,
     maxAttempts: c.maxAttempts,
@@ -69,13 +72,11 @@ function changesOf(c: Campaign, f: Form): UpdateCampaignBody {
   const body: Record<string, unknown> = {};
   const before = formOf(c);
   if (f.name.trim() !== c.name) body.name = f.name.trim();
-  if (f.description.trim() !== before.description) {
-    const settings: Record<string, unknown> = { ...(c.settings as Record<string, unknown>) };
-    if (f.description.trim()) settings.description = f.description.trim();
-    else delete settings.description;
-    body.settings = settings;
-  }
+  if (f.description.trim() !== before.description) body.description = f.description.trim() || null;
   if (f.providerConnectionId !== before.providerConnectionId) body.providerConnectionId = f.providerConnectionId || null;
+  if (f.agentOverride.trim() !== before.agentOverride) body.agentOverride = f.agentOverride.trim() || null;
+  if (f.callerIdOverride.trim() !== before.callerIdOverride) body.callerIdOverride = f.callerIdOverride.trim() || null;
+  if (f.ringTimeoutSeconds !== c.ringTimeoutSeconds) body.ringTimeoutSeconds = f.ringTimeoutSeconds;
   if (f.complianceMode !== c.complianceMode) body.complianceMode = f.complianceMode;
   if (f.maxConcurrentCalls !== c.maxConcurrentCalls) body.maxConcurrentCalls = f.maxConcurrentCalls;
   if (f.maxAttempts !== c.maxAttempts) body.maxAttempts = f.maxAttempts;
@@ -98,6 +99,7 @@ function changesOf(c: Campaign, f: Form): UpdateCampaignBody {
 function problemsOf(f: Form): string[] {
   const out: string[] = [];
   if (!f.name.trim()) out.push('The campaign needs a name.');
+  if (!(Number.isInteger(f.ringTimeoutSeconds) && f.ringTimeoutSeconds >= 5 && f.ringTimeoutSeconds <= 120)) out.push('The ring timeout is 5–120 seconds.');
   if (f.hoursTouched) out.push(...hoursProblems(f.hours));
   const { invalid } = parseHolidays(f.holidaysText);
   if (invalid.length) out.push(`Holidays that are not dates: ${invalid.join(', ')}.`);
@@ -150,6 +152,14 @@ function SettingsForm({ campaign: c, onSaved, onConflict }: { campaign: Campaign
           <option value="">— none (needed to start) —</option>
           {(connections.data ?? []).map((p) => <option key={p.id} value={p.id}>{p.name} ({p.type})</option>)}
         </SelectField>
+        <FieldRow>
+          <TextField label="Agent or flow" value={f.agentOverride} onChange={(e) => set({ agentOverride: e.target.value })} maxLength={500} placeholder="the connection's"
+            hint="Vapi: an assistant id; Twilio: a TwiML URL or App sid (AP…); Exotel: a flow id or URL. Empty: the connection's." />
+          <TextField label="Caller id" value={f.callerIdOverride} onChange={(e) => set({ callerIdOverride: e.target.value })} maxLength={20} placeholder="the connection's"
+            hint="Twilio: the From number (E.164); Exotel: the ExoPhone; not for Vapi. Empty: the connection's." />
+          <TextField label="Ring timeout (seconds)" type="number" min={5} max={120} value={f.ringTimeoutSeconds}
+            onChange={(e) => set({ ringTimeoutSeconds: Number(e.target.value) })} hint="How long a call rings before it counts as unanswered." />
+        </FieldRow>
         <SelectField label="Compliance mode" value={f.complianceMode} disabled={ro || c.status !== 'draft'} onChange={(e) => set({ complianceMode: e.target.value as ComplianceMode })}
           hint={c.status === 'draft' ? 'What is stored and shown (HIPAA: no recordings or transcripts; PCI: card numbers refused).' : 'Fixed: the compliance mode may change only while the campaign is a draft.'}>
           {COMPLIANCE.map((m) => <option key={m} value={m}>{m}</option>)}
