@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import {
-  addOptOutToDnc, lockAttempt, lockSettlementRows, writeAttemptEnd, writeAttemptProgress, writeLeadSettlement,
+  addOptOutToDnc, closeDialledCallback, lockAttempt, lockSettlementRows, writeAttemptEnd, writeAttemptProgress, writeLeadSettlement,
   type AttemptRow, type DataSource, type EntityManager,
 } from '@dialer/db';
 import { attemptTransition, settleLead, type CallStatus, type LeadNext, type Outcome } from '@dialer/domain';
@@ -105,6 +105,8 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
       });
       if (s && s.lead.kind !== 'unchanged') {
         await writeLeadSettlement(m, lead.id, s.lead);
+        // A pending callback brought this attempt about (none is taken while a lead is in a call): it is dialled.
+        await closeDialledCallback(m, lead.id, attempt.attempt_no);
         settled = settledLead(s.lead);
       }
       // Whatever became of the lead, an opted-out number is never called again by this tenant.
