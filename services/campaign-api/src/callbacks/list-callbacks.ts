@@ -1,4 +1,4 @@
-import { countCallbacksDue, listUpcomingCallbacks, type DataSource } from '@dialer/db';
+import { listUpcomingCallbacks, type DataSource } from '@dialer/db';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { hidesPersonalData } from '../compliance/compliance';
 import type { AuthContext } from '../http/request-context';
@@ -23,7 +23,3 @@ export async function listCallbacks(ds: DataSource, auth: AuthContext, campaignI
   };
 }
 
-/** How many of the campaign's callbacks fall due within the next 24 hours (the dialing state's "3 callbacks due today"). */
-export async function callbacksDueSoon(ds: DataSource, tenantId: string, campaignId: string, now: Date): Promise<number> {
-  return countCallbacksDue(ds, tenantId, campaignId, new Date(now.getTime() + 86_400_000));
-}
