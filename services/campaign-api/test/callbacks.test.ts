@@ -60,6 +60,13 @@ describe('scheduled callbacks', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ data: [expect.objectContaining({ id: res.body.id, leadName: 'Ada', leadStatus: 'pending', localDueAt: at })], nextCursor: null });
     expect(await actions(id)).toEqual(['lead.callback_requested']);
+
+    // Ten days ahead is not "soon"; one due within 24 hours is counted by the dialing state.
+    const soon = await addLead(c.id, '+14155554004');
+    expect((await api.http.post(`/v1/leads/${soon}/callback`).set(api.auth()).send({ callbackAt: new Date(Date.now() - 60_000).toISOString() })).body)
+      .toMatchObject({ moved: expect.stringMatching(/^(in_the_past|outside_window)$/) });
+    const stats = await api.http.get(`/v1/campaigns/${c.id}/stats`).set(api.auth());
+    expect(stats.body.dialing).toMatchObject({ state: 'not_started', callbacksDueSoon: 1 });
   });
 
   it('when the time asked for is outside the callee\'s window, then it moves to the next legal moment and says why', async () => {

@@ -2379,7 +2379,8 @@ export interface components {
              *       "state": "waiting_for_window",
              *       "nextCallableAt": "2026-03-02T17:00:00.000Z",
              *       "nextCallableLeads": 3,
-             *       "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads."
+             *       "callbacksDueSoon": 2,
+             *       "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
              *     }
              */
             dialing: components["schemas"]["DialingStateView"];
@@ -3063,6 +3064,11 @@ export interface components {
         };
         /** @description Why a campaign is or is not calling right now. */
         DialingStateView: {
+            /**
+             * @description Scheduled callbacks due within the next 24 hours (GET /v1/campaigns/:id/callbacks lists them).
+             * @example 2
+             */
+            callbacksDueSoon: number;
             /**
              * @description The same in one sentence, for people.
              * @example Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.
@@ -9693,7 +9699,8 @@ export interface operations {
                      *         "state": "waiting_for_window",
                      *         "nextCallableAt": "2026-03-02T17:00:00.000Z",
                      *         "nextCallableLeads": 3,
-                     *         "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads."
+                     *         "callbacksDueSoon": 2,
+                     *         "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
                      *       }
                      *     }
                      */

@@ -113,11 +113,11 @@ export async function listUpcomingCallbacks(
     [campaignId, tenantId, afterId, limit]);
 }
 
-/** How many of a campaign's pending callbacks (of open leads) fall due before `until` (a day's worth, bounded by the index). */
-export async function countCallbacksDue(m: Db, tenantId: string, campaignId: string, until: Date): Promise<number> {
-  const rows = await queryRows<{ n: string }>(m,
-    `SELECT count(*) AS n FROM callbacks cb JOIN leads l ON l.id = cb.lead_id
-      WHERE cb.campaign_id = $1 AND cb.tenant_id = $2 AND cb.status = 'pending' AND cb.due_at < $3 AND l.status <> 'done'`,
-    [campaignId, tenantId, until]);
-  return Number(rows[0]?.n ?? 0);
+/** How many of a campaign's pending callbacks (of open leads) fall due before `until`, counted up to `cap` (a state needs "how many soon", not a scan). */
+export async function countCallbacksDue(m: Db, tenantId: string, campaignId: string, until: Date, cap = 100_000): Promise<number> {
+  const rows = await queryRows<{ n: number }>(m,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM callbacks cb JOIN leads l ON l.id = cb.lead_id
+      WHERE cb.campaign_id = $1 AND cb.tenant_id = $2 AND cb.status = 'pending' AND cb.due_at < $3 AND l.status <> 'done' LIMIT $4) c`,
+    [campaignId, tenantId, until, cap]);
+  return rows[0]?.n ?? 0;
 }
