@@ -3,7 +3,7 @@ import type { CallingWindow } from './calling-window';
 import { leadZones, nextCallableAt, rulesForCallee } from './calling-window';
 import type { LeadStatus } from './call-status';
 import type { CampaignStatus } from './campaign-status';
-import { WINDOW_SEARCH_DAYS } from './lifecycle';
+import { settleLead, WINDOW_SEARCH_DAYS, type LeadNext, type LeadSettlement, type SettleLeadInput } from './lifecycle';
 
 /**
  * Scheduled callbacks: a requested time for a lead's next call (a person's disposition, the API,
@@ -75,6 +75,40 @@ export function scheduleCallback(r: CallbackRequest): CallbackDecision {
   if (!at) return refuse('no_window', 'no calling window opens for this callee within a year of the requested time');
   const moved = at.getTime() !== from.getTime() ? 'outside_window' : past ? 'in_the_past' : null;
   return { kind: 'scheduled', at, moved };
+}
+
+export interface CallbackSettlement extends LeadSettlement {
+  /**
+   * The callback the call's end asked for, when the lead takes it: the lead is pending at `at`
+   * (the settlement's `lead`), and `instead` is what settleLead decided without it (restored if the
+   * callback is cancelled).
+   */
+  callback: { requestedAt: Date; at: Date; moved: 'outside_window' | 'in_the_past' | null; instead: Exclude<LeadNext, { kind: 'unchanged' }> } | null;
+  /** Why a callback asked for was not taken (the lead is settled as without it). */
+  callbackRefused: CallbackRefusal | null;
+}
+
+/**
+ * settleLead for a call whose end asks for a callback (the AI's post-call analysis): the callback
+ * overrides the retry delay or the final disposition, under scheduleCallback's rules at the end of
+ * the call (the attempt just made counts; an opt-out or an invalid number refuses it). Without a
+ * callback, or for an attempt that is not the lead's current one, it is settleLead.
+ */
+export function settleLeadWithCallback(i: SettleLeadInput, callbackAt: Date | null): CallbackSettlement {
+  const plain = settleLead(i);
+  if (!callbackAt || plain.lead.kind === 'unchanged') return { ...plain, callback: null, callbackRefused: null };
+  const d = scheduleCallback({
+    requestedAt: callbackAt, now: i.endedAt,
+    lead: { status: 'done', attempts: i.lead.attempts, disposition: i.outcome },
+    onDnc: plain.addToDnc,
+    campaign: { status: i.campaign.status, maxAttempts: i.campaign.maxAttempts, callingWindow: i.campaign.callingWindow, defaultTimezone: i.campaign.defaultTimezone },
+    callee: i.callee,
+  });
+  if (d.kind === 'refused') return { ...plain, callback: null, callbackRefused: d.reason };
+  return {
+    lead: { kind: 'retry', disposition: i.outcome, at: d.at }, addToDnc: plain.addToDnc,
+    callback: { requestedAt: callbackAt, at: d.at, moved: d.moved, instead: plain.lead }, callbackRefused: null,
+  };
 }
 
 /** The callee's local wall-clock time of `at` in `zone`, with its offset (`2026-03-02T17:30:00-08:00`). */

@@ -1,4 +1,4 @@
-import { localTimeIn, scheduleCallback, type CallbackDecision, type CallbackRequest } from '@dialer/domain';
+import { localTimeIn, scheduleCallback, settleLeadWithCallback, type CallbackDecision, type CallbackRequest, type SettleLeadInput } from '@dialer/domain';
 
 // 2026-03-02 is a Monday; Los Angeles is UTC-8 until 2026-03-08. The callee is a California number
 // (US federal pack 08:00–21:00) under the default campaign window 09:00–20:00.
@@ -61,5 +61,33 @@ describe('localTimeIn: the callee\'s wall-clock time', () => {
   });
   test('when the zone is Kolkata, then the time carries +05:30', () => {
     expect(localTimeIn(z('2026-03-02T22:00:00Z'), 'Asia/Kolkata')).toBe('2026-03-03T03:30:00+05:30');
+  });
+});
+
+describe('settleLeadWithCallback: a call\'s end that asks for a callback', () => {
+  const base: SettleLeadInput = {
+    outcome: 'answered', attemptNo: 1, endedAt: z('2026-03-02T18:00:00Z'),
+    lead: { status: 'dialing', attempts: 1 },
+    campaign: { status: 'running', maxAttempts: 3, retryPolicy: null, callingWindow: null, defaultTimezone: 'America/Los_Angeles' },
+    callee: { phoneE164: LA_NUMBER, timezones: ['America/Los_Angeles'] },
+  };
+  const cases: Array<[string, Partial<SettleLeadInput>, Date | null, { lead: unknown; moved?: string | null; refused?: string | null }]> = [
+    ['an answered call asking for 14:00 local: pending then instead of done', {}, z('2026-03-02T22:00:00Z'),
+      { lead: { kind: 'retry', disposition: 'answered', at: z('2026-03-02T22:00:00Z') }, moved: null }],
+    ['a busy call asking for 22:30 local: the next opening, not the retry delay', { outcome: 'busy' }, z('2026-03-03T06:30:00Z'),
+      { lead: { kind: 'retry', disposition: 'busy', at: z('2026-03-03T17:00:00Z') }, moved: 'outside_window' }],
+    ['the last attempt: refused, the lead ends as without it', { lead: { status: 'dialing', attempts: 3 }, attemptNo: 3 }, z('2026-03-02T22:00:00Z'),
+      { lead: { kind: 'final', disposition: 'answered' }, refused: 'no_attempts_left' }],
+    ['an opt-out (its number goes onto the DNC list): refused', { outcome: 'opted_out' }, z('2026-03-02T22:00:00Z'),
+      { lead: { kind: 'final', disposition: 'opted_out' }, refused: 'dnc' }],
+    ['no callback asked: settleLead', {}, null, { lead: { kind: 'final', disposition: 'answered' }, refused: null }],
+    ['not the lead\'s current attempt: unchanged', { attemptNo: 2 }, z('2026-03-02T22:00:00Z'), { lead: { kind: 'unchanged' }, refused: null }],
+  ];
+  test.each(cases)('when %s', (_name, change, callbackAt, expected) => {
+    const s = settleLeadWithCallback({ ...base, ...change }, callbackAt);
+    expect(s.lead).toEqual(expected.lead);
+    if (expected.moved !== undefined) expect(s.callback).toMatchObject({ requestedAt: callbackAt, moved: expected.moved });
+    else expect(s.callback).toBeNull();
+    if (expected.refused !== undefined) expect(s.callbackRefused).toBe(expected.refused);
   });
 });
