@@ -12,3 +12,4 @@ export * from './exotel/exotel.adapter';
 export * from './personalization/render-template';
 export * from './qualification/qualification-rule';
 export * from './registry';
+export * from './qualification/analysis-callback';

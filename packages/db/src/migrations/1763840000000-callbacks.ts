@@ -36,6 +36,8 @@ export class Callbacks1763840000000 implements MigrationInterface {
       );
       CREATE UNIQUE INDEX callbacks_lead_pending ON callbacks (lead_id) WHERE status = 'pending';
       CREATE INDEX callbacks_campaign_due ON callbacks (campaign_id, due_at) WHERE status = 'pending';
+      -- A call's own request (the AI analysis of a report delivered twice asks once).
+      CREATE INDEX callbacks_call_attempt ON callbacks (call_attempt_id) WHERE call_attempt_id IS NOT NULL;
     `);
   }
 

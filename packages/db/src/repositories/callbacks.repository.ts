@@ -43,6 +43,8 @@ export interface NewCallback {
   requestedAt: Date;
   dueAt: Date;
   moved: CallbackRow['moved'];
+  /** What the callback replaces on the lead, when not the lead's row as it is (a settlement's own decision). */
+  prior?: { status: 'pending' | 'done'; nextAttemptAt: Date };
 }
 
 /**
@@ -59,7 +61,7 @@ export async function writeCallback(m: EntityManager, c: NewCallback): Promise<C
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, l.status), coalesce($10, l.next_attempt_at) FROM leads l WHERE l.id = $3
      RETURNING ${COLUMNS}`,
     [c.tenantId, c.campaignId, c.leadId, c.source, c.callAttemptId, c.requestedAt, c.dueAt, c.moved,
-      replaced[0]?.prior_status ?? null, replaced[0]?.prior_next_attempt_at ?? null]);
+      replaced[0]?.prior_status ?? c.prior?.status ?? null, replaced[0]?.prior_next_attempt_at ?? c.prior?.nextAttemptAt ?? null]);
   await m.query(
     `UPDATE leads SET status = 'pending', next_attempt_at = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
     [c.leadId, c.tenantId, c.dueAt]);
@@ -82,6 +84,14 @@ export async function cancelCallback(m: EntityManager, tenantId: string, leadId:
     [leadId, tenantId, cb.prior_status, cb.prior_next_attempt_at]);
   const { prior_status: _s, prior_next_attempt_at: _n, ...callback } = cb;
   return callback;
+}
+
+/** For a callback asked for by a call that has ended: the lead's disposition, and whether this call already asked for one. */
+export async function callbackAfterCallFacts(m: EntityManager, leadId: string, callAttemptId: string): Promise<{ disposition: string | null; asked: boolean }> {
+  const rows = await queryRows<{ disposition: string | null; asked: boolean }>(m,
+    `SELECT l.disposition, EXISTS (SELECT 1 FROM callbacks WHERE call_attempt_id = $2) AS asked FROM leads l WHERE l.id = $1`,
+    [leadId, callAttemptId]);
+  return rows[0] ?? { disposition: null, asked: true };
 }
 
 /** The attempt that a callback brought about has ended: its callback is dialled. On the settlement's locked lead. */
