@@ -1,9 +1,10 @@
 import type { Queue } from 'bullmq';
 import {
-  addOptOutToDnc, lockAttempt, lockSettlementRows, writeAttemptEnd, writeAttemptProgress, writeLeadSettlement,
+  addOptOutToDnc, closeDialledCallback, lockAttempt, lockSettlementRows, writeAttemptEnd, writeAttemptProgress, writeAudit, writeCallback,
+  writeLeadSettlement,
   type AttemptRow, type DataSource, type EntityManager,
 } from '@dialer/db';
-import { attemptTransition, settleLead, type CallStatus, type LeadNext, type Outcome } from '@dialer/domain';
+import { attemptTransition, settleLeadWithCallback, type CallStatus, type LeadNext, type Outcome } from '@dialer/domain';
 import { clock, type Logger } from '@dialer/platform';
 import { leaseMember, QUEUES, type ConcurrencyLease } from '@dialer/queue';
 
@@ -28,6 +29,8 @@ export interface CallUpdate {
   providerCallId?: string | null;
   error?: string | null;
   at?: Date;
+  /** A callback the call's end asked for (the AI's post-call analysis): it overrides the retry, as settleLeadWithCallback decides. */
+  callbackAt?: Date | null;
 }
 
 export interface SettledLead {
@@ -94,7 +97,7 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
     const { lead, campaign } = await lockSettlementRows(m, attempt);
     let settled: SettledLead | undefined;
     if (lead) {
-      const s = campaign && settleLead({
+      const s = campaign && settleLeadWithCallback({
         outcome: step.outcome, attemptNo: attempt.attempt_no, endedAt: at,
         lead: { status: lead.status, attempts: lead.attempts },
         campaign: {
@@ -102,9 +105,23 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
           callingWindow: campaign.calling_window, defaultTimezone: campaign.default_timezone,
         },
         callee: { phoneE164: lead.phone_e164, timezones: lead.timezones },
-      });
+      }, u.callbackAt ?? null);
       if (s && s.lead.kind !== 'unchanged') {
         await writeLeadSettlement(m, lead.id, s.lead);
+        // A pending callback brought this attempt about (none is taken while a lead is in a call): it is dialled.
+        await closeDialledCallback(m, lead.id, attempt.attempt_no);
+        if (s.callback) {
+          const { instead } = s.callback;
+          const cb = await writeCallback(m, {
+            tenantId: attempt.tenant_id, campaignId: attempt.campaign_id, leadId: lead.id, source: 'analysis', callAttemptId,
+            requestedAt: s.callback.requestedAt, dueAt: s.callback.at, moved: s.callback.moved,
+            prior: instead.kind === 'final' ? { status: 'done', nextAttemptAt: at } : { status: 'pending', nextAttemptAt: instead.at },
+          });
+          await writeAudit(m, {
+            tenantId: attempt.tenant_id, apiKeyId: null, action: 'lead.callback_requested', entityType: 'lead', entityId: lead.id,
+            after: { callbackId: cb.id, source: 'analysis', callAttemptId, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved },
+          });
+        }
         settled = settledLead(s.lead);
       }
       // Whatever became of the lead, an opted-out number is never called again by this tenant.

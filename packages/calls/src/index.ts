@@ -1,2 +1,3 @@
 export * from './end-attempt';
 export * from './lease-recovery';
+export * from './analysis-callback';

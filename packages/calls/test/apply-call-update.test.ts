@@ -55,6 +55,16 @@ describe('call attempt repository', () => {
     expect(l).toEqual({ status: 'done', disposition: 'stopped' });
   });
 
+  it('when the attempt a callback brought about ends, then the callback is dialled (no longer pending) with its attempt number', async () => {
+    const s = await seed({ policy: { busy: { enabled: true, delaySeconds: 600 } } });
+    await ctx.ds.query(
+      `INSERT INTO callbacks (tenant_id, campaign_id, lead_id, source, requested_at, due_at, prior_status, prior_next_attempt_at)
+       VALUES ($1, $2, $3, 'api', now(), now(), 'pending', now())`, [s.tenantId, s.campaignId, s.leadId]);
+    await applyCallUpdate(ctx.ds, s.attemptId, { status: 'busy', rawStatus: 'busy', outcome: 'busy' });
+    const cbs = await ctx.ds.query(`SELECT status, attempt_no FROM callbacks WHERE lead_id = $1`, [s.leadId]);
+    expect(cbs).toEqual([{ status: 'dialled', attempt_no: 1 }]);
+  });
+
   it('when an ended attempt is folded twice, then the campaign counters move once', async () => {
     const s = await seed({ maxAttempts: 1 });
     expect(await foldCallAttempt(ctx.ds, s.attemptId)).toEqual({ counted: false }); // not ended yet

@@ -24,3 +24,4 @@ export {
 } from './campaign-commands/run-campaign-command';
 export * from './repositories/provider-connections.repository';
 export * from './repositories/dnc-entries.repository';
+export * from './repositories/callbacks.repository';

@@ -25,6 +25,8 @@ export interface DialingInput {
   dueNow: number;
   /** When nothing is due now: the first moment a pending lead becomes due, how many are due within a minute of it, whether that lead's window is closed now, and its zone. */
   next: { at: Date; leads: number; windowClosedNow: boolean; zone: string } | null;
+  /** Scheduled callbacks due within the next 24 hours (pending, of leads still open); 0 when not read. */
+  callbacksDueSoon?: number;
 }
 
 export interface DialingState {
@@ -33,6 +35,8 @@ export interface DialingState {
   nextCallableAt: Date | null;
   /** How many leads become callable then. */
   nextCallableLeads: number;
+  /** Scheduled callbacks due within the next 24 hours. */
+  callbacksDueSoon: number;
   /** One sentence for people. */
   message: string;
 }
@@ -49,7 +53,15 @@ export function describeMoment(at: Date, zone: string, now: Date): string {
   return `${sameDay ? '' : `${local.toFormat('ccc d LLL')} `}${local.toFormat('HH:mm')} ${zone} (${utc.toFormat(sameDay ? 'HH:mm' : 'd LLL HH:mm')} UTC)`;
 }
 
+/** The dialing state, with the scheduled callbacks due within 24 hours said in data and in the sentence. */
 export function dialingState(i: DialingInput): DialingState {
+  const s = stateOf(i);
+  const n = i.callbacksDueSoon ?? 0;
+  const told = n > 0 && s.state !== 'finished' && s.state !== 'not_started';
+  return { ...s, callbacksDueSoon: n, message: told ? `${s.message} ${plural(n, 'callback')} due within 24 hours.` : s.message };
+}
+
+function stateOf(i: DialingInput): Omit<DialingState, 'callbacksDueSoon'> {
   const none = { nextCallableAt: null, nextCallableLeads: 0 };
   const open = i.leads.pending + i.leads.queued + i.leads.dialing;
   switch (i.status) {

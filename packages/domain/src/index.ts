@@ -10,3 +10,4 @@ export * from './schedule-preview';
 export * from './dialing-state';
 export * from './campaign-warnings';
 export * from './provider-type';
+export * from './callbacks';

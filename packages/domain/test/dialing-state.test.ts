@@ -38,4 +38,13 @@ describe('dialingState: why a campaign is or is not calling', () => {
       .toMatchObject({ nextCallableAt: at, nextCallableLeads: 3 });
     expect(dialingState({ ...base, dueNow: 1 })).toMatchObject({ nextCallableAt: null, nextCallableLeads: 0 });
   });
+
+  it('when callbacks are due within 24 hours, then the state counts them and its sentence says so; a finished campaign does not', () => {
+    const d = dialingState({ ...base, dueNow: 1, callbacksDueSoon: 3 });
+    expect(d).toMatchObject({ state: 'calling', callbacksDueSoon: 3 });
+    expect(d.message).toMatch(/3 callbacks due within 24 hours\.$/);
+    expect(dialingState({ ...base, dueNow: 1 })).toMatchObject({ callbacksDueSoon: 0 });
+    expect(dialingState({ ...base, dueNow: 1 }).message).not.toMatch(/callback/);
+    expect(dialingState({ ...base, status: 'stopped', callbacksDueSoon: 2 }).message).not.toMatch(/callback/);
+  });
 });

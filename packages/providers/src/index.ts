@@ -13,3 +13,4 @@ export * from './personalization/render-template';
 export * from './qualification/qualification-rule';
 export * from './registry';
 export * from './campaign-overrides';
+export * from './qualification/analysis-callback';

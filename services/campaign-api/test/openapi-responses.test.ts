@@ -174,6 +174,13 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(edited.status).toBe(200);
     expectDocumented('patch', '/v1/leads/{id}', edited);
 
+    // Callbacks: asked for (moved into the window or not), shown on the lead and the campaign's list.
+    const callback = await http.post(`/v1/leads/${lead!.id}/callback`).set(auth).send({ callbackAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    expect(callback.status).toBe(201);
+    expectDocumented('post', '/v1/leads/{id}/callback', callback);
+    expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
+    expectDocumented('get', '/v1/campaigns/{id}/callbacks', await http.get(`/v1/campaigns/${id}/callbacks`).set(auth));
+
     // Stats, time series, recount, analytics (every grouping).
     expectDocumented('get', '/v1/campaigns/{id}/stats', await http.get(`/v1/campaigns/${id}/stats`).set(auth));
     for (const g of ['minute', 'hour']) {

@@ -214,6 +214,34 @@ describe('feeder and scheduler tick', () => {
     }
   });
 
+  it('when a callback is asked for, then the feeder queues its lead at (not before) the callback time', async () => {
+    clock.setClockOffset(Date.parse('2026-03-04T09:00:00Z') - Date.now());
+    try {
+      const c = await createCampaign(api, { defaultTimezone: 'UTC', callingWindow: { start: '00:00', end: '23:59', days: ALL_DAYS } });
+      const id = c.id as string;
+      expect((await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+447911123501' }] })).body.accepted).toBe(1);
+      const [lead] = await leadsOf(id);
+      const asked = await api.http.post(`/v1/leads/${lead!.id}/callback`).set(api.auth()).send({ callbackAt: '2026-03-04T09:30:00Z' });
+      expect(asked.status).toBe(201);
+      expect(asked.body).toMatchObject({ dueAt: '2026-03-04T09:30:00.000Z', moved: null });
+      expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
+
+      for (const at of ['2026-03-04T09:00:05Z', '2026-03-04T09:29:59Z']) {
+        clock.setClockOffset(Date.parse(at) - Date.now());
+        await api.feeder().requestFeed();
+        expect((await leadsOf(id)).map((l) => l.status)).toEqual(['pending']);
+        expect(await jobsOf(id)).toEqual([]);
+      }
+
+      clock.setClockOffset(Date.parse('2026-03-04T09:30:01Z') - Date.now());
+      await api.feeder().requestFeed();
+      expect((await leadsOf(id)).map((l) => l.status)).toEqual(['queued']);
+      expect((await jobsOf(id)).map((j) => j.id)).toEqual([dialJobId(lead!.id, 1)]);
+    } finally {
+      clock.setClockOffset(0);
+    }
+  });
+
   it('when a scheduled campaign reaches its start and then its end, then the scheduler starts it and later stops it', async () => {
     const c = await createCampaign(api, { scheduledStartAt: new Date(Date.now() - 1000).toISOString() });
     const id = c.id as string;

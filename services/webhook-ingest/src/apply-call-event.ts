@@ -1,7 +1,7 @@
-import { endAttempt } from '@dialer/calls';
+import { applyAnalysisCallback, endAttempt } from '@dialer/calls';
 import type { DataSource } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
-import type { NormalizedCallEvent } from '@dialer/providers';
+import { analysisCallbackAt, type NormalizedCallEvent } from '@dialer/providers';
 import type { ConcurrencyLease } from '@dialer/queue';
 import type { Queue } from 'bullmq';
 import { recordCallData } from './call-data.repository';
@@ -75,11 +75,19 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
       durationSeconds: e.event.durationSeconds,
       providerCallId: e.event.providerCallId,
       at: e.event.occurredAt,
+      // The AI's post-call analysis may ask for a callback: it overrides the retry (settleLeadWithCallback).
+      callbackAt: analysisCallbackAt(e.event.analysis),
     });
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
     if (!result.applied && result.reason === 'other_call') {
       await markEventFailed(ds, e.eventId, 'the event names another provider call than this call attempt');
       return 'failed';
+    }
+    const callbackAt = analysisCallbackAt(e.event.analysis);
+    if (callbackAt && !result.applied && result.reason === 'not_forward') {
+      // The report came after the call had ended: its callback is asked for now.
+      const cb = await applyAnalysisCallback(ds, attemptId, callbackAt);
+      if (!cb.taken && cb.reason !== 'already_asked') logger.info({ eventId: e.eventId, attemptId, reason: cb.reason }, 'callback asked by the call analysis not taken');
     }
     // Analysis, recording, transcript and the qualification rule: also for a report that arrives
     // after the call already ended (not a forward move, but new data).

@@ -101,6 +101,38 @@ describe('webhook-ingest: Vapi server messages', () => {
     await eventually(async () => (await lead(s.leadId)).qualified === false, { what: 'lead not qualified' });
   });
 
+  const callbackOf = async (leadId: string): Promise<Array<{ source: string; call_attempt_id: string; requested_at: Date; due_at: Date; status: string }>> =>
+    ctx.ds.query(`SELECT source, call_attempt_id, requested_at, due_at, status FROM callbacks WHERE lead_id = $1`, [leadId]);
+
+  test('when the analysis of a call that already ended asks for a callback, then the done lead is pending at that time', async () => {
+    const s = await seed('vapi');
+    const callbackAt = new Date(Date.now() + 3 * 86_400_000);
+    expect((await postVapi(s, { type: 'status-update', status: 'ended', endedReason: 'customer-ended-call' })).status).toBe(200);
+    await eventually(async () => (await lead(s.leadId)).status === 'done', { what: 'lead settled by the status update' });
+    const report = { ...REPORT, analysis: { structuredData: { interested: true, callbackAt: callbackAt.toISOString() } } };
+    expect((await postVapi(s, report)).status).toBe(200);
+    await eventually(async () => (await lead(s.leadId)).status === 'pending', { what: 'lead reopened by the callback' });
+    const [cb, ...more] = await callbackOf(s.leadId);
+    expect(more).toEqual([]);
+    expect(cb).toMatchObject({ source: 'analysis', call_attempt_id: s.attemptId, requested_at: callbackAt, status: 'pending' });
+    expect((await lead(s.leadId)).next_attempt_at.getTime()).toBe(cb!.due_at.getTime());
+    expect(cb!.due_at.getTime()).toBeGreaterThanOrEqual(callbackAt.getTime());
+  });
+
+  test('when the report that ends the call asks for a callback, then it replaces the final answered disposition; a local time without offset asks for none', async () => {
+    const s = await seed('vapi');
+    const callbackAt = new Date(Date.now() + 2 * 86_400_000);
+    expect((await postVapi(s, { ...REPORT, analysis: { structuredData: { callbackAt: callbackAt.toISOString() } } })).status).toBe(200);
+    await eventually(async () => (await callbackOf(s.leadId)).length === 1, { what: 'callback written at settlement' });
+    expect(await lead(s.leadId)).toMatchObject({ status: 'pending', disposition: 'answered' });
+    expect((await callbackOf(s.leadId))[0]).toMatchObject({ source: 'analysis', requested_at: callbackAt });
+
+    const t = await seed('vapi');
+    expect((await postVapi(t, { ...REPORT, analysis: { structuredData: { callbackAt: '2030-03-03T17:30:00' } } })).status).toBe(200);
+    await eventually(async () => (await lead(t.leadId)).status === 'done', { what: 'lead settled' });
+    expect(await callbackOf(t.leadId)).toEqual([]);
+  });
+
   test('when the secret is wrong or missing, then 401 and nothing stored — even for a malformed body (verify first)', async () => {
     const s = await seed('vapi');
     expect((await postVapi(s, REPORT, 'wrong')).status).toBe(401);

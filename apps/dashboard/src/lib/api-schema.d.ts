@@ -279,6 +279,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's upcoming callbacks, soonest first, each with the callee's zone and local time
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/calls": {
         parameters: {
             query?: never;
@@ -903,6 +923,30 @@ export interface paths {
         patch: operations["patchLeadsId"];
         trace?: never;
     };
+    "/v1/leads/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a callback at callbackAt: replaces the retry time (and a pending callback); moved to the next legal moment when outside the callee's calling window; counts as an attempt; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postLeadsIdCallback"];
+        /**
+         * Cancel the lead's pending callback: what it replaced (its retry time, or a reopened lead's end) is restored; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteLeadsIdCallback"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/provider-connections": {
         parameters: {
             query?: never;
@@ -1505,6 +1549,98 @@ export interface components {
              * @example []
              */
             data: components["schemas"]["CallAttempt"][];
+            /**
+             * Format: uuid
+             * @description Pass as cursor for the next page; null on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /** @description A scheduled callback: when the lead is called next, as asked for and as allowed. */
+        Callback: {
+            /**
+             * Format: uuid
+             * @description The call it was asked for in, if any.
+             * @example null
+             */
+            callAttemptId: string | null;
+            /**
+             * Format: uuid
+             * @description Its campaign.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            campaignId: string;
+            /**
+             * Format: date-time
+             * @description When it was asked for.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the lead is due: the time asked for, or the next legal moment after it.
+             * @example 2026-03-04T17:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: uuid
+             * @description The callback id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The lead to call back.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            leadId: string;
+            /**
+             * @description dueAt in the callee's local time, with its offset.
+             * @example 2026-03-04T09:00:00-08:00
+             */
+            localDueAt: string;
+            /**
+             * @description Why dueAt is not the time asked for: outside the callee's calling window (campaign window ∩ legal floor), or a past time; null when it is.
+             * @example outside_window
+             * @enum {string|null}
+             */
+            moved: "outside_window" | "in_the_past" | null;
+            /**
+             * @description The move in words, null when not moved.
+             * @example requested 2026-03-03T21:30:00-08:00 is outside the callee's calling window; moved to the next legal moment, 2026-03-04T09:00:00-08:00
+             */
+            movedReason: string | null;
+            /**
+             * Format: date-time
+             * @description The time asked for.
+             * @example 2026-03-04T05:30:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * @description Who asked: the API, a person's disposition of a call, or the AI's post-call analysis.
+             * @example disposition
+             * @enum {string}
+             */
+            source: "api" | "disposition" | "analysis";
+            /**
+             * @description pending until its call ends (dialled), or cancelled, or replaced by a newer request.
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "dialled" | "cancelled" | "replaced";
+            /**
+             * @description The callee's zone the local time is shown in (the first candidate zone, or the campaign's default).
+             * @example America/Los_Angeles
+             */
+            timezone: string;
+        };
+        /** @description A page of a campaign's upcoming callbacks, soonest first. */
+        CallbackPage: {
+            /**
+             * @description The callbacks of this page.
+             * @example []
+             */
+            data: components["schemas"]["UpcomingCallback"][];
             /**
              * Format: uuid
              * @description Pass as cursor for the next page; null on the last page.
@@ -2283,7 +2419,8 @@ export interface components {
              *       "state": "waiting_for_window",
              *       "nextCallableAt": "2026-03-02T17:00:00.000Z",
              *       "nextCallableLeads": 3,
-             *       "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads."
+             *       "callbacksDueSoon": 2,
+             *       "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
              *     }
              */
             dialing: components["schemas"]["DialingStateView"];
@@ -3029,6 +3166,11 @@ export interface components {
         /** @description Why a campaign is or is not calling right now. */
         DialingStateView: {
             /**
+             * @description Scheduled callbacks due within the next 24 hours (GET /v1/campaigns/:id/callbacks lists them).
+             * @example 2
+             */
+            callbacksDueSoon: number;
+            /**
              * @description The same in one sentence, for people.
              * @example Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.
              */
@@ -3052,6 +3194,11 @@ export interface components {
             state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "no_leads_due";
         };
         DispositionDto: {
+            /**
+             * @description Ask for a callback of the lead at this time (ISO 8601 with its offset), as POST /v1/leads/:id/callback does; refused (409) when the lead cannot take it, and then nothing of the disposition is written.
+             * @example 2026-03-03T17:30:00-08:00
+             */
+            callbackAt?: string;
             /**
              * @description A label of the team's own: lower-case letters, digits, _ or - (interested, callback_requested, wrong_person, …).
              * @example callback_requested
@@ -3908,6 +4055,11 @@ export interface components {
              */
             attempts: number;
             /**
+             * @description Its pending callback (POST /v1/leads/:id/callback), with the time asked for, when it is due and, if moved, why; null when none.
+             * @example null
+             */
+            callback: components["schemas"]["Callback"] | null;
+            /**
              * @description Its call attempts, first first.
              * @example []
              */
@@ -4211,6 +4363,20 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             userId?: string;
+        };
+        ListCallbacksQuery: {
+            /**
+             * Format: uuid
+             * @description nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            cursor?: string;
+            /**
+             * @description Callbacks per page (1–1000).
+             * @default 100
+             * @example 100
+             */
+            limit: number;
         };
         ListCallsQuery: {
             /**
@@ -4588,6 +4754,13 @@ export interface components {
              * @example +14155552671
              */
             phone: string;
+        };
+        RequestCallbackDto: {
+            /**
+             * @description When to call back: ISO 8601 with its offset (Z or ±hh:mm). Outside the callee's calling window it moves to the next legal moment; a past time means as soon as allowed.
+             * @example 2026-03-03T17:30:00-08:00
+             */
+            callbackAt: string;
         };
         /** @description Retry rules by call outcome; an outcome without a rule uses the default. */
         RetryPolicy: {
@@ -5149,6 +5322,94 @@ export interface components {
              * @enum {string}
              */
             type: "twilio";
+        };
+        /** @description A campaign's upcoming callback and its lead. */
+        UpcomingCallback: {
+            /**
+             * Format: uuid
+             * @description The call it was asked for in, if any.
+             * @example null
+             */
+            callAttemptId: string | null;
+            /**
+             * Format: uuid
+             * @description Its campaign.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            campaignId: string;
+            /**
+             * Format: date-time
+             * @description When it was asked for.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the lead is due: the time asked for, or the next legal moment after it.
+             * @example 2026-03-04T17:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: uuid
+             * @description The callback id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The lead to call back.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            leadId: string;
+            /**
+             * @description The lead's name, if known.
+             * @example Ada Lovelace
+             */
+            leadName: string | null;
+            /**
+             * @description The lead's status (pending, or queued/dialing once the feeder took it).
+             * @example pending
+             */
+            leadStatus: string;
+            /**
+             * @description dueAt in the callee's local time, with its offset.
+             * @example 2026-03-04T09:00:00-08:00
+             */
+            localDueAt: string;
+            /**
+             * @description Why dueAt is not the time asked for: outside the callee's calling window (campaign window ∩ legal floor), or a past time; null when it is.
+             * @example outside_window
+             * @enum {string|null}
+             */
+            moved: "outside_window" | "in_the_past" | null;
+            /**
+             * @description The move in words, null when not moved.
+             * @example requested 2026-03-03T21:30:00-08:00 is outside the callee's calling window; moved to the next legal moment, 2026-03-04T09:00:00-08:00
+             */
+            movedReason: string | null;
+            /**
+             * Format: date-time
+             * @description The time asked for.
+             * @example 2026-03-04T05:30:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * @description Who asked: the API, a person's disposition of a call, or the AI's post-call analysis.
+             * @example disposition
+             * @enum {string}
+             */
+            source: "api" | "disposition" | "analysis";
+            /**
+             * @description pending until its call ends (dialled), or cancelled, or replaced by a newer request.
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "dialled" | "cancelled" | "replaced";
+            /**
+             * @description The callee's zone the local time is shown in (the first candidate zone, or the campaign's default).
+             * @example America/Los_Angeles
+             */
+            timezone: string;
         };
         UpdateCampaignDto: {
             /**
@@ -7382,6 +7643,114 @@ export interface operations {
             };
         };
     };
+    getCampaignsIdCallbacks: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Callbacks per page (1–1000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "leadName": "Ada Lovelace",
+                     *           "leadStatus": "pending",
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "leadId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "campaignId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "source": "disposition",
+                     *           "callAttemptId": null,
+                     *           "requestedAt": "2026-03-04T05:30:00.000Z",
+                     *           "dueAt": "2026-03-04T17:00:00.000Z",
+                     *           "moved": "outside_window",
+                     *           "movedReason": "requested 2026-03-03T21:30:00-08:00 is outside the callee's calling window; moved to the next legal moment, 2026-03-04T09:00:00-08:00",
+                     *           "status": "pending",
+                     *           "timezone": "America/Los_Angeles",
+                     *           "localDueAt": "2026-03-04T09:00:00-08:00",
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallbackPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCampaignsIdCalls: {
         parameters: {
             query?: {
@@ -9499,7 +9868,8 @@ export interface operations {
                      *         "state": "waiting_for_window",
                      *         "nextCallableAt": "2026-03-02T17:00:00.000Z",
                      *         "nextCallableLeads": 3,
-                     *         "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads."
+                     *         "callbacksDueSoon": 2,
+                     *         "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
                      *       }
                      *     }
                      */
@@ -11183,6 +11553,7 @@ export interface operations {
                      *           "endedAt": "2026-03-02T14:05:00.000Z"
                      *         }
                      *       ],
+                     *       "callback": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -11380,6 +11751,7 @@ export interface operations {
                      *           "endedAt": "2026-03-02T14:05:00.000Z"
                      *         }
                      *       ],
+                     *       "callback": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -11455,6 +11827,206 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postLeadsIdCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "callbackAt": "2026-03-03T17:30:00-08:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequestCallbackDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "leadId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "campaignId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "source": "disposition",
+                     *       "callAttemptId": null,
+                     *       "requestedAt": "2026-03-04T05:30:00.000Z",
+                     *       "dueAt": "2026-03-04T17:00:00.000Z",
+                     *       "moved": "outside_window",
+                     *       "movedReason": "requested 2026-03-03T21:30:00-08:00 is outside the callee's calling window; moved to the next legal moment, 2026-03-04T09:00:00-08:00",
+                     *       "status": "pending",
+                     *       "timezone": "America/Los_Angeles",
+                     *       "localDueAt": "2026-03-04T09:00:00-08:00",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Callback"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteLeadsIdCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

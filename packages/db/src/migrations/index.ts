@@ -11,6 +11,7 @@ import { TenantCountry1763800000000 } from './1763800000000-tenant-country';
 import { ImportWarnings1763810000000 } from './1763810000000-import-warnings';
 import { DropWriteOnlyStats1763820000000 } from './1763820000000-drop-write-only-stats';
 import { LeadRecords1763830000000 } from './1763830000000-lead-records';
+import { Callbacks1763840000000 } from './1763840000000-callbacks';
 import { CampaignFields1763850000000 } from './1763850000000-campaign-fields';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   ImportWarnings1763810000000,
   DropWriteOnlyStats1763820000000,
   LeadRecords1763830000000,
+  Callbacks1763840000000,
   CampaignFields1763850000000,
 ];

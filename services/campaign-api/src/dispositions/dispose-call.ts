@@ -1,10 +1,12 @@
 import type { ApiKeyRole, DataSource } from '@dialer/db';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '@dialer/db';
+import { scheduleLeadCallback } from '../callbacks/request-callback';
 import type { CallDetail } from '../calls/call.dto';
 import { findCallDetail, setManualDisposition, type CallDetailRow } from '../calls/calls.repository';
 import { callLeadForRole } from '../compliance/compliance';
 import type { AuthContext } from '../http/request-context';
+import { findLead } from '../leads/lead-records.repository';
 import { setLeadQualified } from '../leads/leads.repository';
 import type { DispositionDto } from './disposition.dto';
 
@@ -31,7 +33,8 @@ export async function getCallDetail(ds: DataSource, auth: AuthContext, id: strin
 
 /**
  * A person's disposition of a call, in one transaction: the attempt locked, its manual disposition
- * (and the lead's qualified flag, when given) written, the change audited with its actor.
+ * (and the lead's qualified flag, when given) written, a callback scheduled when `callbackAt` is
+ * sent (a refusal undoes the whole disposition), the change audited with its actor.
  */
 export async function disposeCall(ds: DataSource, auth: AuthContext, id: string, dto: DispositionDto): Promise<CallDetail> {
   const { tenantId, apiKeyId, userId } = auth;
@@ -40,6 +43,11 @@ export async function disposeCall(ds: DataSource, auth: AuthContext, id: string,
     if (!before) throw AppError.notFound('call attempt', id);
     await setManualDisposition(m, tenantId, id, dto.disposition, dto.note ?? null);
     if (dto.qualified !== undefined) await setLeadQualified(m, tenantId, before.lead_id, dto.qualified);
+    if (dto.callbackAt !== undefined) {
+      const lead = await findLead(m, tenantId, before.lead_id, { forUpdate: true });
+      if (!lead) throw AppError.notFound('lead', before.lead_id);
+      await scheduleLeadCallback(m, auth, lead, { requestedAt: new Date(dto.callbackAt), source: 'disposition', callAttemptId: id });
+    }
     const after = (await findCallDetail(m, tenantId, id))!;
     await writeAudit(m, {
       tenantId, apiKeyId, userId, action: 'call_attempt.disposition', entityType: 'call_attempt', entityId: id,

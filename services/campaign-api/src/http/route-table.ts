@@ -1,5 +1,6 @@
 import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } from '../api-keys/api-key.dto';
 import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
+import { Callback, CallbackPage, ListCallbacksQuery, RequestCallbackDto } from '../callbacks/callback.dto';
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
   Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
@@ -131,6 +132,12 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     { code: 'duplicate_phone', message: 'another lead of the campaign has this number' },
   ] } },
   { method: 'delete', path: '/leads/:id', permission: 'leads:write', tag: 'Leads', summary: 'Remove a lead from dialing (soft delete: hidden from reads, its calls and the campaign\'s stats kept); audited', status: 204, produces: 'none', errors: [409], errorExamples: { 409: [{ code: 'lead_in_call', message: 'the lead is being dialled (queued): it can be removed once its call has ended' }] } },
+  { method: 'post', path: '/leads/:id/callback', permission: 'leads:write', tag: 'Leads', summary: 'Ask for a callback at callbackAt: replaces the retry time (and a pending callback); moved to the next legal moment when outside the callee\'s calling window; counts as an attempt; audited', body: RequestCallbackDto, example: { callbackAt: '2026-03-03T17:30:00-08:00' }, status: 201, errors: [409], response: Callback, errorExamples: { 409: [
+    { code: 'callback_refused', message: 'the lead has made all 3 attempts the campaign allows: raise maxAttempts to call it again' },
+    { code: 'callback_refused', message: 'the lead is being dialled (dialing): ask for the callback once its call has ended' },
+  ] } },
+  { method: 'delete', path: '/leads/:id/callback', permission: 'leads:write', tag: 'Leads', summary: 'Cancel the lead\'s pending callback: what it replaced (its retry time, or a reopened lead\'s end) is restored; audited', status: 204, produces: 'none', errors: [409], errorExamples: { 409: [{ code: 'lead_in_call', message: 'the lead is being dialled (queued): its callback is being made' }] } },
+  { method: 'get', path: '/campaigns/:id/callbacks', permission: 'leads:read', tag: 'Leads', summary: 'The campaign\'s upcoming callbacks, soonest first, each with the callee\'s zone and local time', query: ListCallbacksQuery, response: CallbackPage },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
   { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview }, errorExamples: {
     409: [CLOSED_TO_LEADS_409, ...IDEMPOTENCY_409[409]!],

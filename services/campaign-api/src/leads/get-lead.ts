@@ -1,6 +1,7 @@
-import type { CampaignEntity, DataSource, EntityManager, LeadEntity } from '@dialer/db';
+import { findPendingCallback, type CampaignEntity, type DataSource, type EntityManager, type LeadEntity } from '@dialer/db';
 import { leadZones, noWindowDetail } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
+import { calleeZone, callbackView } from '../callbacks/request-callback';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { leadForRole } from '../compliance/compliance';
 import type { AuthContext } from '../http/request-context';
@@ -26,7 +27,8 @@ function callView(a: LeadAttemptRow): LeadCall {
 export async function leadRecord(m: DataSource | EntityManager, auth: AuthContext, lead: LeadEntity): Promise<LeadRecord> {
   const campaign = await getCampaign(m, auth.tenantId, lead.campaignId);
   const calls = await listLeadAttempts(m, auth.tenantId, lead.id);
-  return { ...leadView(lead, campaign, auth.role), calls: calls.map(callView) };
+  const cb = lead.status === 'done' ? null : await findPendingCallback(m, auth.tenantId, lead.id);
+  return { ...leadView(lead, campaign, auth.role), calls: calls.map(callView), callback: cb && callbackView(cb, calleeZone(lead, campaign)) };
 }
 
 /** One lead of the tenant with its call attempts and their outcomes; removed leads are unknown (404). */

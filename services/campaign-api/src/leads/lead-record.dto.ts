@@ -6,6 +6,7 @@ import { arrayOf, DATE_TIME, EX, Field, INT, ref, ResponseSchema, TEXT, UUID } f
 import { Doc } from '../openapi/doc';
 import { IsIanaZone } from '../http/validators';
 import { LeadView } from './lead.dto';
+import { Callback } from '../callbacks/callback.dto';
 
 /** An edit of a lead: only the fields sent change (null clears an optional one). */
 export class UpdateLeadDto {
@@ -54,4 +55,5 @@ export class LeadCall {
 @ResponseSchema('A lead record: the lead and its call attempts with their outcomes.')
 export class LeadRecord extends LeadView {
   @Field(arrayOf(ref(() => LeadCall)), 'Its call attempts, first first.', []) calls: LeadCall[];
+  @Field(ref(() => Callback), 'Its pending callback (POST /v1/leads/:id/callback), with the time asked for, when it is due and, if moved, why; null when none.', null, { nullable: true }) callback: Callback | null;
 }

@@ -1,4 +1,4 @@
-import { findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
+import { countCallbacksDue, findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
 import { dialingState } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
@@ -31,16 +31,17 @@ export async function loadCampaignStats(
   ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now(),
 ): Promise<CampaignStats> {
   const campaign = await getCampaign(ds, tenantId, campaignId);
-  const [s, leads, liveCalls, callsPerMinute, facts] = await Promise.all([
+  const [s, leads, liveCalls, callsPerMinute, facts, callbacksDueSoon] = await Promise.all([
     findCampaignStats(ds, tenantId, campaign.id),
     readLeadCounts(ds, tenantId, campaign.id),
     lease.held(campaign.id),
     campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
     campaign.status === 'running' ? readDialingFacts(ds, campaign, now) : Promise.resolve({ dueNow: 0, next: null, importRunning: false }),
+    countCallbacksDue(ds, tenantId, campaign.id, new Date(now.getTime() + 86_400_000)),
   ]);
   const dialing = dialingState({
     status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,
-    leads, liveCalls, ...facts,
+    leads, liveCalls, ...facts, callbacksDueSoon,
   });
   const called = s?.callsEnded ?? 0;
   const connected = s?.connected ?? 0;

@@ -59,6 +59,7 @@ export class DialingStateView implements DialingState {
   @Field(DATE_TIME, 'The next moment leads become callable (waiting states and scheduled), else null.', '2026-03-02T17:00:00.000Z', { nullable: true })
   nextCallableAt: Date | null;
   @Field(INT, 'How many leads become callable then (within a minute of it).', 3) nextCallableLeads: number;
+  @Field(INT, 'Scheduled callbacks due within the next 24 hours (GET /v1/campaigns/:id/callbacks lists them).', 2) callbacksDueSoon: number;
   @Field(TEXT, 'The same in one sentence, for people.', 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.')
   message: string;
 }
@@ -95,7 +96,7 @@ export class CampaignStats {
   @Field(DATE_TIME, 'When it should be done at the current rate (running), when it was done (completed), else null.', '2026-03-02T18:40:00.000Z', { nullable: true })
   estimatedCompletionAt: Date | null;
   @Field(ref(() => DialingStateView), 'Why it is or is not calling right now, in data and in words.',
-    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.' })
+    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, callbacksDueSoon: 2, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours.' })
   dialing: DialingStateView;
 }
 

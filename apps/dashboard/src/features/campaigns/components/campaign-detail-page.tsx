@@ -7,6 +7,7 @@ import { formatDateTime } from '../../../lib/format';
 import { Link, setSearch, useLocation } from '../../../lib/router';
 import { CallLog } from '../../calls/components/call-log';
 import { ImportsTab } from '../../imports/components/imports-tab';
+import { CallbacksList } from '../../leads/components/callbacks-list';
 import { LeadsTable } from '../../leads/components/leads-table';
 import { useCampaign } from '../api/get-campaign';
 import { useCampaignStats } from '../api/get-campaign-stats';
@@ -111,6 +112,7 @@ export default function CampaignDetailPage({ params }: { params: Record<string, 
             <Panel title="Calls per minute by outcome (last hour)" headingLevel={3}><CallsChart campaignId={id} live={c.status === 'running'} /></Panel>
             <Panel title="Callable leads, next 48 hours" headingLevel={3}><ScheduleChart campaignId={id} /></Panel>
             <Panel title="Connect rate over time (last 48 hours)" headingLevel={3}><ConnectRateChart campaignId={id} live={c.status === 'running'} /></Panel>
+            <Panel title="Upcoming callbacks" headingLevel={3}><CallbacksList campaignId={id} /></Panel>
           </div>
         ) : null}
         {tab === 'calls' ? <CallLog campaignId={id} /> : null}
