@@ -108,8 +108,9 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
       }, u.callbackAt ?? null);
       if (s && s.lead.kind !== 'unchanged') {
         await writeLeadSettlement(m, lead.id, s.lead);
-        // A pending callback brought this attempt about (none is taken while a lead is in a call): it is dialled.
-        await closeDialledCallback(m, lead.id, attempt.attempt_no);
+        // A pending callback brought this attempt about (none is taken while a lead is in a call): it is
+        // dialled. Asked only when the lock's read saw one, so a plain call's end costs no extra round trip.
+        if (lead.callback_pending) await closeDialledCallback(m, lead.id, attempt.attempt_no);
         if (s.callback) {
           const { instead } = s.callback;
           const cb = await writeCallback(m, {

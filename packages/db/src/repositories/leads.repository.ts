@@ -15,6 +15,8 @@ export interface SettlementLead {
   attempts: number;
   timezones: string[];
   phone_e164: string;
+  /** A scheduled callback is pending for the lead (read in the same round trip as the lock). */
+  callback_pending: boolean;
 }
 export interface SettlementCampaign {
   max_attempts: number;
@@ -25,8 +27,10 @@ export interface SettlementCampaign {
 }
 
 const LOCK_LEAD: PreparedQuery = {
-  name: 'apply-lock-lead',
-  text: `SELECT id, status, attempts, timezones, phone_e164 FROM leads WHERE id = $1 FOR UPDATE`,
+  name: 'apply-lock-lead-callback',
+  text: `SELECT id, status, attempts, timezones, phone_e164,
+                EXISTS (SELECT 1 FROM callbacks c WHERE c.lead_id = leads.id AND c.status = 'pending') AS callback_pending
+           FROM leads WHERE id = $1 FOR UPDATE OF leads`,
 };
 const CAMPAIGN_RULES: PreparedQuery = {
   name: 'apply-campaign-rules',
