@@ -98,6 +98,26 @@ describe('scheduled callbacks', () => {
     expect(await actions(id)).toEqual(['lead.callback_cancelled', 'lead.callback_requested', 'lead.callback_requested']); // newest first
   });
 
+  it('when the lead is removed or its campaign stopped, then its pending callback is closed, not left pending', async () => {
+    const c = await createCampaign(api, { name: 'cb ended' });
+    const removed = await addLead(c.id, '+14155554011');
+    const stopped = await addLead(c.id, '+14155554012');
+    for (const id of [removed, stopped]) {
+      expect((await api.http.post(`/v1/leads/${id}/callback`).set(api.auth()).send({ callbackAt: laTime(3, '10:00') })).status).toBe(201);
+    }
+    const pending = async (id: string) => ((await api.ctx.ds.query(
+      `SELECT status FROM callbacks WHERE lead_id = $1 ORDER BY created_at`, [id])) as Array<{ status: string }>).map((r) => r.status);
+
+    expect((await api.http.delete(`/v1/leads/${removed}`).set(api.auth())).status).toBe(204);
+    expect(await pending(removed)).toEqual(['cancelled']);
+    expect(await pending(stopped)).toEqual(['pending']);
+
+    expect((await api.http.post(`/v1/campaigns/${c.id}/start`).set(api.auth())).status).toBe(200);
+    expect((await api.http.post(`/v1/campaigns/${c.id}/stop`).set(api.auth())).status).toBe(200);
+    expect(await pending(stopped)).toEqual(['cancelled']);
+    expect(await leadRow(stopped)).toMatchObject({ status: 'done', disposition: 'stopped' });
+  });
+
   it('when the lead cannot take a callback, then 409 says why and nothing changes', async () => {
     const c = await createCampaign(api, { name: 'cb refused', maxAttempts: 2 });
     const at = laTime(5, '12:00');

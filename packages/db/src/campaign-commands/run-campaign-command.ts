@@ -3,6 +3,7 @@ import type { CampaignEntity } from '../entities/campaign.entity';
 import { findTenantCampaign, getTenantCampaign, moveCampaignStatus } from '../repositories/campaign-status.repository';
 import { readCampaignProgress } from '../repositories/lead-counts.repository';
 import { stopOpenLeads } from '../repositories/leads.repository';
+import { closeCallbacksOfEndedLeads } from '../repositories/callbacks.repository';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../repositories/audit.repository';
@@ -85,7 +86,10 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
   }
 
   let leadsStopped = 0;
-  if (to === 'stopped') leadsStopped = await stopOpenLeads(m, tenantId, campaignId);
+  if (to === 'stopped') {
+    leadsStopped = await stopOpenLeads(m, tenantId, campaignId);
+    await closeCallbacksOfEndedLeads(m, tenantId, { campaignId });
+  }
 
   const campaign = await getTenantCampaign(m, tenantId, campaignId);
   await writeAudit(m, {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../sql';
+import { mutate, queryRows } from '../sql';
 
 /*
  * The SQL of scheduled callbacks (the `callbacks` table). The decisions are the domain's
@@ -84,6 +84,19 @@ export async function cancelCallback(m: EntityManager, tenantId: string, leadId:
     [leadId, tenantId, cb.prior_status, cb.prior_next_attempt_at]);
   const { prior_status: _s, prior_next_attempt_at: _n, ...callback } = cb;
   return callback;
+}
+
+/**
+ * Closes the pending callbacks of leads that ended another way (their campaign stopped, the lead
+ * removed): `cancelled`, the lead left as it now is. Without this a callback row stays pending
+ * for a lead that will never be called.
+ */
+export async function closeCallbacksOfEndedLeads(m: EntityManager, tenantId: string, of: { campaignId: string } | { leadId: string }): Promise<number> {
+  const { count } = await mutate(m,
+    `UPDATE callbacks SET status = 'cancelled', closed_at = now()
+      WHERE tenant_id = $1 AND ${'campaignId' in of ? 'campaign_id' : 'lead_id'} = $2 AND status = 'pending'`,
+    [tenantId, 'campaignId' in of ? of.campaignId : of.leadId]);
+  return count;
 }
 
 /** For a callback asked for by a call that has ended: the lead's disposition, and whether this call already asked for one. */

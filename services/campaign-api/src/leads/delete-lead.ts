@@ -1,4 +1,4 @@
-import { writeAudit, type DataSource } from '@dialer/db';
+import { closeCallbacksOfEndedLeads, writeAudit, type DataSource } from '@dialer/db';
 import { AppError } from '@dialer/platform';
 import type { AuthContext } from '../http/request-context';
 import { leadAuditSnapshot, leadInCall } from './update-lead';
@@ -19,6 +19,7 @@ export async function deleteLead(ds: DataSource, auth: AuthContext, id: string):
     if (!lead) throw AppError.notFound('lead', id);
     if (lead.status === 'queued' || lead.status === 'dialing') throw leadInCall(lead.status, 'removed');
     await softDeleteLead(m, tenantId, id);
+    await closeCallbacksOfEndedLeads(m, tenantId, { leadId: id });
     await writeAudit(m, {
       tenantId, apiKeyId, userId, action: 'lead.delete', entityType: 'lead', entityId: id,
       before: leadAuditSnapshot(lead), after: { deleted: true, status: 'done', disposition: lead.status === 'done' ? lead.disposition : 'removed' },
