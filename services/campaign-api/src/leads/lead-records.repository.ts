@@ -1,4 +1,5 @@
 import { queryRows, type DataSource, type EntityManager, type LeadEntity } from '@dialer/db';
+import type { PreparedLead } from './prepare-lead';
 
 /*
  * The SQL of lead records (read one, edit, soft-delete, search, export). Every statement names the
@@ -62,16 +63,11 @@ export async function phoneTaken(m: Db, campaignId: string, phoneE164: string, e
   return rows.length > 0;
 }
 
-export interface LeadChanges {
-  phoneE164: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  timezones: string[];
-  custom: Record<string, string>;
+/** A lead's new fields as the import would prepare them (prepare-lead.ts), and whether it ends as DNC. */
+export type LeadChanges = Omit<PreparedLead, 'country'> & {
   /** Set when the new number is on a DNC list: the lead ends as the import would have refused it. */
   endAsDnc: boolean;
-}
+};
 
 /** Writes an edit decided by updateLead. */
 export async function writeLeadChanges(m: EntityManager, tenantId: string, id: string, c: LeadChanges): Promise<void> {
