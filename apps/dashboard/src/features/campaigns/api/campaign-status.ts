@@ -7,7 +7,7 @@ export const OUTCOMES = ['answered', 'voicemail', 'busy', 'no_answer', 'failed',
 export const isCampaignStatus = (s: string | null): s is CampaignStatus => (CAMPAIGN_STATUSES as readonly string[]).includes(s ?? '');
 export const isOutcome = (s: string | null): s is Outcome => (OUTCOMES as readonly string[]).includes(s ?? '');
 
-/** The commands of the status machine (packages/domain campaign-status.ts, COMMAND_FROM). */
+/** The commands of the status machine: a copy of packages/domain COMMAND_FROM, held equal by test/campaign-status.test.ts. */
 export const COMMAND_FROM: Record<CampaignCommand, readonly CampaignStatus[]> = {
   start: ['draft', 'scheduled'],
   schedule: ['draft'],
