@@ -8,13 +8,22 @@ export interface SeededCampaign {
 let phoneSeq = 0;
 
 /** A tenant with one running campaign and its (empty) stats row. */
-export async function seedCampaign(ds: DataSource): Promise<SeededCampaign> {
+/**
+ * A tenant, its campaign and the campaign's stats row. `status` 'draft' lets a test add leads before
+ * `startCampaign`: a running campaign with no open lead is rightly completed by a running sweep.
+ */
+export async function seedCampaign(ds: DataSource, status: 'running' | 'draft' = 'running'): Promise<SeededCampaign> {
   const [tenant] = await ds.query(`INSERT INTO tenants (name) VALUES ('acme') RETURNING id`);
   const [campaign] = await ds.query(
-    `INSERT INTO campaigns (tenant_id, name, status, started_at) VALUES ($1, 'spring', 'running', now()) RETURNING id`,
-    [tenant.id]);
+    `INSERT INTO campaigns (tenant_id, name, status, started_at) VALUES ($1, 'spring', $2, CASE WHEN $2 = 'running' THEN now() END) RETURNING id`,
+    [tenant.id, status]);
   await ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id) VALUES ($1, $2)`, [campaign.id, tenant.id]);
   return { tenantId: tenant.id, campaignId: campaign.id };
+}
+
+/** Starts a campaign seeded as a draft, once its leads (or import) are in place. */
+export async function startCampaign(ds: DataSource, c: SeededCampaign): Promise<void> {
+  await ds.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [c.campaignId]);
 }
 
 export async function addLead(
