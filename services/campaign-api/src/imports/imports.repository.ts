@@ -1,4 +1,5 @@
 import { dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import type { ConsentType } from '@dialer/domain';
 import type { CsvEncoding } from './csv-encoding';
 import type { ResolvedMapping } from './column-mapping';
 
@@ -10,6 +11,8 @@ export interface ImportOptions {
   defaultCountry: string;
   /** PCI campaigns: a row whose custom field holds a card number is rejected. */
   rejectCardNumbers?: boolean;
+  /** The campaign's required consent when the file was uploaded: rows without it are refused. */
+  consentRequired?: ConsentType | null;
 }
 
 export interface ImportJobRow {
@@ -143,7 +146,7 @@ export async function reopenImport(ds: DataSource, tenantId: string, id: string)
 export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
   row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
   first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int,
-  warn_column text, warn_value text, warn_reason text
+  warn_column text, warn_value text, warn_reason text, consent jsonb
 ) ON COMMIT DELETE ROWS`;
 
 /**
@@ -159,7 +162,7 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
  * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
  * not a lead gets its report line with the reason, and a lead kept without an invalid optional value
- * its warning line.
+ * its warning line. A row's consent columns become the new lead's consent record.
  *
  * Plans that cannot go wrong on tables without statistics (the temp staging table never has any, a
  * fresh campaign's leads neither): the insert reads the staging table once with a per-row DNC probe
@@ -176,7 +179,13 @@ export async function loadStagedBatch(
          FROM import_staging s
         WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT ${DNC_HIT}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
-       RETURNING phone_e164
+       RETURNING id, phone_e164
+     ), consents AS (
+       -- A row's consent columns: the new lead's consent record.
+       INSERT INTO lead_consents (tenant_id, lead_id, type, granted_at, source, consent_text, recorded_via)
+       SELECT $1, i.id, s.consent ->> 'type', (s.consent ->> 'grantedAt')::timestamptz, s.consent ->> 'source', s.consent ->> 'text', 'import'
+         FROM ins i JOIN import_staging s ON s.phone_e164 = i.phone_e164 AND s.first_row IS NULL
+        WHERE s.consent IS NOT NULL
      ), rest AS MATERIALIZED (
        SELECT s.row_no, s.phone_e164, s.raw_phone, s.err_column, s.err_value, s.err_reason, s.first_row,
               CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NOT NULL THEN 'duplicate'
