@@ -121,4 +121,68 @@ describe('consent records', () => {
     expect((await api.http.put(`/v1/leads/${id}/consent`).set(api.auth(other.apiKey)).send({ type: 'express' })).status).toBe(404);
     expect((await api.http.get(`/v1/leads/${id}/consent`).set(api.auth(other.apiKey))).status).toBe(404);
   });
+
+  it('when a lead ended predial_refused, then its record shows the hook\'s reason, its consent and each call\'s consent reference', async () => {
+    const c = await createCampaign(api, { name: 'consent record' });
+    await api.http.post(`/v1/campaigns/${c.id as string}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155553501', consent: { type: 'express' } }] });
+    const id = await leadId(c.id as string, '+14155553501');
+    const [k] = await api.ctx.ds.query(`SELECT id FROM lead_consents WHERE lead_id = $1`, [id]) as Array<{ id: string }>;
+    await api.ctx.ds.query(
+      `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status, consent_id) VALUES ($1, $2, $3, 1, 'twilio', 'completed', $4)`,
+      [api.tenant.tenantId, c.id, id, k!.id]);
+    await api.ctx.ds.query(`UPDATE leads SET status = 'done', attempts = 1, disposition = 'predial_refused', disposition_reason = 'account closed' WHERE id = $1`, [id]);
+    const record = await api.http.get(`/v1/leads/${id}`).set(api.auth());
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({ disposition: 'predial_refused', dispositionDetail: 'account closed', consent: { id: k!.id, type: 'express', recordedVia: 'lead' } });
+    expect(record.body.calls).toMatchObject([{ attemptNo: 1, consentId: k!.id }]);
+  });
+
+  it('when a callback names its own agent, then it is checked against the connection type, kept on the callback and audited', async () => {
+    const c = await createCampaign(api, { name: 'callback agent' });
+    await api.http.post(`/v1/campaigns/${c.id as string}/leads`).set(api.auth()).send({ leads: [{ phone: '+14155553601' }] });
+    const id = await leadId(c.id as string, '+14155553601');
+    const at = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const wrong = await api.http.post(`/v1/leads/${id}/callback`).set(api.auth()).send({ callbackAt: at, agentOverride: 'asst-vapi-only' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toContain('agentOverride (the callback\'s)');
+    const ok = await api.http.post(`/v1/leads/${id}/callback`).set(api.auth()).send({ callbackAt: at, agentOverride: 'https://twiml.example.com/closer.xml' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.agentOverride).toBe('https://twiml.example.com/closer.xml');
+    const [row] = await api.ctx.ds.query(`SELECT agent_override FROM callbacks WHERE lead_id = $1 AND status = 'pending'`, [id]);
+    expect(row.agent_override).toBe('https://twiml.example.com/closer.xml');
+    const entry = (await audit(id)).find((e) => e.action === 'lead.callback_requested')!;
+    expect(entry.after).toMatchObject({ agentOverride: 'https://twiml.example.com/closer.xml' });
+  });
+
+  it('when a campaign sets a pre-dial hook, then its secret is shown once, a replay of the create does not repeat it, and rotation gives a new one', async () => {
+    const preDial = { url: 'https://crm.example.com/hooks/can-call' };
+    const created = await api.http.post('/v1/campaigns').set(api.auth()).set('Idempotency-Key', 'predial-create-1').send({ name: 'hooked', preDial });
+    expect(created.status).toBe(201);
+    expect(created.body.preDial).toEqual({ url: preDial.url, timeoutMs: 2000, onError: 'skip' });
+    expect(created.body.preDialSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    const replay = await api.http.post('/v1/campaigns').set(api.auth()).set('Idempotency-Key', 'predial-create-1').send({ name: 'hooked', preDial });
+    expect(replay.body.id).toBe(created.body.id);
+    expect(replay.body.preDialSecret).toBeUndefined();
+    const read = await api.http.get(`/v1/campaigns/${created.body.id as string}`).set(api.auth());
+    expect(read.body.preDialSecret).toBeUndefined();
+    const [stored] = await api.ctx.ds.query(`SELECT pre_dial_secret FROM campaigns WHERE id = $1`, [created.body.id]);
+    expect(stored.pre_dial_secret).toMatch(/^v1\./);
+    expect(stored.pre_dial_secret).not.toContain(created.body.preDialSecret.slice(6));
+
+    const patched = await api.http.patch(`/v1/campaigns/${created.body.id as string}`).set(api.auth()).send({ preDial: { ...preDial, timeoutMs: 500, onError: 'call' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.preDial).toEqual({ url: preDial.url, timeoutMs: 500, onError: 'call' });
+    expect(patched.body.preDialSecret).toBeUndefined();
+
+    const rotated = await api.http.post(`/v1/campaigns/${created.body.id as string}/pre-dial/rotate-secret`).set(api.auth());
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.preDialSecret).toMatch(/^whsec_/);
+    expect(rotated.body.preDialSecret).not.toBe(created.body.preDialSecret);
+
+    const bad = await api.http.patch(`/v1/campaigns/${created.body.id as string}`).set(api.auth()).send({ preDial: { url: 'ftp://x', timeoutMs: 50 } });
+    expect(bad.status).toBe(400);
+    const removed = await api.http.patch(`/v1/campaigns/${created.body.id as string}`).set(api.auth()).send({ preDial: null });
+    expect(removed.body.preDial).toBeNull();
+    expect((await api.http.post(`/v1/campaigns/${created.body.id as string}/pre-dial/rotate-secret`).set(api.auth())).status).toBe(409);
+  });
 });
