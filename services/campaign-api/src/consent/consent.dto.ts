@@ -26,6 +26,14 @@ export class RevokeConsentDto {
 
 // ---- responses ----
 
+@ResponseSchema('A consent record as given with a lead (JSON consent object or CSV consent columns).')
+export class GivenConsent {
+  @Field(oneOf(CONSENT_TYPES), `The consent given: ${CONSENT_DOC}`, 'express_written') type: ConsentType;
+  @Field(TEXT, 'When it was given (ISO 8601).', '2026-02-14T10:30:00.000Z', { nullable: true }) grantedAt: string | null;
+  @Field(TEXT, 'Where it came from (a CSV row without consent_source: "import").', 'import', { nullable: true }) source: string | null;
+  @Field(TEXT, 'The text or version agreed to.', 'TCPA disclosure v3', { nullable: true }) text: string | null;
+}
+
 @ResponseSchema('A consent record of a lead. Records are never deleted: a newer one supersedes it, a revoke marks it.')
 export class Consent {
   @Field(UUID, 'The consent record id (call attempts name the record they relied on).', EX.id) id: string;

@@ -33,6 +33,8 @@ export function consentRouter(ds: DataSource): Router {
 
   r.delete('/leads/:id/consent', async (req, res) => {
     const id = pathId(req.params.id, 'lead');
+    // An unknown lead is 404 whatever the body says.
+    if (!(await findLead(ds, authOf(res).tenantId, id))) throw AppError.notFound('lead', id);
     const dto = validateInput(RevokeConsentDto, req.body ?? {}, { where: 'request body' });
     res.json((await revokeConsent(ds, authOf(res), id, dto.reason)) satisfies Consent);
   });

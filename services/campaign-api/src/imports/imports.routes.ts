@@ -1,3 +1,4 @@
+import type { ConsentType } from '@dialer/domain';
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from '@dialer/db';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
@@ -78,7 +79,9 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
   });
 
   /** Reads the head of a multipart upload and answers what an import of it would do; writes nothing. */
-  const answerPreview = async (req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean }): Promise<void> => {
+  const answerPreview = async (
+    req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean; consentRequired?: ConsentType | null },
+  ): Promise<void> => {
     const up = await receiveMultipart(req, { filePath: '', maxBytes, preview: true, headBytes: INSPECT_BYTES });
     if (!up.head) throw new AppError('no_file', 'the upload has no file part', { status: 400 });
     const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
@@ -133,7 +136,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       if (!preview && Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
 
       if (preview) {
-        await answerPreview(req, res, { defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci' });
+        await answerPreview(req, res, { defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', consentRequired: campaign.consentRequired });
         return;
       }
 
