@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import axios from 'axios';
 import type { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
+import { readLeadCounts } from '@dialer/db';
 import { createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { createQueue, dialJobId, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, freePort, spawnService, type RunningProcess, type TestContext } from '@dialer/testing';
@@ -158,6 +159,8 @@ describe('consent at dial time', () => {
     });
     const [{ n }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM call_attempts WHERE lead_id = $1`, [lead.id]);
     expect(n).toBe(0);
+    // The campaign's counters (its stats and dialing state) count the lead under its disposition.
+    expect((await readLeadCounts(ctx.ds, tenantId, c)).dispositions).toEqual({ no_consent: 1 });
   });
 
   it('when the lead holds the consent the campaign requires, then the call is placed and its attempt names the consent record', async () => {
@@ -222,6 +225,7 @@ describe('pre-dial eligibility hook', () => {
     expect((await dial(c, lead.id)).result).toBe('predial_refused');
     expect(await simCallsTo(lead.phone)).toEqual([]);
     expect(await leadRow(lead.id)).toMatchObject({ status: 'done', attempts: 0, disposition: 'predial_refused', disposition_reason: 'customer closed the account' });
+    expect((await readLeadCounts(ctx.ds, tenantId, c)).dispositions).toEqual({ predial_refused: 1 });
   });
 
   it('when the hook does not answer in time and the campaign skips on error, then no call is placed and the lead waits, no attempt spent', async () => {
