@@ -42,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   registry: ReturnType<typeof createMetricsRegistry>;
   secretsKey: string;
+  /** Production: a campaign's pre-dial hook may not name a private, loopback or link-local address. */
+  publicHooksOnly?: boolean;
   csvMaxBytes: number;
   /** Lead imports (POST /v1/campaigns/:id/imports, /v1/imports/…). */
   imports: ImportRunner;
@@ -130,7 +132,7 @@ export function createApp(deps: AppDeps): Express {
     await redis.publish(events.channelOf(id), JSON.stringify({ type: 'status' })).catch((err: unknown) => {
       logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
     });
-  } : undefined, deps.secretsKey));
+  } : undefined, deps.secretsKey, deps.publicHooksOnly ?? false));
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));

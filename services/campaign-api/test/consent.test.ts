@@ -1,3 +1,4 @@
+import { assertPublicHook } from '../src/campaigns/pre-dial-secret';
 import { createTenant } from '../src/tenants/create-tenant';
 import { createCampaign, startApi, type Api } from './helpers';
 
@@ -184,5 +185,12 @@ describe('consent records', () => {
     const removed = await api.http.patch(`/v1/campaigns/${created.body.id as string}`).set(api.auth()).send({ preDial: null });
     expect(removed.body.preDial).toBeNull();
     expect((await api.http.post(`/v1/campaigns/${created.body.id as string}/pre-dial/rotate-secret`).set(api.auth())).status).toBe(409);
+  });
+
+  it('when a pre-dial URL names a private or loopback address in production, then saving it is refused with 400 (the dialer checks again at connect time)', () => {
+    for (const url of ['http://127.0.0.1:8080/h', 'https://169.254.169.254/latest', 'http://localhost/h', 'http://[::1]/h', 'https://10.0.0.5/h']) {
+      expect(() => assertPublicHook(url)).toThrow(expect.objectContaining({ status: 400, code: 'validation_failed' }) as unknown as Error);
+    }
+    expect(() => assertPublicHook('https://crm.example.com/hooks/can-call')).not.toThrow();
   });
 });

@@ -12,7 +12,7 @@ import { checkNewCampaign, createCampaign } from './create-campaign';
 import { deleteCampaign } from './delete-campaign';
 import { restoreCampaign } from './restore-campaign';
 import { updateCampaign } from './update-campaign';
-import { rotatePreDialSecret } from './pre-dial-secret';
+import { assertPublicHook, rotatePreDialSecret } from './pre-dial-secret';
 import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
   type Campaign, type CampaignWithWarnings, type PreDialSecret, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
@@ -46,12 +46,13 @@ function withoutPreDialSecret(answer: StoredAnswer): StoredAnswer {
 /** Called after a command changed a campaign's status (live event streams learn of it). */
 export type StatusChanged = (campaignId: string) => Promise<void>;
 
-export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged, secretsKey = ''): Router {
+export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged, secretsKey = '', publicHooksOnly = false): Router {
   const r = Router();
 
   r.post('/campaigns', async (req, res) => {
     const auth = authOf(res);
     const dto = validateInput(CreateCampaignDto, req.body, { where: 'request body' });
+    if (publicHooksOnly && dto.preDial) assertPublicHook(dto.preDial.url);
     await checkNewCampaign(ds, auth.tenantId, dto);
     await idempotent(ds, req, res, auth.tenantId, jsonBodyHash(req.body), async () => {
       const campaign = await createCampaign(ds, auth, dto, secretsKey);
@@ -85,6 +86,7 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged, s
     const auth = authOf(res);
     const before = await getCampaign(ds, auth.tenantId, pathId(req.params.id, 'campaign'));
     const dto = validateInput(UpdateCampaignDto, req.body, { where: 'request body' });
+    if (publicHooksOnly && dto.preDial) assertPublicHook(dto.preDial.url);
     sendCampaign(res, await updateCampaign(ds, auth, before, dto, req.get('if-match'), secretsKey));
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeAudit, type DataSource, type EntityManager } from '@dialer/db';
-import { AppError, encryptSecret } from '@dialer/platform';
+import { AppError, assertPublicTarget, encryptSecret } from '@dialer/platform';
 import type { AuthContext } from '../http/request-context';
 import { getCampaign, hasPreDialSecret, storePreDialSecret } from './campaigns.repository';
 
@@ -38,4 +38,18 @@ export async function rotatePreDialSecret(ds: DataSource, auth: AuthContext, cam
     });
     return secret;
   });
+}
+
+/**
+ * In production, 400 for a pre-dial URL on a literal private, loopback or link-local address (or
+ * localhost), said at save time; the dialer checks every connection again when it is made.
+ */
+export function assertPublicHook(url: string): void {
+  try {
+    assertPublicTarget(url);
+  } catch {
+    throw new AppError('validation_failed', 'request body is invalid: preDial.url names a private, loopback or link-local address, which is refused in production', {
+      status: 400, details: [{ field: 'preDial.url', reason: 'a private, loopback or link-local address' }],
+    });
+  }
 }
