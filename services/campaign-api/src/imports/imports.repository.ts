@@ -157,6 +157,17 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
    AND ${dncHit({ tenant: '$1', phone: 's.phone_e164', campaign: '$2' })})`;
 
 /**
+ * A file with consent columns: each new lead's consent record, from its staged row (only then: a file
+ * without them pays nothing for it). The staged rows are hashed by number, as the report does.
+ */
+const CONSENTS_CTE = `, consents AS (
+       INSERT INTO lead_consents (tenant_id, lead_id, type, granted_at, source, consent_text, recorded_via)
+       SELECT $1, i.id, s.consent ->> 'type', (s.consent ->> 'grantedAt')::timestamptz, s.consent ->> 'source', s.consent ->> 'text', 'import'
+         FROM ins i JOIN import_staging s ON s.phone_e164 = i.phone_e164 AND s.first_row IS NULL
+        WHERE s.consent IS NOT NULL
+     )`;
+
+/**
  * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
  * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
@@ -170,7 +181,7 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  * batch) and probes leads by the unique index only for the few rows that were not.
  */
 export async function loadStagedBatch(
-  m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
+  m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string; withConsent?: boolean },
 ): Promise<StagedBatchCounts> {
   const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
     `WITH ins AS (
@@ -180,13 +191,7 @@ export async function loadStagedBatch(
         WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT ${DNC_HIT}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
        RETURNING id, phone_e164
-     ), consents AS (
-       -- A row's consent columns: the new lead's consent record.
-       INSERT INTO lead_consents (tenant_id, lead_id, type, granted_at, source, consent_text, recorded_via)
-       SELECT $1, i.id, s.consent ->> 'type', (s.consent ->> 'grantedAt')::timestamptz, s.consent ->> 'source', s.consent ->> 'text', 'import'
-         FROM ins i JOIN import_staging s ON s.phone_e164 = i.phone_e164 AND s.first_row IS NULL
-        WHERE s.consent IS NOT NULL
-     ), rest AS MATERIALIZED (
+     )${t.withConsent ? CONSENTS_CTE : ''}, rest AS MATERIALIZED (
        SELECT s.row_no, s.phone_e164, s.raw_phone, s.err_column, s.err_value, s.err_reason, s.first_row,
               CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NOT NULL THEN 'duplicate'
                    WHEN ${DNC_HIT} THEN 'dnc' ELSE 'duplicate' END AS kind
