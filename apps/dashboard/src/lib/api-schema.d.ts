@@ -487,6 +487,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/pre-dial/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret for the campaign's pre-dial hook, in effect at once and shown once; audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postCampaignsIdPreDialRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/restore": {
         parameters: {
             query?: never;
@@ -942,6 +962,34 @@ export interface paths {
          * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         delete: operations["deleteLeadsIdCallback"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leads/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead's consent: its current record (possibly revoked) and every record it had
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getLeadsIdConsent"];
+        /**
+         * Record the lead's consent (type, when, source, text or version): supersedes the current record, which is kept; a lead that ended no_consent and now meets its campaign's consentRequired is pending again; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        put: operations["putLeadsIdConsent"];
+        post?: never;
+        /**
+         * Revoke the lead's consent, with a reason: takes effect at once (a queued lead of a campaign that requires consent is not dialled); the record is kept, marked revoked; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteLeadsIdConsent"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1559,6 +1607,11 @@ export interface components {
         /** @description A scheduled callback: when the lead is called next, as asked for and as allowed. */
         Callback: {
             /**
+             * @description The agent or flow its call goes through only (null: the campaign's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
              * Format: uuid
              * @description The call it was asked for in, if any.
              * @example null
@@ -1993,6 +2046,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -2045,6 +2104,11 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
             /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
@@ -2155,6 +2219,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -2207,6 +2277,11 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
             /**
              * @description Its progress now.
              * @example {
@@ -2582,6 +2657,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -2634,6 +2715,16 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
+            /**
+             * @description The pre-dial hook's signing secret (Standard Webhooks, whsec_…): present only in the answer that generated it (preDial set for the first time, or POST …/pre-dial/rotate-secret). Store it: it is not shown again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            preDialSecret?: string;
             /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
@@ -2787,6 +2878,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -2844,6 +2941,11 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
             /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
@@ -2926,6 +3028,85 @@ export interface components {
             SECRETS_KEY?: string;
             SHUTDOWN_TIMEOUT_MS: number;
         };
+        /** @description A consent record of a lead. Records are never deleted: a newer one supersedes it, a revoke marks it. */
+        Consent: {
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was given (null: not said).
+             * @example 2026-02-14T10:30:00.000Z
+             */
+            grantedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The consent record id (call attempts name the record they relied on).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Its lead.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            leadId: string;
+            /**
+             * @description How it was recorded: PUT …/consent, with a JSON lead, or from a CSV import.
+             * @example api
+             * @enum {string}
+             */
+            recordedVia: "api" | "lead" | "import";
+            /**
+             * Format: date-time
+             * @description When it was revoked (null: not revoked).
+             * @example null
+             */
+            revokedAt: string | null;
+            /**
+             * @description Why it was revoked.
+             * @example null
+             */
+            revokedReason: string | null;
+            /**
+             * @description Where it came from (form URL, recording, import).
+             * @example https://example.com/forms/contact-me
+             */
+            source: string | null;
+            /**
+             * Format: date-time
+             * @description When a newer record replaced it (null: it is the current one).
+             * @example null
+             */
+            supersededAt: string | null;
+            /**
+             * @description The text or version agreed to.
+             * @example TCPA disclosure v3
+             */
+            text: string | null;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
+        };
+        /** @description A lead's consent: its current record and every record it had, newest first. */
+        ConsentHistory: {
+            /**
+             * @description The current record (possibly revoked); null when the lead never had one.
+             * @example null
+             */
+            current: components["schemas"]["Consent"] | null;
+            /**
+             * @description Every record, newest first.
+             * @example []
+             */
+            history: components["schemas"]["Consent"][];
+        };
         /** @description A maintained counter that differs from its recount. */
         CountDifference: {
             /**
@@ -2990,6 +3171,12 @@ export interface components {
              */
             complianceMode?: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold (express_written > express > existing_business_relationship > none): leads without it are refused at import and not dialled (ended no_consent); null or none: no consent required.
+             * @example express_written
+             * @enum {string}
+             */
+            consentRequired?: "express_written" | "express" | "existing_business_relationship" | "none";
+            /**
              * @description ISO 3166-1 alpha-2 country of numbers written without a country code. Absent: the tenant's (GET /v1/tenant).
              * @example US
              * @example IN
@@ -3027,6 +3214,15 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description A pre-dial eligibility hook: before each call the dialer POSTs the lead, signed (Standard Webhooks), and calls only on {"eligible": true} within timeoutMs (docs/pre-dial-hook.md). Setting it for the first time generates its signing secret, shown once as preDialSecret. null removes it.
+             * @example {
+             *       "url": "https://crm.example.com/hooks/can-call",
+             *       "timeoutMs": 2000,
+             *       "onError": "skip"
+             *     }
+             */
+            preDial?: components["schemas"]["PreDialDto"];
             /**
              * Format: uuid
              * @description The provider connection it dials through (needed to start).
@@ -3194,6 +3390,11 @@ export interface components {
             state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "no_leads_due";
         };
         DispositionDto: {
+            /**
+             * @description With callbackAt: Only through this agent or flow: the callback's call uses it instead of the campaign's (checked against the campaign's provider connection type, like the campaign's agentOverride: a Vapi assistant id, a Twilio TwiML URL or App sid, an Exotel flow).
+             * @example asst-closer-0001
+             */
+            callbackAgentOverride?: string;
             /**
              * @description Ask for a callback of the lead at this time (ISO 8601 with its offset), as POST /v1/leads/:id/callback does; refused (409) when the lead cannot take it, and then nothing of the disposition is written.
              * @example 2026-03-03T17:30:00-08:00
@@ -3443,6 +3644,30 @@ export interface components {
              * @enum {string}
              */
             type: "exotel";
+        };
+        /** @description A consent record as given with a lead (JSON consent object or CSV consent columns). */
+        GivenConsent: {
+            /**
+             * @description When it was given (ISO 8601).
+             * @example 2026-02-14T10:30:00.000Z
+             */
+            grantedAt: string | null;
+            /**
+             * @description Where it came from (a CSV row without consent_source: "import").
+             * @example import
+             */
+            source: string | null;
+            /**
+             * @description The text or version agreed to.
+             * @example TCPA disclosure v3
+             */
+            text: string | null;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
         };
         /** @description An import with the first lines of its report. */
         ImportDetail: {
@@ -3995,6 +4220,12 @@ export interface components {
              */
             attemptNo: number;
             /**
+             * Format: uuid
+             * @description The consent record the call relied on (GET /v1/leads/:id/consent), null when the lead had none.
+             * @example null
+             */
+            consentId: string | null;
+            /**
              * Format: date-time
              * @description When the provider was asked to call.
              * @example 2026-03-02T14:05:00.000Z
@@ -4070,6 +4301,11 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             campaignId: string;
+            /**
+             * @description Its current consent record (possibly revoked; GET /v1/leads/:id/consent for the history); null when it has none.
+             * @example null
+             */
+            consent: components["schemas"]["Consent"] | null;
             /**
              * Format: date-time
              * @description When it was added.
@@ -4547,8 +4783,58 @@ export interface components {
              */
             outcome: "answered" | "voicemail" | "busy" | "no_answer" | "failed" | "canceled";
         };
+        PreDialDto: {
+            /**
+             * @description On a timeout, an error or an answer that is not understood: skip the call (default, fail closed) or call anyway.
+             * @example skip
+             * @enum {string}
+             */
+            onError: "skip" | "call";
+            /**
+             * @description How long the dialer waits for the answer, in ms (100–10,000; default 2,000).
+             * @example 2000
+             */
+            timeoutMs: number;
+            /**
+             * @description Where the dialer POSTs each lead before calling it (https; http only outside production).
+             * @example https://crm.example.com/hooks/can-call
+             */
+            url: string;
+        };
+        /** @description A campaign's pre-dial eligibility hook. */
+        PreDialHookView: {
+            /**
+             * @description On a timeout or an error: skip the call (fail closed) or call anyway.
+             * @example skip
+             * @enum {string}
+             */
+            onError: "skip" | "call";
+            /**
+             * @description How long the dialer waits for the answer (ms).
+             * @example 2000
+             */
+            timeoutMs: number;
+            /**
+             * @description Where each lead is POSTed before it is called.
+             * @example https://crm.example.com/hooks/can-call
+             */
+            url: string;
+        };
+        /** @description A new signing secret of the campaign's pre-dial hook. */
+        PreDialSecret: {
+            /**
+             * @description The secret (Standard Webhooks, whsec_…): the hook verifies each request with it. Shown once.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            preDialSecret: string;
+        };
         /** @description A sample row of a preview, as it would become a lead. */
         PreviewLead: {
+            /**
+             * @description Its consent, from the consent_type, consent_at, consent_source and consent_text columns (absent or null: none).
+             * @example null
+             */
+            consent?: components["schemas"]["GivenConsent"] | null;
             /**
              * @description The country the number belongs to, as detected from it (null: none).
              * @example US
@@ -4689,6 +4975,29 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        PutConsentDto: {
+            /**
+             * @description When it was given: ISO 8601 with its offset.
+             * @example 2026-02-14T10:30:00Z
+             */
+            grantedAt?: string;
+            /**
+             * @description Where it came from: a form URL, a recording, an import (at most 2,000 characters).
+             * @example https://example.com/forms/contact-me
+             */
+            source?: string;
+            /**
+             * @description The text or version agreed to (at most 10,000 characters).
+             * @example TCPA disclosure v3
+             */
+            text?: string;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
+        };
         /** @description A recount of a campaign's stats compared with its maintained counters. */
         RecountResult: {
             /**
@@ -4756,6 +5065,11 @@ export interface components {
             phone: string;
         };
         RequestCallbackDto: {
+            /**
+             * @description Only through this agent or flow: the callback's call uses it instead of the campaign's (checked against the campaign's provider connection type, like the campaign's agentOverride: a Vapi assistant id, a Twilio TwiML URL or App sid, an Exotel flow).
+             * @example asst-closer-0001
+             */
+            agentOverride?: string;
             /**
              * @description When to call back: ISO 8601 with its offset (Z or ±hh:mm). Outside the callee's calling window it moves to the next legal moment; a past time means as soon as allowed.
              * @example 2026-03-03T17:30:00-08:00
@@ -4892,6 +5206,13 @@ export interface components {
              * @example true
              */
             enabled: boolean;
+        };
+        RevokeConsentDto: {
+            /**
+             * @description Why the consent is revoked (kept on the record and in the audit log; at most 1,000 characters).
+             * @example asked on the call not to be contacted again
+             */
+            reason: string;
         };
         /** @description Hour by hour: how many of a campaign's open leads may be called. */
         SchedulePreview: {
@@ -5326,6 +5647,11 @@ export interface components {
         /** @description A campaign's upcoming callback and its lead. */
         UpcomingCallback: {
             /**
+             * @description The agent or flow its call goes through only (null: the campaign's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
              * Format: uuid
              * @description The call it was asked for in, if any.
              * @example null
@@ -5444,6 +5770,12 @@ export interface components {
              */
             complianceMode?: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold (express_written > express > existing_business_relationship > none): leads without it are refused at import and not dialled (ended no_consent); null or none: no consent required.
+             * @example express_written
+             * @enum {string}
+             */
+            consentRequired?: "express_written" | "express" | "existing_business_relationship" | "none";
+            /**
              * @description ISO 3166-1 alpha-2 country of numbers written without a country code.
              * @example US
              * @example IN
@@ -5479,6 +5811,15 @@ export interface components {
              * @example Spring follow-up
              */
             name?: string;
+            /**
+             * @description A pre-dial eligibility hook: before each call the dialer POSTs the lead, signed (Standard Webhooks), and calls only on {"eligible": true} within timeoutMs (docs/pre-dial-hook.md). Setting it for the first time generates its signing secret, shown once as preDialSecret. null removes it.
+             * @example {
+             *       "url": "https://crm.example.com/hooks/can-call",
+             *       "timeoutMs": 2000,
+             *       "onError": "skip"
+             *     }
+             */
+            preDial?: components["schemas"]["PreDialDto"];
             /**
              * Format: uuid
              * @description The provider connection it dials through (needed to start).
@@ -6884,6 +7225,8 @@ export interface operations {
                      *             "team": "renewals"
                      *           },
                      *           "complianceMode": "standard",
+                     *           "consentRequired": "express_written",
+                     *           "preDial": null,
                      *           "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *           "scheduledEndAt": null,
                      *           "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7002,6 +7345,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7037,6 +7381,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7181,6 +7527,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7376,6 +7724,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7411,6 +7760,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7537,6 +7888,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7572,6 +7924,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7684,7 +8038,8 @@ export interface operations {
                      *           "status": "pending",
                      *           "timezone": "America/Los_Angeles",
                      *           "localDueAt": "2026-03-04T09:00:00-08:00",
-                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "agentOverride": null
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7894,6 +8249,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -7929,6 +8285,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8073,6 +8431,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8425,7 +8785,8 @@ export interface operations {
                      *           "custom": {
                      *             "plan": "gold"
                      *           },
-                     *           "country": "US"
+                     *           "country": "US",
+                     *           "consent": null
                      *         }
                      *       ],
                      *       "sampleErrors": [
@@ -9072,6 +9433,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -9107,6 +9469,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9118,6 +9482,90 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CampaignWithWarnings"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCampaignsIdPreDialRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PreDialSecret"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -9233,6 +9681,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9330,6 +9780,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -9365,6 +9816,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9462,6 +9915,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -9497,6 +9951,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9697,6 +10153,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -9732,6 +10189,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10146,6 +10605,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -10181,6 +10641,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -11263,7 +11725,8 @@ export interface operations {
                      *           "custom": {
                      *             "plan": "gold"
                      *           },
-                     *           "country": "US"
+                     *           "country": "US",
+                     *           "consent": null
                      *         }
                      *       ],
                      *       "sampleErrors": [
@@ -11550,10 +12013,12 @@ export interface operations {
                      *           "durationSeconds": 42,
                      *           "manualDisposition": null,
                      *           "dialedAt": "2026-03-02T14:05:00.000Z",
-                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *           "endedAt": "2026-03-02T14:05:00.000Z",
+                     *           "consentId": null
                      *         }
                      *       ],
                      *       "callback": null,
+                     *       "consent": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -11748,10 +12213,12 @@ export interface operations {
                      *           "durationSeconds": 42,
                      *           "manualDisposition": null,
                      *           "dialedAt": "2026-03-02T14:05:00.000Z",
-                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *           "endedAt": "2026-03-02T14:05:00.000Z",
+                     *           "consentId": null
                      *         }
                      *       ],
                      *       "callback": null,
+                     *       "consent": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -11897,7 +12364,8 @@ export interface operations {
                      *       "status": "pending",
                      *       "timezone": "America/Los_Angeles",
                      *       "localDueAt": "2026-03-04T09:00:00-08:00",
-                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "agentOverride": null
                      *     }
                      */
                     "application/json": components["schemas"]["Callback"];
@@ -12027,6 +12495,323 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "current": null,
+                     *       "history": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "type": "express_written",
+                     *           "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *           "source": "https://example.com/forms/contact-me",
+                     *           "text": "TCPA disclosure v3",
+                     *           "recordedVia": "api",
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "supersededAt": null,
+                     *           "revokedAt": null,
+                     *           "revokedReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentHistory"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "express_written",
+                 *       "grantedAt": "2026-02-14T10:30:00Z",
+                 *       "source": "https://example.com/forms/contact-me",
+                 *       "text": "TCPA disclosure v3"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutConsentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "type": "express_written",
+                     *       "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *       "source": "https://example.com/forms/contact-me",
+                     *       "text": "TCPA disclosure v3",
+                     *       "recordedVia": "api",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "supersededAt": null,
+                     *       "revokedAt": null,
+                     *       "revokedReason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "asked on the call not to be contacted again"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevokeConsentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "type": "express_written",
+                     *       "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *       "source": "https://example.com/forms/contact-me",
+                     *       "text": "TCPA disclosure v3",
+                     *       "recordedVia": "api",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "supersededAt": null,
+                     *       "revokedAt": null,
+                     *       "revokedReason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
