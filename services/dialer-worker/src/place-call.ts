@@ -201,6 +201,8 @@ export async function placeCall(
 
 /** Default wait of a lead whose campaign's pre-dial hook gave no usable answer (onError: skip). */
 const PRE_DIAL_ERROR_RETRY_MS = 5 * 60_000;
+/** The soonest a lead refused with a retryAt is due again. */
+const PRE_DIAL_MIN_RETRY_MS = 60_000;
 
 /**
  * Asks the campaign's pre-dial hook about this call. Eligible: the lead is read again (the hook may
@@ -223,7 +225,8 @@ async function askPreDial(
   if (verdict.kind === 'refused') {
     logger.info({ campaignId: ref.campaignId, leadId: ref.leadId, retry: verdict.retryAt !== null }, 'the pre-dial hook refused the call');
     if (verdict.retryAt) {
-      await returnLeadToPending(ds, ref, verdict.retryAt);
+      // A retryAt in the past (or a moment away) would have the hook asked again at once, over and over.
+      await returnLeadToPending(ds, ref, new Date(Math.max(verdict.retryAt.getTime(), now.getTime() + PRE_DIAL_MIN_RETRY_MS)));
       return { result: 'predial_retry' };
     }
     await finishLeadUndialled(ds, ref, 'predial_refused', verdict.reason);
