@@ -1184,7 +1184,7 @@ export interface components {
         };
         AddLeadsDto: {
             /**
-             * @description 1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign's defaultCountry).
+             * @description 1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?, consent?}; phone in E.164 or national (the campaign's defaultCountry); consent: {type, grantedAt?, source?, text?}, required when the campaign has consentRequired.
              * @example [
              *       {
              *         "phone": "+14155552671",
