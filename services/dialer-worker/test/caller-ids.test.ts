@@ -204,7 +204,7 @@ describe('two dialer-worker processes sharing a pool', () => {
     // UK numbers: no rule pack applies, so the always-open window decides (tests at any hour).
     const pool = ['+447700900001', '+447700900002'];
     for (const n of pool) await ctx.ds.query(`INSERT INTO caller_ids (tenant_id, pool_id, number, daily_cap) VALUES ($1, $2, $3, 6)`, [tenantId, p.id, n]);
-    for (let i = 0; i < 2; i++) workers.push(await spawnService('dialer-worker', { env, port: await freePort(), instance: i }));
+    for (let i = 0; i < 2; i++) workers.push(await spawnService('dialer-worker', { env, port: await freePort(), instance: `w${i}` }));
 
     dialQueue = createQueue('dial', ctx.redis, ctx.queuePrefix);
     const leads: Array<{ id: string }> = await ctx.ds.query(
