@@ -228,4 +228,35 @@ describe('two dialer-worker processes sharing a pool', () => {
     expect(byFrom('+15005550006')).toBe(28);
     expect(await new CallerIdUsage(ctx.redis, ctx.queuePrefix).counts(tenantId)).toMatchObject({ [pool[0]!]: 6, [pool[1]!]: 6 });
   });
+
+  test('when a Vapi or an Exotel connection has a pool, then the call goes out from the number sharing the longest prefix with the callee (Vapi: its phoneNumberId; Exotel: CallerId), kept on the attempt', async () => {
+    const cfg = loadConfig(DialerWorkerConfig, { ...ctx.env, DIALER_WORKER_PORT: '0' });
+    const setups = {
+      vapi: { config: { assistantId: 'asst-1', phoneNumberId: 'pn-connection' }, secrets: { apiKey: 'vapi-key', webhookSecret: 'vapi-secret-0123456789' } },
+      exotel: { config: { accountSid: 'acme', callerId: '08047112345', flowUrl: 'http://my.exotel.com/acme/exoml/start_voice/1' }, secrets: { apiKey: 'k', apiToken: 't', webhookToken: 'ex-hook-token' } },
+    };
+    for (const [type, setup] of Object.entries(setups)) {
+      const [conn] = await ctx.ds.query(
+        `INSERT INTO provider_connections (tenant_id, name, type, base_url, config, secrets_sealed) VALUES ($1, $2, $2, $3, $4::jsonb, $5) RETURNING id`,
+        [tenantId, type, sim.url, JSON.stringify(setup.config), encryptSecret(JSON.stringify(setup.secrets), secretsKey(cfg))]);
+      const [c] = await ctx.ds.query(
+        `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, default_timezone, max_concurrent_calls, calling_window)
+         VALUES ($1, $2, 'running', $3, 'UTC', 5, $4::jsonb) RETURNING id`,
+        [tenantId, type, conn.id, JSON.stringify({ start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] })]);
+      const [p] = await ctx.ds.query(`INSERT INTO caller_id_pools (tenant_id, campaign_id) VALUES ($1, $2) RETURNING id`, [tenantId, c.id]);
+      for (const [number, id] of [['+447911000001', 'pn-local'], ['+447700900003', 'pn-other']]) {
+        await ctx.ds.query(`INSERT INTO caller_ids (tenant_id, pool_id, number, provider_number_id) VALUES ($1, $2, $3, $4)`, [tenantId, p.id, number, id]);
+      }
+      const phone = `+447911${String(randomInt(100_000, 1_000_000))}`;
+      const [l] = await ctx.ds.query(
+        `INSERT INTO leads (tenant_id, campaign_id, phone_e164, timezones, status, attempts) VALUES ($1, $2, $3, '{UTC}', 'queued', 0) RETURNING id`,
+        [tenantId, c.id, phone]);
+      const jobId = dialJobId(l.id as string, 1);
+      await dialQueue.add(QUEUES.dial.name, { tenantId, campaignId: c.id, leadId: l.id, attemptNo: 1 }, { jobId });
+      await eventually(async () => (await dialQueue.getJobState(jobId)) === 'completed', { what: `${type} dial job completed` });
+      const [attempt] = await ctx.ds.query(`SELECT provider_call_id, caller_id FROM call_attempts WHERE lead_id = $1`, [l.id]);
+      const call = (await axios.get<Array<{ sid: string; from: string }>>(`${sim.url}/sim/calls`)).data.find((x) => x.sid === attempt.provider_call_id);
+      expect({ type, callerId: attempt.caller_id, from: call?.from }).toEqual({ type, callerId: '+447911000001', from: type === 'vapi' ? 'pn-local' : '+447911000001' });
+    }
+  });
 });
