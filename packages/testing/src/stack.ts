@@ -79,6 +79,8 @@ export interface SpawnOptions {
   instance?: string;
   /** Run the compiled `dist/main.js` with plain Node (as the images do; needs `pnpm build`) instead of the sources with tsx. */
   compiled?: boolean;
+  /** Extra Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 /** Starts one service as its own process (tsx on its main.ts, or its compiled main.js) and waits for its /healthz. */
@@ -86,9 +88,9 @@ export async function spawnService(name: ServiceName, opts: SpawnOptions): Promi
   // Node itself with tsx's loader, not the tsx CLI: the CLI runs the service as a grandchild, so a
   // SIGKILL (the fault tests' crash) would kill only the wrapper and leave the service running.
   // Compiled: plain Node in the service's folder, as in its image (no loader inherited via NODE_OPTIONS).
-  const args = opts.compiled
+  const args = [...(opts.nodeArgs ?? []), ...(opts.compiled
     ? [path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')]
-    : ['--import', 'tsx', path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')];
+    : ['--import', 'tsx', path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')])];
   const child = spawn(process.execPath, args, {
     cwd: opts.compiled ? path.join(REPO_ROOT, 'services', name) : REPO_ROOT,
     env: { ...process.env, ...(opts.compiled && { NODE_OPTIONS: '' }), ...opts.env, [PORT_ENV[name]]: String(opts.port) },

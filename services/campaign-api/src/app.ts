@@ -11,6 +11,7 @@ import type { ConcurrencyLease, Redis } from '@dialer/queue';
 import { apiKeysRouter } from './api-keys/api-keys.routes';
 import { auditRouter } from './audit/audit.routes';
 import { callbacksRouter } from './callbacks/callbacks.routes';
+import { callerIdsRouter } from './caller-ids/caller-ids.routes';
 import { callsRouter } from './calls/calls.routes';
 import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dispositionsRouter } from './dispositions/dispositions.routes';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
   v1.use(leadRecordsRouter({ ds, logger }));
   v1.use(callbacksRouter(ds));
+  v1.use(callerIdsRouter(ds));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
   const events = deps.events;
   v1.use(campaignsRouter(ds, events ? async (id) => {

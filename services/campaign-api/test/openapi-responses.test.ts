@@ -167,6 +167,22 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(disposed.status).toBe(200);
     expectDocumented('post', '/v1/call-attempts/{id}/disposition', disposed);
 
+    // Caller-id pools of the connection and the campaign: add, change, pool only, list, stats (the call above went out from one).
+    await db.query(`UPDATE call_attempts SET caller_id = '+14155550100' WHERE id = $1`, [attempt!.id]);
+    for (const [base, ownerId] of [['provider-connections', pc.body.id as string], ['campaigns', id]] as const) {
+      const added = await http.post(`/v1/${base}/${ownerId}/caller-ids`).set(auth).send({ number: '+14155550100', dailyCap: 200, cooldownSeconds: 30 });
+      expect(added.status).toBe(201);
+      expectDocumented('post', `/v1/${base}/{id}/caller-ids`, added);
+      const paused = await http.patch(`/v1/${base}/${ownerId}/caller-ids/${added.body.id}`).set(auth).send({ paused: true, dailyCap: null });
+      expect({ status: paused.status, body: paused.body }).toMatchObject({ status: 200, body: { paused: true, dailyCap: null } });
+      expectDocumented('patch', `/v1/${base}/{id}/caller-ids/{callerId}`, paused);
+      expectDocumented('patch', `/v1/${base}/{id}/caller-ids`, await http.patch(`/v1/${base}/${ownerId}/caller-ids`).set(auth).send({ poolOnly: true }));
+      expectDocumented('get', `/v1/${base}/{id}/caller-ids`, await http.get(`/v1/${base}/${ownerId}/caller-ids`).set(auth));
+      const stats = await http.get(`/v1/${base}/${ownerId}/caller-ids/stats?days=30`).set(auth);
+      expect(stats.body.data[0]).toMatchObject({ number: '+14155550100', calls: 1, connected: 1, connectRate: 1 });
+      expectDocumented('get', `/v1/${base}/{id}/caller-ids/stats`, stats);
+    }
+
     // Lead records: read (with its calls), search, edit.
     expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
     expectDocumented('get', '/v1/leads', await http.get('/v1/leads?q=a').set(auth));

@@ -299,6 +299,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/caller-ids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's caller-id pool: its numbers and whether it is pool only
+         * @description Permission: `campaigns:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdCallerIds"];
+        put?: never;
+        /**
+         * Add a caller id to the campaign's pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postCampaignsIdCallerIds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the campaign's pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchCampaignsIdCallerIds"];
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/caller-ids/{callerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a caller id from the pool (its past calls keep it); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteCampaignsIdCallerIdsCallerId"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a caller id, change its daily cap, cool-down or default mark; audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchCampaignsIdCallerIdsCallerId"];
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/caller-ids/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls by caller id of the campaign's pool (calls, connected, connect rate, short calls) and the spam-label flag
+         * @description Permission: `stats:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdCallerIdsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/calls": {
         parameters: {
             query?: never;
@@ -991,6 +1063,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/provider-connections/{id}/caller-ids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The connection's caller-id pool: its numbers and whether it is pool only
+         * @description Permission: `connections:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getProviderConnectionsIdCallerIds"];
+        put?: never;
+        /**
+         * Add a caller id to the connection's pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postProviderConnectionsIdCallerIds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the connection's pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsIdCallerIds"];
+        trace?: never;
+    };
+    "/v1/provider-connections/{id}/caller-ids/{callerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a caller id from the pool (its past calls keep it); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteProviderConnectionsIdCallerIdsCallerId"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a caller id, change its daily cap, cool-down or default mark; audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsIdCallerIdsCallerId"];
+        trace?: never;
+    };
+    "/v1/provider-connections/{id}/caller-ids/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls by caller id of the connection's pool (calls, connected, connect rate, short calls) and the spam-label flag
+         * @description Permission: `stats:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getProviderConnectionsIdCallerIdsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant": {
         parameters: {
             query?: never;
@@ -1115,6 +1259,38 @@ export interface components {
              * @example the-token-of-the-link
              */
             token: string;
+        };
+        AddCallerIdDto: {
+            /**
+             * @description Seconds between two calls from this number (default 0).
+             * @example 30
+             */
+            cooldownSeconds?: number;
+            /**
+             * @description Most calls per UTC day from this number (absent: no cap).
+             * @example 200
+             */
+            dailyCap?: number;
+            /**
+             * @description One of the pool's default numbers: used when no number has the callee's area code or region (none marked: every number is).
+             * @example false
+             */
+            isDefault?: boolean;
+            /**
+             * @description The caller id, E.164 (a number you own at the provider).
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused numbers are never chosen.
+             * @example false
+             */
+            paused?: boolean;
+            /**
+             * @description The provider's own id of the number, where calls name their number by id: required for Vapi (its phoneNumberId).
+             * @example pn_0123
+             */
+            providerNumberId?: string;
         };
         AddDncDto: {
             /**
@@ -1769,6 +1945,173 @@ export interface components {
              * @example AI: Hello … User: Call me later.
              */
             transcript: string | null;
+        };
+        /** @description A number of a caller-id pool. */
+        CallerId: {
+            /**
+             * @description Seconds between two calls from this number.
+             * @example 30
+             */
+            cooldownSeconds: number;
+            /**
+             * Format: date-time
+             * @description When it was added.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Most calls per UTC day; null: no cap.
+             * @example 200
+             */
+            dailyCap: number | null;
+            /**
+             * Format: uuid
+             * @description The caller id's id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description One of the pool's default numbers.
+             * @example false
+             */
+            isDefault: boolean;
+            /**
+             * @description The number, E.164.
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused numbers are never chosen.
+             * @example false
+             */
+            paused: boolean;
+            /**
+             * @description The provider's own id of the number (Vapi phoneNumberId), if any.
+             * @example null
+             */
+            providerNumberId: string | null;
+        };
+        /** @description The rule that flags a number: over its last `window` finished calls (never before it made that many), a connect rate below minConnectRate, or a median talk time of the connected ones below minMedianTalkSeconds. */
+        CallerIdFlagRule: {
+            /**
+             * @description Flagged below this connect rate.
+             * @example 0.15
+             */
+            minConnectRate: number;
+            /**
+             * @description Flagged below this median talk time of the connected calls, seconds.
+             * @example 10
+             */
+            minMedianTalkSeconds: number;
+            /**
+             * @description How many of the number's most recent finished calls the rule looks at.
+             * @example 20
+             */
+            window: number;
+        };
+        /** @description The caller-id pool of a provider connection or a campaign (a campaign's pool, when it has numbers, overrides its connection's). */
+        CallerIdPool: {
+            /**
+             * @description The numbers, in number order.
+             * @example []
+             */
+            callerIds: components["schemas"]["CallerId"][];
+            /**
+             * @description What the pool belongs to.
+             * @example provider_connection
+             * @enum {string}
+             */
+            owner: "provider_connection" | "campaign";
+            /**
+             * Format: uuid
+             * @description The connection or campaign id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            ownerId: string;
+            /**
+             * @description When no number is usable: true, the call waits; false, the fixed caller id is used.
+             * @example false
+             */
+            poolOnly: boolean;
+        };
+        /** @description Stats by caller id of a pool. */
+        CallerIdStats: {
+            /**
+             * @description One row per number of the pool.
+             * @example []
+             */
+            data: components["schemas"]["CallerIdStatsRow"][];
+            /**
+             * @description The period, in days up to now.
+             * @example 7
+             */
+            days: number;
+            /**
+             * @description The flag rule.
+             * @example {
+             *       "window": 20,
+             *       "minConnectRate": 0.15,
+             *       "minMedianTalkSeconds": 10
+             *     }
+             */
+            flagRule: components["schemas"]["CallerIdFlagRule"];
+        };
+        CallerIdStatsQuery: {
+            /**
+             * @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period.
+             * @default 7
+             * @example 7
+             */
+            days: number;
+        };
+        /** @description Calls by caller id over the period, and the spam-label flag. */
+        CallerIdStatsRow: {
+            /**
+             * @description Calls that went out from it in the period.
+             * @example 120
+             */
+            calls: number;
+            /**
+             * @description Ended calls that connected (answered by a person or a machine).
+             * @example 40
+             */
+            connected: number;
+            /**
+             * @description connected / finished (null without finished calls).
+             * @example 0.339
+             */
+            connectRate: number | null;
+            /**
+             * @description Of those, the ones that ended.
+             * @example 118
+             */
+            finished: number;
+            /**
+             * @description Shows the spam-label symptom over its last 20 finished calls (see flagRule).
+             * @example false
+             */
+            flagged: boolean;
+            /**
+             * @description Why it is flagged; null when not.
+             * @example null
+             * @enum {string|null}
+             */
+            flagReason: "low_connect_rate" | "short_calls" | null;
+            /**
+             * @description The number, E.164.
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused.
+             * @example false
+             */
+            paused: boolean;
+            /**
+             * @description Connected calls shorter than 10 s.
+             * @example 6
+             */
+            shortCalls: number;
         };
         /** @description Calls of one time bucket (or one group of analytics). */
         CallFigures: {
@@ -5411,6 +5754,40 @@ export interface components {
              */
             timezone: string;
         };
+        UpdateCallerIdDto: {
+            /**
+             * @description Seconds between two calls from this number.
+             * @example 60
+             */
+            cooldownSeconds?: number;
+            /**
+             * @description Most calls per UTC day (null: no cap).
+             * @example 150
+             */
+            dailyCap?: number;
+            /**
+             * @description One of the pool's default numbers.
+             * @example true
+             */
+            isDefault?: boolean;
+            /**
+             * @description Pause (true) or resume (false) the number.
+             * @example true
+             */
+            paused?: boolean;
+            /**
+             * @description The provider's own id of the number (null: none).
+             * @example pn_0123
+             */
+            providerNumberId?: string;
+        };
+        UpdateCallerIdPoolDto: {
+            /**
+             * @description true: when no number of the pool is usable (paused, capped, cooling down) the call waits; false (default): it goes out from the fixed caller id (the campaign's callerIdOverride, else the connection's).
+             * @example true
+             */
+            poolOnly: boolean;
+        };
         UpdateCampaignDto: {
             /**
              * @description The agent or flow in place of the provider connection's, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md). null: the connection's.
@@ -7691,6 +8068,617 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CallbackPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+14155550100",
+                 *       "dailyCap": 200,
+                 *       "cooldownSeconds": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "poolOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdPoolDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCampaignsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchCampaignsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paused": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCampaignsIdCallerIdsStats: {
+        parameters: {
+            query?: {
+                /** @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 7,
+                     *       "flagRule": {
+                     *         "window": 20,
+                     *         "minConnectRate": 0.15,
+                     *         "minMedianTalkSeconds": 10
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "number": "+14155550100",
+                     *           "paused": false,
+                     *           "calls": 120,
+                     *           "finished": 118,
+                     *           "connected": 40,
+                     *           "connectRate": 0.339,
+                     *           "shortCalls": 6,
+                     *           "flagged": false,
+                     *           "flagReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdStats"];
                 };
             };
             /** @description Invalid input */
@@ -12273,6 +13261,617 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ProviderConnection"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+14155550100",
+                 *       "dailyCap": 200,
+                 *       "cooldownSeconds": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "poolOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdPoolDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProviderConnectionsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paused": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProviderConnectionsIdCallerIdsStats: {
+        parameters: {
+            query?: {
+                /** @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 7,
+                     *       "flagRule": {
+                     *         "window": 20,
+                     *         "minConnectRate": 0.15,
+                     *         "minMedianTalkSeconds": 10
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "number": "+14155550100",
+                     *           "paused": false,
+                     *           "calls": 120,
+                     *           "finished": 118,
+                     *           "connected": 40,
+                     *           "connectRate": 0.339,
+                     *           "shortCalls": 6,
+                     *           "flagged": false,
+                     *           "flagReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdStats"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */

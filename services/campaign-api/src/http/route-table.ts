@@ -3,6 +3,9 @@ import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
 import { Callback, CallbackPage, ListCallbacksQuery, RequestCallbackDto } from '../callbacks/callback.dto';
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import {
+  AddCallerIdDto, CallerId, CallerIdPool, CallerIdStats, CallerIdStatsQuery, UpdateCallerIdDto, UpdateCallerIdPoolDto,
+} from '../caller-ids/caller-id.dto';
+import {
   Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
@@ -98,6 +101,9 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' }, response: ProviderConnection },
   { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
   { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
+  // caller-id pools of provider connections and campaigns (a campaign's overrides its connection's)
+  ...callerIdRoutes('/provider-connections', 'connections:read', 'connections:write', 'Provider connections', 'connection'),
+  ...callerIdRoutes('/campaigns', 'campaigns:read', 'campaigns:write', 'Campaigns', 'campaign'),
   // campaigns
   { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft); the answer carries warnings (window vs rule pack, …)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: CampaignWithWarnings, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
@@ -167,6 +173,19 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
   { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
 ];
+
+/** The six caller-id pool routes of one owner (a provider connection or a campaign). */
+function callerIdRoutes(base: string, read: Access, write: Access, tag: string, what: string): RouteSpec[] {
+  const dup = { 409: [{ code: 'duplicate_caller_id', message: 'the pool has +14155550100 already' }, { code: 'pool_full', message: 'a caller-id pool holds at most 1000 numbers' }] };
+  return [
+    { method: 'get', path: `${base}/:id/caller-ids`, permission: read, tag, summary: `The ${what}'s caller-id pool: its numbers and whether it is pool only`, response: CallerIdPool },
+    { method: 'post', path: `${base}/:id/caller-ids`, permission: write, tag, summary: `Add a caller id to the ${what}'s pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited`, body: AddCallerIdDto, status: 201, example: { number: '+14155550100', dailyCap: 200, cooldownSeconds: 30 }, errors: [409], response: CallerId, errorExamples: dup },
+    { method: 'patch', path: `${base}/:id/caller-ids`, permission: write, tag, summary: `Set the ${what}'s pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited`, body: UpdateCallerIdPoolDto, example: { poolOnly: true }, response: CallerIdPool },
+    { method: 'get', path: `${base}/:id/caller-ids/stats`, permission: 'stats:read', tag, summary: `Calls by caller id of the ${what}'s pool (calls, connected, connect rate, short calls) and the spam-label flag`, query: CallerIdStatsQuery, response: CallerIdStats },
+    { method: 'patch', path: `${base}/:id/caller-ids/:callerId`, permission: write, tag, summary: 'Pause or resume a caller id, change its daily cap, cool-down or default mark; audited', body: UpdateCallerIdDto, example: { paused: true }, response: CallerId },
+    { method: 'delete', path: `${base}/:id/caller-ids/:callerId`, permission: write, tag, summary: 'Remove a caller id from the pool (its past calls keep it); audited', status: 204, produces: 'none' },
+  ];
+}
 
 interface CompiledRoute {
   spec: RouteSpec;
