@@ -11,3 +11,4 @@ export * from './dialing-state';
 export * from './campaign-warnings';
 export * from './provider-type';
 export * from './callbacks';
+export * from './lead-schema';
