@@ -1,6 +1,6 @@
 import { IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
 import { Doc } from '../openapi/doc';
-import { arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { ANY, arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
@@ -62,7 +62,7 @@ export class PreviewLead {
   @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
-  @Field(mapOf(TEXT), 'The other columns.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(mapOf(ANY), 'The other columns: free ones as text, the lead schema\'s fields typed.', { plan: 'gold', budget: 7500000 }) custom: Record<string, unknown>;
   @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
 }
 

@@ -143,7 +143,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       await setImportFilename(ds, job.id, up.filename);
       const claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes: up.bytes, mapping: parseMapping(up.fields.mapping ?? req.query.mapping),
-        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', claim: true,
+        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema, claim: true,
       });
       void runner.run(claimed);
       logger.info({ importId: job.id, campaignId: campaign.id, bytes: up.bytes }, 'import uploaded');

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString,
 import type { LeadEntity } from '@dialer/db';
 import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 import {
-  arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
+  ANY, arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
 import { Doc } from '../openapi/doc';
 
@@ -41,7 +41,7 @@ export class Lead {
   @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones, from the number ([]: the campaign\'s default zone).', ['America/Los_Angeles']) timezones: string[];
-  @Field(mapOf(TEXT), 'Custom fields, free keys.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(mapOf(ANY), 'Custom fields: free keys as text; the fields of the campaign\'s lead schema typed (numbers, booleans, lists, ISO dates).', { plan: 'gold', budget: 7500000, tags: ['investor'] }) custom: Record<string, unknown>;
   @Field(oneOf(LEAD_STATUSES), 'pending (waiting for its next attempt), queued, dialing or done.', 'pending') status: LeadStatus;
   @Field(INT, 'Attempts made.', 1) attempts: number;
   @Field(DATE_TIME, 'When it may be dialled next.', EX.at) nextAttemptAt: Date;

@@ -31,6 +31,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const dto = validateInput(AddLeadsDto, req.body, { where: 'request body' });
     const result = await addLeads(ds, {
       tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
+      leadSchema: campaign.leadSchema,
     }, dto.leads);
     logger.info({ campaignId: campaign.id, accepted: result.accepted, duplicates: result.duplicates,
       dncSuppressed: result.dncSuppressed, rejected: result.rejected.length }, 'leads added');
@@ -61,7 +62,10 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > csvMaxBytes) throw tooLarge(csvMaxBytes);
       const bytes = await streamToFile(req, job.filePath, csvMaxBytes);
-      claimed = await finalizeUpload(ds, { id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', claim: true });
+      claimed = await finalizeUpload(ds, {
+        id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
+        leadSchema: campaign.leadSchema, claim: true,
+      });
     } catch (err) {
       drainRequest(req);
       throw job ? await failUpload(ds, job.id, job.filePath, err) : err;
