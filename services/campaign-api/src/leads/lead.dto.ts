@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { LeadEntity } from '@dialer/db';
 import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 import {
@@ -23,6 +23,9 @@ export class ListLeadsQuery {
   /** Phone search: digits of the E.164 number from its start ("+1415", "1415"). */
   @Doc('Phone search: the leading digits of the E.164 number ("+1415", "1415").', '+1415')
   @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
+  @Doc('Conditions on the fields of the campaign\'s lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which.', 'budget>=5000000')
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(300, { each: true }) filter?: string[];
   @Doc('Leads per page (1–1000).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
   @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
