@@ -18,7 +18,7 @@ export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: Cr
   const conn = dto.providerConnectionId ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
   assertOverridesFit(conn, { agent: dto.agentOverride, callerId: dto.callerIdOverride });
   assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
-  validLeadSchema(dto.leadSchema);
+  if (dto.leadSchema !== undefined) validLeadSchema(dto.leadSchema);
 }
 
 /**
