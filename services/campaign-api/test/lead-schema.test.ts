@@ -203,6 +203,17 @@ describe('typed lead fields per campaign (a lead schema)', () => {
     expect(bad.body.error.message).toContain('property_type, location, budget, source, tags');
   });
 
+  it('when a schema\'d campaign is exported, then typed values are written as cells that import back (a list joined)', async () => {
+    const c = await realEstate();
+    await api.http.post(`/v1/campaigns/${c.id}/leads/csv`).set(api.auth()).set('Content-Type', 'text/csv').send(SAMPLE);
+    const res = await api.http.get(`/v1/campaigns/${c.id}/leads.csv`).set(api.auth());
+    expect(res.status).toBe(200);
+    const rahul = res.text.split('\r\n').find((l) => l.includes('Rahul'))!;
+    expect(rahul).toContain(',2BHK,');
+    expect(rahul).toContain(',7500000,');
+    expect(rahul).toContain('"investor, first-time"');
+  });
+
   it('when a campaign has no schema, then custom values stay free text as before and a filter says there is no schema', async () => {
     const c = await createCampaign(api, { name: 'plain', defaultCountry: 'IN' });
     expect(c.leadSchema).toBeNull();

@@ -411,7 +411,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List leads (filters: status, disposition, phone prefix)
+         * List leads (filters: status, disposition, phone prefix, typed lead-schema fields: filter=budget>=5000000)
          * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         get: operations["getCampaignsIdLeads"];
@@ -461,6 +461,26 @@ export interface paths {
          * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         post: operations["postCampaignsIdLeadsCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/leads/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sample CSV for this campaign: phone, name, email and its lead schema's fields, with a row that imports back (no schema: the generic template)
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdLeadsTemplateCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1190,7 +1210,7 @@ export interface components {
              * @example campaign
              * @enum {string}
              */
-            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls by outcome (groupBy outcome only).
              * @example [
@@ -1226,16 +1246,21 @@ export interface components {
              */
             campaignId?: string;
             /**
+             * @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)").
+             * @example source
+             */
+            field?: string;
+            /**
              * @description Calls at or after this time (default: 7 days before to).
              * @example 2026-03-01T00:00:00Z
              */
             from?: string;
             /**
-             * @description How calls are grouped: campaign, outcome, day, hour or localHour.
+             * @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId).
              * @example campaign
              * @enum {string}
              */
-            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls before this time (default: now; at most 366 days after from).
              * @example 2026-03-08T00:00:00Z
@@ -1290,7 +1315,7 @@ export interface components {
              */
             failed: number;
             /**
-             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23) or "all" (groupBy outcome).
+             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23), "all" (groupBy outcome) or a lead-schema field's value (groupBy field; "(none)": no value).
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             key: string | number;
@@ -2026,6 +2051,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -2187,6 +2254,48 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
             /**
              * @description Attempts per lead at most.
              * @example 3
@@ -2615,6 +2724,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -2820,6 +2971,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Leads copied (0 without includeLeads; DNC numbers are left out).
              * @example 120
              */
@@ -3005,6 +3198,48 @@ export interface components {
              * @example Buyers who asked about 2BHK flats in March
              */
             description?: string;
+            /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
             /**
              * @description Attempts per lead at most (1–20).
              * @default 3
@@ -3769,6 +4004,21 @@ export interface components {
              */
             sampleRows: components["schemas"]["PreviewLead"][];
             /**
+             * @description With a campaign that has a lead schema: which column feeds each field, which required fields are missing.
+             * @example {
+             *       "fields": [
+             *         {
+             *           "field": "budget",
+             *           "type": "number",
+             *           "required": false,
+             *           "column": "Budget"
+             *         }
+             *       ],
+             *       "missingRequired": []
+             *     }
+             */
+            schemaMapping?: components["schemas"]["SchemaMapping"];
+            /**
              * @description Lead field → column, as guessed from the headers.
              * @example {
              *       "phone": "Mobile Number",
@@ -3894,13 +4144,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4033,6 +4287,89 @@ export interface components {
              */
             status: string;
         };
+        /** @description One typed field of a lead schema (docs/lead-schema.md). */
+        LeadFieldSpecView: {
+            /**
+             * @description text/enum/email/url/tags: change the case first.
+             * @example upper
+             * @enum {string}
+             */
+            case?: "upper" | "lower";
+            /**
+             * @description Taken when the value is absent or empty (valid for the field itself; stored typed).
+             * @example website
+             */
+            default?: unknown;
+            /**
+             * @description number/integer: the value must be less than this.
+             * @example 100
+             */
+            exclusiveMax?: number;
+            /**
+             * @description number/integer: the value must be greater than this.
+             * @example 0
+             */
+            exclusiveMin?: number;
+            /**
+             * @description number/integer: the largest value; tags: the most items.
+             * @example 100000000
+             */
+            max?: number;
+            /**
+             * @description text/email/url and each tag: the most characters.
+             * @example 50
+             */
+            maxLength?: number;
+            /**
+             * @description number/integer: the smallest value; tags: the fewest items.
+             * @example 1
+             */
+            min?: number;
+            /**
+             * @description text/email/url and each tag: the fewest characters.
+             * @example 1
+             */
+            minLength?: number;
+            /**
+             * @description The key in the lead's custom, the CSV column (matched ignoring case, spaces and punctuation) and the {{variable}} of scripts.
+             * @example budget
+             */
+            name: string;
+            /**
+             * @description text/email/url and each tag: a regular expression the value must match (unanchored).
+             * @example ^[0-9]BHK$
+             */
+            pattern?: string;
+            /**
+             * @description A lead without it is refused.
+             * @example false
+             */
+            required?: boolean;
+            /**
+             * @description tags: what separates the items in a CSV cell (default ",").
+             * @example ,
+             */
+            separator?: string;
+            /**
+             * @description Trim surrounding whitespace (default true).
+             * @example true
+             */
+            trim?: boolean;
+            /**
+             * @description How values are read and stored: text, number, integer, boolean, date (YYYY-MM-DD), email, url, enum, tags (a list).
+             * @example number
+             * @enum {string}
+             */
+            type: "text" | "number" | "integer" | "boolean" | "date" | "email" | "url" | "enum" | "tags";
+            /**
+             * @description enum: the allowed values (matched ignoring case, stored as declared).
+             * @example [
+             *       "website",
+             *       "referral"
+             *     ]
+             */
+            values?: string[];
+        };
         /** @description A page of leads, oldest first. */
         LeadPage: {
             /**
@@ -4077,13 +4414,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4170,6 +4511,53 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description A campaign's lead schema: the typed fields its leads carry in custom (docs/lead-schema.md). */
+        LeadSchemaView: {
+            /**
+             * @description The fields, in template and export order.
+             * @example [
+             *       {
+             *         "name": "property_type",
+             *         "type": "text",
+             *         "required": true,
+             *         "case": "upper"
+             *       },
+             *       {
+             *         "name": "location",
+             *         "type": "text",
+             *         "required": true
+             *       },
+             *       {
+             *         "name": "budget",
+             *         "type": "number",
+             *         "exclusiveMin": 0
+             *       },
+             *       {
+             *         "name": "source",
+             *         "type": "enum",
+             *         "values": [
+             *           "website",
+             *           "referral",
+             *           "advertisement",
+             *           "partner"
+             *         ]
+             *       },
+             *       {
+             *         "name": "tags",
+             *         "type": "tags",
+             *         "separator": ","
+             *       }
+             *     ]
+             */
+            fields: components["schemas"]["LeadFieldSpecView"][];
+            /**
+             * @description Built-in fields the schema makes required: name (a first or last name), email. The phone always is.
+             * @example [
+             *       "name"
+             *     ]
+             */
+            require?: ("name" | "email")[];
+        };
         /** @description Leads by state. */
         LeadStateCounts: {
             /**
@@ -4213,13 +4601,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4484,6 +4876,11 @@ export interface components {
              */
             disposition?: string;
             /**
+             * @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which.
+             * @example budget>=5000000
+             */
+            filter?: string[];
+            /**
              * @description Leads per page (1–1000).
              * @default 100
              * @example 100
@@ -4555,13 +4952,14 @@ export interface components {
              */
             country: string | null;
             /**
-             * @description The other columns.
+             * @description The other columns: free ones as text, the lead schema's fields typed.
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description Email.
@@ -4964,6 +5362,44 @@ export interface components {
              * @example 2026-03-02T14:00:00Z
              */
             from?: string;
+        };
+        /** @description One field of the campaign's lead schema and the CSV column that feeds it. */
+        SchemaFieldColumn: {
+            /**
+             * @description The column of the file that feeds it (matched ignoring case, spaces and punctuation); null: none.
+             * @example Property Type
+             */
+            column: string | null;
+            /**
+             * @description The field.
+             * @example property_type
+             */
+            field: string;
+            /**
+             * @description Whether a lead needs it.
+             * @example true
+             */
+            required: boolean;
+            /**
+             * @description Its type.
+             * @example text
+             */
+            type: string;
+        };
+        /** @description How the file meets the campaign's lead schema. */
+        SchemaMapping: {
+            /**
+             * @description Every field of the schema, in order, with its column.
+             * @example []
+             */
+            fields: components["schemas"]["SchemaFieldColumn"][];
+            /**
+             * @description Required fields (without a default) no column feeds: every row would be refused for them.
+             * @example [
+             *       "location"
+             *     ]
+             */
+            missingRequired: string[];
         };
         SearchLeadsQuery: {
             /**
@@ -5460,6 +5896,48 @@ export interface components {
              */
             description?: string;
             /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed. It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
+            /**
              * @description Attempts per lead at most (1–20).
              * @example 3
              */
@@ -5729,10 +6207,12 @@ export interface operations {
             query?: {
                 /** @description Only the calls of this campaign. */
                 campaignId?: string;
+                /** @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)"). */
+                field?: string;
                 /** @description Calls at or after this time (default: 7 days before to). */
                 from?: string;
-                /** @description How calls are grouped: campaign, outcome, day, hour or localHour. */
-                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+                /** @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId). */
+                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
                 /** @description Calls before this time (default: now; at most 366 days after from). */
                 to?: string;
                 /** @description an IANA time zone */
@@ -6884,6 +7364,44 @@ export interface operations {
                      *             "team": "renewals"
                      *           },
                      *           "complianceMode": "standard",
+                     *           "leadSchema": {
+                     *             "require": [
+                     *               "name"
+                     *             ],
+                     *             "fields": [
+                     *               {
+                     *                 "name": "property_type",
+                     *                 "type": "text",
+                     *                 "required": true,
+                     *                 "case": "upper"
+                     *               },
+                     *               {
+                     *                 "name": "location",
+                     *                 "type": "text",
+                     *                 "required": true
+                     *               },
+                     *               {
+                     *                 "name": "budget",
+                     *                 "type": "number",
+                     *                 "exclusiveMin": 0
+                     *               },
+                     *               {
+                     *                 "name": "source",
+                     *                 "type": "enum",
+                     *                 "values": [
+                     *                   "website",
+                     *                   "referral",
+                     *                   "advertisement",
+                     *                   "partner"
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "name": "tags",
+                     *                 "type": "tags",
+                     *                 "separator": ","
+                     *               }
+                     *             ]
+                     *           },
                      *           "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *           "scheduledEndAt": null,
                      *           "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7037,6 +7555,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7181,6 +7737,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7411,6 +8005,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7572,6 +8204,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7929,6 +8599,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8073,6 +8781,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8423,7 +9169,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US"
                      *         }
@@ -8441,6 +9188,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -8587,6 +9345,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only leads that ended this way (answered, exhausted, no_window, …). */
                 disposition?: string;
+                /** @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which. */
+                filter?: string[];
                 /** @description Leads per page (1–1000). */
                 limit?: number;
                 /** @description Phone search: the leading digits of the E.164 number ("+1415", "1415"). */
@@ -8625,7 +9385,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -9046,6 +9810,76 @@ export interface operations {
             };
         };
     };
+    getCampaignsIdLeadsTemplateCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postCampaignsIdPause: {
         parameters: {
             query?: never;
@@ -9107,6 +9941,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9233,6 +10105,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9365,6 +10275,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9497,6 +10445,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9732,6 +10718,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10181,6 +11205,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -11261,7 +12323,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US"
                      *         }
@@ -11279,6 +12342,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -11452,7 +12526,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -11565,7 +12643,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,
@@ -11763,7 +12845,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,
