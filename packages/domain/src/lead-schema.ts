@@ -377,6 +377,8 @@ export interface CompiledLeadSchema {
   readonly byCanonical: ReadonlyMap<string, CompiledField>;
   readonly requireName: boolean;
   readonly requireEmail: boolean;
+  /** The field a custom key (JSON key or CSV column) feeds: by name, else by canonical name; remembered per key. */
+  fieldFor(key: string): CompiledField | undefined;
   /** Reads `raw[field.name]` for every field: typed value into `out`, problems into `issues`. */
   apply(raw: Readonly<Record<string, unknown>>, out: Record<string, unknown>, issues: FieldIssue[]): void;
 }
@@ -384,8 +386,18 @@ export interface CompiledLeadSchema {
 export function compileLeadSchema(schema: LeadSchema): CompiledLeadSchema {
   const fields = schema.fields.map(compileField);
   const byCanonical = new Map(fields.map((f) => [canonicalName(f.name), f]));
+  /** Key → field (null: none), so a row's keys are matched without a regular expression each time. */
+  const seen = new Map<string, CompiledField | null>(fields.map((f) => [f.name, f]));
   return {
     schema, fields, byCanonical,
+    fieldFor(key) {
+      let f = seen.get(key);
+      if (f === undefined) {
+        f = byCanonical.get(canonicalName(key)) ?? null;
+        if (seen.size < 10_000) seen.set(key, f);
+      }
+      return f ?? undefined;
+    },
     requireName: schema.require?.includes('name') ?? false,
     requireEmail: schema.require?.includes('email') ?? false,
     apply(raw, out, issues) {
@@ -474,7 +486,7 @@ export function parseLeadFilter(expr: string, schema: CompiledLeadSchema | null)
   const op = m[2]!.trim() as FilterOperator;
   const rawValue = m[3]!.trim();
   if (!schema) return { ok: false, reason: `the campaign has no lead schema, so "${name}" is not a typed field to filter on` };
-  const f = schema.fields.find((x) => x.name === name) ?? schema.byCanonical.get(canonicalName(name));
+  const f = schema.fieldFor(name);
   if (!f) return { ok: false, reason: `"${name}" is not a field of the campaign's lead schema (fields: ${schema.fields.map((x) => x.name).join(', ')})` };
   const ops = OPS_BY_TYPE[f.type];
   if (!ops.includes(op)) return { ok: false, reason: `${f.name} is ${article(f.type)} ${f.type} field: its filters use ${ops.join(', ')}, not ${op}` };

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createLogger } from '@dialer/platform';
 import { eventually } from '@dialer/testing';
+import { resolveMapping } from '../src/imports/column-mapping';
+import { CsvParser } from '../src/imports/csv-parser';
+import { PreparePool } from '../src/imports/prepare-pool';
+import { prepareBatch, type NumberedRecord, type PrepareContext } from '../src/imports/prepare-rows';
 import { createCampaign, startApi, type Api } from './helpers';
 
 const FIXTURE = path.join(__dirname, '../../../test/fixtures/real-estate');
@@ -223,5 +228,26 @@ describe('typed lead fields per campaign (a lead schema)', () => {
     const f = await api.http.get(`/v1/campaigns/${c.id}/leads?filter=budget%3E1`).set(api.auth());
     expect(f.status).toBe(400);
     expect(f.body.error.message).toContain('the campaign has no lead schema');
+  });
+});
+
+describe('a lead schema on the import\'s worker threads', () => {
+  it('when a batch is prepared on a worker thread, then the schema crosses as data and the batch equals the inline one', async () => {
+    const parser = new CsvParser({ delimiter: ',', maxFieldChars: 10_000, maxFields: 1000 });
+    const recs: Parameters<typeof parser.write>[1] = [];
+    parser.write(`${SAMPLE.trimEnd()}\n${BAD_ROWS}\n`, recs);
+    parser.end(recs);
+    const [header, ...rows] = recs;
+    const records: NumberedRecord[] = rows.map((rec, i) => ({ row: i + 1, rec }));
+    const ctx: PrepareContext = { mapping: resolveMapping(header!.fields), defaultCountry: 'IN', leadSchema: SCHEMA as never };
+    const pool = new PreparePool(1, createLogger({ service: 'lead-schema-test', level: 'silent' }));
+    try {
+      const onWorker = await pool.run(records, ctx);
+      expect(onWorker).toEqual(prepareBatch(records, ctx));
+      expect(onWorker.copy.join('')).toContain('"budget":7500000');
+      expect(onWorker.copy.join('')).toContain('budget must be greater than 0');
+    } finally {
+      await pool.close();
+    }
   });
 });

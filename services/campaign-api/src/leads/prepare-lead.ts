@@ -1,4 +1,4 @@
-import { canonicalName, leadTimezones, normalizePhone, type CompiledLeadSchema, type FieldIssue } from '@dialer/domain';
+import { leadTimezones, normalizePhone, type CompiledLeadSchema, type FieldIssue } from '@dialer/domain';
 import { containsCardNumber } from '../compliance/compliance';
 import { isIanaZone } from '../http/validators';
 
@@ -146,7 +146,7 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
             continue;
           }
           if (typed) {
-            const field = schema!.fields.find((f) => f.name === k) ?? schema!.byCanonical.get(canonicalName(k));
+            const field = schema!.fieldFor(k);
             if (field) {
               typed[field.name] = v;
               continue;
