@@ -55,6 +55,8 @@ export interface SchemaProblem {
 }
 
 export const MAX_SCHEMA_FIELDS = 100;
+/** Longest text value (text, email, url, a tag) of a field without maxLength: as a free custom value. */
+export const MAX_TEXT_CHARS = 2000;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const KEYS = new Set(['name', 'type', 'required', 'min', 'max', 'exclusiveMin', 'exclusiveMax', 'minLength', 'maxLength', 'pattern', 'values',
   'separator', 'trim', 'case', 'default']);
@@ -228,14 +230,16 @@ export function compileField(spec: LeadFieldSpec): CompiledField {
   const trim = spec.trim !== false;
   const caseOf = spec.case === 'upper' ? (s: string) => s.toUpperCase() : spec.case === 'lower' ? (s: string) => s.toLowerCase() : (s: string) => s;
   const regex = spec.pattern !== undefined ? new RegExp(spec.pattern, 'u') : undefined;
-  const { min, max, exclusiveMin, exclusiveMax, minLength, maxLength } = spec;
+  const { min, max, exclusiveMin, exclusiveMax, minLength } = spec;
+  // A text value is at most as long as a free custom value unless the field says otherwise.
+  const maxLength = spec.maxLength ?? MAX_TEXT_CHARS;
   const fallback = spec.default as LeadValue | undefined;
   const absent: Parsed = { ok: true, value: fallback };
 
   /** Length and pattern of one string (text, email, url, a tag); null when fine. */
   const textCheck = (s: string, what: string): string | null => {
     if (minLength !== undefined && s.length < minLength) return `${what} must be at least ${minLength} characters`;
-    if (maxLength !== undefined && s.length > maxLength) return `${what} must be at most ${maxLength} characters`;
+    if (s.length > maxLength) return `${what} must be at most ${maxLength} characters`;
     if (regex && !regex.test(s)) return `${what} does not match the pattern ${spec.pattern}`;
     return null;
   };

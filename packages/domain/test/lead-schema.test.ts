@@ -87,6 +87,7 @@ describe('a compiled schema types and checks a lead\'s values', () => {
     [{ type: 'url' }, 'ftp://x', 'v is not an http(s) URL'],
     [{ type: 'text', pattern: '^[A-Z]{2}$' }, 'abc', 'v does not match the pattern ^[A-Z]{2}$'],
     [{ type: 'tags', max: 1 }, 'a,b', 'v must have at most 1 items'],
+    [{ type: 'text' }, 'x'.repeat(2001), 'v must be at most 2000 characters'],
   ])('when %j gets %s, then it is refused', (spec, value, reason) => {
     expect(run(schemaOf({ fields: [{ name: 'v', ...spec }] }), { v: value }).issues[0]!.reason).toContain(reason);
   });
