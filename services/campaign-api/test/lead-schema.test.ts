@@ -171,7 +171,7 @@ describe('typed lead fields per campaign (a lead schema)', () => {
     expect(wrong.body.error.message).toContain('budget must be a number');
   });
 
-  it('when the schema changes while the campaign runs, then existing leads are not rewritten and the change is audited with before and after', async () => {
+  it('when the schema changes while the campaign runs, then existing leads are not rewritten, the change is audited with before and after, and a clone copies it', async () => {
     const c = await realEstate();
     await api.http.post(`/v1/campaigns/${c.id}/leads/csv`).set(api.auth()).set('Content-Type', 'text/csv').send(SAMPLE);
     expect((await api.http.post(`/v1/campaigns/${c.id}/start`).set(api.auth())).status).toBe(200);
@@ -185,6 +185,9 @@ describe('typed lead fields per campaign (a lead schema)', () => {
     const entry = audit.body.data.find((a: { action: string; after: Record<string, unknown> }) => a.action === 'campaign.update' && 'leadSchema' in a.after);
     expect(entry.before.leadSchema.fields).toHaveLength(5);
     expect(entry.after.leadSchema.fields).toHaveLength(6);
+    const clone = await api.http.post(`/v1/campaigns/${c.id}/clone`).set(api.auth()).send({});
+    expect(clone.status).toBe(201);
+    expect((clone.body.campaign ?? clone.body).leadSchema).toEqual(res.body.leadSchema);
     await api.http.post(`/v1/campaigns/${c.id}/stop`).set(api.auth());
   });
 
