@@ -12,3 +12,4 @@ export * from './campaign-warnings';
 export * from './provider-type';
 export * from './callbacks';
 export * from './caller-id';
+export * from './lead-schema';

@@ -483,7 +483,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List leads (filters: status, disposition, phone prefix)
+         * List leads (filters: status, disposition, phone prefix, typed lead-schema fields: filter=budget>=5000000)
          * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         get: operations["getCampaignsIdLeads"];
@@ -533,6 +533,26 @@ export interface paths {
          * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         post: operations["postCampaignsIdLeadsCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/leads/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sample CSV for this campaign: phone, name, email and its lead schema's fields, with a row that imports back (no schema: the generic template)
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdLeadsTemplateCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1366,7 +1386,7 @@ export interface components {
              * @example campaign
              * @enum {string}
              */
-            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls by outcome (groupBy outcome only).
              * @example [
@@ -1402,16 +1422,21 @@ export interface components {
              */
             campaignId?: string;
             /**
+             * @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)").
+             * @example source
+             */
+            field?: string;
+            /**
              * @description Calls at or after this time (default: 7 days before to).
              * @example 2026-03-01T00:00:00Z
              */
             from?: string;
             /**
-             * @description How calls are grouped: campaign, outcome, day, hour or localHour.
+             * @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId).
              * @example campaign
              * @enum {string}
              */
-            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls before this time (default: now; at most 366 days after from).
              * @example 2026-03-08T00:00:00Z
@@ -1466,7 +1491,7 @@ export interface components {
              */
             failed: number;
             /**
-             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23) or "all" (groupBy outcome).
+             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23), "all" (groupBy outcome) or a lead-schema field's value (groupBy field; "(none)": no value).
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             key: string | number;
@@ -2369,6 +2394,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -2530,6 +2597,48 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
             /**
              * @description Attempts per lead at most.
              * @example 3
@@ -2958,6 +3067,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -3163,6 +3314,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Leads copied (0 without includeLeads; DNC numbers are left out).
              * @example 120
              */
@@ -3348,6 +3541,48 @@ export interface components {
              * @example Buyers who asked about 2BHK flats in March
              */
             description?: string;
+            /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
             /**
              * @description Attempts per lead at most (1–20).
              * @default 3
@@ -4112,6 +4347,21 @@ export interface components {
              */
             sampleRows: components["schemas"]["PreviewLead"][];
             /**
+             * @description With a campaign that has a lead schema: which column feeds each field, which required fields are missing.
+             * @example {
+             *       "fields": [
+             *         {
+             *           "field": "budget",
+             *           "type": "number",
+             *           "required": false,
+             *           "column": "Budget"
+             *         }
+             *       ],
+             *       "missingRequired": []
+             *     }
+             */
+            schemaMapping?: components["schemas"]["SchemaMapping"];
+            /**
              * @description Lead field → column, as guessed from the headers.
              * @example {
              *       "phone": "Mobile Number",
@@ -4237,13 +4487,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4376,6 +4630,89 @@ export interface components {
              */
             status: string;
         };
+        /** @description One typed field of a lead schema (docs/lead-schema.md). */
+        LeadFieldSpecView: {
+            /**
+             * @description text/enum/email/url/tags: change the case first.
+             * @example upper
+             * @enum {string}
+             */
+            case?: "upper" | "lower";
+            /**
+             * @description Taken when the value is absent or empty (valid for the field itself; stored typed).
+             * @example website
+             */
+            default?: unknown;
+            /**
+             * @description number/integer: the value must be less than this.
+             * @example 100
+             */
+            exclusiveMax?: number;
+            /**
+             * @description number/integer: the value must be greater than this.
+             * @example 0
+             */
+            exclusiveMin?: number;
+            /**
+             * @description number/integer: the largest value; tags: the most items.
+             * @example 100000000
+             */
+            max?: number;
+            /**
+             * @description text/email/url and each tag: the most characters.
+             * @example 50
+             */
+            maxLength?: number;
+            /**
+             * @description number/integer: the smallest value; tags: the fewest items.
+             * @example 1
+             */
+            min?: number;
+            /**
+             * @description text/email/url and each tag: the fewest characters.
+             * @example 1
+             */
+            minLength?: number;
+            /**
+             * @description The key in the lead's custom, the CSV column (matched ignoring case, spaces and punctuation) and the {{variable}} of scripts.
+             * @example budget
+             */
+            name: string;
+            /**
+             * @description text/email/url and each tag: a regular expression the value must match (unanchored).
+             * @example ^[0-9]BHK$
+             */
+            pattern?: string;
+            /**
+             * @description A lead without it is refused.
+             * @example false
+             */
+            required?: boolean;
+            /**
+             * @description tags: what separates the items in a CSV cell (default ",").
+             * @example ,
+             */
+            separator?: string;
+            /**
+             * @description Trim surrounding whitespace (default true).
+             * @example true
+             */
+            trim?: boolean;
+            /**
+             * @description How values are read and stored: text, number, integer, boolean, date (YYYY-MM-DD), email, url, enum, tags (a list).
+             * @example number
+             * @enum {string}
+             */
+            type: "text" | "number" | "integer" | "boolean" | "date" | "email" | "url" | "enum" | "tags";
+            /**
+             * @description enum: the allowed values (matched ignoring case, stored as declared).
+             * @example [
+             *       "website",
+             *       "referral"
+             *     ]
+             */
+            values?: string[];
+        };
         /** @description A page of leads, oldest first. */
         LeadPage: {
             /**
@@ -4420,13 +4757,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4513,6 +4854,53 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description A campaign's lead schema: the typed fields its leads carry in custom (docs/lead-schema.md). */
+        LeadSchemaView: {
+            /**
+             * @description The fields, in template and export order.
+             * @example [
+             *       {
+             *         "name": "property_type",
+             *         "type": "text",
+             *         "required": true,
+             *         "case": "upper"
+             *       },
+             *       {
+             *         "name": "location",
+             *         "type": "text",
+             *         "required": true
+             *       },
+             *       {
+             *         "name": "budget",
+             *         "type": "number",
+             *         "exclusiveMin": 0
+             *       },
+             *       {
+             *         "name": "source",
+             *         "type": "enum",
+             *         "values": [
+             *           "website",
+             *           "referral",
+             *           "advertisement",
+             *           "partner"
+             *         ]
+             *       },
+             *       {
+             *         "name": "tags",
+             *         "type": "tags",
+             *         "separator": ","
+             *       }
+             *     ]
+             */
+            fields: components["schemas"]["LeadFieldSpecView"][];
+            /**
+             * @description Built-in fields the schema makes required: name (a first or last name), email. The phone always is.
+             * @example [
+             *       "name"
+             *     ]
+             */
+            require?: ("name" | "email")[];
+        };
         /** @description Leads by state. */
         LeadStateCounts: {
             /**
@@ -4556,13 +4944,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4827,6 +5219,11 @@ export interface components {
              */
             disposition?: string;
             /**
+             * @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which.
+             * @example budget>=5000000
+             */
+            filter?: string[];
+            /**
              * @description Leads per page (1–1000).
              * @default 100
              * @example 100
@@ -4898,13 +5295,14 @@ export interface components {
              */
             country: string | null;
             /**
-             * @description The other columns.
+             * @description The other columns: free ones as text, the lead schema's fields typed.
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description Email.
@@ -5307,6 +5705,44 @@ export interface components {
              * @example 2026-03-02T14:00:00Z
              */
             from?: string;
+        };
+        /** @description One field of the campaign's lead schema and the CSV column that feeds it. */
+        SchemaFieldColumn: {
+            /**
+             * @description The column of the file that feeds it (matched ignoring case, spaces and punctuation); null: none.
+             * @example Property Type
+             */
+            column: string | null;
+            /**
+             * @description The field.
+             * @example property_type
+             */
+            field: string;
+            /**
+             * @description Whether a lead needs it.
+             * @example true
+             */
+            required: boolean;
+            /**
+             * @description Its type.
+             * @example text
+             */
+            type: string;
+        };
+        /** @description How the file meets the campaign's lead schema. */
+        SchemaMapping: {
+            /**
+             * @description Every field of the schema, in order, with its column.
+             * @example []
+             */
+            fields: components["schemas"]["SchemaFieldColumn"][];
+            /**
+             * @description Required fields (without a default) no column feeds: every row would be refused for them.
+             * @example [
+             *       "location"
+             *     ]
+             */
+            missingRequired: string[];
         };
         SearchLeadsQuery: {
             /**
@@ -5837,6 +6273,48 @@ export interface components {
              */
             description?: string;
             /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed. It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
+            /**
              * @description Attempts per lead at most (1–20).
              * @example 3
              */
@@ -6106,10 +6584,12 @@ export interface operations {
             query?: {
                 /** @description Only the calls of this campaign. */
                 campaignId?: string;
+                /** @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)"). */
+                field?: string;
                 /** @description Calls at or after this time (default: 7 days before to). */
                 from?: string;
-                /** @description How calls are grouped: campaign, outcome, day, hour or localHour. */
-                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+                /** @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId). */
+                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
                 /** @description Calls before this time (default: now; at most 366 days after from). */
                 to?: string;
                 /** @description an IANA time zone */
@@ -7261,6 +7741,44 @@ export interface operations {
                      *             "team": "renewals"
                      *           },
                      *           "complianceMode": "standard",
+                     *           "leadSchema": {
+                     *             "require": [
+                     *               "name"
+                     *             ],
+                     *             "fields": [
+                     *               {
+                     *                 "name": "property_type",
+                     *                 "type": "text",
+                     *                 "required": true,
+                     *                 "case": "upper"
+                     *               },
+                     *               {
+                     *                 "name": "location",
+                     *                 "type": "text",
+                     *                 "required": true
+                     *               },
+                     *               {
+                     *                 "name": "budget",
+                     *                 "type": "number",
+                     *                 "exclusiveMin": 0
+                     *               },
+                     *               {
+                     *                 "name": "source",
+                     *                 "type": "enum",
+                     *                 "values": [
+                     *                   "website",
+                     *                   "referral",
+                     *                   "advertisement",
+                     *                   "partner"
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "name": "tags",
+                     *                 "type": "tags",
+                     *                 "separator": ","
+                     *               }
+                     *             ]
+                     *           },
                      *           "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *           "scheduledEndAt": null,
                      *           "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7414,6 +7932,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7558,6 +8114,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7788,6 +8382,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7949,6 +8581,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8917,6 +9587,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9061,6 +9769,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9411,7 +10157,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US"
                      *         }
@@ -9429,6 +10176,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -9575,6 +10333,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only leads that ended this way (answered, exhausted, no_window, …). */
                 disposition?: string;
+                /** @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which. */
+                filter?: string[];
                 /** @description Leads per page (1–1000). */
                 limit?: number;
                 /** @description Phone search: the leading digits of the E.164 number ("+1415", "1415"). */
@@ -9613,7 +10373,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -10034,6 +10798,76 @@ export interface operations {
             };
         };
     };
+    getCampaignsIdLeadsTemplateCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postCampaignsIdPause: {
         parameters: {
             query?: never;
@@ -10095,6 +10929,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10221,6 +11093,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10353,6 +11263,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10485,6 +11433,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10720,6 +11706,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -11169,6 +12193,44 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -12249,7 +13311,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US"
                      *         }
@@ -12267,6 +13330,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -12440,7 +13514,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -12553,7 +13631,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,
@@ -12751,7 +13833,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,

@@ -11,6 +11,7 @@ import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
 import { Doc } from '../openapi/doc';
+import { LEAD_SCHEMA_EXAMPLE, LeadSchemaView } from './lead-schema.dto';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
@@ -25,6 +26,9 @@ export const DEFAULT_RING_SECONDS = 30;
 const AGENT_DOC = 'The agent or flow in place of the provider connection\'s, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md).';
 const CALLER_ID_DOC = 'The caller id in place of the provider connection\'s: Twilio From, E.164; Exotel ExoPhone (E.164 or national 0…); not for Vapi (its calls go out from the connection\'s phoneNumberId).';
 const RING_DOC = 'Seconds a call rings before it counts as unanswered (5–120, default 30), sent in each provider\'s format (Twilio Timeout, Vapi transport timeout, Exotel TimeOut).';
+const LEAD_SCHEMA_DOC = 'The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed.';
+/** Largest JSON size of a lead schema. */
+export const MAX_LEAD_SCHEMA_BYTES = 65_536;
 /** Largest JSON size of a free-form object field (settings). */
 export const MAX_SETTINGS_BYTES = 16_384;
 
@@ -132,6 +136,8 @@ export class CreateCampaignDto {
   @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  @Doc(LEAD_SCHEMA_DOC, LEAD_SCHEMA_EXAMPLE)
+  @IsOptional() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown>;
   /** standard (default), hipaa or pci: see README, Compliance modes. Fixed once the campaign has started. */
   @Doc('standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
@@ -170,6 +176,8 @@ export class UpdateCampaignDto {
   @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  @Doc(`${LEAD_SCHEMA_DOC} It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.`, LEAD_SCHEMA_EXAMPLE)
+  @IsOptional() @Nullable() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown> | null;
   /** Only while the campaign is a draft. */
   @Doc('standard, hipaa or pci: what is stored and shown (only while a draft).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
@@ -276,6 +284,8 @@ export class Campaign {
   callingWindow: CallingWindow;
   @Field(OBJECT, 'Free-form settings of the caller (at most 16 KiB as JSON).', { team: 'renewals' }) settings: Record<string, unknown>;
   @Field(oneOf(COMPLIANCE_MODES), 'standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard') complianceMode: ComplianceMode;
+  @Field(ref(() => LeadSchemaView), 'The typed fields its leads carry in custom (null: no schema; extra columns are free text).', LEAD_SCHEMA_EXAMPLE, { nullable: true })
+  leadSchema: LeadSchemaView | null;
   @Field(DATE_TIME, 'When a scheduled campaign starts by itself.', EX.at, { nullable: true }) scheduledStartAt: Date | null;
   @Field(DATE_TIME, 'When it stops dialing by itself.', null, { nullable: true }) scheduledEndAt: Date | null;
   @Field(DATE_TIME, 'When it was first started.', EX.at, { nullable: true }) startedAt: Date | null;

@@ -8,10 +8,11 @@ import {
   assertOverridesFit, assertProviderConnection, assertScheduleOrder, campaignEtag, checkIfMatch, FINISHED_STATUSES, orNull, plain,
 } from './campaign-checks';
 import { findCampaign, getCampaign, updateCampaignAtVersion } from './campaigns.repository';
+import { validLeadSchema } from './lead-schema-checks';
 
 /**
  * Changes a campaign's settings. Checks: If-Match against the version read, not finished, a known
- * provider connection, agent and caller id overrides that fit its type, the compliance mode only while a draft, the schedule in order. Decides the
+ * provider connection, agent and caller id overrides that fit its type, a valid lead schema, the compliance mode only while a draft, the schedule in order. Decides the
  * changed fields (a zone that followed the old country follows the new one). Persists them only at
  * the version read (optimistic), audited with before/after of the changed fields. Answers the
  * campaign with its current warnings.
@@ -62,6 +63,8 @@ export async function updateCampaign(
   if (dto.scheduledStartAt !== undefined) changes.scheduledStartAt = dto.scheduledStartAt;
   if (dto.scheduledEndAt !== undefined) changes.scheduledEndAt = dto.scheduledEndAt;
   if (dto.settings !== undefined) changes.settings = plain(dto.settings);
+  // A schema may change while the campaign runs: existing leads are not rewritten (the audit keeps before and after).
+  if (dto.leadSchema !== undefined) changes.leadSchema = validLeadSchema(dto.leadSchema);
   if (dto.complianceMode !== undefined && dto.complianceMode !== before.complianceMode) {
     if (before.status !== 'draft') {
       throw new AppError('invalid_state', 'the compliance mode can only change while the campaign is a draft', { status: 409, details: { status: before.status } });

@@ -1,3 +1,4 @@
+import type { LeadSchema } from '@dialer/domain';
 import { dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 import type { CsvEncoding } from './csv-encoding';
 import type { ResolvedMapping } from './column-mapping';
@@ -10,6 +11,8 @@ export interface ImportOptions {
   defaultCountry: string;
   /** PCI campaigns: a row whose custom field holds a card number is rejected. */
   rejectCardNumbers?: boolean;
+  /** The campaign's lead schema when the upload was stored: the whole import validates against it. */
+  leadSchema?: LeadSchema | null;
 }
 
 export interface ImportJobRow {

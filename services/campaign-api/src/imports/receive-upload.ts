@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { DataSource } from '@dialer/db';
+import type { LeadSchema } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { describeMapping } from './column-mapping';
 import type { ImportRunner } from './import-runner';
@@ -49,13 +50,18 @@ export function parseMapping(raw: unknown): Record<string, unknown> | null {
 /** The stored file is inspected (encoding, delimiter, header, mapping); then the job is ready to run. */
 export async function finalizeUpload(
   ds: DataSource,
-  j: { id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean; claim: boolean },
+  j: {
+    id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean;
+    leadSchema?: LeadSchema | null; claim: boolean;
+  },
 ): Promise<ImportJobRow> {
   const { head, complete } = await readHead(j.filePath);
   const ins = inspectCsv(head, complete, 0);
   // The head guessed the encoding; the whole file confirms it (or the file is refused) before any row is imported.
   const encoding = await confirmEncoding(j.filePath, ins.encoding);
-  const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false };
+  const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false,
+    ...(j.leadSchema ? { leadSchema: j.leadSchema } : {}),
+  };
   return markUploaded(ds, j.id, j.bytes, options, j.claim);
 }
 

@@ -113,7 +113,9 @@ async function pgClient(qr: QueryRunner): Promise<PoolClient> {
 export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise<RunTotals> {
   const opts = job.options as ImportOptions;
   if (!opts.mapping || !opts.encoding || !opts.delimiter || !job.file_path) throw new AppError('import_not_ready', 'the import has no stored file or options');
-  const ctx: PrepareContext = { mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false };
+  const ctx: PrepareContext = {
+    mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false, leadSchema: opts.leadSchema ?? null,
+  };
   const phoneColumn = opts.mapping.headers[opts.mapping.fields.phone!] ?? 'phone';
   const totals: RunTotals = { rowsRead: 0, lastRow: job.last_row, accepted: 0, rejected: 0, duplicates: 0, dnc: 0 };
   const lanes: QueryRunner[] = [];

@@ -1,4 +1,5 @@
 import type { DataSource } from '@dialer/db';
+import { compileLeadSchema, type LeadSchema } from '@dialer/domain';
 import type { AddLeadsResult, RejectedLead } from './lead.dto';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
 import { LEAD_FIELDS, prepareLead, type PreparedLead } from './prepare-lead';
@@ -8,14 +9,19 @@ const ALLOWED = new Set<string>(LEAD_FIELDS);
 /**
  * Adds a JSON list of leads to a campaign in one transaction: invalid rows are reported (index,
  * field, reason; every problem of a lead) and skipped, a lead with an invalid optional email is kept
- * without it and reported in warnings; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
+ * without it and reported in warnings; the fields of the campaign's lead schema are checked and
+ * typed; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
  */
 export async function addLeads(
-  ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean }, rows: unknown[],
+  ds: DataSource,
+  target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean; leadSchema?: LeadSchema | null },
+  rows: unknown[],
 ): Promise<AddLeadsResult> {
   const rejected: RejectedLead[] = [];
   const warnings: RejectedLead[] = [];
   const ready: PreparedLead[] = [];
+  // The campaign's lead schema, compiled once for the request: its fields are checked and stored typed.
+  const schema = target.leadSchema ? compileLeadSchema(target.leadSchema) : null;
   rows.forEach((row, index) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       rejected.push({ index, field: 'lead', reason: 'each lead must be an object' });
@@ -26,7 +32,7 @@ export async function addLeads(
       rejected.push({ index, field: unknown, reason: `${unknown} is not a lead field (allowed: ${LEAD_FIELDS.join(', ')})` });
       return;
     }
-    const p = prepareLead(row, target.defaultCountry, { deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false });
+    const p = prepareLead(row, target.defaultCountry, { deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false, schema });
     if (p.ok) {
       ready.push(p.lead);
       for (const w of p.warnings) warnings.push({ index, ...w });
