@@ -13,8 +13,8 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [ctx.schema]);
     expect(rows.map((r) => r.table_name)).toEqual([
       'api_keys', 'audit_log', 'call_attempts', 'callbacks', 'campaign_lead_counts', 'campaign_stat_buckets', 'campaign_stats', 'campaigns',
-      'dnc_entries', 'idempotency_keys', 'import_errors', 'import_jobs', 'lead_count_deltas', 'leads',
-      'provider_connections', 'schema_migrations', 'tenants', 'user_sessions', 'user_tokens', 'users', 'webhook_events',
+      'dnc_entries', 'erasures', 'idempotency_keys', 'import_errors', 'import_jobs', 'lead_count_deltas', 'leads',
+      'provider_connections', 'purge_runs', 'schema_migrations', 'tenants', 'user_sessions', 'user_tokens', 'users', 'webhook_events',
     ]);
   });
 

@@ -21,7 +21,20 @@ export interface DncOperands {
  * campaign is NULL (tenant-wide entries only).
  */
 export function dncEntryApplies(alias: string, o: DncOperands): string {
-  return `${alias}.tenant_id = ${o.tenant} AND ${alias}.phone_e164 = ${o.phone} AND COALESCE(${alias}.campaign_id, ${o.campaign}) IS NOT DISTINCT FROM ${o.campaign}`;
+  return `${alias}.tenant_id = ${o.tenant} AND ${alias}.phone_e164 IN (${o.phone}, ${dncPhoneHash(o.tenant, o.phone)}) AND COALESCE(${alias}.campaign_id, ${o.campaign}) IS NOT DISTINCT FROM ${o.campaign}`;
+}
+
+/**
+ * The SQL expression of the hashed form of a number, as an erasure leaves it on the list of a
+ * person who asked not to be called: `sha256:` and the hex SHA-256 of `<tenant id>:<E.164>`. It is
+ * stored in phone_e164 (tenant-wide entry, source `erasure`), so the one index probe of
+ * dncEntryApplies (`phone_e164 IN (number, hash)`) matches plain and hashed entries alike. The
+ * tenant id salts it: a hash of one tenant says nothing in another. It is pseudonymous, not
+ * anonymous — phone numbers are few enough to be guessed by brute force from the hash — which is
+ * why only the DNC list keeps one (docs/privacy.md).
+ */
+export function dncPhoneHash(tenant: string, phone: string): string {
+  return `('sha256:' || encode(sha256(convert_to(${tenant}::uuid::text || ':' || ${phone}::text, 'UTF8')), 'hex'))`;
 }
 
 /**
