@@ -76,7 +76,7 @@ describe('the retention purge (scheduler leader)', () => {
     await attempt(c, tenantId, oldDone, 1, { createdAt: daysAgo(200), ended: true, counted: true });
     const oldDone2 = await lead(c, tenantId, { status: 'done', updatedAt: daysAgo(190), phone: '+14155552005' });
     await attempt(c, tenantId, oldDone2, 1, { createdAt: daysAgo(190), ended: true, counted: true });
-    const oldDone3 = await lead(c, tenantId, { status: 'done', updatedAt: daysAgo(185), phone: '+14155552006' });
+    await lead(c, tenantId, { status: 'done', updatedAt: daysAgo(185), phone: '+14155552006' });
     // Ended long ago but its call is not folded into the stats yet: stays, with its attempt.
     const unsettled = await lead(c, tenantId, { status: 'done', updatedAt: daysAgo(200), phone: '+14155552002' });
     const unsettledAttempt = await attempt(c, tenantId, unsettled, 1, { createdAt: daysAgo(200), ended: true, counted: false });
