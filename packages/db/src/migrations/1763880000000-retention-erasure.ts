@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - purge_runs: one row per tenant per run of the scheduler's purge job, with what it removed.
  * - erasures: one row per erasure of a person, with counts per table and no personal data.
  * - indexes for the purge's batched age scans (webhook events per tenant by age, ended leads per
- *   campaign by age).
+ *   campaign by age), and one telling the DNC check whether a tenant has hashed entries.
  * A DNC entry kept for an erased person holds `sha256:<hex>` in phone_e164 (see dncPhoneHash in
  * packages/db dnc-entries.repository.ts); the column has no format check, so no change is needed.
  */
@@ -45,11 +45,14 @@ export class RetentionErasure1763880000000 implements MigrationInterface {
 
       CREATE INDEX webhook_events_tenant_received ON webhook_events (tenant_id, received_at);
       CREATE INDEX leads_ended ON leads (campaign_id, updated_at) WHERE status = 'done';
+      -- Does the tenant have entries made by an erasure (hashed numbers)? dncHit asks before hashing.
+      CREATE INDEX dnc_entries_erasure ON dnc_entries (tenant_id) WHERE source = 'erasure';
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP INDEX IF EXISTS dnc_entries_erasure;
       DROP INDEX IF EXISTS leads_ended;
       DROP INDEX IF EXISTS webhook_events_tenant_received;
       DROP TABLE IF EXISTS erasures;
