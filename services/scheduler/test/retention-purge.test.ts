@@ -1,4 +1,6 @@
 import supertest from 'supertest';
+import { loadConfig } from '@dialer/platform';
+import { SchedulerConfig } from '../src/config';
 import { createTenant } from '@dialer/campaign-api';
 import { readLeadCounts } from '@dialer/db';
 import { nextPurgeAt } from '../src/retention/retention-purger';
@@ -157,5 +159,11 @@ describe('the retention purge (scheduler leader)', () => {
     expect(at('2026-06-01T23:00:00Z')).toBe('2026-06-02T03:30:00.000Z');
     expect(new Date(nextPurgeAt(Date.parse('2026-06-01T04:00:00Z'), '03:30', 6)).toISOString()).toBe('2026-06-01T09:30:00.000Z');
     expect(new Date(nextPurgeAt(Date.parse('2026-06-01T01:00:00Z'), '03:30', 6)).toISOString()).toBe('2026-06-01T03:30:00.000Z');
+  });
+
+  it('when the purge time or interval is not valid, then the scheduler refuses to start with a clear message', () => {
+    expect(loadConfig(SchedulerConfig, api.ctx.env)).toMatchObject({ RETENTION_PURGE_TIME_UTC: '03:30', RETENTION_PURGE_INTERVAL_HOURS: 24, RETENTION_PURGE_BATCH: 1000 });
+    expect(() => loadConfig(SchedulerConfig, { ...api.ctx.env, RETENTION_PURGE_TIME_UTC: '25:00' })).toThrow(/RETENTION_PURGE_TIME_UTC must be HH:MM/);
+    expect(() => loadConfig(SchedulerConfig, { ...api.ctx.env, RETENTION_PURGE_INTERVAL_HOURS: '-1' })).toThrow(/RETENTION_PURGE_INTERVAL_HOURS/);
   });
 });
