@@ -40,9 +40,9 @@ function byteaHolds(x: string): string {
   return `(COALESCE(position(convert_to($2, 'UTF8') in ${x}) > 0, false) OR COALESCE(position(convert_to($4, 'UTF8') in ${x}) > 0, false))`;
 }
 
-/** A lead is the person's: its number, its email, or a custom field holding either. */
+/** A lead is the person's: its number ($5, E.164), its email, or a custom field or name holding either. */
 const LEAD_IS_PERSON = `l.tenant_id = $1 AND (
-    ($2::text IS NOT NULL AND regexp_replace(l.phone_e164, '\\D', '', 'g') ~ $3)
+    l.phone_e164 = $5
  OR ($4::text IS NOT NULL AND lower(l.email) = $4)
  OR ${textHolds('coalesce(l.first_name, \'\') || \' \' || coalesce(l.last_name, \'\')')}
  OR ${jsonbHolds('l.custom')})`;
@@ -59,7 +59,7 @@ export async function findPersonLeads(m: Db, tenantId: string, p: Person, o: { f
   return queryRows<PersonLead>(m,
     `SELECT l.id, l.status,
             (SELECT count(*) FROM call_attempts a WHERE a.lead_id = l.id AND (a.ended_at IS NULL OR a.counted_at IS NULL))::int AS unsettled
-       FROM leads l WHERE ${LEAD_IS_PERSON} ${o.forUpdate ? 'FOR UPDATE OF l' : ''}`, params(tenantId, p));
+       FROM leads l WHERE ${LEAD_IS_PERSON} ${o.forUpdate ? 'FOR UPDATE OF l' : ''}`, [...params(tenantId, p), p.e164]);
 }
 
 /** Puts the number on the tenant-wide list at once (source `erasure`) so no new call starts; whether it was new. */
