@@ -28,12 +28,14 @@ function lineHolds(line: string, p: Person): boolean {
 }
 
 async function fileHolds(path: string, p: Person): Promise<boolean> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const input = createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const line of lines) if (lineHolds(line, p)) return true;
     return false;
   } finally {
     lines.close();
+    input.destroy();
   }
 }
 
