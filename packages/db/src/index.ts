@@ -26,3 +26,4 @@ export * from './repositories/provider-connections.repository';
 export * from './repositories/dnc-entries.repository';
 export * from './repositories/callbacks.repository';
 export * from './repositories/caller-ids.repository';
+export * from './repositories/retention.repository';

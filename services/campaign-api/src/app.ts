@@ -17,6 +17,7 @@ import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dispositionsRouter } from './dispositions/dispositions.routes';
 import { dashboardRouter } from './dashboard/dashboard.routes';
 import { dncRouter } from './dnc/dnc.routes';
+import { erasuresRouter } from './erasures/erasures.routes';
 import { authMiddleware } from './http/auth.middleware';
 import { inputGuard } from './http/input-guard';
 import { RateLimiter } from './http/rate-limit';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));
+  v1.use(erasuresRouter(ds, logger));
   v1.use(dispositionsRouter(ds));
   app.use('/v1', v1);
   if (deps.dashboardDir) app.use(dashboardRouter(deps.dashboardDir));

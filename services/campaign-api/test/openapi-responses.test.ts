@@ -228,6 +228,10 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     // API keys: create, list (with revoked), revoke.
     expectDocumented('get', '/v1/tenant', await http.get('/v1/tenant').set(auth));
     expectDocumented('patch', '/v1/tenant', await http.patch('/v1/tenant').set(auth).send({ defaultCountry: 'US' }));
+    await db.query(`INSERT INTO purge_runs (tenant_id, started_at, cutoff_now, removed) VALUES ($1, now(), now(), '{"call_data": 1}')`, [api.tenant.tenantId]);
+    expectDocumented('get', '/v1/tenant/purges', await http.get('/v1/tenant/purges').set(auth));
+    expectDocumented('post', '/v1/erasures', await http.post('/v1/erasures').set(auth).send({ email: 'nobody@openapi.example' }));
+    expectDocumented('get', '/v1/erasures', await http.get('/v1/erasures').set(auth));
     const key = await http.post('/v1/api-keys').set(auth).send({ name: 'dashboard', role: 'viewer' });
     expect(key.status).toBe(201);
     expectDocumented('post', '/v1/api-keys', key);

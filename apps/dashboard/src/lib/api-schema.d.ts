@@ -847,6 +847,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's erasures, newest first: counts per table, no personal data
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getErasures"];
+        put?: never;
+        /**
+         * Erase a person (phone and/or email) across the tenant: leads, calls, events, callbacks, imports and audit snapshots; the number stays on the DNC list as a hash when the person asked not to be called
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postErasures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -1163,7 +1187,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's tenant: its name and the country assumed for numbers written without a country code
+         * The caller's tenant: its name, the country assumed for numbers written without a country code, and how long its data is kept
          * @description Permission: `campaigns:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         get: operations["getTenant"];
@@ -1173,10 +1197,30 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the tenant's default country (campaigns created afterwards inherit it)
+         * Change the tenant's default country (campaigns created afterwards inherit it) and its retention settings (days; null keeps forever)
          * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         patch: operations["patchTenant"];
+        trace?: never;
+    };
+    "/v1/tenant/purges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the daily retention purge removed, run by run (newest first)
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getTenantPurges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users": {
@@ -3852,7 +3896,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description The number in E.164.
+             * @description The number in E.164; for a number kept after an erasure (source erasure), `sha256:` and its hash instead (docs/privacy.md).
              * @example +14155552671
              */
             phoneE164: string;
@@ -3862,7 +3906,7 @@ export interface components {
              */
             reason: string | null;
             /**
-             * @description How it was listed: api, csv or opt_out (the callee asked on a call).
+             * @description How it was listed: api, csv, opt_out (the callee asked on a call) or erasure (kept as a hash for an erased person).
              * @example api
              */
             source: string;
@@ -3934,6 +3978,70 @@ export interface components {
              * @example complaint list 2026-03
              */
             reason?: string;
+        };
+        EraseDto: {
+            /**
+             * @description The person asked not to be called: the number stays on the tenant's DNC list as a hash (also kept when it was on a list before).
+             * @example true
+             */
+            doNotCall?: boolean;
+            /**
+             * Format: email
+             * @description The person's email (case does not matter).
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description The person's phone number in any format (read in the tenant's default country when it has no country code).
+             * @example (415) 555-2671
+             */
+            phone?: string;
+        };
+        /** @description The tenant's erasures, newest first. */
+        ErasurePage: {
+            /**
+             * @description The erasures.
+             * @example []
+             */
+            data: components["schemas"]["ErasureView"][];
+        };
+        /** @description An erasure of a person: what was removed or scrubbed, by table; it holds no personal data. */
+        ErasureView: {
+            /**
+             * @description Rows deleted or scrubbed per table (leads, call_attempts, callbacks, webhook_events, idempotency_keys, import_jobs, audit_log, dnc_entries …) and upload files deleted (import_files).
+             * @example {
+             *       "leads": 3,
+             *       "call_attempts": 2,
+             *       "webhook_events": 6
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Format: date-time
+             * @description When it ran.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description True when the number stays on the tenant's DNC list as a hash (the person asked not to be called).
+             * @example true
+             */
+            dncHashed: boolean;
+            /**
+             * Format: uuid
+             * @description The erasure id (the audit entry erasure.create names it).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description Rows of configuration tables (campaigns, users, provider connections) that still mention the person: an erasure does not change them; edit them yourself. Empty when none.
+             * @example {}
+             */
+            remaining: {
+                [key: string]: number;
+            };
         };
         /**
          * @example {
@@ -5206,6 +5314,14 @@ export interface components {
              */
             limit: number;
         };
+        ListErasuresQuery: {
+            /**
+             * @description Erasures per page (1–100), newest first.
+             * @default 20
+             * @example 20
+             */
+            limit: number;
+        };
         ListLeadsQuery: {
             /**
              * Format: uuid
@@ -5240,6 +5356,14 @@ export interface components {
              * @enum {string}
              */
             status?: "pending" | "queued" | "dialing" | "done";
+        };
+        ListPurgesQuery: {
+            /**
+             * @description Runs per page (1–100), newest first.
+             * @default 20
+             * @example 20
+             */
+            limit: number;
         };
         LoginDto: {
             /**
@@ -5430,6 +5554,74 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        /** @description What one run of the retention purge removed from the tenant's data. */
+        PurgeRunCounts: {
+            /**
+             * @description Call attempts deleted (by the attempts retention, or with their ended lead).
+             * @example 340
+             */
+            call_attempts: number;
+            /**
+             * @description Call attempts whose recording, transcript and analysis were cleared.
+             * @example 120
+             */
+            call_data: number;
+            /**
+             * @description Ended leads deleted (with their attempts and callbacks).
+             * @example 80
+             */
+            ended_leads: number;
+            /**
+             * @description Raw provider webhook events deleted.
+             * @example 2100
+             */
+            webhook_events: number;
+        };
+        /** @description The tenant's retention purge runs, newest first. */
+        PurgeRunPage: {
+            /**
+             * @description The runs.
+             * @example []
+             */
+            data: components["schemas"]["PurgeRunView"][];
+        };
+        /** @description One run of the retention purge for the tenant. */
+        PurgeRunView: {
+            /**
+             * Format: date-time
+             * @description When it finished.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            finishedAt: string;
+            /**
+             * Format: uuid
+             * @description The run id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The moment ages were counted from: data older than the retention days before it went.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            now: string;
+            /**
+             * @description What it removed, by kind.
+             * @example {
+             *       "call_data": 120,
+             *       "call_attempts": 340,
+             *       "webhook_events": 2100,
+             *       "ended_leads": 80
+             *     }
+             */
+            removed: components["schemas"]["PurgeRunCounts"];
+            /**
+             * Format: date-time
+             * @description When the tenant's purge started.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            startedAt: string;
+        };
         /** @description A recount of a campaign's stats compared with its maintained counters. */
         RecountResult: {
             /**
@@ -5502,6 +5694,51 @@ export interface components {
              * @example 2026-03-03T17:30:00-08:00
              */
             callbackAt: string;
+        };
+        RetentionSettingsDto: {
+            /**
+             * @description Days to keep ended call attempts (the campaign's call counters stay as they are) (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            attemptsDays?: number | null;
+            /**
+             * @description Days to keep recordings, transcripts and analysis of calls (provider call data on call attempts; the attempts stay) (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            callDataDays?: number | null;
+            /**
+             * @description Days to keep ended leads (done or removed) with their call attempts and callbacks (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            endedLeadsDays?: number | null;
+            /**
+             * @description Days to keep raw provider webhook events (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            webhookEventsDays?: number | null;
+        };
+        /** @description How long the tenant's data is kept, in days; null: forever (the default). */
+        RetentionView: {
+            /**
+             * @description Ended call attempts.
+             * @example 365
+             */
+            attemptsDays: number | null;
+            /**
+             * @description Recordings, transcripts and analysis on call attempts.
+             * @example 90
+             */
+            callDataDays: number | null;
+            /**
+             * @description Ended leads, with their attempts and callbacks.
+             * @example null
+             */
+            endedLeadsDays: number | null;
+            /**
+             * @description Raw provider webhook events.
+             * @example 30
+             */
+            webhookEventsDays: number | null;
         };
         /** @description Retry rules by call outcome; an outcome without a rule uses the default. */
         RetryPolicy: {
@@ -5905,6 +6142,16 @@ export interface components {
              * @example Acme Realty
              */
             name: string;
+            /**
+             * @description How long its data is kept (days; null: forever).
+             * @example {
+             *       "callDataDays": 90,
+             *       "attemptsDays": 365,
+             *       "webhookEventsDays": 30,
+             *       "endedLeadsDays": null
+             *     }
+             */
+            retention: components["schemas"]["RetentionView"];
         };
         /** @description A time range of a day, local time. */
         TimeRange: {
@@ -6409,7 +6656,9 @@ export interface components {
              * @example US
              * @example IN
              */
-            defaultCountry: string;
+            defaultCountry?: string;
+            /** @description How long the tenant's data is kept; the scheduler's daily purge removes what is older (docs/privacy.md). */
+            retention?: components["schemas"]["RetentionSettingsDto"];
         };
         UpdateUserDto: {
             /**
@@ -12849,6 +13098,202 @@ export interface operations {
             };
         };
     };
+    getErasures: {
+        parameters: {
+            query?: {
+                /** @description Erasures per page (1–100), newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "dncHashed": true,
+                     *           "counts": {
+                     *             "leads": 3,
+                     *             "call_attempts": 2,
+                     *             "webhook_events": 6
+                     *           },
+                     *           "remaining": {},
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasurePage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postErasures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "(415) 555-2671",
+                 *       "email": "ada@example.com",
+                 *       "doNotCall": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["EraseDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "dncHashed": true,
+                     *       "counts": {
+                     *         "leads": 3,
+                     *         "call_attempts": 2,
+                     *         "webhook_events": 6
+                     *       },
+                     *       "remaining": {},
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureView"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getImportsId: {
         parameters: {
             query?: never;
@@ -15029,6 +15474,12 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "retention": {
+                     *         "callDataDays": 90,
+                     *         "attemptsDays": 365,
+                     *         "webhookEventsDays": 30,
+                     *         "endedLeadsDays": null
+                     *       },
                      *       "createdAt": "2026-03-02T14:05:00.000Z"
                      *     }
                      */
@@ -15086,7 +15537,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "defaultCountry": "IN"
+                 *       "defaultCountry": "IN",
+                 *       "retention": {
+                 *         "callDataDays": 90,
+                 *         "webhookEventsDays": 30
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateTenantDto"];
@@ -15104,6 +15559,12 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "retention": {
+                     *         "callDataDays": 90,
+                     *         "attemptsDays": 365,
+                     *         "webhookEventsDays": 30,
+                     *         "endedLeadsDays": null
+                     *       },
                      *       "createdAt": "2026-03-02T14:05:00.000Z"
                      *     }
                      */
@@ -15139,6 +15600,94 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenantPurges: {
+        parameters: {
+            query?: {
+                /** @description Runs per page (1–100), newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "startedAt": "2026-03-02T14:05:00.000Z",
+                     *           "finishedAt": "2026-03-02T14:05:00.000Z",
+                     *           "now": "2026-03-02T14:05:00.000Z",
+                     *           "removed": {
+                     *             "call_data": 120,
+                     *             "call_attempts": 340,
+                     *             "webhook_events": 2100,
+                     *             "ended_leads": 80
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PurgeRunPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,7 +22,8 @@ import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, Ti
 import {
   AcceptInviteDto, InvitedUser, InviteUserDto, LoginDto, SessionView, UpdateUserDto, UserLink, UserPage, UserView,
 } from '../users/user.dto';
-import { TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
+import { ListPurgesQuery, PurgeRunPage, TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
+import { ERASURE_EXAMPLE, EraseDto, ErasurePage, ErasureView, ListErasuresQuery } from '../erasures/erasure.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -89,8 +90,11 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409], errorExamples: { 409: [{ code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' }] } },
   { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409], errorExamples: { 409: [{ code: 'invalid_state', message: 'the user is deactivated: activate them first' }] } },
   // the tenant
-  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name and the country assumed for numbers written without a country code', response: TenantView },
-  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it)', body: UpdateTenantDto, example: { defaultCountry: 'IN' }, response: TenantView },
+  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name, the country assumed for numbers written without a country code, and how long its data is kept', response: TenantView },
+  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it) and its retention settings (days; null keeps forever)', body: UpdateTenantDto, example: { defaultCountry: 'IN', retention: { callDataDays: 90, webhookEventsDays: 30 } }, response: TenantView },
+  { method: 'get', path: '/tenant/purges', permission: 'tenant:manage', tag: 'Tenant', summary: 'What the daily retention purge removed, run by run (newest first)', query: ListPurgesQuery, response: PurgeRunPage },
+  { method: 'post', path: '/erasures', permission: 'tenant:manage', tag: 'Tenant', summary: 'Erase a person (phone and/or email) across the tenant: leads, calls, events, callbacks, imports and audit snapshots; the number stays on the DNC list as a hash when the person asked not to be called', body: EraseDto, status: 201, example: ERASURE_EXAMPLE, response: ErasureView, errors: [409], errorExamples: { 409: [{ code: 'erasure_call_live', message: 'a call to this person is being placed or settled right now; the number is on the DNC list already, so no new call starts: retry the erasure once it has ended (usually within minutes)' }] } },
+  { method: 'get', path: '/erasures', permission: 'tenant:manage', tag: 'Tenant', summary: 'The tenant\'s erasures, newest first: counts per table, no personal data', query: ListErasuresQuery, response: ErasurePage },
   // API keys
   { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
   { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },

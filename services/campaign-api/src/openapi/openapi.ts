@@ -196,7 +196,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'DNC', description: 'Do-not-call lists of the tenant and of single campaigns.' },
   { name: 'Users', description: 'The team\'s people: invitations, roles, deactivation.' },
   { name: 'Sessions', description: 'A person\'s sign-in to the dashboard (cookie session and CSRF token).' },
-  { name: 'Tenant', description: 'The team itself and its defaults (the country assumed for numbers without a country code).' },
+  { name: 'Tenant', description: 'The team itself and its defaults (the country assumed for numbers without a country code), how long its data is kept, and the erasure of a person.' },
   { name: 'API keys', description: 'Keys for machines, each with a role.' },
   { name: 'Audit', description: 'Who changed what, when.' },
 ];
