@@ -25,3 +25,4 @@ export {
 export * from './repositories/provider-connections.repository';
 export * from './repositories/dnc-entries.repository';
 export * from './repositories/callbacks.repository';
+export * from './repositories/outbound-events.repository';

@@ -11,3 +11,5 @@ export * from './dialing-state';
 export * from './campaign-warnings';
 export * from './provider-type';
 export * from './callbacks';
+export * from './outbound-events';
+export * from './outbound-event-data';
