@@ -76,3 +76,29 @@ export function callStartedEvent(c: { tenantId: string; campaignId: string; lead
     },
   };
 }
+
+/** `campaign.status_changed`: a command, the scheduler or completion moved a campaign. */
+export function campaignStatusChangedEvent(c: {
+  tenantId: string; campaignId: string; from: string; to: string; version: number; by: 'command' | 'scheduler' | 'completion'; command?: string;
+}): OutboundEvent {
+  return {
+    tenantId: c.tenantId, campaignId: c.campaignId, type: 'campaign.status_changed',
+    data: {
+      campaignId: c.campaignId, from: c.from, to: c.to, version: c.version, by: c.by, command: c.command ?? null,
+      changedAt: new Date().toISOString(), links: { campaign: `/v1/campaigns/${c.campaignId}` },
+    },
+  };
+}
+
+/** `import.completed` / `import.failed`: a lead import ended. */
+export function importEndedEvent(i: {
+  tenantId: string; campaignId: string; importId: string; ok: boolean; counts: Record<string, number>; error?: string | null;
+}): OutboundEvent {
+  return {
+    tenantId: i.tenantId, campaignId: i.campaignId, type: i.ok ? 'import.completed' : 'import.failed',
+    data: {
+      importId: i.importId, campaignId: i.campaignId, ...i.counts, error: i.ok ? null : i.error ?? null,
+      endedAt: new Date().toISOString(), links: { import: `/v1/imports/${i.importId}` },
+    },
+  };
+}
