@@ -263,9 +263,9 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(test.status).toBe(202);
     expectDocumented('post', '/v1/webhook-endpoints/{id}/test', test);
     expectDocumented('get', '/v1/webhook-endpoints/{id}/deliveries', await http.get(`${epPath}/deliveries`).set(auth));
-    const again = await http.post(`${epPath}/deliveries/${test.body.deliveryId}/redeliver`).set(auth);
-    expect(again.status).toBe(202);
-    expectDocumented('post', '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', again);
+    const redelivered = await http.post(`${epPath}/deliveries/${test.body.deliveryId}/redeliver`).set(auth);
+    expect(redelivered.status).toBe(202);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', redelivered);
     expectDocumented('post', '/v1/webhook-endpoints/{id}/redeliver', await http.post(`${epPath}/redeliver`).set(auth).send({ since: '2026-01-01T00:00:00Z' }));
     expectDocumented('post', '/v1/webhook-endpoints/{id}/rotate-secret', await http.post(`${epPath}/rotate-secret`).set(auth));
     expectDocumented('patch', '/v1/webhook-endpoints/{id}', await http.patch(epPath).set(auth).send({ enabled: false }));
