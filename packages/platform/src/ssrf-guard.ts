@@ -9,15 +9,17 @@ import { AppError } from './errors';
  * resolves to, so a name that resolves to a private address — or starts to after it was saved (DNS
  * rebinding) — is refused too. Redirects are not followed by the callers.
  */
-const blocked = new BlockList();
+// Two lists: a BlockList with IPv6 rules such as ::ffff:0:0/96 also matches the IPv4 addresses they map.
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
   ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
+] as const) blocked4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(net, bits, 'ipv6');
+] as const) blocked6.addSubnet(net, bits, 'ipv6');
 
 /** Whether an IP address is one a tenant's URL may not reach. */
 export function isPrivateAddress(ip: string): boolean {
@@ -26,10 +28,10 @@ export function isPrivateAddress(ip: string): boolean {
   if (family === 6) {
     // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    return blocked.check(ip, 'ipv6');
+    if (mapped) return blocked4.check(mapped[1]!, 'ipv4');
+    return blocked6.check(ip, 'ipv6');
   }
-  return blocked.check(ip, 'ipv4');
+  return blocked4.check(ip, 'ipv4');
 }
 
 /** Throws (`ssrf_blocked`) when the address is private, loopback, link-local or reserved. */
