@@ -53,6 +53,16 @@ export class EventDeliveryConfig extends CommonConfig {
   @Max(3_600_000)
   DELIVERY_RETRY_BASE_MS = 5_000;
 
+  /**
+   * How long a delivery job stays locked to the replica running it; a replica that died (kill -9)
+   * leaves its deliveries to the others (and to itself after a restart) this long after its last renewal.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  DELIVERY_LOCK_MS = 30_000;
+
   /** How much of an endpoint's answer is read and kept in the delivery log. */
   @Type(() => Number)
   @IsInt()

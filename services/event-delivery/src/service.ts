@@ -52,6 +52,10 @@ export async function startService(cfg: Readonly<EventDeliveryConfig>, logger?: 
       post: { timeoutMs: cfg.DELIVERY_TIMEOUT_MS, excerptBytes: cfg.RESPONSE_EXCERPT_BYTES, guard: guardsAddresses(cfg) },
     }), workerRedis, cfg.QUEUE_PREFIX, {
       concurrency: cfg.DELIVERY_CONCURRENCY,
+      lockDuration: cfg.DELIVERY_LOCK_MS,
+      stalledInterval: cfg.DELIVERY_LOCK_MS,
+      // A delivery whose replica died twice mid-request is still retried (the receiver deduplicates by webhook-id).
+      maxStalledCount: 10,
       settings: { backoffStrategy: (attemptsMade: number) => deliveryRetryDelayMs(attemptsMade, Math.random(), cfg.DELIVERY_RETRY_BASE_MS) },
     });
     // A failed attempt is in the delivery log; here only the worker's own trouble.
