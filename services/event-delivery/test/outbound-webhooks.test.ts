@@ -214,4 +214,17 @@ describe('outbound event webhooks: endpoints, outbox, signed delivery, retries, 
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
     await h.http.delete(`/v1/webhook-endpoints/${ep.id}`).set(h.auth()).expect(204);
   });
+
+  it('when an import ends, then import.completed is delivered with its counts', async () => {
+    const ep = await endpoint({ eventTypes: ['import.completed', 'import.failed'] }, '/imports');
+    const campaignId = await draftCampaign();
+    const up = await h.http.post(`/v1/campaigns/${campaignId}/imports`).set(h.auth())
+      .attach('file', Buffer.from('phone\n+14155552671\n+14155552672\nnot a phone\n'), { filename: 'leads.csv', contentType: 'text/csv' });
+    expect(up.status).toBe(202);
+    const got = await eventually(async () => h.sink.received.find(at('/imports')), { what: 'the import event' });
+    expect(verify(ep.secret, got)).toMatchObject({
+      type: 'import.completed', data: { importId: up.body.id, campaignId, rowsRead: 3, accepted: 2, rejected: 1, error: null },
+    });
+    await h.http.delete(`/v1/webhook-endpoints/${ep.id}`).set(h.auth()).expect(204);
+  });
 });
