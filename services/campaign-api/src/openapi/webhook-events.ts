@@ -120,7 +120,3 @@ export function webhookEvents(): { webhooks: Record<string, Schema>; schemas: Re
   }
   return { webhooks, schemas };
 }
-
-/** Every event type the document describes (a test holds it equal to the domain's list). */
-export const DOCUMENTED_EVENT_TYPES = Object.keys(EVENTS).filter((t) => t !== TEST_EVENT_TYPE);
-
