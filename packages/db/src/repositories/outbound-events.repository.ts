@@ -15,7 +15,7 @@ type Db = DataSource | EntityManager;
  */
 export const LISTENER_CACHE_MS = 2_000;
 
-interface Cached { until: number; interests: EndpointInterest[]; pending?: Promise<EndpointInterest[]> }
+interface Cached { until: number; interests: EndpointInterest[] }
 const listeners = new Map<string, Cached>();
 
 /** Forgets what is known of a tenant's listening endpoints (after a change to them), or of every tenant. */
@@ -35,9 +35,9 @@ async function interestsOf(db: Db, tenantId: string): Promise<EndpointInterest[]
   const now = Date.now();
   const hit = listeners.get(tenantId);
   if (hit && hit.until > now) return hit.interests;
-  // Read outside the caller's transaction when there is one: the answer is shared by every caller.
-  const reader = 'queryRunner' in db && db.queryRunner ? db.connection : db;
-  const interests = await findListeningEndpoints(reader, tenantId);
+  // On the caller's own connection (its transaction's): taking a second pool connection while
+  // holding one could exhaust the pool under load.
+  const interests = await findListeningEndpoints(db, tenantId);
   listeners.set(tenantId, { until: now + LISTENER_CACHE_MS, interests });
   return interests;
 }
