@@ -227,4 +227,25 @@ describe('outbound event webhooks: endpoints, outbox, signed delivery, retries, 
     });
     await h.http.delete(`/v1/webhook-endpoints/${ep.id}`).set(h.auth()).expect(204);
   });
+
+  it('when a callback is asked for a lead and a person marks its call qualified, then lead.callback_scheduled and lead.qualified are delivered', async () => {
+    const ep = await endpoint({ eventTypes: ['lead.callback_scheduled', 'lead.qualified'] }, '/leads');
+    const campaignId = await draftCampaign();
+    await h.http.post(`/v1/campaigns/${campaignId}/leads`).set(h.auth()).send({ leads: [{ phone: '+447911123456' }] }).expect(201);
+    const [lead] = await h.ctx.ds.query(`SELECT id, tenant_id FROM leads WHERE campaign_id = $1`, [campaignId]);
+    const cb = await h.http.post(`/v1/leads/${lead.id}/callback`).set(h.auth()).send({ callbackAt: '2030-01-02T10:00:00Z' });
+    expect(cb.status).toBe(201);
+    const [attempt] = await h.ctx.ds.query(
+      `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, status, outcome, ended_at)
+       VALUES ($1, $2, $3, 1, 'twilio', 'completed', 'answered', now()) RETURNING id`, [lead.tenant_id, campaignId, lead.id]);
+    expect((await h.http.post(`/v1/call-attempts/${attempt.id}/disposition`).set(h.auth()).send({ disposition: 'interested', qualified: true })).status).toBe(200);
+    await eventually(async () => h.sink.received.filter(at('/leads')).length === 2, { what: 'both lead events' });
+    const events = h.sink.received.filter(at('/leads')).map((r) => verify(ep.secret, r)).sort((a, b) => a.type.localeCompare(b.type));
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'lead.callback_scheduled', data: expect.objectContaining({ leadId: lead.id, campaignId, callbackId: cb.body.id, source: 'api' }) }),
+      expect.objectContaining({ type: 'lead.qualified', data: expect.objectContaining({ leadId: lead.id, callAttemptId: attempt.id, by: 'disposition' }) }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain('+447911123456');
+    await h.http.delete(`/v1/webhook-endpoints/${ep.id}`).set(h.auth()).expect(204);
+  });
 });
