@@ -27,3 +27,4 @@ export * from './repositories/dnc-entries.repository';
 export * from './repositories/callbacks.repository';
 export * from './repositories/caller-ids.repository';
 export * from './repositories/retention.repository';
+export * from './repositories/outbound-events.repository';

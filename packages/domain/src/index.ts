@@ -13,3 +13,5 @@ export * from './provider-type';
 export * from './callbacks';
 export * from './caller-id';
 export * from './lead-schema';
+export * from './outbound-events';
+export * from './outbound-event-data';

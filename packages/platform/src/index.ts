@@ -11,3 +11,4 @@ export * from './periodic-task';
 export * from './batcher';
 export * from './ops-routes';
 export * as clock from './clock';
+export * from './ssrf-guard';

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-export const SERVICES = ['provider-sim', 'campaign-api', 'scheduler', 'webhook-ingest', 'metrics-aggregator', 'dialer-worker'] as const;
+export const SERVICES = ['provider-sim', 'campaign-api', 'scheduler', 'webhook-ingest', 'metrics-aggregator', 'event-delivery', 'dialer-worker'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const PORT_ENV: Record<ServiceName, string> = {
@@ -14,6 +14,7 @@ export const PORT_ENV: Record<ServiceName, string> = {
   'metrics-aggregator': 'METRICS_AGGREGATOR_PORT',
   'dialer-worker': 'DIALER_WORKER_PORT',
   'provider-sim': 'PROVIDER_SIM_PORT',
+  'event-delivery': 'EVENT_DELIVERY_PORT',
 };
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -23,6 +24,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'metrics-aggregator': 3002,
   'dialer-worker': 3003,
   'provider-sim': 3010,
+  'event-delivery': 3005,
 };
 
 /** A free TCP port on the loopback interface. */

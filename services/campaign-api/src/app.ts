@@ -34,6 +34,7 @@ import { authRouter } from './users/auth.routes';
 import { LoginThrottle } from './users/login-throttle';
 import type { SessionSettings } from './users/sessions';
 import { usersRouter } from './users/users.routes';
+import { webhookEndpointsRouter } from './webhook-endpoints/webhook-endpoints.routes';
 
 export interface AppDeps {
   ds: DataSource;
@@ -61,6 +62,8 @@ export interface AppDeps {
   sessions: SessionSettings;
   /** express "trust proxy" value; empty: none. */
   trustProxy?: string;
+  /** NODE_ENV is production: webhook endpoint URLs must use https. */
+  production?: boolean;
   /** The built web dashboard (index.html + assets/) served at /; absent: not served. */
   dashboardDir?: string;
 }
@@ -137,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(dncRouter(ds));
   v1.use(erasuresRouter(ds, logger));
   v1.use(dispositionsRouter(ds));
+  v1.use(webhookEndpointsRouter(ds, { secretsKey: deps.secretsKey, production: deps.production ?? false }));
   app.use('/v1', v1);
   if (deps.dashboardDir) app.use(dashboardRouter(deps.dashboardDir));
 

@@ -272,6 +272,25 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expectDocumented('post', '/v1/auth/accept-invite', accepted);
     expect((await http.post('/v1/auth/logout').set(session)).status).toBe(204);
 
+    // Outbound webhooks: an endpoint, its test event and delivery log, redelivery, a rotation, a change, its removal.
+    const ep = await http.post('/v1/webhook-endpoints').set(auth).send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['call.ended'], description: 'crm' });
+    expect(ep.status).toBe(201);
+    expectDocumented('post', '/v1/webhook-endpoints', ep);
+    const epPath = `/v1/webhook-endpoints/${ep.body.id}`;
+    expectDocumented('get', '/v1/webhook-endpoints', await http.get('/v1/webhook-endpoints').set(auth));
+    expectDocumented('get', '/v1/webhook-endpoints/{id}', await http.get(epPath).set(auth));
+    const test = await http.post(`${epPath}/test`).set(auth);
+    expect(test.status).toBe(202);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/test', test);
+    expectDocumented('get', '/v1/webhook-endpoints/{id}/deliveries', await http.get(`${epPath}/deliveries`).set(auth));
+    const redelivered = await http.post(`${epPath}/deliveries/${test.body.deliveryId}/redeliver`).set(auth);
+    expect(redelivered.status).toBe(202);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', redelivered);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/redeliver', await http.post(`${epPath}/redeliver`).set(auth).send({ since: '2026-01-01T00:00:00Z' }));
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/rotate-secret', await http.post(`${epPath}/rotate-secret`).set(auth));
+    expectDocumented('patch', '/v1/webhook-endpoints/{id}', await http.patch(epPath).set(auth).send({ enabled: false }));
+    expect((await http.delete(epPath).set(auth)).status).toBe(204);
+
     // The audit log, now that all of the above was recorded.
     const audit = await http.get('/v1/audit-log?limit=500').set(auth);
     expect(audit.body.data.length).toBeGreaterThan(10);

@@ -205,7 +205,7 @@ async function callProvider(
   deps.observeProviderSeconds((performance.now() - started) / 1000);
 
   try {
-    await deps.batches.markDialed({ attemptId, providerCallId });
+    await deps.batches.markDialed({ attemptId, providerCallId, ref });
   } catch (err) {
     // The call is placed; its webhooks find the attempt by id and fill in the provider call id.
     logger.error({ err, callAttemptId: attemptId, providerCallId }, 'call placed but the attempt could not be marked dialled');

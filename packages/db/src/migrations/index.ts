@@ -15,6 +15,7 @@ import { Callbacks1763840000000 } from './1763840000000-callbacks';
 import { CampaignFields1763850000000 } from './1763850000000-campaign-fields';
 import { LeadSchema1763860000000 } from './1763860000000-lead-schema';
 import { RetentionErasure1763880000000 } from './1763880000000-retention-erasure';
+import { OutboundWebhooks1763890000000 } from './1763890000000-outbound-webhooks';
 import { CallerIdPools1763910000000 } from './1763910000000-caller-id-pools';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   CampaignFields1763850000000,
   LeadSchema1763860000000,
   RetentionErasure1763880000000,
+  OutboundWebhooks1763890000000,
   CallerIdPools1763910000000,
 ];

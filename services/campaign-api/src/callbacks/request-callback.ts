@@ -1,8 +1,8 @@
 import {
-  findDncNumbers, writeAudit, writeCallback, type CallbackRow, type CallbackSource, type CampaignEntity, type DataSource,
+  findDncNumbers, recordOutboundEvents, writeAudit, writeCallback, type CallbackRow, type CallbackSource, type CampaignEntity, type DataSource,
   type EntityManager, type LeadEntity,
 } from '@dialer/db';
-import { leadZones, localTimeIn, scheduleCallback } from '@dialer/domain';
+import { callbackScheduledEvent, leadZones, localTimeIn, scheduleCallback } from '@dialer/domain';
 import { AppError, clock } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import type { AuthContext } from '../http/request-context';
@@ -63,6 +63,10 @@ export async function scheduleLeadCallback(m: EntityManager, auth: AuthContext, 
     before: { status: lead.status, nextAttemptAt: lead.nextAttemptAt },
     after: { callbackId: cb.id, source: cb.source, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved },
   });
+  await recordOutboundEvents(m, [callbackScheduledEvent({
+    tenantId: auth.tenantId, campaignId: lead.campaignId, leadId: lead.id, callbackId: cb.id, source: cb.source, callAttemptId: ask.callAttemptId,
+    requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved,
+  })]);
   return callbackView(cb, calleeZone(lead, campaign));
 }
 

@@ -24,6 +24,10 @@ import {
 } from '../users/user.dto';
 import { ListPurgesQuery, PurgeRunPage, TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
 import { ERASURE_EXAMPLE, EraseDto, ErasurePage, ErasureView, ListErasuresQuery } from '../erasures/erasure.dto';
+import {
+  CreatedWebhookEndpoint, CreateWebhookEndpointDto, ListDeliveriesQuery, RedeliverDto, RedeliveryResult, RotatedWebhookSecret, UpdateWebhookEndpointDto,
+  WebhookDeliveryPage, WebhookEndpoint, WebhookEndpointPage, WebhookTestResult,
+} from '../webhook-endpoints/webhook-endpoint.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -108,6 +112,17 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   // caller-id pools of provider connections and campaigns (a campaign's overrides its connection's)
   ...callerIdRoutes('/provider-connections', 'connections:read', 'connections:write', 'Provider connections', 'connection'),
   ...callerIdRoutes('/campaigns', 'campaigns:read', 'campaigns:write', 'Campaigns', 'campaign'),
+  // outbound event webhooks
+  { method: 'post', path: '/webhook-endpoints', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Add an endpoint that receives the tenant\'s events, signed (Standard Webhooks); its secret is in this answer only', body: CreateWebhookEndpointDto, status: 201, example: { url: 'https://crm.example.com/hooks/dialer', description: 'CRM sync', eventTypes: ['call.ended', 'lead.qualified'] }, response: CreatedWebhookEndpoint },
+  { method: 'get', path: '/webhook-endpoints', permission: 'webhooks:read', tag: 'Webhooks', summary: 'List the tenant\'s webhook endpoints (never their secrets)', response: WebhookEndpointPage },
+  { method: 'get', path: '/webhook-endpoints/:id', permission: 'webhooks:read', tag: 'Webhooks', summary: 'Read a webhook endpoint (why it was disabled, since when it fails)', response: WebhookEndpoint },
+  { method: 'patch', path: '/webhook-endpoints/:id', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Change an endpoint: URL, event types, campaign filter, enabled', body: UpdateWebhookEndpointDto, example: { enabled: true }, response: WebhookEndpoint },
+  { method: 'delete', path: '/webhook-endpoints/:id', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Delete an endpoint: nothing more is sent to it', status: 204, produces: 'none' },
+  { method: 'post', path: '/webhook-endpoints/:id/rotate-secret', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Rotate the signing secret: the new one is in this answer only; the old one signs too for 24 h', response: RotatedWebhookSecret },
+  { method: 'get', path: '/webhook-endpoints/:id/deliveries', permission: 'webhooks:read', tag: 'Webhooks', summary: 'The endpoint\'s delivery log, newest first: state, tries, status codes, latency, answer excerpts', query: ListDeliveriesQuery, response: WebhookDeliveryPage },
+  { method: 'post', path: '/webhook-endpoints/:id/deliveries/:deliveryId/redeliver', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send one delivery again (same event id)', status: 202, response: RedeliveryResult },
+  { method: 'post', path: '/webhook-endpoints/:id/redeliver', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send again every delivery of the endpoint given up since a time', body: RedeliverDto, status: 202, example: { since: '2026-03-02T00:00:00.000Z' }, response: RedeliveryResult },
+  { method: 'post', path: '/webhook-endpoints/:id/test', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send a webhook.test event to this endpoint', status: 202, response: WebhookTestResult },
   // campaigns
   { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft); the answer carries warnings (window vs rule pack, …)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: CampaignWithWarnings, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
