@@ -4,7 +4,7 @@
 #   docker build --build-arg SERVICE=<service> --build-arg PORT=<port> -t dialer/<service>:local .
 # services and their ports: campaign-api 3000, webhook-ingest 3001, metrics-aggregator 3002,
 # dialer-worker 3003 (serves only /healthz and /metrics), scheduler 3004 (serves only /healthz,
-# /readyz and /metrics), provider-sim 3010 (a test stand-in: never deploy it to production). PORT
+# /readyz and /metrics), event-delivery 3005 (the same), provider-sim 3010 (a test stand-in: never deploy it to production). PORT
 # is what the image exposes and health-checks; each service listens on its own <SERVICE>_PORT
 # setting, whose default is that port.
 #
@@ -44,6 +44,7 @@ COPY packages/queue/package.json packages/queue/
 COPY packages/testing/package.json packages/testing/
 COPY services/campaign-api/package.json services/campaign-api/
 COPY services/dialer-worker/package.json services/dialer-worker/
+COPY services/event-delivery/package.json services/event-delivery/
 COPY services/metrics-aggregator/package.json services/metrics-aggregator/
 COPY services/provider-sim/package.json services/provider-sim/
 COPY services/scheduler/package.json services/scheduler/

@@ -6,7 +6,7 @@
  */
 const dirs = ['packages/platform', 'packages/db', 'packages/queue', 'packages/domain', 'packages/providers', 'packages/calls',
   'services/campaign-api', 'services/scheduler', 'services/dialer-worker', 'services/webhook-ingest', 'services/metrics-aggregator',
-  'services/provider-sim', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
+  'services/provider-sim', 'services/event-delivery', 'test/e2e', 'test/fault', 'test/deploy', 'test/browser', 'apps/dashboard'];
 
 /**
  * Workspace packages resolve to their TypeScript sources, as in the root tsconfig's `paths` (tsx and

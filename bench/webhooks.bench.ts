@@ -4,6 +4,13 @@
  * process) in the same run. Every accepted event must end stored and applied ("lost" counts those
  * that do not).
  *   pnpm bench webhooks --seconds 20 [--rates 500,1000,2000,3000,3500,4000]
+ *   pnpm bench webhooks --sustained 3000 --seconds 60      (one rate held, no baseline)
+ *   pnpm bench webhooks --sustained 500 --seconds 5 --cpu-prof /tmp/prof   (profile webhook-ingest)
+ *
+ * Apply lag: for every event accepted in the measured steps, the time from its storage
+ * (`webhook_events.received_at`) to its application (`applied_at`, both Postgres clock):
+ * `apply_lag_p50_ms` / `apply_lag_p99_ms`; `applied_per_s_under_load` counts the events applied while
+ * the load ran, over its length.
  */
 
 /** One line for `pnpm bench` (the list). */
@@ -125,8 +132,9 @@ async function startBaseline(port: number): Promise<ChildProcess> {
 }
 
 export async function run(args: Record<string, string>): Promise<Record<string, unknown>> {
-  const seconds = Number(args.seconds ?? 20);
-  const rates = (args.rates ?? '500,1000,2000,3000,3500,4000').split(',').map(Number);
+  const sustained = args.sustained ? Number(args.sustained) : null;
+  const seconds = Number(args.seconds ?? (sustained ? 60 : 20));
+  const rates = sustained ? [sustained] : (args.rates ?? '500,1000,2000,3000,3500,4000').split(',').map(Number);
   const stepSeconds = seconds / rates.length;
   const WARMUP = 600;
   const needed = Math.ceil((WARMUP * 2 + rates.reduce((a, r) => a + r * stepSeconds, 0)) / STATUSES.length) + 10;
@@ -140,6 +148,8 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const publicUrl = `http://127.0.0.1:${port}`;
     ingest = await spawnService('webhook-ingest', {
       port, env: { ...ctx.env, SECRETS_KEY, WEBHOOK_PUBLIC_URL: publicUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      // --cpu-prof DIR: a V8 CPU profile of webhook-ingest, written to DIR when it stops.
+      ...(args['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] } : {}),
     });
 
     // Stands in for metrics-aggregator, which folds each ended attempt (else the sweeper keeps
@@ -168,7 +178,10 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const ingestSteps: Step[] = [];
     const ingestPid = ingest.child.pid ?? 0;
     const cpu0 = { ingest: treeCpuSeconds(ingestPid), postgres: commandCpuSeconds(/^postgres$/) };
+    const dbNow = async (): Promise<Date> => (await ctx.ds.query(`SELECT clock_timestamp() AS t`))[0].t as Date;
+    const loadStart = await dbNow();
     for (const rate of rates) ingestSteps.push(await runStep(agent, port, rate, stepSeconds, event));
+    const loadEnd = await dbNow();
     const accepted = WARMUP + ingestSteps.reduce((a, s) => a + s.ok, 0); // warm-up events count too
 
     // Nothing accepted may be lost: wait until every stored event is applied.
@@ -189,18 +202,29 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const cpuMs = { ingest: cpuPerEvent(treeCpuSeconds(ingestPid), cpu0.ingest), postgres: cpuPerEvent(commandCpuSeconds(/^postgres$/), cpu0.postgres) };
     clearInterval(folder);
     if (args.debug) process.stderr.write(`${ingest.output().slice(-6000)}\n`);
+    // Lag from storage to application of the events accepted under load (not the warm-up).
+    const [lag] = await ctx.ds.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM applied_at - received_at) * 1000) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM applied_at - received_at) * 1000) AS p99,
+              max(extract(epoch FROM applied_at - received_at) * 1000) AS max,
+              count(*) FILTER (WHERE applied_at <= $2)::int AS applied_under_load
+         FROM webhook_events WHERE applied_at IS NOT NULL AND received_at >= $1`, [loadStart, loadEnd]);
+    const loadSeconds = (loadEnd.getTime() - loadStart.getTime()) / 1000;
     const unapplied: Array<{ reason: string | null; n: number }> = await ctx.ds.query(
       `SELECT apply_error AS reason, count(*)::int AS n, min(event_key) AS first, max(event_key) AS last FROM webhook_events WHERE applied_at IS NULL GROUP BY 1`);
 
-    const basePort = await freePort();
-    baseline = await startBaseline(basePort);
-    n = 0;
-    await runStep(agent, basePort, WARMUP / 2, 2, event);
     const baseSteps: Step[] = [];
-    for (const rate of rates) baseSteps.push(await runStep(agent, basePort, rate, stepSeconds, event));
+    if (!sustained) {
+      const basePort = await freePort();
+      baseline = await startBaseline(basePort);
+      n = 0;
+      await runStep(agent, basePort, WARMUP / 2, 2, event);
+      for (const rate of rates) baseSteps.push(await runStep(agent, basePort, rate, stepSeconds, event));
+    }
 
     const b = best(ingestSteps);
-    const bb = best(baseSteps);
+    const bb = sustained ? null : best(baseSteps);
+    const ms = (v: unknown) => (v === null || v === undefined ? null : Number(Number(v).toFixed(1)));
     for (const s of ingestSteps) process.stderr.write(`ingest   ${JSON.stringify(s)}\n`);
     for (const s of baseSteps) process.stderr.write(`baseline ${JSON.stringify(s)}\n`);
     return {
@@ -215,12 +239,14 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       applied,
       apply_drain_s: Number(drainSeconds.toFixed(1)),
       apply_per_s: Math.round(applied / (seconds + 2 + drainSeconds)),
+      applied_per_s_under_load: Math.round(Number(lag.applied_under_load) / Math.max(0.001, loadSeconds)),
+      apply_lag_max_ms: ms(lag.max),
       cpu_ms_per_event: cpuMs,
       ...(unapplied.length ? { unapplied } : {}),
-      baseline_per_s: bb.perS,
-      baseline_p99_ms: bb.p99,
-      ratio: Number((b.perS / Math.max(1, bb.perS)).toFixed(3)),
+      ...(bb ? { baseline_per_s: bb.perS, baseline_p99_ms: bb.p99, ratio: Number((b.perS / Math.max(1, bb.perS)).toFixed(3)) } : { sustained_rate: sustained }),
       steps: ingestSteps.map((s) => ({ rate: s.rate, per_s: s.perS, p99_ms: s.p99, errors: s.errors })),
+      apply_lag_p50_ms: ms(lag.p50),
+      apply_lag_p99_ms: ms(lag.p99),
     };
   } finally {
     agent.destroy();

@@ -21,6 +21,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { CommonConfig } from '@dialer/platform';
 import { CampaignApiConfig } from '@dialer/campaign-api';
 import { DialerWorkerConfig } from '@dialer/dialer-worker';
+import { EventDeliveryConfig } from '@dialer/event-delivery';
 import { MetricsAggregatorConfig } from '@dialer/metrics-aggregator';
 import { ProviderSimConfig } from '@dialer/provider-sim';
 import { SchedulerConfig } from '@dialer/scheduler';
@@ -49,6 +50,7 @@ const SERVICES: Record<string, ServiceSpec> = {
   'metrics-aggregator': { cls: MetricsAggregatorConfig, portKey: 'METRICS_AGGREGATOR_PORT', writableDirs: [] },
   'dialer-worker': { cls: DialerWorkerConfig, portKey: 'DIALER_WORKER_PORT', writableDirs: [] },
   scheduler: { cls: SchedulerConfig, portKey: 'SCHEDULER_PORT', writableDirs: [] },
+  'event-delivery': { cls: EventDeliveryConfig, portKey: 'EVENT_DELIVERY_PORT', writableDirs: [] },
   'provider-sim': { cls: ProviderSimConfig, portKey: 'PROVIDER_SIM_PORT', writableDirs: [] },
 };
 /** The migration (packages/db/src/cli/migrate.ts, compiled to dist/) reads CommonConfig. */
@@ -300,7 +302,7 @@ describe('Kubernetes manifests (k8s/)', () => {
         }
       }
     });
-    expect(all.map((w) => w.service).sort()).toEqual(['campaign-api', 'campaign-api', 'dialer-worker', 'metrics-aggregator', 'provider-sim', 'scheduler', 'webhook-ingest']);
+    expect(all.map((w) => w.service).sort()).toEqual(['campaign-api', 'campaign-api', 'dialer-worker', 'event-delivery', 'metrics-aggregator', 'provider-sim', 'scheduler', 'webhook-ingest']);
     expect(found).toEqual([]);
   });
 
@@ -421,7 +423,7 @@ describe('docker-compose.yml and Dockerfile', () => {
         if (!stages.includes(m[1]!)) report(`Dockerfile: COPY --from=${m[1]} names no stage`);
       }
     });
-    expect(built.length).toBe(7);
+    expect(built.length).toBe(8);
     expect(stages).toEqual(expect.arrayContaining(['build', 'deps', 'files', 'runtime']));
     expect(found).toEqual([]);
   });

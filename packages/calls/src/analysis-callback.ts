@@ -1,7 +1,7 @@
 import {
-  callbackAfterCallFacts, findDncNumbers, lockAttempt, lockSettlementRows, writeAudit, writeCallback, type DataSource,
+  callbackAfterCallFacts, findDncNumbers, lockAttempt, lockSettlementRows, recordOutboundEvents, writeAudit, writeCallback, type DataSource,
 } from '@dialer/db';
-import { isTerminalCallStatus, scheduleCallback, type CallbackRefusal } from '@dialer/domain';
+import { callbackScheduledEvent, isTerminalCallStatus, scheduleCallback, type CallbackRefusal } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 
 export type AnalysisCallbackResult =
@@ -41,6 +41,10 @@ export async function applyAnalysisCallback(ds: DataSource, callAttemptId: strin
       before: { status: lead.status },
       after: { callbackId: cb.id, source: 'analysis', callAttemptId, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved },
     });
+    await recordOutboundEvents(m, [callbackScheduledEvent({
+      tenantId: attempt.tenant_id, campaignId: attempt.campaign_id, leadId: lead.id, callbackId: cb.id, source: 'analysis', callAttemptId,
+      requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved,
+    })]);
     return { taken: true, dueAt: d.at };
   });
 }

@@ -1,10 +1,12 @@
 import type { Queue } from 'bullmq';
 import {
-  addOptOutToDnc, closeDialledCallback, lockAttempt, lockSettlementRows, writeAttemptEnd, writeAttemptProgress, writeAudit, writeCallback,
-  writeLeadSettlement,
+  addOptOutToDnc, closeDialledCallback, lockAttempt, lockSettlementRows, recordOutboundEvents, writeAttemptEnd, writeAttemptProgress, writeAudit,
+  writeCallback, writeLeadSettlement,
   type AttemptRow, type DataSource, type EntityManager,
 } from '@dialer/db';
-import { attemptTransition, settleLeadWithCallback, type CallStatus, type LeadNext, type Outcome } from '@dialer/domain';
+import {
+  attemptEndEvents, attemptTransition, callbackScheduledEvent, settleLeadWithCallback, type CallStatus, type LeadNext, type Outcome,
+} from '@dialer/domain';
 import { clock, type Logger } from '@dialer/platform';
 import { leaseMember, QUEUES, type ConcurrencyLease } from '@dialer/queue';
 
@@ -31,6 +33,9 @@ export interface CallUpdate {
   at?: Date;
   /** A callback the call's end asked for (the AI's post-call analysis): it overrides the retry, as settleLeadWithCallback decides. */
   callbackAt?: Date | null;
+  /** What the ending event carried beyond the status, for the call.ended webhook (as the compliance mode allows). */
+  recordingUrl?: string | null;
+  analysis?: unknown;
 }
 
 export interface SettledLead {
@@ -122,6 +127,10 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
             tenantId: attempt.tenant_id, apiKeyId: null, action: 'lead.callback_requested', entityType: 'lead', entityId: lead.id,
             after: { callbackId: cb.id, source: 'analysis', callAttemptId, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved },
           });
+          await recordOutboundEvents(m, [callbackScheduledEvent({
+            tenantId: attempt.tenant_id, campaignId: attempt.campaign_id, leadId: lead.id, callbackId: cb.id, source: 'analysis',
+            callAttemptId, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved,
+          })]);
         }
         settled = settledLead(s.lead);
       }
@@ -134,6 +143,10 @@ export async function applyCallUpdate(ds: DataSource | EntityManager, callAttemp
       durationSeconds: u.durationSeconds ?? null, providerCallId: u.providerCallId ?? null, error: u.error ?? null,
       at, leadFinal: settled?.final ?? null,
     });
+    // The outbound webhooks of this end (call.ended, lead.completed), in its transaction; none is written when nobody listens.
+    await recordOutboundEvents(m, attemptEndEvents({
+      attempt, status: step.status, outcome: step.outcome, update: u, at, lead: settled, complianceMode: campaign?.compliance_mode ?? 'standard',
+    }));
     return { applied: true, terminal: true, attempt: { ...attempt, status: u.status, ended_at: at }, lead: settled };
   });
 }

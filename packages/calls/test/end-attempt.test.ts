@@ -106,4 +106,38 @@ describe('endAttempt: apply outcome → settle lead → free slot → ask for th
     expect(await lease.members(s.campaignId)).toEqual([leaseMember(s.leadId, 1)]);
     expect(await recovery.ensure()).toBe(false);
   });
+
+  it('when an endpoint listens, then the end writes call.ended and lead.completed into the outbox in its transaction, the recording and analysis as the compliance mode allows', async () => {
+    for (const mode of ['standard', 'hipaa'] as const) {
+      const s = await seed({ maxAttempts: 1 });
+      await ctx.ds.query(`UPDATE campaigns SET compliance_mode = $2 WHERE id = $1`, [s.campaignId, mode]);
+      await ctx.ds.query(
+        `INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret_sealed) VALUES ($1, 'https://crm.example.com/h', '{call.ended,lead.completed}', 'sealed')`,
+        [s.tenantId]);
+      await endAttempt(deps, s.attemptId, {
+        status: 'completed', rawStatus: 'completed', outcome: 'answered', durationSeconds: 42, recordingUrl: 'https://rec.example.com/1.mp3',
+        analysis: { summary: 'interested' },
+      });
+      const rows: Array<{ type: string; campaign_id: string; payload: Record<string, any> }> = await ctx.ds.query(
+        `SELECT type, campaign_id, payload FROM outbound_events WHERE tenant_id = $1 ORDER BY type`, [s.tenantId]);
+      expect(rows.map((r) => r.type)).toEqual(['call.ended', 'lead.completed']);
+      const [ended, completed] = rows.map((r) => r.payload);
+      expect(ended).toMatchObject({
+        type: 'call.ended', tenantId: s.tenantId,
+        data: {
+          callAttemptId: s.attemptId, leadId: s.leadId, campaignId: s.campaignId, outcome: 'answered', durationSeconds: 42,
+          recordingUrl: mode === 'standard' ? 'https://rec.example.com/1.mp3' : null, analysis: mode === 'standard' ? { summary: 'interested' } : null,
+          lead: { final: true, disposition: 'answered' },
+        },
+      });
+      expect(completed).toMatchObject({ type: 'lead.completed', data: { leadId: s.leadId, disposition: 'answered', attempts: 1 } });
+      expect(JSON.stringify(rows)).not.toContain('+447911123456');
+    }
+  });
+
+  it('when nobody listens, then the end writes no outbox row', async () => {
+    const s = await seed({ maxAttempts: 1 });
+    await endAttempt(deps, s.attemptId, { status: 'completed', rawStatus: 'completed', outcome: 'answered' });
+    expect(await ctx.ds.query(`SELECT id FROM outbound_events WHERE tenant_id = $1`, [s.tenantId])).toEqual([]);
+  });
 });

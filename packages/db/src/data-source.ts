@@ -25,6 +25,12 @@ export interface DbOptions {
   schema?: string;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * `synchronous_commit = off` for every connection of this pool: a commit returns before its WAL
+   * reaches the disk (visible at once; lost only if the Postgres server itself crashes within
+   * ~3 × wal_writer_delay). Only for work that is re-done from a durable record after such a loss.
+   */
+  asyncCommit?: boolean;
 }
 
 /** The one data source factory. `synchronize` stays off: the schema comes from migrations only. */
@@ -42,7 +48,7 @@ export function createDataSource(opts: DbOptions): DataSource {
     logging: false,
     extra: {
       max: opts.poolSize ?? 10,
-      options: `-c search_path=${schema}`,
+      options: `-c search_path=${schema}${opts.asyncCommit ? ' -c synchronous_commit=off' : ''}`,
       application_name: opts.applicationName ?? 'dialer',
       connectionTimeoutMillis: 5_000,
     },

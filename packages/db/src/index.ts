@@ -25,3 +25,6 @@ export {
 export * from './repositories/provider-connections.repository';
 export * from './repositories/dnc-entries.repository';
 export * from './repositories/callbacks.repository';
+export * from './repositories/caller-ids.repository';
+export * from './repositories/retention.repository';
+export * from './repositories/outbound-events.repository';

@@ -1,4 +1,5 @@
-import { dncHit, findDncNumbers, findDncScopes } from '@dialer/db';
+import { createHash } from 'node:crypto';
+import { dncHit, dncPhoneHash, findDncNumbers, findDncScopes } from '@dialer/db';
 import { createTestContext, type TestContext } from '@dialer/testing';
 
 describe('the do-not-call check', () => {
@@ -53,5 +54,29 @@ describe('the do-not-call check', () => {
     expect(rows).toEqual([
       { phone: TENANT_WIDE, dnc: true }, { phone: ONLY_A, dnc: true }, { phone: OTHER_TENANT, dnc: false }, { phone: CLEAN, dnc: false },
     ]);
+  });
+
+  it('when a number is listed only as its hash (an erased person), then every check refuses it in this tenant and no other', async () => {
+    const HASHED = '+447911000005';
+    const hash = `sha256:${createHash('sha256').update(`${tenant}:${HASHED}`).digest('hex')}`;
+    const [sql] = await ctx.ds.query(`SELECT ${dncPhoneHash('$1', '$2')} AS h`, [tenant, HASHED]);
+    expect(sql.h).toBe(hash);
+    await ctx.ds.query(`INSERT INTO dnc_entries (tenant_id, campaign_id, phone_e164, source) VALUES ($1, NULL, $2, 'erasure')`, [tenant, hash]);
+    try {
+      expect([...await findDncNumbers(ctx.ds, tenant, campaignB, [HASHED, CLEAN])]).toEqual([HASHED]);
+      expect([...await findDncNumbers(ctx.ds, other, null, [HASHED])]).toEqual([]);
+      expect([...(await findDncScopes(ctx.ds, tenant, campaignA, [HASHED])).get(HASHED) ?? []]).toEqual(['tenant']);
+      // Per row, as the dial-time check runs it (tenant and phone from the lead's columns).
+      const lead = await ctx.ds.query(
+        `INSERT INTO leads (tenant_id, campaign_id, phone_e164) VALUES ($1, $2, $3), ($1, $2, $4) RETURNING id`, [tenant, campaignB, HASHED, CLEAN]);
+      const rows: Array<{ phone_e164: string; dnc: boolean }> = await ctx.ds.query(
+        `SELECT l.phone_e164, ${dncHit({ tenant: 'l.tenant_id', phone: 'l.phone_e164', campaign: 'l.campaign_id' })} AS dnc FROM leads l WHERE l.campaign_id = $1 ORDER BY l.phone_e164`,
+        [campaignB]);
+      expect(rows).toEqual([{ phone_e164: '+447911000004', dnc: false }, { phone_e164: HASHED, dnc: true }]);
+      expect(lead).toHaveLength(2);
+    } finally {
+      await ctx.ds.query(`DELETE FROM leads WHERE campaign_id = $1`, [campaignB]);
+      await ctx.ds.query(`DELETE FROM dnc_entries WHERE phone_e164 = $1`, [hash]);
+    }
   });
 });

@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 const SCANNED = [
   'packages/db/src', 'packages/domain/src', 'packages/providers/src', 'packages/queue/src', 'packages/platform/src',
   'packages/calls/src', 'services/campaign-api/src', 'services/dialer-worker/src', 'services/webhook-ingest/src',
-  'services/metrics-aggregator/src', 'services/scheduler/src',
+  'services/metrics-aggregator/src', 'services/scheduler/src', 'services/event-delivery/src',
 ];
 
 /** Files allowed to run SQL although not named `*.repository.ts`, and why. */

@@ -12,3 +12,7 @@ export * from './campaign-warnings';
 export * from './provider-type';
 export * from './callbacks';
 export * from './consent';
+export * from './caller-id';
+export * from './lead-schema';
+export * from './outbound-events';
+export * from './outbound-event-data';

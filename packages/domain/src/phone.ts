@@ -191,3 +191,12 @@ export function normalizePhone(raw: string, defaultCountry: string): PhoneResult
   const country = defaultCountry.toUpperCase();
   return fastNanp(text, country) ?? normalizePhoneExact(text, country);
 }
+
+/**
+ * The national significant number of an E.164 number (its digits without the country calling
+ * code): the digits every written form of the number holds in a row, whatever its punctuation or
+ * trunk prefix (`+1 415-555-2671`, `(415) 555-2671` → `4155552671`). Null when it does not parse.
+ */
+export function nationalDigits(e164: string): string | null {
+  return parsePhoneNumberFromString(e164)?.nationalNumber ?? null;
+}

@@ -1,6 +1,6 @@
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assertPublicTarget, isBlockedAddress, outboundAgents, SsrfBlockedError } from '../src/ssrf-guard';
+import { assertPublicTarget, isPrivateAddress as isBlockedAddress, outboundAgents, SsrfBlockedError } from '../src/ssrf-guard';
 
 describe('SSRF guard', () => {
   it('when an address is private, loopback, link-local, CGNAT, multicast or unspecified, then it is blocked; public ones pass', () => {

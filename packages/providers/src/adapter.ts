@@ -22,6 +22,11 @@ export interface PlaceCallRequest {
   agent?: string;
   /** The campaign's caller id in place of the connection's (Twilio `From`, Exotel `CallerId`), E.164. */
   callerId?: string;
+  /**
+   * The provider's own id of that caller id, where the provider names numbers by id: Vapi's
+   * `phoneNumberId` (a caller-id pool number imported into Vapi), in place of the connection's.
+   */
+  callerNumberId?: string;
   /** Longest the call may last once answered. */
   timeLimitSeconds?: number;
 }

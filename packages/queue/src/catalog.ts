@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsUUID, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Min } from 'class-validator';
 import type { JobsOptions } from 'bullmq';
 
 /**
@@ -20,6 +20,19 @@ export class CallFinishedJob {
   @IsUUID() tenantId: string;
   @IsUUID() campaignId: string;
   @IsUUID() callAttemptId: string;
+}
+
+/**
+ * One outbound event to be sent to one endpoint (services/event-delivery). Job id:
+ * webhookDeliveryJobId(deliveryId, redeliveries), so a relay that runs twice adds it once. The body
+ * is the envelope exactly as it is signed and sent.
+ */
+export class WebhookDeliveryJob {
+  @IsUUID() tenantId: string;
+  @IsUUID() deliveryId: string;
+  @IsUUID() endpointId: string;
+  @IsUUID() eventId: string;
+  @IsString() body: string;
 }
 
 /**
@@ -52,7 +65,23 @@ export const QUEUES = {
       removeOnFail: { age: 7 * 24 * 3600, count: KEPT_JOBS },
     } satisfies JobsOptions,
   },
+  webhookDelivery: {
+    name: 'webhook-delivery',
+    payload: WebhookDeliveryJob,
+    options: {
+      // Retried for 3 days (the processor gives up then); the 'webhook' backoff is exponential with jitter.
+      attempts: 60,
+      backoff: { type: 'webhook' },
+      removeOnComplete: { age: 3600, count: KEPT_JOBS },
+      removeOnFail: { age: 7 * 24 * 3600, count: KEPT_JOBS },
+    } satisfies JobsOptions,
+  },
 } as const;
+
+/** Deterministic delivery job id: one job per delivery and manual redelivery. */
+export function webhookDeliveryJobId(deliveryId: string, redeliveries: number): string {
+  return `${deliveryId}-r${redeliveries}`;
+}
 
 export type QueueKey = keyof typeof QUEUES;
 

@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './queues';
 export * from './concurrency-lease';
 export * from './rate-limit';
+export * from './caller-id-usage';

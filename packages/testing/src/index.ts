@@ -113,3 +113,4 @@ export function maxLiveCalls(calls: ReadonlyArray<{ createdAt: string; endedAt: 
   }
   return max;
 }
+export * from './webhook-sink';

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-export const SERVICES = ['provider-sim', 'campaign-api', 'scheduler', 'webhook-ingest', 'metrics-aggregator', 'dialer-worker'] as const;
+export const SERVICES = ['provider-sim', 'campaign-api', 'scheduler', 'webhook-ingest', 'metrics-aggregator', 'event-delivery', 'dialer-worker'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const PORT_ENV: Record<ServiceName, string> = {
@@ -14,6 +14,7 @@ export const PORT_ENV: Record<ServiceName, string> = {
   'metrics-aggregator': 'METRICS_AGGREGATOR_PORT',
   'dialer-worker': 'DIALER_WORKER_PORT',
   'provider-sim': 'PROVIDER_SIM_PORT',
+  'event-delivery': 'EVENT_DELIVERY_PORT',
 };
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -23,6 +24,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'metrics-aggregator': 3002,
   'dialer-worker': 3003,
   'provider-sim': 3010,
+  'event-delivery': 3005,
 };
 
 /** A free TCP port on the loopback interface. */
@@ -79,6 +81,8 @@ export interface SpawnOptions {
   instance?: string;
   /** Run the compiled `dist/main.js` with plain Node (as the images do; needs `pnpm build`) instead of the sources with tsx. */
   compiled?: boolean;
+  /** Extra Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 /** Starts one service as its own process (tsx on its main.ts, or its compiled main.js) and waits for its /healthz. */
@@ -86,9 +90,9 @@ export async function spawnService(name: ServiceName, opts: SpawnOptions): Promi
   // Node itself with tsx's loader, not the tsx CLI: the CLI runs the service as a grandchild, so a
   // SIGKILL (the fault tests' crash) would kill only the wrapper and leave the service running.
   // Compiled: plain Node in the service's folder, as in its image (no loader inherited via NODE_OPTIONS).
-  const args = opts.compiled
+  const args = [...(opts.nodeArgs ?? []), ...(opts.compiled
     ? [path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')]
-    : ['--import', 'tsx', path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')];
+    : ['--import', 'tsx', path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')])];
   const child = spawn(process.execPath, args, {
     cwd: opts.compiled ? path.join(REPO_ROOT, 'services', name) : REPO_ROOT,
     env: { ...process.env, ...(opts.compiled && { NODE_OPTIONS: '' }), ...opts.env, [PORT_ENV[name]]: String(opts.port) },

@@ -12,11 +12,13 @@ import { apiKeysRouter } from './api-keys/api-keys.routes';
 import { auditRouter } from './audit/audit.routes';
 import { callbacksRouter } from './callbacks/callbacks.routes';
 import { consentRouter } from './consent/consent.routes';
+import { callerIdsRouter } from './caller-ids/caller-ids.routes';
 import { callsRouter } from './calls/calls.routes';
 import { campaignsRouter } from './campaigns/campaigns.routes';
 import { dispositionsRouter } from './dispositions/dispositions.routes';
 import { dashboardRouter } from './dashboard/dashboard.routes';
 import { dncRouter } from './dnc/dnc.routes';
+import { erasuresRouter } from './erasures/erasures.routes';
 import { authMiddleware } from './http/auth.middleware';
 import { inputGuard } from './http/input-guard';
 import { RateLimiter } from './http/rate-limit';
@@ -33,6 +35,7 @@ import { authRouter } from './users/auth.routes';
 import { LoginThrottle } from './users/login-throttle';
 import type { SessionSettings } from './users/sessions';
 import { usersRouter } from './users/users.routes';
+import { webhookEndpointsRouter } from './webhook-endpoints/webhook-endpoints.routes';
 
 export interface AppDeps {
   ds: DataSource;
@@ -42,8 +45,6 @@ export interface AppDeps {
   logger: Logger;
   registry: ReturnType<typeof createMetricsRegistry>;
   secretsKey: string;
-  /** Production: a campaign's pre-dial hook may not name a private, loopback or link-local address. */
-  publicHooksOnly?: boolean;
   csvMaxBytes: number;
   /** Lead imports (POST /v1/campaigns/:id/imports, /v1/imports/…). */
   imports: ImportRunner;
@@ -62,6 +63,8 @@ export interface AppDeps {
   sessions: SessionSettings;
   /** express "trust proxy" value; empty: none. */
   trustProxy?: string;
+  /** NODE_ENV is production: webhook endpoint URLs must use https; a pre-dial hook may not name a private, loopback or link-local address. */
+  production?: boolean;
   /** The built web dashboard (index.html + assets/) served at /; absent: not served. */
   dashboardDir?: string;
 }
@@ -125,6 +128,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(leadRecordsRouter({ ds, logger }));
   v1.use(callbacksRouter(ds));
   v1.use(consentRouter(ds));
+  v1.use(callerIdsRouter(ds));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
   const events = deps.events;
   v1.use(campaignsRouter(ds, events ? async (id) => {
@@ -132,11 +136,13 @@ export function createApp(deps: AppDeps): Express {
     await redis.publish(events.channelOf(id), JSON.stringify({ type: 'status' })).catch((err: unknown) => {
       logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
     });
-  } : undefined, deps.secretsKey, deps.publicHooksOnly ?? false));
+  } : undefined, deps.secretsKey, deps.production ?? false));
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));
+  v1.use(erasuresRouter(ds, logger));
   v1.use(dispositionsRouter(ds));
+  v1.use(webhookEndpointsRouter(ds, { secretsKey: deps.secretsKey, production: deps.production ?? false }));
   app.use('/v1', v1);
   if (deps.dashboardDir) app.use(dashboardRouter(deps.dashboardDir));
 

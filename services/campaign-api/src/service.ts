@@ -65,7 +65,7 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
     steps.push(['live events', () => events.stop()]);
     const app = createApp({
       ds, redis, lease, logger: log,
-      registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), publicHooksOnly: cfg.NODE_ENV === 'production', csvMaxBytes: cfg.CSV_MAX_BYTES,
+      registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), production: cfg.NODE_ENV === 'production', csvMaxBytes: cfg.CSV_MAX_BYTES,
       events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
       keyPrefix: cfg.QUEUE_PREFIX, rateLimit: { max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
       jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,

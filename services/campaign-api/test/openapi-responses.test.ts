@@ -167,6 +167,22 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(disposed.status).toBe(200);
     expectDocumented('post', '/v1/call-attempts/{id}/disposition', disposed);
 
+    // Caller-id pools of the connection and the campaign: add, change, pool only, list, stats (the call above went out from one).
+    await db.query(`UPDATE call_attempts SET caller_id = '+14155550100' WHERE id = $1`, [attempt!.id]);
+    for (const [base, ownerId] of [['provider-connections', pc.body.id as string], ['campaigns', id]] as const) {
+      const added = await http.post(`/v1/${base}/${ownerId}/caller-ids`).set(auth).send({ number: '+14155550100', dailyCap: 200, cooldownSeconds: 30 });
+      expect(added.status).toBe(201);
+      expectDocumented('post', `/v1/${base}/{id}/caller-ids`, added);
+      const paused = await http.patch(`/v1/${base}/${ownerId}/caller-ids/${added.body.id}`).set(auth).send({ paused: true, dailyCap: null });
+      expect({ status: paused.status, body: paused.body }).toMatchObject({ status: 200, body: { paused: true, dailyCap: null } });
+      expectDocumented('patch', `/v1/${base}/{id}/caller-ids/{callerId}`, paused);
+      expectDocumented('patch', `/v1/${base}/{id}/caller-ids`, await http.patch(`/v1/${base}/${ownerId}/caller-ids`).set(auth).send({ poolOnly: true }));
+      expectDocumented('get', `/v1/${base}/{id}/caller-ids`, await http.get(`/v1/${base}/${ownerId}/caller-ids`).set(auth));
+      const stats = await http.get(`/v1/${base}/${ownerId}/caller-ids/stats?days=30`).set(auth);
+      expect(stats.body.data[0]).toMatchObject({ number: '+14155550100', calls: 1, connected: 1, connectRate: 1 });
+      expectDocumented('get', `/v1/${base}/{id}/caller-ids/stats`, stats);
+    }
+
     // Lead records: read (with its calls), search, edit.
     expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
     expectDocumented('get', '/v1/leads', await http.get('/v1/leads?q=a').set(auth));
@@ -231,6 +247,10 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     // API keys: create, list (with revoked), revoke.
     expectDocumented('get', '/v1/tenant', await http.get('/v1/tenant').set(auth));
     expectDocumented('patch', '/v1/tenant', await http.patch('/v1/tenant').set(auth).send({ defaultCountry: 'US' }));
+    await db.query(`INSERT INTO purge_runs (tenant_id, started_at, cutoff_now, removed) VALUES ($1, now(), now(), '{"call_data": 1}')`, [api.tenant.tenantId]);
+    expectDocumented('get', '/v1/tenant/purges', await http.get('/v1/tenant/purges').set(auth));
+    expectDocumented('post', '/v1/erasures', await http.post('/v1/erasures').set(auth).send({ email: 'nobody@openapi.example' }));
+    expectDocumented('get', '/v1/erasures', await http.get('/v1/erasures').set(auth));
     const key = await http.post('/v1/api-keys').set(auth).send({ name: 'dashboard', role: 'viewer' });
     expect(key.status).toBe(201);
     expectDocumented('post', '/v1/api-keys', key);
@@ -270,6 +290,25 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expect(accepted.status).toBe(200);
     expectDocumented('post', '/v1/auth/accept-invite', accepted);
     expect((await http.post('/v1/auth/logout').set(session)).status).toBe(204);
+
+    // Outbound webhooks: an endpoint, its test event and delivery log, redelivery, a rotation, a change, its removal.
+    const ep = await http.post('/v1/webhook-endpoints').set(auth).send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['call.ended'], description: 'crm' });
+    expect(ep.status).toBe(201);
+    expectDocumented('post', '/v1/webhook-endpoints', ep);
+    const epPath = `/v1/webhook-endpoints/${ep.body.id}`;
+    expectDocumented('get', '/v1/webhook-endpoints', await http.get('/v1/webhook-endpoints').set(auth));
+    expectDocumented('get', '/v1/webhook-endpoints/{id}', await http.get(epPath).set(auth));
+    const test = await http.post(`${epPath}/test`).set(auth);
+    expect(test.status).toBe(202);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/test', test);
+    expectDocumented('get', '/v1/webhook-endpoints/{id}/deliveries', await http.get(`${epPath}/deliveries`).set(auth));
+    const redelivered = await http.post(`${epPath}/deliveries/${test.body.deliveryId}/redeliver`).set(auth);
+    expect(redelivered.status).toBe(202);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', redelivered);
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/redeliver', await http.post(`${epPath}/redeliver`).set(auth).send({ since: '2026-01-01T00:00:00Z' }));
+    expectDocumented('post', '/v1/webhook-endpoints/{id}/rotate-secret', await http.post(`${epPath}/rotate-secret`).set(auth));
+    expectDocumented('patch', '/v1/webhook-endpoints/{id}', await http.patch(epPath).set(auth).send({ enabled: false }));
+    expect((await http.delete(epPath).set(auth)).status).toBe(204);
 
     // The audit log, now that all of the above was recorded.
     const audit = await http.get('/v1/audit-log?limit=500').set(auth);

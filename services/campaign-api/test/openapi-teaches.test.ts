@@ -13,7 +13,7 @@ describe('an OpenAPI document that teaches', () => {
 
   it('when the document is read, then its tags follow a user\'s path and every operation\'s tag is listed with a description', () => {
     expect(doc.tags.map((t) => t.name)).toEqual(
-      ['Provider connections', 'Campaigns', 'Leads', 'Imports', 'Calls', 'Stats', 'DNC', 'Users', 'Sessions', 'Tenant', 'API keys', 'Audit']);
+      ['Provider connections', 'Campaigns', 'Leads', 'Imports', 'Calls', 'Stats', 'DNC', 'Users', 'Sessions', 'Tenant', 'Webhooks', 'API keys', 'Audit']);
     for (const t of doc.tags) expect({ tag: t.name, described: Boolean(t.description) }).toEqual({ tag: t.name, described: true });
     for (const { route, op } of operations) expect({ route, listed: doc.tags.some((t) => t.name === op.tags[0]) }).toEqual({ route, listed: true });
   });

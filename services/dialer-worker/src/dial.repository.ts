@@ -1,6 +1,9 @@
-import { bumpCampaignStats, dncHit, mutate, preparedQuery, type DataSource, type EntityManager, type PreDialHook, type PreparedQuery } from '@dialer/db';
+import {
+  bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
+  type PreparedQuery,
+} from '@dialer/db';
 import { clock } from '@dialer/platform';
-import { numberCapReleaseAt, type CallingWindow, type CampaignStatus, type ConsentType, type LeadStatus } from '@dialer/domain';
+import { callStartedEvent, numberCapReleaseAt, type CallingWindow, type CampaignStatus, type ConsentType, type LeadStatus } from '@dialer/domain';
 
 /**
  * The SQL of one dial. Every statement filters by tenant, and every lead change is guarded by the
@@ -322,6 +325,8 @@ export async function recentCallsTo(m: DataSource | EntityManager, tenantId: str
 export interface DialedMark {
   attemptId: string;
   providerCallId: string;
+  /** The attempt's identity, for the call.started webhook. */
+  ref?: LeadRef;
 }
 
 /**
@@ -339,7 +344,21 @@ const MARK_DIALED: PreparedQuery = {
 
 export async function markDialedMany(ds: DataSource, marks: DialedMark[]): Promise<void> {
   if (!marks.length) return;
-  await preparedQuery(ds, MARK_DIALED, [marks.map((m) => m.attemptId), marks.map((m) => m.providerCallId)]);
+  const params = [marks.map((m) => m.attemptId), marks.map((m) => m.providerCallId)];
+  // call.started for the calls some endpoint listens to (the answer is cached: nobody listening costs no statement).
+  const now = new Date();
+  const events = await wantedOutboundEvents(ds, marks.flatMap((m) => (m.ref ? [callStartedEvent({
+    tenantId: m.ref.tenantId, campaignId: m.ref.campaignId, leadId: m.ref.leadId, attemptNo: m.ref.attemptNo, callAttemptId: m.attemptId,
+    providerCallId: m.providerCallId, at: now,
+  })] : [])));
+  if (events.length === 0) {
+    await preparedQuery(ds, MARK_DIALED, params);
+    return;
+  }
+  await ds.transaction(async (m) => {
+    await preparedQuery(m, MARK_DIALED, params);
+    await writeOutboundEvents(m, events);
+  });
 }
 
 /**

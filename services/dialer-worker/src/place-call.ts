@@ -4,7 +4,7 @@ import { endAttempt } from '@dialer/calls';
 import type { DataSource } from '@dialer/db';
 import { awaitsAttempt, consentRefusal, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
-import { ProviderError, type PlaceCallRequest } from '@dialer/providers';
+import { ProviderError, variableText, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
 import type { DialBatches } from './dial-batches';
@@ -289,7 +289,7 @@ async function callProvider(
   deps.observeProviderSeconds((performance.now() - started) / 1000);
 
   try {
-    await deps.batches.markDialed({ attemptId, providerCallId });
+    await deps.batches.markDialed({ attemptId, providerCallId, ref });
   } catch (err) {
     // The call is placed; its webhooks find the attempt by id and fill in the provider call id.
     logger.error({ err, callAttemptId: attemptId, providerCallId }, 'call placed but the attempt could not be marked dialled');
@@ -343,11 +343,12 @@ async function releaseLease(deps: PlaceCallDeps, ref: LeadRef): Promise<void> {
   }
 }
 
-/** Personalization variables: the lead's names, email and custom columns (never its phone). */
+/** Personalization variables: the lead's names, email and custom columns, typed ones as text (never its phone). */
 function leadVariables(lead: DialLead): Record<string, string> {
   const vars: Record<string, string> = {};
+  // Typed values of a lead schema as text: a tags list joined ("investor, nri"), numbers written out.
   for (const [k, v] of Object.entries(lead.custom)) {
-    if (v !== null && v !== undefined && typeof v !== 'object') vars[k] = String(v);
+    if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) vars[k] = variableText(v);
   }
   if (lead.firstName) vars.firstName = lead.firstName;
   if (lead.lastName) vars.lastName = lead.lastName;

@@ -1,7 +1,8 @@
-import { findProviderConnection, type DataSource } from '@dialer/db';
+import { findProviderConnection, recordAttemptCallerId, type DataSource } from '@dialer/db';
 import type { ProviderType } from '@dialer/domain';
 import { adapterFromSealed, ProviderError, renderTemplate, type PlaceCallRequest, type ProviderAdapter } from '@dialer/providers';
 import type { RateLimit } from '@dialer/queue';
+import type { CallerIdChooser } from './caller-ids';
 import { findCampaignTemplates, type CampaignTemplates } from './dial.repository';
 import { TtlCache } from './ttl-cache';
 
@@ -69,6 +70,8 @@ export class ProviderAdapters {
     private readonly requestTimeoutMs: number,
     private readonly rate: Pick<RateLimit, 'reserve'>,
     ttlMs = 30_000,
+    /** Caller-id pools (local presence); without it every call goes out from the fixed caller id. */
+    private readonly callerIds?: Pick<CallerIdChooser, 'choose'>,
   ) {
     this.cache = new TtlCache(ttlMs, 1_000);
     this.templates = new TtlCache(ttlMs, 10_000);
@@ -117,10 +120,44 @@ export class ProviderAdapters {
         if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
         if (input.agent) request.agent = input.agent;
         else if (t.agent) request.agent = t.agent;
-        if (t.callerId) request.callerId = t.callerId;
+        await this.chooseCallerId(request, input, conn.id, conn.type, t.callerId);
         if (t.ringTimeoutSeconds) request.timeoutSeconds = t.ringTimeoutSeconds;
         return request;
       },
     };
+  }
+
+  /**
+   * The call's caller id: a number of the campaign's (else the connection's) caller-id pool, else
+   * the campaign's caller id, else none (the connection's own). A chosen one is kept on the attempt
+   * before the call. A "pool only" pool with no usable number refuses as capacity: the attempt is
+   * undone and the dial retried later, without spending the lead's attempt.
+   */
+  private async chooseCallerId(
+    request: PlaceCallRequest, input: CallRequestInput, connectionId: string, type: ProviderType, campaignCallerId: string | undefined,
+  ): Promise<void> {
+    if (this.callerIds) {
+      let choice: Awaited<ReturnType<CallerIdChooser['choose']>>;
+      try {
+        choice = await this.callerIds.choose({ tenantId: input.tenantId, campaignId: input.campaignId, connectionId, providerType: type, to: input.to });
+      } catch (err) {
+        throw new ProviderError('transient', `could not choose a caller id: ${(err as Error).message}`);
+      }
+      if (choice.kind === 'wait') {
+        const when = choice.waitMs === null ? 'until the pool changes' : `for ${Math.ceil(choice.waitMs / 1000)} s`;
+        throw new ProviderError('capacity', `no caller id of the pool is usable ${when} (pool only: capped, cooling down or paused)`);
+      }
+      if (choice.kind === 'pool') {
+        request.callerId = choice.number;
+        if (choice.providerNumberId) request.callerNumberId = choice.providerNumberId;
+      }
+    }
+    if (!request.callerId && campaignCallerId) request.callerId = campaignCallerId;
+    if (!request.callerId) return;
+    try {
+      await recordAttemptCallerId(this.ds, input.tenantId, input.callAttemptId, request.callerId);
+    } catch (err) {
+      throw new ProviderError('transient', `could not keep the caller id on the attempt: ${(err as Error).message}`);
+    }
   }
 }

@@ -3,7 +3,7 @@ import { leaseRecoveryFromPostgres } from '@dialer/calls';
 import { createDataSource, pingDatabase } from '@dialer/db';
 import { createLogger, listen, maskPhones, secretsKey, stopAll, type Logger } from '@dialer/platform';
 import {
-  closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, RateLimit, waitForRedis,
+  CallerIdUsage, closeRedis, ConcurrencyLease, createQueue, createRedis, createWorker, RateLimit, waitForRedis,
 } from '@dialer/queue';
 import { createApp } from './app';
 import { CampaignSettings } from './campaign-settings';
@@ -11,6 +11,7 @@ import type { DialerWorkerConfig } from './config';
 import { createDialProcessor } from './dial.processor';
 import { createDialerMetrics } from './dialer.metrics';
 import { createDialBatches } from './dial-batches';
+import { CallerIdChooser } from './caller-ids';
 import { ProviderAdapters } from './provider-adapters';
 import { PreDialClient } from './pre-dial';
 
@@ -66,7 +67,8 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
         lease,
         leaseRecovery,
         campaigns: new CampaignSettings(ds, cfg.CAMPAIGN_SETTINGS_TTL_MS),
-        providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS, new RateLimit(commands, cfg.QUEUE_PREFIX)),
+        providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS, new RateLimit(commands, cfg.QUEUE_PREFIX), undefined,
+          new CallerIdChooser(ds, new CallerIdUsage(commands, cfg.QUEUE_PREFIX))),
         preDial,
         callFinishedQueue: callFinished,
         batches: createDialBatches(ds),

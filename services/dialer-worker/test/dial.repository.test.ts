@@ -1,5 +1,5 @@
 import { createTestContext, type TestContext } from '@dialer/testing';
-import { beginAttempt, finishLeadUndialled, returnLeadToPending, undoAttempt } from '../src/dial.repository';
+import { beginAttempt, finishLeadUndialled, markDialedMany, returnLeadToPending, undoAttempt } from '../src/dial.repository';
 
 /** The guarded writes of the dial path: each must change nothing when the lead has moved on. */
 describe('dial repository guards', () => {
@@ -92,5 +92,27 @@ describe('dial repository guards', () => {
     expect((await ctx.ds.query(`SELECT count(*)::int AS n FROM campaign_stats WHERE campaign_id = $1`, [ref.campaignId]))[0].n).toBe(0);
     const [l] = await ctx.ds.query(`SELECT status FROM leads WHERE id = $1`, [ref.leadId]);
     expect(l.status).toBe('dialing');
+  });
+
+  it('when the provider accepted calls and an endpoint wants call.started, then the mark writes the event with it; without a listener it writes none', async () => {
+    const listened = await seed('queued');
+    await ctx.ds.query(
+      `INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret_sealed) VALUES ($1, 'https://crm.example.com/h', '{call.started}', 'sealed')`,
+      [listened.tenantId]);
+    const quiet = await seed('queued');
+    const begun = await Promise.all([listened, quiet].map(async (ref) => {
+      const r = await beginAttempt(ctx.ds, ref, { type: 'twilio', connectionId: ref.connectionId });
+      if (r.kind !== 'created') throw new Error(r.kind);
+      return { attemptId: r.attemptId, ref };
+    }));
+    await markDialedMany(ctx.ds, begun.map((b, i) => ({ attemptId: b.attemptId, providerCallId: `CA${i}`, ref: b.ref })));
+    const events: Array<{ tenant_id: string; type: string; payload: Record<string, any> }> = await ctx.ds.query(
+      `SELECT tenant_id, type, payload FROM outbound_events WHERE tenant_id = ANY($1::uuid[])`, [[listened.tenantId, quiet.tenantId]]);
+    expect(events).toEqual([{
+      tenant_id: listened.tenantId, type: 'call.started',
+      payload: expect.objectContaining({ data: expect.objectContaining({ callAttemptId: begun[0]!.attemptId, leadId: listened.leadId, attemptNo: 1, providerCallId: 'CA0' }) }),
+    }]);
+    const marked = await ctx.ds.query(`SELECT provider_call_id FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY provider_call_id`, [begun.map((b) => b.attemptId)]);
+    expect(marked).toEqual([{ provider_call_id: 'CA0' }, { provider_call_id: 'CA1' }]);
   });
 });

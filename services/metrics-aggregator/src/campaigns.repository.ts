@@ -1,9 +1,18 @@
-import type { DataSource } from '@dialer/db';
-import { returnedRows } from '@dialer/db';
+import type { DataSource, EntityManager } from '@dialer/db';
+import { recordOutboundEvents, returnedRows } from '@dialer/db';
+import { campaignStatusChangedEvent } from '@dialer/domain';
 
 export interface CompletedCampaign {
   id: string;
   tenant_id: string;
+  version: number;
+}
+
+/** campaign.status_changed for the campaigns just completed, in the completing transaction. */
+async function announceCompleted(m: EntityManager, rows: CompletedCampaign[]): Promise<void> {
+  await recordOutboundEvents(m, rows.map((r) => campaignStatusChangedEvent({
+    tenantId: r.tenant_id, campaignId: r.id, from: 'running', to: 'completed', version: r.version, by: 'completion',
+  })));
 }
 
 /**
@@ -19,19 +28,26 @@ const COMPLETE_SET = `status = 'completed', completed_at = now(), updated_at = n
 
 /** Completes one campaign when nothing is left to do; returns it when this call completed it. */
 export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string): Promise<CompletedCampaign | null> {
-  const rows = returnedRows<CompletedCampaign>(await ds.query(
-    `UPDATE campaigns c SET ${COMPLETE_SET}
-      WHERE c.id = $1 AND c.tenant_id = $2 AND ${COMPLETE_WHERE}
-      RETURNING c.id, c.tenant_id`, [campaignId, tenantId]));
-  return rows[0] ?? null;
+  return ds.transaction(async (m) => {
+    const rows = returnedRows<CompletedCampaign>(await m.query(
+      `UPDATE campaigns c SET ${COMPLETE_SET}
+        WHERE c.id = $1 AND c.tenant_id = $2 AND ${COMPLETE_WHERE}
+        RETURNING c.id, c.tenant_id, c.version`, [campaignId, tenantId]));
+    await announceCompleted(m, rows);
+    return rows[0] ?? null;
+  });
 }
 
 /** The same check over every running campaign (those whose leads all ended without a call, e.g. all DNC). */
 export async function completeFinishedCampaigns(ds: DataSource): Promise<CompletedCampaign[]> {
-  return returnedRows<CompletedCampaign>(await ds.query(
-    `UPDATE campaigns c SET ${COMPLETE_SET}
-      WHERE ${COMPLETE_WHERE}
-      RETURNING c.id, c.tenant_id`));
+  return ds.transaction(async (m) => {
+    const rows = returnedRows<CompletedCampaign>(await m.query(
+      `UPDATE campaigns c SET ${COMPLETE_SET}
+        WHERE ${COMPLETE_WHERE}
+        RETURNING c.id, c.tenant_id, c.version`));
+    await announceCompleted(m, rows);
+    return rows;
+  });
 }
 
 export interface NextLeadRow {

@@ -49,6 +49,10 @@ export interface CreateCallInput {
    * see which agent or flow a call used.
    */
   agent?: string | null;
+  /** Vapi: the personalization the request carried (assistantOverrides firstMessage and variableValues), so a test can see what was rendered. */
+  personalization?: { firstMessage: string | null; variables: Readonly<Record<string, unknown>> };
+  /** Vapi: extra structured data the call's post-call analysis reports (set per number through POST /sim/analysis). */
+  structuredData?: Readonly<Record<string, unknown>>;
 }
 
 export interface CallbackRecord {
@@ -186,6 +190,21 @@ export class CallSimulator {
   async createDelay(): Promise<void> {
     const ms = this.settingsValue.createDelayMs;
     if (ms > 0) await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
+  }
+
+  /** Vapi: structured data the next call to a number reports in its analysis (taken once). */
+  private readonly analysisFor = new Map<string, Record<string, unknown>>();
+
+  /** The next Vapi call to `to` reports this structured data in its end-of-call analysis (e.g. {callbackAt}). */
+  setNextAnalysis(to: string, structuredData: Record<string, unknown>): void {
+    this.analysisFor.set(to, structuredData);
+  }
+
+  /** Takes the structured data set for the next call to `to`, if any. */
+  takeNextAnalysis(to: string): Record<string, unknown> | undefined {
+    const v = this.analysisFor.get(to);
+    this.analysisFor.delete(to);
+    return v;
   }
 
   create(input: CreateCallInput): SimCall {

@@ -27,6 +27,7 @@ export interface SimCall {
   answeredBy: string | null;
   durationSeconds: number | null;
   success: boolean | null;
+  readonly structuredData?: Readonly<Record<string, unknown>>;
 }
 
 /** One callback ready to post: what it is (recorded as its `status`), its body and headers. */
@@ -145,7 +146,7 @@ function vapiCallbacks(call: SimCall, status: TwilioCallStatus, final: boolean, 
       analysis: talked
         ? {
           summary: call.success ? 'The customer is interested and asked for a follow-up.' : 'The customer is not interested.',
-          structuredData: { interested: call.success === true },
+          structuredData: { interested: call.success === true, ...(call.structuredData ?? {}) },
           successEvaluation: call.success ? 'true' : 'false',
         }
         : {},

@@ -15,6 +15,8 @@ export function callView(call: SimCall): Record<string, unknown> {
     from: call.from,
     statusCallback: call.statusCallback,
     agent: call.agent ?? null,
+    personalization: call.personalization ?? null,
+    structuredData: call.structuredData ?? null,
     timeoutSeconds: call.timeoutSeconds,
     status: call.status,
     outcome: call.outcome,
@@ -54,6 +56,17 @@ export function simRoutes(simulator: CallSimulator): Router {
 
   router.delete('/calls', (_req, res) => {
     simulator.reset();
+    res.status(204).end();
+  });
+
+  /** Vapi: the next call to `to` reports `structuredData` in its end-of-call analysis (once). */
+  router.post('/analysis', (req, res) => {
+    const b = (req.body ?? {}) as { to?: unknown; structuredData?: unknown };
+    if (typeof b.to !== 'string' || !b.structuredData || typeof b.structuredData !== 'object' || Array.isArray(b.structuredData)) {
+      res.status(400).json({ error: 'send {"to": "+E164", "structuredData": {...}}' });
+      return;
+    }
+    simulator.setNextAnalysis(b.to, b.structuredData as Record<string, unknown>);
     res.status(204).end();
   });
 

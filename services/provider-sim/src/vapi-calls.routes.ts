@@ -99,6 +99,11 @@ export function vapiCallsRoutes(deps: { simulator: CallSimulator; keys: VapiKeys
       timeoutSeconds,
       machineDetection: true,
       agent: body.assistantId as string,
+      personalization: {
+        firstMessage: typeof (overrides as { firstMessage?: unknown }).firstMessage === 'string' ? (overrides as { firstMessage: string }).firstMessage : null,
+        variables: overrides.variableValues && typeof overrides.variableValues === 'object' ? overrides.variableValues as Record<string, unknown> : {},
+      },
+      structuredData: simulator.takeNextAnalysis(customer.number as string),
     });
     res.status(201).json(vapiCallResource(call, base(req)));
   });

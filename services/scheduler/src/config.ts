@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { ReconcilerConfig } from './reconciler/reconciler.config';
 
 /**
@@ -57,4 +57,26 @@ export class SchedulerConfig extends ReconcilerConfig {
   @Min(50)
   @Max(600_000)
   SCHEDULER_LEADER_RETRY_MS = 1_000;
+
+  /**
+   * When the retention purge runs (UTC, HH:MM): at this time each day, and every
+   * RETENTION_PURGE_INTERVAL_HOURS after it. It deletes what each tenant's retention settings say is
+   * too old (docs/privacy.md); tenants without settings keep everything.
+   */
+  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: 'RETENTION_PURGE_TIME_UTC must be HH:MM (UTC), e.g. 03:30' })
+  RETENTION_PURGE_TIME_UTC = '03:30';
+
+  /** Hours between retention purges (24: once a day); 0 turns the purge off. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(168)
+  RETENTION_PURGE_INTERVAL_HOURS = 24;
+
+  /** Rows per purge statement (each in its own short transaction). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_PURGE_BATCH = 1_000;
 }

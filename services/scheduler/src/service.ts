@@ -7,6 +7,7 @@ import type { SchedulerConfig } from './config';
 import { Feeder } from './feeder/feeder';
 import { Leadership, leaderKey } from './leadership';
 import { Reconciler } from './reconciler/reconciler';
+import { purgedRowsCounter, RetentionPurger } from './retention/retention-purger';
 
 export interface RunningService {
   port: number;
@@ -16,6 +17,8 @@ export interface RunningService {
   readonly feeder: Feeder | null;
   /** The reconciler while this replica leads (and RECONCILER_INTERVAL_MS > 0), else null. */
   readonly reconciler: Reconciler | null;
+  /** The retention purge while this replica leads (and RETENTION_PURGE_INTERVAL_HOURS > 0), else null. */
+  readonly purger: RetentionPurger | null;
 }
 
 /**
@@ -47,9 +50,11 @@ export async function startService(cfg: Readonly<SchedulerConfig>, logger?: Logg
       name: 'scheduler_leader', help: '1 while this replica holds the leader lock and runs the feeder and reconciler', registers: [registry],
     });
     leaderGauge.set(0);
+    const purgedRows = purgedRowsCounter(registry);
 
     let feeder: Feeder | null = null;
     let reconciler: Reconciler | null = null;
+    let purger: RetentionPurger | null = null;
     const lead = async (): Promise<() => Promise<void>> => {
       const subscriber = createRedis(cfg.REDIS_URL, 'worker', 'scheduler-feeder-sub');
       const f = new Feeder({
@@ -72,11 +77,21 @@ export async function startService(cfg: Readonly<SchedulerConfig>, logger?: Logg
         })
         : null;
       r?.start();
+      const p = cfg.RETENTION_PURGE_INTERVAL_HOURS > 0
+        ? new RetentionPurger({
+          ds, logger: log.child({ component: 'retention' }), timeUtc: cfg.RETENTION_PURGE_TIME_UTC,
+          intervalHours: cfg.RETENTION_PURGE_INTERVAL_HOURS, batch: cfg.RETENTION_PURGE_BATCH, counter: purgedRows,
+        })
+        : null;
+      p?.start();
       feeder = f;
       reconciler = r;
+      purger = p;
       return async () => {
         feeder = null;
         reconciler = null;
+        purger = null;
+        await p?.stop();
         await r?.stop();
         await f.stop();
       };
@@ -104,6 +119,9 @@ export async function startService(cfg: Readonly<SchedulerConfig>, logger?: Logg
       },
       get reconciler() {
         return reconciler;
+      },
+      get purger() {
+        return purger;
       },
     };
   } catch (err) {

@@ -77,6 +77,8 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
       at: e.event.occurredAt,
       // The AI's post-call analysis may ask for a callback: it overrides the retry (settleLeadWithCallback).
       callbackAt: analysisCallbackAt(e.event.analysis),
+      recordingUrl: e.event.recordingUrl ?? null,
+      analysis: e.event.analysis ?? null,
     });
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
     if (!result.applied && result.reason === 'other_call') {

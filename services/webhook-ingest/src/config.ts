@@ -75,4 +75,14 @@ export class WebhookIngestConfig extends CommonConfig {
   @Min(2)
   @Max(200)
   WEBHOOK_DB_POOL = 12;
+
+  /**
+   * Connections of the apply pool (applying stored events: the background queue's lanes and the
+   * sweeper), apart from the pool that stores incoming events; its commits are asynchronous.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  WEBHOOK_APPLY_DB_POOL = 10;
 }

@@ -43,7 +43,17 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
     const registry = createMetricsRegistry('webhook-ingest');
     const metrics = createWebhookMetrics(registry);
     const connections = new ConnectionCache(ds, key, cfg.WEBHOOK_ADAPTER_CACHE_MS);
-    const applyDeps = { ds, lease, callFinishedQueue, logger: log };
+    // Applying stored events runs on its own pool, with asynchronous commits: the stored event (committed
+    // synchronously before the answer) is the durable record, and the sweeper re-applies any event whose
+    // application a Postgres crash took back (idempotent, forward-only). Any later synchronous commit
+    // (a fold, a dial) flushes the WAL before it, so nothing built on a lost apply survives it. This takes
+    // the disk flush off every terminal event's transaction, which bounded the apply rate.
+    const applyDs = createDataSource({
+      url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest-apply', poolSize: cfg.WEBHOOK_APPLY_DB_POOL, asyncCommit: true,
+    });
+    await applyDs.initialize();
+    steps.push(['apply db', () => applyDs.destroy()]);
+    const applyDeps = { ds: applyDs, lease, callFinishedQueue, logger: log };
 
     // Stored events are applied in the background; what a stop leaves waiting, the sweeper applies.
     const applyQueue = new ApplyQueue<StoredCallEvent>(cfg.WEBHOOK_APPLY_BATCH, async (batch) => {
@@ -61,7 +71,7 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
     steps.push(['sweeper', () => sweeper.stop()]);
 
     const app = createApp({
-      ...applyDeps, redis, registry, metrics, connections, writer, applyQueue, publicUrl: cfg.WEBHOOK_PUBLIC_URL.replace(/\/+$/, ''),
+      ...applyDeps, ds, redis, registry, metrics, connections, writer, applyQueue, publicUrl: cfg.WEBHOOK_PUBLIC_URL.replace(/\/+$/, ''),
     });
     const http: RunningServer = await listen(app, cfg.WEBHOOK_INGEST_PORT);
     steps.push(['http', () => http.close()]);

@@ -72,7 +72,7 @@ export async function findCallAttemptId(
 
 export async function markEventApplied(ds: DataSource, eventId: string, callAttemptId: string): Promise<void> {
   await ds.query(
-    `UPDATE webhook_events SET applied_at = now(), call_attempt_id = COALESCE(call_attempt_id, $2)
+    `UPDATE webhook_events SET applied_at = clock_timestamp(), call_attempt_id = COALESCE(call_attempt_id, $2)
       WHERE id = $1 AND applied_at IS NULL`, [eventId, callAttemptId]);
 }
 
@@ -120,7 +120,7 @@ export async function resolveCallAttempts(ds: DataSource, refs: EventRef[]): Pro
 export async function markEventsApplied(m: DataSource | EntityManager, applied: Array<{ eventId: string; callAttemptId: string }>): Promise<void> {
   if (applied.length === 0) return;
   await m.query(
-    `UPDATE webhook_events e SET applied_at = now(), call_attempt_id = COALESCE(e.call_attempt_id, u.attempt)
+    `UPDATE webhook_events e SET applied_at = clock_timestamp(), call_attempt_id = COALESCE(e.call_attempt_id, u.attempt)
        FROM unnest($1::bigint[], $2::uuid[]) AS u(id, attempt)
       WHERE e.id = u.id AND e.applied_at IS NULL`,
     [applied.map((a) => a.eventId), applied.map((a) => a.callAttemptId)]);

@@ -299,6 +299,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/caller-ids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's caller-id pool: its numbers and whether it is pool only
+         * @description Permission: `campaigns:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdCallerIds"];
+        put?: never;
+        /**
+         * Add a caller id to the campaign's pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postCampaignsIdCallerIds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the campaign's pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchCampaignsIdCallerIds"];
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/caller-ids/{callerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a caller id from the pool (its past calls keep it); audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteCampaignsIdCallerIdsCallerId"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a caller id, change its daily cap, cool-down or default mark; audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchCampaignsIdCallerIdsCallerId"];
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/caller-ids/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls by caller id of the campaign's pool (calls, connected, connect rate, short calls) and the spam-label flag
+         * @description Permission: `stats:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdCallerIdsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/calls": {
         parameters: {
             query?: never;
@@ -411,7 +483,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List leads (filters: status, disposition, phone prefix)
+         * List leads (filters: status, disposition, phone prefix, typed lead-schema fields: filter=budget>=5000000)
          * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         get: operations["getCampaignsIdLeads"];
@@ -461,6 +533,26 @@ export interface paths {
          * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         post: operations["postCampaignsIdLeadsCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/leads/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sample CSV for this campaign: phone, name, email and its lead schema's fields, with a row that imports back (no schema: the generic template)
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getCampaignsIdLeadsTemplateCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -775,6 +867,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's erasures, newest first: counts per table, no personal data
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getErasures"];
+        put?: never;
+        /**
+         * Erase a person (phone and/or email) across the tenant: leads, calls, events, callbacks, imports and audit snapshots; the number stays on the DNC list as a hash when the person asked not to be called
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postErasures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -1039,6 +1155,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/provider-connections/{id}/caller-ids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The connection's caller-id pool: its numbers and whether it is pool only
+         * @description Permission: `connections:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getProviderConnectionsIdCallerIds"];
+        put?: never;
+        /**
+         * Add a caller id to the connection's pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postProviderConnectionsIdCallerIds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the connection's pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsIdCallerIds"];
+        trace?: never;
+    };
+    "/v1/provider-connections/{id}/caller-ids/{callerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a caller id from the pool (its past calls keep it); audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteProviderConnectionsIdCallerIdsCallerId"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a caller id, change its daily cap, cool-down or default mark; audited
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsIdCallerIdsCallerId"];
+        trace?: never;
+    };
+    "/v1/provider-connections/{id}/caller-ids/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls by caller id of the connection's pool (calls, connected, connect rate, short calls) and the spam-label flag
+         * @description Permission: `stats:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getProviderConnectionsIdCallerIdsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant": {
         parameters: {
             query?: never;
@@ -1047,7 +1235,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's tenant: its name and the country assumed for numbers written without a country code
+         * The caller's tenant: its name, the country assumed for numbers written without a country code, and how long its data is kept
          * @description Permission: `campaigns:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         get: operations["getTenant"];
@@ -1057,10 +1245,30 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the tenant's default country (campaigns created afterwards inherit it)
+         * Change the tenant's default country (campaigns created afterwards inherit it) and its retention settings (days; null keeps forever)
          * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         patch: operations["patchTenant"];
+        trace?: never;
+    };
+    "/v1/tenant/purges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the daily retention purge removed, run by run (newest first)
+         * @description Permission: `tenant:manage` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getTenantPurges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users": {
@@ -1143,8 +1351,772 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's webhook endpoints (never their secrets)
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint that receives the tenant's events, signed (Standard Webhooks); its secret is in this answer only
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint (why it was disabled, since when it fails)
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpointsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint: nothing more is sent to it
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteWebhookEndpointsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint: URL, event types, campaign filter, enabled
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchWebhookEndpointsId"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log, newest first: state, tries, status codes, latency, answer excerpts
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpointsIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again (same event id)
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdDeliveriesDeliveryIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every delivery of the endpoint given up since a time
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret: the new one is in this answer only; the old one signs too for 24 h
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.test event to this endpoint
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "call.ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call ended. recordingUrl only in standard compliance mode; analysis in standard and pci (never in hipaa). The call's detail (links.call) is read through the API.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "call.ended",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "attemptNo": 1,
+                     *         "status": "completed",
+                     *         "outcome": "answered",
+                     *         "durationSeconds": 74,
+                     *         "answeredBy": "human",
+                     *         "providerCallId": "CA0123456789abcdef",
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "recordingUrl": "https://api.twilio.com/recordings/RE123.mp3",
+                     *         "analysis": {
+                     *           "summary": "Interested; asked for a viewing on Friday.",
+                     *           "successEvaluation": true
+                     *         },
+                     *         "lead": {
+                     *           "final": true,
+                     *           "disposition": "answered",
+                     *           "nextAttemptAt": null
+                     *         },
+                     *         "links": {
+                     *           "call": "/v1/call-attempts/5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CallEnded"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The provider accepted a call (it is ringing or about to).
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "call.started",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "attemptNo": 1,
+                     *         "providerCallId": "CA0123456789abcdef",
+                     *         "startedAt": "2026-03-02T14:05:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CallStarted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A campaign moved: a command (start, pause, resume, stop, cancel, schedule), the scheduler, or completion.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "campaign.status_changed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "from": "running",
+                     *         "to": "completed",
+                     *         "version": 7,
+                     *         "by": "completion",
+                     *         "command": null,
+                     *         "changedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "campaign": "/v1/campaigns/3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CampaignStatusChanged"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead import finished.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "import.completed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "importId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "rowsRead": 1000,
+                     *         "accepted": 990,
+                     *         "rejected": 6,
+                     *         "duplicates": 3,
+                     *         "dncSuppressed": 1,
+                     *         "error": null,
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "import": "/v1/imports/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_ImportCompleted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead import failed (its committed rows are kept; it can be resumed).
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "import.failed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "importId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "rowsRead": 20000,
+                     *         "accepted": 19000,
+                     *         "rejected": 1000,
+                     *         "duplicates": 0,
+                     *         "dncSuppressed": 0,
+                     *         "error": "the uploaded file is no longer in IMPORT_DIR",
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "import": "/v1/imports/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_ImportFailed"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.callback_scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A callback was scheduled for a lead (by the API, a disposition or the call's analysis); dueAt may be moved into the callee's window.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.callback_scheduled",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callbackId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "source": "analysis",
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "requestedAt": "2026-03-02T14:05:00.000Z",
+                     *         "dueAt": "2026-03-02T14:05:00.000Z",
+                     *         "moved": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadCallbackScheduled"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead is done for good: its final disposition and the attempts it took.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.completed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "disposition": "answered",
+                     *         "attempts": 2,
+                     *         "lastCallAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "completedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "lead": "/v1/leads/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadCompleted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.qualified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead became qualified: by the campaign's qualification rule on the call's analysis, or by a person's disposition.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.qualified",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "by": "rule",
+                     *         "links": {
+                     *           "lead": "/v1/leads/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadQualified"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST /v1/webhook-endpoints/{id}/test to that endpoint only.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "webhook.test",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "test": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_WebhookTest"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AcceptInviteDto: {
@@ -1163,6 +2135,38 @@ export interface components {
              * @example the-token-of-the-link
              */
             token: string;
+        };
+        AddCallerIdDto: {
+            /**
+             * @description Seconds between two calls from this number (default 0).
+             * @example 30
+             */
+            cooldownSeconds?: number;
+            /**
+             * @description Most calls per UTC day from this number (absent: no cap).
+             * @example 200
+             */
+            dailyCap?: number;
+            /**
+             * @description One of the pool's default numbers: used when no number has the callee's area code or region (none marked: every number is).
+             * @example false
+             */
+            isDefault?: boolean;
+            /**
+             * @description The caller id, E.164 (a number you own at the provider).
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused numbers are never chosen.
+             * @example false
+             */
+            paused?: boolean;
+            /**
+             * @description The provider's own id of the number, where calls name their number by id: required for Vapi (its phoneNumberId).
+             * @example pn_0123
+             */
+            providerNumberId?: string;
         };
         AddDncDto: {
             /**
@@ -1238,7 +2242,7 @@ export interface components {
              * @example campaign
              * @enum {string}
              */
-            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls by outcome (groupBy outcome only).
              * @example [
@@ -1274,16 +2278,21 @@ export interface components {
              */
             campaignId?: string;
             /**
+             * @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)").
+             * @example source
+             */
+            field?: string;
+            /**
              * @description Calls at or after this time (default: 7 days before to).
              * @example 2026-03-01T00:00:00Z
              */
             from?: string;
             /**
-             * @description How calls are grouped: campaign, outcome, day, hour or localHour.
+             * @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId).
              * @example campaign
              * @enum {string}
              */
-            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+            groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
             /**
              * @description Calls before this time (default: now; at most 366 days after from).
              * @example 2026-03-08T00:00:00Z
@@ -1338,7 +2347,7 @@ export interface components {
              */
             failed: number;
             /**
-             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23) or "all" (groupBy outcome).
+             * @description The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23), "all" (groupBy outcome) or a lead-schema field's value (groupBy field; "(none)": no value).
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             key: string | number;
@@ -1823,6 +2832,173 @@ export interface components {
              */
             transcript: string | null;
         };
+        /** @description A number of a caller-id pool. */
+        CallerId: {
+            /**
+             * @description Seconds between two calls from this number.
+             * @example 30
+             */
+            cooldownSeconds: number;
+            /**
+             * Format: date-time
+             * @description When it was added.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Most calls per UTC day; null: no cap.
+             * @example 200
+             */
+            dailyCap: number | null;
+            /**
+             * Format: uuid
+             * @description The caller id's id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description One of the pool's default numbers.
+             * @example false
+             */
+            isDefault: boolean;
+            /**
+             * @description The number, E.164.
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused numbers are never chosen.
+             * @example false
+             */
+            paused: boolean;
+            /**
+             * @description The provider's own id of the number (Vapi phoneNumberId), if any.
+             * @example null
+             */
+            providerNumberId: string | null;
+        };
+        /** @description The rule that flags a number: over its last `window` finished calls (never before it made that many), a connect rate below minConnectRate, or a median talk time of the connected ones below minMedianTalkSeconds. */
+        CallerIdFlagRule: {
+            /**
+             * @description Flagged below this connect rate.
+             * @example 0.15
+             */
+            minConnectRate: number;
+            /**
+             * @description Flagged below this median talk time of the connected calls, seconds.
+             * @example 10
+             */
+            minMedianTalkSeconds: number;
+            /**
+             * @description How many of the number's most recent finished calls the rule looks at.
+             * @example 20
+             */
+            window: number;
+        };
+        /** @description The caller-id pool of a provider connection or a campaign (a campaign's pool, when it has numbers, overrides its connection's). */
+        CallerIdPool: {
+            /**
+             * @description The numbers, in number order.
+             * @example []
+             */
+            callerIds: components["schemas"]["CallerId"][];
+            /**
+             * @description What the pool belongs to.
+             * @example provider_connection
+             * @enum {string}
+             */
+            owner: "provider_connection" | "campaign";
+            /**
+             * Format: uuid
+             * @description The connection or campaign id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            ownerId: string;
+            /**
+             * @description When no number is usable: true, the call waits; false, the fixed caller id is used.
+             * @example false
+             */
+            poolOnly: boolean;
+        };
+        /** @description Stats by caller id of a pool. */
+        CallerIdStats: {
+            /**
+             * @description One row per number of the pool.
+             * @example []
+             */
+            data: components["schemas"]["CallerIdStatsRow"][];
+            /**
+             * @description The period, in days up to now.
+             * @example 7
+             */
+            days: number;
+            /**
+             * @description The flag rule.
+             * @example {
+             *       "window": 20,
+             *       "minConnectRate": 0.15,
+             *       "minMedianTalkSeconds": 10
+             *     }
+             */
+            flagRule: components["schemas"]["CallerIdFlagRule"];
+        };
+        CallerIdStatsQuery: {
+            /**
+             * @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period.
+             * @default 7
+             * @example 7
+             */
+            days: number;
+        };
+        /** @description Calls by caller id over the period, and the spam-label flag. */
+        CallerIdStatsRow: {
+            /**
+             * @description Calls that went out from it in the period.
+             * @example 120
+             */
+            calls: number;
+            /**
+             * @description Ended calls that connected (answered by a person or a machine).
+             * @example 40
+             */
+            connected: number;
+            /**
+             * @description connected / finished (null without finished calls).
+             * @example 0.339
+             */
+            connectRate: number | null;
+            /**
+             * @description Of those, the ones that ended.
+             * @example 118
+             */
+            finished: number;
+            /**
+             * @description Shows the spam-label symptom over its last 20 finished calls (see flagRule).
+             * @example false
+             */
+            flagged: boolean;
+            /**
+             * @description Why it is flagged; null when not.
+             * @example null
+             * @enum {string|null}
+             */
+            flagReason: "low_connect_rate" | "short_calls" | null;
+            /**
+             * @description The number, E.164.
+             * @example +14155550100
+             */
+            number: string;
+            /**
+             * @description Paused.
+             * @example false
+             */
+            paused: boolean;
+            /**
+             * @description Connected calls shorter than 10 s.
+             * @example 6
+             */
+            shortCalls: number;
+        };
         /** @description Calls of one time bucket (or one group of analytics). */
         CallFigures: {
             /**
@@ -2085,6 +3261,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -2257,6 +3475,48 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
             /**
              * @description Attempts per lead at most.
              * @example 3
@@ -2696,6 +3956,48 @@ export interface components {
              */
             id: string;
             /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
+            /**
              * @description Attempts per lead at most.
              * @example 3
              */
@@ -2916,6 +4218,48 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             id: string;
+            /**
+             * @description The typed fields its leads carry in custom (null: no schema; extra columns are free text).
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema: components["schemas"]["LeadSchemaView"] | null;
             /**
              * @description Leads copied (0 without includeLeads; DNC numbers are left out).
              * @example 120
@@ -3193,6 +4537,48 @@ export interface components {
              */
             description?: string;
             /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
+            /**
              * @description Attempts per lead at most (1–20).
              * @default 3
              * @example 3
@@ -3305,6 +4691,110 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "manager" | "viewer";
+        };
+        /** @description A new endpoint with its signing secret: shown in this answer only. */
+        CreatedWebhookEndpoint: {
+            /**
+             * @description Only these campaigns' events; null: every campaign's.
+             * @example null
+             */
+            campaignIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Its note.
+             * @example CRM sync
+             */
+            description: string;
+            /**
+             * @description Why it was disabled by the system (3 days of failed deliveries); null otherwise.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description Whether events are sent to it.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: date-time
+             * @description When every delivery since began to fail; null while they succeed.
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: uuid
+             * @description The endpoint id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too (after a rotation); null: only the current one.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * @description The signing secret (Standard Webhooks, whsec_…). Store it now; it is never shown again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
+        };
+        CreateWebhookEndpointDto: {
+            /**
+             * @description Only these campaigns' events (absent or empty: every campaign's; events of no campaign are sent only without a filter).
+             * @example [
+             *       "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+             *     ]
+             */
+            campaignIds?: string[];
+            /**
+             * @description A note to tell endpoints apart.
+             * @example CRM sync
+             */
+            description?: string;
+            /**
+             * @description false: nothing is sent (default true).
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description The event types to send: call.started, call.ended, lead.completed, lead.qualified, lead.callback_scheduled, campaign.status_changed, import.completed, import.failed.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: url
+             * @description Where events are POSTed. https in production; http only to localhost outside production.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
         };
         /** @description The result of a synchronous CSV import. */
         CsvImportResult: {
@@ -3475,7 +4965,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description The number in E.164.
+             * @description The number in E.164; for a number kept after an erasure (source erasure), `sha256:` and its hash instead (docs/privacy.md).
              * @example +14155552671
              */
             phoneE164: string;
@@ -3485,7 +4975,7 @@ export interface components {
              */
             reason: string | null;
             /**
-             * @description How it was listed: api, csv or opt_out (the callee asked on a call).
+             * @description How it was listed: api, csv, opt_out (the callee asked on a call) or erasure (kept as a hash for an erased person).
              * @example api
              */
             source: string;
@@ -3558,6 +5048,70 @@ export interface components {
              */
             reason?: string;
         };
+        EraseDto: {
+            /**
+             * @description The person asked not to be called: the number stays on the tenant's DNC list as a hash (also kept when it was on a list before).
+             * @example true
+             */
+            doNotCall?: boolean;
+            /**
+             * Format: email
+             * @description The person's email (case does not matter).
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description The person's phone number in any format (read in the tenant's default country when it has no country code).
+             * @example (415) 555-2671
+             */
+            phone?: string;
+        };
+        /** @description The tenant's erasures, newest first. */
+        ErasurePage: {
+            /**
+             * @description The erasures.
+             * @example []
+             */
+            data: components["schemas"]["ErasureView"][];
+        };
+        /** @description An erasure of a person: what was removed or scrubbed, by table; it holds no personal data. */
+        ErasureView: {
+            /**
+             * @description Rows deleted or scrubbed per table (leads, call_attempts, callbacks, webhook_events, idempotency_keys, import_jobs, audit_log, dnc_entries …) and upload files deleted (import_files).
+             * @example {
+             *       "leads": 3,
+             *       "call_attempts": 2,
+             *       "webhook_events": 6
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Format: date-time
+             * @description When it ran.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description True when the number stays on the tenant's DNC list as a hash (the person asked not to be called).
+             * @example true
+             */
+            dncHashed: boolean;
+            /**
+             * Format: uuid
+             * @description The erasure id (the audit entry erasure.create names it).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description Rows of configuration tables (campaigns, users, provider connections) that still mention the person: an erasure does not change them; edit them yourself. Empty when none.
+             * @example {}
+             */
+            remaining: {
+                [key: string]: number;
+            };
+        };
         /**
          * @example {
          *       "error": {
@@ -3573,6 +5127,239 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        /** @description The call.ended event. */
+        Event_CallEnded: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                analysis: unknown;
+                answeredBy: string | null;
+                attemptNo: number;
+                /** Format: uuid */
+                callAttemptId: string;
+                /** Format: uuid */
+                campaignId: string;
+                durationSeconds: number | null;
+                /** Format: date-time */
+                endedAt: string;
+                lead: {
+                    disposition: string | null;
+                    final: boolean;
+                    nextAttemptAt: string | null;
+                } | null;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    call: string;
+                };
+                outcome: string;
+                providerCallId: string | null;
+                recordingUrl: string | null;
+                status: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "call.ended";
+        };
+        /** @description The call.started event. */
+        Event_CallStarted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                attemptNo: number;
+                /** Format: uuid */
+                callAttemptId: string;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: uuid */
+                leadId: string;
+                providerCallId: string;
+                /** Format: date-time */
+                startedAt: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "call.started";
+        };
+        /** @description The campaign.status_changed event. */
+        Event_CampaignStatusChanged: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** @enum {string} */
+                by: "command" | "scheduler" | "completion";
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                changedAt: string;
+                command: string | null;
+                from: string;
+                links: {
+                    campaign: string;
+                };
+                to: string;
+                version: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "campaign.status_changed";
+        };
+        /** @description The import.completed event. */
+        Event_ImportCompleted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                accepted: number;
+                /** Format: uuid */
+                campaignId: string;
+                dncSuppressed: number;
+                duplicates: number;
+                /** Format: date-time */
+                endedAt: string;
+                error: null;
+                /** Format: uuid */
+                importId: string;
+                links: {
+                    import: string;
+                };
+                rejected: number;
+                rowsRead: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "import.completed";
+        };
+        /** @description The import.failed event. */
+        Event_ImportFailed: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                accepted: number;
+                /** Format: uuid */
+                campaignId: string;
+                dncSuppressed: number;
+                duplicates: number;
+                /** Format: date-time */
+                endedAt: string;
+                error: string | null;
+                /** Format: uuid */
+                importId: string;
+                links: {
+                    import: string;
+                };
+                rejected: number;
+                rowsRead: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "import.failed";
+        };
+        /** @description The lead.callback_scheduled event. */
+        Event_LeadCallbackScheduled: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                callAttemptId: string | null;
+                /** Format: uuid */
+                callbackId: string;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: uuid */
+                leadId: string;
+                moved: string | null;
+                /** Format: date-time */
+                requestedAt: string;
+                source: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.callback_scheduled";
+        };
+        /** @description The lead.completed event. */
+        Event_LeadCompleted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                attempts: number;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                completedAt: string;
+                disposition: string | null;
+                /** Format: uuid */
+                lastCallAttemptId: string;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    lead: string;
+                };
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.completed";
+        };
+        /** @description The lead.qualified event. */
+        Event_LeadQualified: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** @enum {string} */
+                by: "rule" | "disposition";
+                callAttemptId: string | null;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    lead: string;
+                };
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.qualified";
+        };
+        /** @description The webhook.test event. */
+        Event_WebhookTest: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** Format: uuid */
+                endpointId: string;
+                test: boolean;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "webhook.test";
         };
         ExotelConnectionDto: {
             /**
@@ -3994,6 +5781,21 @@ export interface components {
              */
             sampleRows: components["schemas"]["PreviewLead"][];
             /**
+             * @description With a campaign that has a lead schema: which column feeds each field, which required fields are missing.
+             * @example {
+             *       "fields": [
+             *         {
+             *           "field": "budget",
+             *           "type": "number",
+             *           "required": false,
+             *           "column": "Budget"
+             *         }
+             *       ],
+             *       "missingRequired": []
+             *     }
+             */
+            schemaMapping?: components["schemas"]["SchemaMapping"];
+            /**
              * @description Lead field → column, as guessed from the headers.
              * @example {
              *       "phone": "Mobile Number",
@@ -4119,13 +5921,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4264,6 +6070,89 @@ export interface components {
              */
             status: string;
         };
+        /** @description One typed field of a lead schema (docs/lead-schema.md). */
+        LeadFieldSpecView: {
+            /**
+             * @description text/enum/email/url/tags: change the case first.
+             * @example upper
+             * @enum {string}
+             */
+            case?: "upper" | "lower";
+            /**
+             * @description Taken when the value is absent or empty (valid for the field itself; stored typed).
+             * @example website
+             */
+            default?: unknown;
+            /**
+             * @description number/integer: the value must be less than this.
+             * @example 100
+             */
+            exclusiveMax?: number;
+            /**
+             * @description number/integer: the value must be greater than this.
+             * @example 0
+             */
+            exclusiveMin?: number;
+            /**
+             * @description number/integer: the largest value; tags: the most items.
+             * @example 100000000
+             */
+            max?: number;
+            /**
+             * @description text/email/url and each tag: the most characters.
+             * @example 50
+             */
+            maxLength?: number;
+            /**
+             * @description number/integer: the smallest value; tags: the fewest items.
+             * @example 1
+             */
+            min?: number;
+            /**
+             * @description text/email/url and each tag: the fewest characters.
+             * @example 1
+             */
+            minLength?: number;
+            /**
+             * @description The key in the lead's custom, the CSV column (matched ignoring case, spaces and punctuation) and the {{variable}} of scripts.
+             * @example budget
+             */
+            name: string;
+            /**
+             * @description text/email/url and each tag: a regular expression the value must match (unanchored).
+             * @example ^[0-9]BHK$
+             */
+            pattern?: string;
+            /**
+             * @description A lead without it is refused.
+             * @example false
+             */
+            required?: boolean;
+            /**
+             * @description tags: what separates the items in a CSV cell (default ",").
+             * @example ,
+             */
+            separator?: string;
+            /**
+             * @description Trim surrounding whitespace (default true).
+             * @example true
+             */
+            trim?: boolean;
+            /**
+             * @description How values are read and stored: text, number, integer, boolean, date (YYYY-MM-DD), email, url, enum, tags (a list).
+             * @example number
+             * @enum {string}
+             */
+            type: "text" | "number" | "integer" | "boolean" | "date" | "email" | "url" | "enum" | "tags";
+            /**
+             * @description enum: the allowed values (matched ignoring case, stored as declared).
+             * @example [
+             *       "website",
+             *       "referral"
+             *     ]
+             */
+            values?: string[];
+        };
         /** @description A page of leads, oldest first. */
         LeadPage: {
             /**
@@ -4313,13 +6202,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4406,6 +6299,53 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description A campaign's lead schema: the typed fields its leads carry in custom (docs/lead-schema.md). */
+        LeadSchemaView: {
+            /**
+             * @description The fields, in template and export order.
+             * @example [
+             *       {
+             *         "name": "property_type",
+             *         "type": "text",
+             *         "required": true,
+             *         "case": "upper"
+             *       },
+             *       {
+             *         "name": "location",
+             *         "type": "text",
+             *         "required": true
+             *       },
+             *       {
+             *         "name": "budget",
+             *         "type": "number",
+             *         "exclusiveMin": 0
+             *       },
+             *       {
+             *         "name": "source",
+             *         "type": "enum",
+             *         "values": [
+             *           "website",
+             *           "referral",
+             *           "advertisement",
+             *           "partner"
+             *         ]
+             *       },
+             *       {
+             *         "name": "tags",
+             *         "type": "tags",
+             *         "separator": ","
+             *       }
+             *     ]
+             */
+            fields: components["schemas"]["LeadFieldSpecView"][];
+            /**
+             * @description Built-in fields the schema makes required: name (a first or last name), email. The phone always is.
+             * @example [
+             *       "name"
+             *     ]
+             */
+            require?: ("name" | "email")[];
+        };
         /** @description Leads by state. */
         LeadStateCounts: {
             /**
@@ -4449,13 +6389,17 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description Custom fields, free keys.
+             * @description Custom fields: free keys as text; the fields of the campaign's lead schema typed (numbers, booleans, lists, ISO dates).
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000,
+             *       "tags": [
+             *         "investor"
+             *       ]
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description How it ended (answered, exhausted, dnc, stopped, …); null while open.
@@ -4687,6 +6631,25 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "stopped" | "cancelled";
         };
+        ListDeliveriesQuery: {
+            /**
+             * Format: uuid
+             * @description The nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            cursor?: string;
+            /**
+             * @description Page size (default 50, at most 200).
+             * @example 50
+             */
+            limit?: number;
+            /**
+             * @description Only deliveries in this state.
+             * @example failed
+             * @enum {string}
+             */
+            status?: "pending" | "succeeded" | "failed";
+        };
         ListDncQuery: {
             /**
              * Format: uuid
@@ -4707,6 +6670,14 @@ export interface components {
              */
             limit: number;
         };
+        ListErasuresQuery: {
+            /**
+             * @description Erasures per page (1–100), newest first.
+             * @default 20
+             * @example 20
+             */
+            limit: number;
+        };
         ListLeadsQuery: {
             /**
              * Format: uuid
@@ -4719,6 +6690,11 @@ export interface components {
              * @example no_window
              */
             disposition?: string;
+            /**
+             * @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which.
+             * @example budget>=5000000
+             */
+            filter?: string[];
             /**
              * @description Leads per page (1–1000).
              * @default 100
@@ -4736,6 +6712,14 @@ export interface components {
              * @enum {string}
              */
             status?: "pending" | "queued" | "dialing" | "done";
+        };
+        ListPurgesQuery: {
+            /**
+             * @description Runs per page (1–100), newest first.
+             * @default 20
+             * @example 20
+             */
+            limit: number;
         };
         LoginDto: {
             /**
@@ -4841,13 +6825,14 @@ export interface components {
              */
             country: string | null;
             /**
-             * @description The other columns.
+             * @description The other columns: free ones as text, the lead schema's fields typed.
              * @example {
-             *       "plan": "gold"
+             *       "plan": "gold",
+             *       "budget": 7500000
              *     }
              */
             custom: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
             /**
              * @description Email.
@@ -4975,6 +6960,74 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        /** @description What one run of the retention purge removed from the tenant's data. */
+        PurgeRunCounts: {
+            /**
+             * @description Call attempts deleted (by the attempts retention, or with their ended lead).
+             * @example 340
+             */
+            call_attempts: number;
+            /**
+             * @description Call attempts whose recording, transcript and analysis were cleared.
+             * @example 120
+             */
+            call_data: number;
+            /**
+             * @description Ended leads deleted (with their attempts and callbacks).
+             * @example 80
+             */
+            ended_leads: number;
+            /**
+             * @description Raw provider webhook events deleted.
+             * @example 2100
+             */
+            webhook_events: number;
+        };
+        /** @description The tenant's retention purge runs, newest first. */
+        PurgeRunPage: {
+            /**
+             * @description The runs.
+             * @example []
+             */
+            data: components["schemas"]["PurgeRunView"][];
+        };
+        /** @description One run of the retention purge for the tenant. */
+        PurgeRunView: {
+            /**
+             * Format: date-time
+             * @description When it finished.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            finishedAt: string;
+            /**
+             * Format: uuid
+             * @description The run id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The moment ages were counted from: data older than the retention days before it went.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            now: string;
+            /**
+             * @description What it removed, by kind.
+             * @example {
+             *       "call_data": 120,
+             *       "call_attempts": 340,
+             *       "webhook_events": 2100,
+             *       "ended_leads": 80
+             *     }
+             */
+            removed: components["schemas"]["PurgeRunCounts"];
+            /**
+             * Format: date-time
+             * @description When the tenant's purge started.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            startedAt: string;
+        };
         PutConsentDto: {
             /**
              * @description When it was given: ISO 8601 with its offset.
@@ -5028,6 +7081,21 @@ export interface components {
              */
             unfoldedCalls: number;
         };
+        RedeliverDto: {
+            /**
+             * @description Every delivery of this endpoint that failed (given up or still retrying) whose event was created at or after this time is sent again.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            since: string;
+        };
+        /** @description How many deliveries were asked to be sent again. */
+        RedeliveryResult: {
+            /**
+             * @description Deliveries queued again.
+             * @example 3
+             */
+            redelivered: number;
+        };
         /** @description A lead of the request that was not added. */
         RejectedLead: {
             /**
@@ -5075,6 +7143,51 @@ export interface components {
              * @example 2026-03-03T17:30:00-08:00
              */
             callbackAt: string;
+        };
+        RetentionSettingsDto: {
+            /**
+             * @description Days to keep ended call attempts (the campaign's call counters stay as they are) (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            attemptsDays?: number | null;
+            /**
+             * @description Days to keep recordings, transcripts and analysis of calls (provider call data on call attempts; the attempts stay) (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            callDataDays?: number | null;
+            /**
+             * @description Days to keep ended leads (done or removed) with their call attempts and callbacks (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            endedLeadsDays?: number | null;
+            /**
+             * @description Days to keep raw provider webhook events (1–36500); null keeps them forever. Absent: unchanged.
+             * @example 365
+             */
+            webhookEventsDays?: number | null;
+        };
+        /** @description How long the tenant's data is kept, in days; null: forever (the default). */
+        RetentionView: {
+            /**
+             * @description Ended call attempts.
+             * @example 365
+             */
+            attemptsDays: number | null;
+            /**
+             * @description Recordings, transcripts and analysis on call attempts.
+             * @example 90
+             */
+            callDataDays: number | null;
+            /**
+             * @description Ended leads, with their attempts and callbacks.
+             * @example null
+             */
+            endedLeadsDays: number | null;
+            /**
+             * @description Raw provider webhook events.
+             * @example 30
+             */
+            webhookEventsDays: number | null;
         };
         /** @description Retry rules by call outcome; an outcome without a rule uses the default. */
         RetryPolicy: {
@@ -5214,6 +7327,20 @@ export interface components {
              */
             reason: string;
         };
+        /** @description A rotated signing secret: the new one signs from now on, the previous one too until previousSecretExpiresAt. */
+        RotatedWebhookSecret: {
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            previousSecretExpiresAt: string;
+            /**
+             * @description The new signing secret; shown in this answer only.
+             * @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD
+             */
+            secret: string;
+        };
         /** @description Hour by hour: how many of a campaign's open leads may be called. */
         SchedulePreview: {
             /**
@@ -5285,6 +7412,44 @@ export interface components {
              * @example 2026-03-02T14:00:00Z
              */
             from?: string;
+        };
+        /** @description One field of the campaign's lead schema and the CSV column that feeds it. */
+        SchemaFieldColumn: {
+            /**
+             * @description The column of the file that feeds it (matched ignoring case, spaces and punctuation); null: none.
+             * @example Property Type
+             */
+            column: string | null;
+            /**
+             * @description The field.
+             * @example property_type
+             */
+            field: string;
+            /**
+             * @description Whether a lead needs it.
+             * @example true
+             */
+            required: boolean;
+            /**
+             * @description Its type.
+             * @example text
+             */
+            type: string;
+        };
+        /** @description How the file meets the campaign's lead schema. */
+        SchemaMapping: {
+            /**
+             * @description Every field of the schema, in order, with its column.
+             * @example []
+             */
+            fields: components["schemas"]["SchemaFieldColumn"][];
+            /**
+             * @description Required fields (without a default) no column feeds: every row would be refused for them.
+             * @example [
+             *       "location"
+             *     ]
+             */
+            missingRequired: string[];
         };
         SearchLeadsQuery: {
             /**
@@ -5447,6 +7612,16 @@ export interface components {
              * @example Acme Realty
              */
             name: string;
+            /**
+             * @description How long its data is kept (days; null: forever).
+             * @example {
+             *       "callDataDays": 90,
+             *       "attemptsDays": 365,
+             *       "webhookEventsDays": 30,
+             *       "endedLeadsDays": null
+             *     }
+             */
+            retention: components["schemas"]["RetentionView"];
         };
         /** @description A time range of a day, local time. */
         TimeRange: {
@@ -5737,6 +7912,40 @@ export interface components {
              */
             timezone: string;
         };
+        UpdateCallerIdDto: {
+            /**
+             * @description Seconds between two calls from this number.
+             * @example 60
+             */
+            cooldownSeconds?: number;
+            /**
+             * @description Most calls per UTC day (null: no cap).
+             * @example 150
+             */
+            dailyCap?: number;
+            /**
+             * @description One of the pool's default numbers.
+             * @example true
+             */
+            isDefault?: boolean;
+            /**
+             * @description Pause (true) or resume (false) the number.
+             * @example true
+             */
+            paused?: boolean;
+            /**
+             * @description The provider's own id of the number (null: none).
+             * @example pn_0123
+             */
+            providerNumberId?: string;
+        };
+        UpdateCallerIdPoolDto: {
+            /**
+             * @description true: when no number of the pool is usable (paused, capped, cooling down) the call waits; false (default): it goes out from the fixed caller id (the campaign's callerIdOverride, else the connection's).
+             * @example true
+             */
+            poolOnly: boolean;
+        };
         UpdateCampaignDto: {
             /**
              * @description The agent or flow in place of the provider connection's, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md). null: the connection's.
@@ -5791,6 +8000,48 @@ export interface components {
              * @example Buyers who asked about 2BHK flats in March
              */
             description?: string;
+            /**
+             * @description The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed. It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.
+             * @example {
+             *       "require": [
+             *         "name"
+             *       ],
+             *       "fields": [
+             *         {
+             *           "name": "property_type",
+             *           "type": "text",
+             *           "required": true,
+             *           "case": "upper"
+             *         },
+             *         {
+             *           "name": "location",
+             *           "type": "text",
+             *           "required": true
+             *         },
+             *         {
+             *           "name": "budget",
+             *           "type": "number",
+             *           "exclusiveMin": 0
+             *         },
+             *         {
+             *           "name": "source",
+             *           "type": "enum",
+             *           "values": [
+             *             "website",
+             *             "referral",
+             *             "advertisement",
+             *             "partner"
+             *           ]
+             *         },
+             *         {
+             *           "name": "tags",
+             *           "type": "tags",
+             *           "separator": ","
+             *         }
+             *       ]
+             *     }
+             */
+            leadSchema?: Record<string, never>;
             /**
              * @description Attempts per lead at most (1–20).
              * @example 3
@@ -5895,7 +8146,9 @@ export interface components {
              * @example US
              * @example IN
              */
-            defaultCountry: string;
+            defaultCountry?: string;
+            /** @description How long the tenant's data is kept; the scheduler's daily purge removes what is older (docs/privacy.md). */
+            retention?: components["schemas"]["RetentionSettingsDto"];
         };
         UpdateUserDto: {
             /**
@@ -5914,6 +8167,36 @@ export interface components {
              * @enum {string}
              */
             role?: "admin" | "manager" | "viewer";
+        };
+        UpdateWebhookEndpointDto: {
+            /**
+             * @description Only these campaigns' events; [] or null: every campaign's.
+             * @example []
+             */
+            campaignIds?: string[];
+            /**
+             * @description A note to tell endpoints apart.
+             * @example CRM sync
+             */
+            description?: string;
+            /**
+             * @description Enable or disable it (enabling clears the reason it was disabled for).
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description The event types to send.
+             * @example [
+             *       "call.ended"
+             *     ]
+             */
+            eventTypes?: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: url
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer-v2
+             */
+            url?: string;
         };
         /** @description A one-time link that sets a user's password (shown only in this answer). */
         UserLink: {
@@ -6056,6 +8339,225 @@ export interface components {
              */
             webhookSecret?: string;
         };
+        /** @description One event sent (or to be sent) to one endpoint, with its tries. */
+        WebhookDelivery: {
+            /**
+             * @description Tries so far.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the event was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was delivered.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            deliveredAt: string | null;
+            /**
+             * Format: uuid
+             * @description The event id (the webhook-id header: receivers deduplicate on it).
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            eventId: string;
+            /**
+             * @description The event type.
+             * @example call.ended
+             */
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description The delivery id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description The last failure.
+             * @example null
+             */
+            lastError: string | null;
+            /**
+             * @description The last answer's HTTP status.
+             * @example 200
+             */
+            lastStatusCode: number | null;
+            /**
+             * @description Its last tries (at most 10), oldest first.
+             * @example []
+             */
+            recentAttempts: components["schemas"]["WebhookDeliveryAttempt"][];
+            /**
+             * @description How many times it was sent again by hand.
+             * @example 0
+             */
+            redeliveries: number;
+            /**
+             * @description pending: not delivered yet (retried for 3 days); succeeded; failed: given up.
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+        };
+        /** @description One try of a delivery. */
+        WebhookDeliveryAttempt: {
+            /**
+             * Format: date-time
+             * @description When it was tried.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            at: string;
+            /**
+             * @description Its number (1 is the first try).
+             * @example 1
+             */
+            attemptNo: number;
+            /**
+             * @description What went wrong, when it did.
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description How long the endpoint took, in milliseconds.
+             * @example 42
+             */
+            latencyMs: number;
+            /**
+             * @description The start of the answer (capped).
+             * @example ok
+             */
+            responseExcerpt: string | null;
+            /**
+             * @description The HTTP status the endpoint answered; null: no answer (timeout, refused, connection error).
+             * @example 200
+             */
+            statusCode: number | null;
+        };
+        /** @description An endpoint's deliveries, newest first. */
+        WebhookDeliveryPage: {
+            /**
+             * @description The deliveries.
+             * @example []
+             */
+            data: components["schemas"]["WebhookDelivery"][];
+            /**
+             * Format: uuid
+             * @description Pass as cursor for the next page; null on the last.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /** @description An endpoint that receives the tenant's events, signed (Standard Webhooks). Its secret is never shown here. */
+        WebhookEndpoint: {
+            /**
+             * @description Only these campaigns' events; null: every campaign's.
+             * @example null
+             */
+            campaignIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Its note.
+             * @example CRM sync
+             */
+            description: string;
+            /**
+             * @description Why it was disabled by the system (3 days of failed deliveries); null otherwise.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description Whether events are sent to it.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: date-time
+             * @description When every delivery since began to fail; null while they succeed.
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: uuid
+             * @description The endpoint id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too (after a rotation); null: only the current one.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
+        };
+        /** @description The tenant's endpoints. */
+        WebhookEndpointPage: {
+            /**
+             * @description The endpoints.
+             * @example []
+             */
+            data: components["schemas"]["WebhookEndpoint"][];
+            /**
+             * Format: uuid
+             * @description Always null: every endpoint is on this page.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /** @description The test event queued for the endpoint. */
+        WebhookTestResult: {
+            /**
+             * Format: uuid
+             * @description Its delivery (watch it in the delivery log).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            deliveryId: string;
+            /**
+             * @description The envelope that is sent.
+             * @example {
+             *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+             *       "type": "webhook.test",
+             *       "createdAt": "2026-03-02T14:05:00.000Z",
+             *       "tenantId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+             *       "data": {
+             *         "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+             *       }
+             *     }
+             */
+            event: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The test event id.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            eventId: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -6070,10 +8572,12 @@ export interface operations {
             query?: {
                 /** @description Only the calls of this campaign. */
                 campaignId?: string;
+                /** @description groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)"). */
+                field?: string;
                 /** @description Calls at or after this time (default: 7 days before to). */
                 from?: string;
-                /** @description How calls are grouped: campaign, outcome, day, hour or localHour. */
-                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour";
+                /** @description How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign's lead schema, named by `field`; needs campaignId). */
+                groupBy?: "campaign" | "day" | "outcome" | "hour" | "localHour" | "field";
                 /** @description Calls before this time (default: now; at most 366 days after from). */
                 to?: string;
                 /** @description an IANA time zone */
@@ -7227,6 +9731,44 @@ export interface operations {
                      *           "complianceMode": "standard",
                      *           "consentRequired": "express_written",
                      *           "preDial": null,
+                     *           "leadSchema": {
+                     *             "require": [
+                     *               "name"
+                     *             ],
+                     *             "fields": [
+                     *               {
+                     *                 "name": "property_type",
+                     *                 "type": "text",
+                     *                 "required": true,
+                     *                 "case": "upper"
+                     *               },
+                     *               {
+                     *                 "name": "location",
+                     *                 "type": "text",
+                     *                 "required": true
+                     *               },
+                     *               {
+                     *                 "name": "budget",
+                     *                 "type": "number",
+                     *                 "exclusiveMin": 0
+                     *               },
+                     *               {
+                     *                 "name": "source",
+                     *                 "type": "enum",
+                     *                 "values": [
+                     *                   "website",
+                     *                   "referral",
+                     *                   "advertisement",
+                     *                   "partner"
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "name": "tags",
+                     *                 "type": "tags",
+                     *                 "separator": ","
+                     *               }
+                     *             ]
+                     *           },
                      *           "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *           "scheduledEndAt": null,
                      *           "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7383,6 +9925,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7529,6 +10109,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7762,6 +10380,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -7926,6 +10582,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8046,6 +10740,617 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CallbackPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+14155550100",
+                 *       "dailyCap": 200,
+                 *       "cooldownSeconds": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchCampaignsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "poolOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdPoolDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCampaignsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchCampaignsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paused": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCampaignsIdCallerIdsStats: {
+        parameters: {
+            query?: {
+                /** @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 7,
+                     *       "flagRule": {
+                     *         "window": 20,
+                     *         "minConnectRate": 0.15,
+                     *         "minMedianTalkSeconds": 10
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "number": "+14155550100",
+                     *           "paused": false,
+                     *           "calls": 120,
+                     *           "finished": 118,
+                     *           "connected": 40,
+                     *           "connectRate": 0.339,
+                     *           "shortCalls": 6,
+                     *           "flagged": false,
+                     *           "flagReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdStats"];
                 };
             };
             /** @description Invalid input */
@@ -8287,6 +11592,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8433,6 +11776,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -8783,7 +12164,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US",
                      *           "consent": null
@@ -8802,6 +12184,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -8948,6 +12341,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only leads that ended this way (answered, exhausted, no_window, …). */
                 disposition?: string;
+                /** @description Conditions on the fields of the campaign's lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which. */
+                filter?: string[];
                 /** @description Leads per page (1–1000). */
                 limit?: number;
                 /** @description Phone search: the leading digits of the E.164 number ("+1415", "1415"). */
@@ -8986,7 +12381,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -9407,6 +12806,76 @@ export interface operations {
             };
         };
     };
+    getCampaignsIdLeadsTemplateCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postCampaignsIdPause: {
         parameters: {
             query?: never;
@@ -9471,6 +12940,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9683,6 +13190,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9818,6 +13363,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -9953,6 +13536,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10191,6 +13812,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -10643,6 +14302,44 @@ export interface operations {
                      *       "complianceMode": "standard",
                      *       "consentRequired": "express_written",
                      *       "preDial": null,
+                     *       "leadSchema": {
+                     *         "require": [
+                     *           "name"
+                     *         ],
+                     *         "fields": [
+                     *           {
+                     *             "name": "property_type",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "case": "upper"
+                     *           },
+                     *           {
+                     *             "name": "location",
+                     *             "type": "text",
+                     *             "required": true
+                     *           },
+                     *           {
+                     *             "name": "budget",
+                     *             "type": "number",
+                     *             "exclusiveMin": 0
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "type": "enum",
+                     *             "values": [
+                     *               "website",
+                     *               "referral",
+                     *               "advertisement",
+                     *               "partner"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "name": "tags",
+                     *             "type": "tags",
+                     *             "separator": ","
+                     *           }
+                     *         ]
+                     *       },
                      *       "scheduledStartAt": "2026-03-02T14:05:00.000Z",
                      *       "scheduledEndAt": null,
                      *       "startedAt": "2026-03-02T14:05:00.000Z",
@@ -11261,6 +14958,202 @@ export interface operations {
             };
         };
     };
+    getErasures: {
+        parameters: {
+            query?: {
+                /** @description Erasures per page (1–100), newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "dncHashed": true,
+                     *           "counts": {
+                     *             "leads": 3,
+                     *             "call_attempts": 2,
+                     *             "webhook_events": 6
+                     *           },
+                     *           "remaining": {},
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasurePage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postErasures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "(415) 555-2671",
+                 *       "email": "ada@example.com",
+                 *       "doNotCall": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["EraseDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "dncHashed": true,
+                     *       "counts": {
+                     *         "leads": 3,
+                     *         "call_attempts": 2,
+                     *         "webhook_events": 6
+                     *       },
+                     *       "remaining": {},
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureView"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getImportsId: {
         parameters: {
             query?: never;
@@ -11723,7 +15616,8 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000
                      *           },
                      *           "country": "US",
                      *           "consent": null
@@ -11742,6 +15636,17 @@ export interface operations {
                      *       "countries": {
                      *         "IN": 18,
                      *         "US": 1
+                     *       },
+                     *       "schemaMapping": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "budget",
+                     *             "type": "number",
+                     *             "required": false,
+                     *             "column": "Budget"
+                     *           }
+                     *         ],
+                     *         "missingRequired": []
                      *       }
                      *     }
                      */
@@ -11915,7 +15820,11 @@ export interface operations {
                      *             "America/Los_Angeles"
                      *           ],
                      *           "custom": {
-                     *             "plan": "gold"
+                     *             "plan": "gold",
+                     *             "budget": 7500000,
+                     *             "tags": [
+                     *               "investor"
+                     *             ]
                      *           },
                      *           "status": "pending",
                      *           "attempts": 1,
@@ -12030,7 +15939,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,
@@ -12230,7 +16143,11 @@ export interface operations {
                      *         "America/Los_Angeles"
                      *       ],
                      *       "custom": {
-                     *         "plan": "gold"
+                     *         "plan": "gold",
+                     *         "budget": 7500000,
+                     *         "tags": [
+                     *           "investor"
+                     *         ]
                      *       },
                      *       "status": "pending",
                      *       "attempts": 1,
@@ -13109,6 +17026,617 @@ export interface operations {
             };
         };
     };
+    getProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+14155550100",
+                 *       "dailyCap": 200,
+                 *       "cooldownSeconds": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsIdCallerIds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "poolOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdPoolDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "owner": "provider_connection",
+                     *       "ownerId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "poolOnly": false,
+                     *       "callerIds": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "number": "+14155550100",
+                     *           "providerNumberId": null,
+                     *           "isDefault": false,
+                     *           "paused": false,
+                     *           "dailyCap": 200,
+                     *           "cooldownSeconds": 30,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdPool"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProviderConnectionsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsIdCallerIdsCallerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                callerId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paused": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCallerIdDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "number": "+14155550100",
+                     *       "providerNumberId": null,
+                     *       "isDefault": false,
+                     *       "paused": false,
+                     *       "dailyCap": 200,
+                     *       "cooldownSeconds": 30,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerId"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProviderConnectionsIdCallerIdsStats: {
+        parameters: {
+            query?: {
+                /** @description The period the counts cover: the last this many days (1–90, default 7). The flag looks at each number's last 20 finished calls whatever the period. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 7,
+                     *       "flagRule": {
+                     *         "window": 20,
+                     *         "minConnectRate": 0.15,
+                     *         "minMedianTalkSeconds": 10
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "number": "+14155550100",
+                     *           "paused": false,
+                     *           "calls": 120,
+                     *           "finished": 118,
+                     *           "connected": 40,
+                     *           "connectRate": 0.339,
+                     *           "shortCalls": 6,
+                     *           "flagged": false,
+                     *           "flagReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerIdStats"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getTenant: {
         parameters: {
             query?: never;
@@ -13129,6 +17657,12 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "retention": {
+                     *         "callDataDays": 90,
+                     *         "attemptsDays": 365,
+                     *         "webhookEventsDays": 30,
+                     *         "endedLeadsDays": null
+                     *       },
                      *       "createdAt": "2026-03-02T14:05:00.000Z"
                      *     }
                      */
@@ -13186,7 +17720,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "defaultCountry": "IN"
+                 *       "defaultCountry": "IN",
+                 *       "retention": {
+                 *         "callDataDays": 90,
+                 *         "webhookEventsDays": 30
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateTenantDto"];
@@ -13204,6 +17742,12 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "retention": {
+                     *         "callDataDays": 90,
+                     *         "attemptsDays": 365,
+                     *         "webhookEventsDays": 30,
+                     *         "endedLeadsDays": null
+                     *       },
                      *       "createdAt": "2026-03-02T14:05:00.000Z"
                      *     }
                      */
@@ -13239,6 +17783,94 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenantPurges: {
+        parameters: {
+            query?: {
+                /** @description Runs per page (1–100), newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "startedAt": "2026-03-02T14:05:00.000Z",
+                     *           "finishedAt": "2026-03-02T14:05:00.000Z",
+                     *           "now": "2026-03-02T14:05:00.000Z",
+                     *           "removed": {
+                     *             "call_data": 120,
+                     *             "call_attempts": 340,
+                     *             "webhook_events": 2100,
+                     *             "ended_leads": 80
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PurgeRunPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13631,6 +18263,922 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "url": "https://crm.example.com/hooks/dialer",
+                     *           "description": "CRM sync",
+                     *           "eventTypes": [
+                     *             "call.ended",
+                     *             "lead.qualified"
+                     *           ],
+                     *           "campaignIds": null,
+                     *           "enabled": true,
+                     *           "disabledReason": null,
+                     *           "failingSince": null,
+                     *           "previousSecretExpiresAt": null,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://crm.example.com/hooks/dialer",
+                 *       "description": "CRM sync",
+                 *       "eventTypes": [
+                 *         "call.ended",
+                 *         "lead.qualified"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpointsIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Page size (default 50, at most 200). */
+                limit?: number;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "eventId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "eventType": "call.ended",
+                     *           "status": "succeeded",
+                     *           "attempts": 1,
+                     *           "redeliveries": 0,
+                     *           "lastStatusCode": 200,
+                     *           "lastError": null,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "deliveredAt": "2026-03-02T14:05:00.000Z",
+                     *           "recentAttempts": [
+                     *             {
+                     *               "attemptNo": 1,
+                     *               "statusCode": 200,
+                     *               "latencyMs": 42,
+                     *               "responseExcerpt": "ok",
+                     *               "error": null,
+                     *               "at": "2026-03-02T14:05:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdDeliveriesDeliveryIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                deliveryId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redelivered": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliveryResult"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "since": "2026-03-02T00:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedeliverDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redelivered": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliveryResult"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+                     *       "previousSecretExpiresAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "deliveryId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "event": {
+                     *         "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *         "type": "webhook.test",
+                     *         "createdAt": "2026-03-02T14:05:00.000Z",
+                     *         "tenantId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "data": {
+                     *           "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,9 +4,10 @@ import { findTenantCampaign, getTenantCampaign, moveCampaignStatus } from '../re
 import { readCampaignProgress } from '../repositories/lead-counts.repository';
 import { stopOpenLeads } from '../repositories/leads.repository';
 import { closeCallbacksOfEndedLeads } from '../repositories/callbacks.repository';
-import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
+import { CAMPAIGN_COMMANDS, campaignStatusChangedEvent, COMMAND_FROM, type CampaignCommand, type CampaignStatus } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { writeAudit } from '../repositories/audit.repository';
+import { recordOutboundEvents } from '../repositories/outbound-events.repository';
 import { importInFlight } from '../repositories/import-jobs.repository';
 import { checkCampaignNow } from './check-campaign';
 
@@ -97,5 +98,8 @@ export async function runInTx(m: EntityManager, input: CommandInput): Promise<Co
     before: { status: before.status, version: before.version },
     after: { status: campaign.status, version: campaign.version, ...(to === 'stopped' ? { leadsStopped } : {}) },
   });
+  await recordOutboundEvents(m, [campaignStatusChangedEvent({
+    tenantId, campaignId, from: before.status, to: campaign.status, version: campaign.version, by: apiKeyId || userId ? 'command' : 'scheduler', command,
+  })]);
   return { campaign, leadsStopped };
 }

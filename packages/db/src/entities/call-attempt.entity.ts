@@ -17,6 +17,8 @@ export class CallAttemptEntity {
   @Column({ name: 'answered_by', type: 'text', nullable: true }) answeredBy: string | null;
   @Column({ name: 'duration_seconds', type: 'int', nullable: true }) durationSeconds: number | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
+  /** The number the call went out from when the dialer chose it (a caller-id pool, a campaign's caller id); null: the connection's own. */
+  @Column({ name: 'caller_id', type: 'text', nullable: true }) callerId: string | null;
   @Column({ name: 'lead_final', type: 'boolean', nullable: true }) leadFinal: boolean | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'dialed_at', type: 'timestamptz', nullable: true }) dialedAt: Date | null;

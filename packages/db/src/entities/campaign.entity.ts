@@ -1,7 +1,7 @@
 import {
   Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
 } from 'typeorm';
-import type { CallingWindow, CampaignStatus, ConsentType, RetryPolicy } from '@dialer/domain';
+import type { CallingWindow, CampaignStatus, ConsentType, LeadSchema, RetryPolicy } from '@dialer/domain';
 
 /** A campaign's pre-dial eligibility hook (its signing secret is kept apart, sealed, and never read into the entity). */
 export interface PreDialHook {
@@ -36,6 +36,8 @@ export class CampaignEntity {
   @Column({ name: 'retry_policy', type: 'jsonb' }) retryPolicy: RetryPolicy;
   @Column({ name: 'calling_window', type: 'jsonb' }) callingWindow: CallingWindow;
   @Column({ type: 'jsonb' }) settings: Record<string, unknown>;
+  /** The typed fields its leads carry in `custom` (null: none, extra columns stay free text). */
+  @Column({ name: 'lead_schema', type: 'jsonb', nullable: true }) leadSchema: LeadSchema | null;
   /** standard | hipaa | pci: what is stored and shown (README, Compliance modes). */
   @Column({ name: 'compliance_mode', type: 'text', default: 'standard' }) complianceMode: 'standard' | 'hipaa' | 'pci';
   /** The weakest consent a lead must hold to be imported and dialled (null: none required). */

@@ -11,7 +11,8 @@ export class LeadEntity {
   @Column({ name: 'last_name', type: 'text', nullable: true }) lastName: string | null;
   @Column({ type: 'text', nullable: true }) email: string | null;
   @Column({ type: 'text', array: true }) timezones: string[];
-  @Column({ type: 'jsonb' }) custom: Record<string, string>;
+  /** Free custom values (strings) and, under a lead schema, its fields typed. */
+  @Column({ type: 'jsonb' }) custom: Record<string, unknown>;
   @Column({ type: 'text' }) status: LeadStatus;
   @Column({ type: 'int' }) attempts: number;
   @Column({ name: 'next_attempt_at', type: 'timestamptz' }) nextAttemptAt: Date;

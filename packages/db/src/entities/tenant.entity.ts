@@ -6,5 +6,13 @@ export class TenantEntity {
   @Column({ type: 'text' }) name: string;
   /** ISO 3166-1 alpha-2: the country of numbers written without a country code, unless a campaign sets its own. */
   @Column({ name: 'default_country', type: 'text' }) defaultCountry: string;
+  /** Days to keep provider call data (recordings, transcripts, analysis) on call attempts; null: forever. */
+  @Column({ name: 'retention_call_data_days', type: 'int', nullable: true }) retentionCallDataDays: number | null;
+  /** Days to keep ended call attempts; null: forever. */
+  @Column({ name: 'retention_attempts_days', type: 'int', nullable: true }) retentionAttemptsDays: number | null;
+  /** Days to keep raw provider webhook events; null: forever. */
+  @Column({ name: 'retention_webhook_events_days', type: 'int', nullable: true }) retentionWebhookEventsDays: number | null;
+  /** Days to keep ended (done) leads, with their attempts and callbacks; null: forever. */
+  @Column({ name: 'retention_ended_leads_days', type: 'int', nullable: true }) retentionEndedLeadsDays: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

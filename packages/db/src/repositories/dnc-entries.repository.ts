@@ -21,18 +21,40 @@ export interface DncOperands {
  * campaign is NULL (tenant-wide entries only).
  */
 export function dncEntryApplies(alias: string, o: DncOperands): string {
-  return `${alias}.tenant_id = ${o.tenant} AND ${alias}.phone_e164 = ${o.phone} AND COALESCE(${alias}.campaign_id, ${o.campaign}) IS NOT DISTINCT FROM ${o.campaign}`;
+  return `${alias}.tenant_id = ${o.tenant} AND ${alias}.phone_e164 IN (${o.phone}, ${dncPhoneHash(o.tenant, o.phone)}) AND ${scopeApplies(alias, o)}`;
+}
+
+function scopeApplies(alias: string, o: DncOperands): string {
+  return `COALESCE(${alias}.campaign_id, ${o.campaign}) IS NOT DISTINCT FROM ${o.campaign}`;
 }
 
 /**
- * A boolean SQL expression, true when the number is on the list. Written so that it can only run
- * as one index probe per row (dnc_entries_unique on tenant, phone, campaign), whatever the
- * statistics say: a scalar subquery with LIMIT is never turned into a join. As a join, a
+ * The SQL expression of the hashed form of a number, as an erasure leaves it on the list of a
+ * person who asked not to be called: `sha256:` and the hex SHA-256 of `<tenant id>:<E.164>`. It is
+ * stored in phone_e164 (tenant-wide entry, source `erasure`), so the same index probe on
+ * (tenant, phone) finds plain and hashed entries alike (dncHit, dncEntryApplies). The
+ * tenant id salts it: a hash of one tenant says nothing in another. It is pseudonymous, not
+ * anonymous — phone numbers are few enough to be guessed by brute force from the hash — which is
+ * why only the DNC list keeps one (docs/privacy.md).
+ */
+export function dncPhoneHash(tenant: string, phone: string): string {
+  return `('sha256:' || encode(sha256(convert_to(${tenant}::uuid::text || ':' || ${phone}::text, 'UTF8')), 'hex'))`;
+}
+
+/**
+ * A boolean SQL expression, true when the number is on the list, plain or as its hash. Written so
+ * that it can only run as one index probe per row (dnc_entries_unique on tenant, phone, campaign;
+ * a second one for the hash when the tenant has hashed entries), whatever the statistics say: a scalar subquery with LIMIT is never turned into a join. As a join, a
  * never-analysed dnc_entries (a big list just loaded) made the planner read the tenant's whole list
  * for every import batch.
  */
 export function dncHit(o: DncOperands): string {
-  return `((SELECT true FROM dnc_entries dnc_e WHERE ${dncEntryApplies('dnc_e', o)} LIMIT 1) IS NOT NULL)`;
+  const probe = (phone: string): string =>
+    `(SELECT true FROM dnc_entries dnc_e WHERE dnc_e.tenant_id = ${o.tenant} AND dnc_e.phone_e164 = ${phone} AND ${scopeApplies('dnc_e', o)} LIMIT 1) IS NOT NULL`;
+  // The hashed form costs a SHA-256 per row: it is only computed for a tenant that has entries made
+  // by an erasure (an index probe on dnc_entries_erasure; once per statement when the tenant is a parameter).
+  const hashed = `EXISTS (SELECT 1 FROM dnc_entries dnc_h WHERE dnc_h.tenant_id = ${o.tenant} AND dnc_h.source = 'erasure')`;
+  return `(${probe(o.phone)} OR (${hashed} AND ${probe(dncPhoneHash(o.tenant, o.phone))}))`;
 }
 
 /** Set-based: which of `phones` (E.164) are on the tenant's list or, with a campaign, on its list. */

@@ -24,6 +24,8 @@ export interface SettlementCampaign {
   calling_window: CallingWindow | null;
   default_timezone: string;
   status: CampaignStatus;
+  /** What outbound events may carry of a call (recording, analysis). */
+  compliance_mode: 'standard' | 'hipaa' | 'pci';
 }
 
 const LOCK_LEAD: PreparedQuery = {
@@ -34,7 +36,7 @@ const LOCK_LEAD: PreparedQuery = {
 };
 const CAMPAIGN_RULES: PreparedQuery = {
   name: 'apply-campaign-rules',
-  text: `SELECT max_attempts, retry_policy, calling_window, default_timezone, status FROM campaigns WHERE id = $1`,
+  text: `SELECT max_attempts, retry_policy, calling_window, default_timezone, status, compliance_mode FROM campaigns WHERE id = $1`,
 };
 const LEAD_DONE: PreparedQuery = {
   name: 'apply-lead-done',

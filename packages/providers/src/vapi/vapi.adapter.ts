@@ -129,7 +129,7 @@ export class VapiAdapter implements ProviderAdapter {
     if (name) customer.name = name.slice(0, 40);
     const res = await this.http.send<VapiCall>({
       method: 'POST', url: '/call',
-      data: { assistantId: req.agent ?? this.creds.assistantId, phoneNumberId: this.creds.phoneNumberId, customer, assistantOverrides: overrides },
+      data: { assistantId: req.agent ?? this.creds.assistantId, phoneNumberId: req.callerNumberId ?? this.creds.phoneNumberId, customer, assistantOverrides: overrides },
     }, true);
     if (!res.data?.id) throw new ProviderError('ambiguous', 'Vapi answered without a call id', res.status);
     return { providerCallId: res.data.id, rawStatus: res.data.status ?? 'queued' };

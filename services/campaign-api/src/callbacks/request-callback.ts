@@ -1,8 +1,8 @@
 import {
-  findDncNumbers, findProviderConnection, writeAudit, writeCallback, type CallbackRow, type CallbackSource, type CampaignEntity, type DataSource,
+  findDncNumbers, findProviderConnection, recordOutboundEvents, writeAudit, writeCallback, type CallbackRow, type CallbackSource, type CampaignEntity, type DataSource,
   type EntityManager, type LeadEntity,
 } from '@dialer/db';
-import { leadZones, localTimeIn, scheduleCallback } from '@dialer/domain';
+import { callbackScheduledEvent, leadZones, localTimeIn, scheduleCallback } from '@dialer/domain';
 import { AppError, clock } from '@dialer/platform';
 import { assertOverridesFit } from '../campaigns/campaign-checks';
 import { getCampaign } from '../campaigns/campaigns.repository';
@@ -67,6 +67,10 @@ export async function scheduleLeadCallback(m: EntityManager, auth: AuthContext, 
     before: { status: lead.status, nextAttemptAt: lead.nextAttemptAt },
     after: { callbackId: cb.id, source: cb.source, requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved, agentOverride: cb.agent_override },
   });
+  await recordOutboundEvents(m, [callbackScheduledEvent({
+    tenantId: auth.tenantId, campaignId: lead.campaignId, leadId: lead.id, callbackId: cb.id, source: cb.source, callAttemptId: ask.callAttemptId,
+    requestedAt: cb.requested_at, dueAt: cb.due_at, moved: cb.moved,
+  })]);
   return callbackView(cb, calleeZone(lead, campaign));
 }
 

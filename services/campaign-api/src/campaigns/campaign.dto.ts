@@ -11,6 +11,7 @@ import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
 import { Doc } from '../openapi/doc';
+import { LEAD_SCHEMA_EXAMPLE, LeadSchemaView } from './lead-schema.dto';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_END = /^(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
@@ -25,6 +26,9 @@ export const DEFAULT_RING_SECONDS = 30;
 const AGENT_DOC = 'The agent or flow in place of the provider connection\'s, checked against its type: a Vapi assistant id; a Twilio TwiML URL or TwiML App sid (AP…); an Exotel flow id or flow URL (docs/providers.md).';
 const CALLER_ID_DOC = 'The caller id in place of the provider connection\'s: Twilio From, E.164; Exotel ExoPhone (E.164 or national 0…); not for Vapi (its calls go out from the connection\'s phoneNumberId).';
 const RING_DOC = 'Seconds a call rings before it counts as unanswered (5–120, default 30), sent in each provider\'s format (Twilio Timeout, Vapi transport timeout, Exotel TimeOut).';
+const LEAD_SCHEMA_DOC = 'The typed fields its leads carry in custom: {fields: [{name, type, required?, min?, max?, exclusiveMin?, exclusiveMax?, minLength?, maxLength?, pattern?, values?, separator?, trim?, case?, default?}], require?: ["name", "email"]} (docs/lead-schema.md). Imports, JSON leads and lead edits are validated against it and values stored typed.';
+/** Largest JSON size of a lead schema. */
+export const MAX_LEAD_SCHEMA_BYTES = 65_536;
 /** Largest JSON size of a free-form object field (settings). */
 export const MAX_SETTINGS_BYTES = 16_384;
 
@@ -150,6 +154,8 @@ export class CreateCampaignDto {
   @IsOptional() @IsIn(CONSENT_TYPES) consentRequired?: ConsentType;
   @Doc(PRE_DIAL_DOC, { url: 'https://crm.example.com/hooks/can-call', timeoutMs: 2000, onError: 'skip' })
   @IsOptional() @ValidateNested() @Type(() => PreDialDto) preDial?: PreDialDto;
+  @Doc(LEAD_SCHEMA_DOC, LEAD_SCHEMA_EXAMPLE)
+  @IsOptional() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown>;
   /** standard (default), hipaa or pci: see README, Compliance modes. Fixed once the campaign has started. */
   @Doc('standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
@@ -192,6 +198,8 @@ export class UpdateCampaignDto {
   @IsOptional() @Nullable() @IsIn(CONSENT_TYPES) consentRequired?: ConsentType | null;
   @Doc(PRE_DIAL_DOC, { url: 'https://crm.example.com/hooks/can-call', timeoutMs: 2000, onError: 'skip' })
   @IsOptional() @Nullable() @ValidateNested() @Type(() => PreDialDto) preDial?: PreDialDto | null;
+  @Doc(`${LEAD_SCHEMA_DOC} It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.`, LEAD_SCHEMA_EXAMPLE)
+  @IsOptional() @Nullable() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown> | null;
   /** Only while the campaign is a draft. */
   @Doc('standard, hipaa or pci: what is stored and shown (only while a draft).', 'standard')
   @IsOptional() @IsIn(COMPLIANCE_MODES) complianceMode?: ComplianceMode;
@@ -308,6 +316,8 @@ export class Campaign {
   @Field(oneOf(CONSENT_TYPES), 'The weakest consent a lead must hold to be imported and dialled (null: none required).', 'express_written', { nullable: true })
   consentRequired: ConsentType | null;
   @Field(ref(() => PreDialHookView), 'The pre-dial eligibility hook (null: none); its secret is shown only when generated.', null, { nullable: true }) preDial: PreDialHookView | null;
+  @Field(ref(() => LeadSchemaView), 'The typed fields its leads carry in custom (null: no schema; extra columns are free text).', LEAD_SCHEMA_EXAMPLE, { nullable: true })
+  leadSchema: LeadSchemaView | null;
   @Field(DATE_TIME, 'When a scheduled campaign starts by itself.', EX.at, { nullable: true }) scheduledStartAt: Date | null;
   @Field(DATE_TIME, 'When it stops dialing by itself.', null, { nullable: true }) scheduledEndAt: Date | null;
   @Field(DATE_TIME, 'When it was first started.', EX.at, { nullable: true }) startedAt: Date | null;

@@ -6,18 +6,20 @@ import type { CampaignWithWarnings, CreateCampaignDto } from './campaign.dto';
 import { assertOverridesFit, assertProviderConnection, assertScheduleOrder, orNull, plain } from './campaign-checks';
 import { insertCampaign } from './campaigns.repository';
 import { ensurePreDialSecret } from './pre-dial-secret';
+import { validLeadSchema } from './lead-schema-checks';
 
 /** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
 const FALLBACK_ZONE = 'America/New_York';
 
 /**
- * The checks of a new campaign: a known provider connection, overrides that fit its type, the schedule in order. The route runs
+ * The checks of a new campaign: a known provider connection, overrides that fit its type, the schedule in order, a valid lead schema. The route runs
  * them before it claims the request's Idempotency-Key, so a bad request never takes a key.
  */
 export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: CreateCampaignDto): Promise<void> {
   const conn = dto.providerConnectionId ? await assertProviderConnection(ds, tenantId, dto.providerConnectionId) : null;
   assertOverridesFit(conn, { agent: dto.agentOverride, callerId: dto.callerIdOverride });
   assertScheduleOrder(dto.scheduledStartAt, dto.scheduledEndAt);
+  if (dto.leadSchema !== undefined) validLeadSchema(dto.leadSchema);
 }
 
 /**
@@ -49,6 +51,7 @@ export async function createCampaign(ds: DataSource, auth: AuthContext, dto: Cre
       retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),
       callingWindow: resolveWindow(plain((dto.callingWindow ?? {}) as CallingWindow)),
       settings: plain(dto.settings ?? {}),
+      leadSchema: dto.leadSchema !== undefined ? validLeadSchema(dto.leadSchema) : null,
       complianceMode: dto.complianceMode ?? 'standard',
       scheduledStartAt: dto.scheduledStartAt ?? null,
       scheduledEndAt: dto.scheduledEndAt ?? null,

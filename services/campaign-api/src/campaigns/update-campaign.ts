@@ -8,11 +8,12 @@ import {
   assertOverridesFit, assertProviderConnection, assertScheduleOrder, campaignEtag, checkIfMatch, FINISHED_STATUSES, orNull, plain,
 } from './campaign-checks';
 import { findCampaign, getCampaign, storePreDialSecret, updateCampaignAtVersion } from './campaigns.repository';
+import { validLeadSchema } from './lead-schema-checks';
 import { ensurePreDialSecret } from './pre-dial-secret';
 
 /**
  * Changes a campaign's settings. Checks: If-Match against the version read, not finished, a known
- * provider connection, agent and caller id overrides that fit its type, the compliance mode only while a draft, the schedule in order. Decides the
+ * provider connection, agent and caller id overrides that fit its type, a valid lead schema, the compliance mode only while a draft, the schedule in order. Decides the
  * changed fields (a zone that followed the old country follows the new one). Persists them only at
  * the version read (optimistic), audited with before/after of the changed fields. Answers the
  * campaign with its current warnings.
@@ -67,6 +68,8 @@ export async function updateCampaign(
   if (dto.preDial !== undefined) {
     changes.preDial = dto.preDial === null ? null : plain({ url: dto.preDial.url, timeoutMs: dto.preDial.timeoutMs, onError: dto.preDial.onError });
   }
+  // A schema may change while the campaign runs: existing leads are not rewritten (the audit keeps before and after).
+  if (dto.leadSchema !== undefined) changes.leadSchema = validLeadSchema(dto.leadSchema);
   if (dto.complianceMode !== undefined && dto.complianceMode !== before.complianceMode) {
     if (before.status !== 'draft') {
       throw new AppError('invalid_state', 'the compliance mode can only change while the campaign is a draft', { status: 409, details: { status: before.status } });

@@ -1,6 +1,7 @@
 import type { ApiKeyRole, DataSource } from '@dialer/db';
 import { AppError } from '@dialer/platform';
-import { writeAudit } from '@dialer/db';
+import { recordOutboundEvents, writeAudit } from '@dialer/db';
+import { leadQualifiedEvent } from '@dialer/domain';
 import { scheduleLeadCallback } from '../callbacks/request-callback';
 import type { CallDetail } from '../calls/call.dto';
 import { findCallDetail, setManualDisposition, type CallDetailRow } from '../calls/calls.repository';
@@ -47,6 +48,9 @@ export async function disposeCall(ds: DataSource, auth: AuthContext, id: string,
       throw new AppError('validation_failed', 'request body is invalid: callbackAgentOverride needs callbackAt', {
         status: 400, details: [{ field: 'callbackAgentOverride', reason: 'needs callbackAt' }],
       });
+    }
+    if (dto.qualified === true && before.qualified !== true) {
+      await recordOutboundEvents(m, [leadQualifiedEvent({ tenantId, campaignId: before.campaign_id, leadId: before.lead_id, callAttemptId: id, by: 'disposition' })]);
     }
     if (dto.callbackAt !== undefined) {
       const lead = await findLead(m, tenantId, before.lead_id, { forUpdate: true });

@@ -3,10 +3,10 @@ import { arrayOf, BOOL, DATE_TIME, EX, Field, INT, oneOf, ref, ResponseSchema, T
 @ResponseSchema('A number on a do-not-call list: the tenant\'s (campaignId null) or a campaign\'s.')
 export class DncEntry {
   @Field(UUID, 'The entry id.', EX.id) id: string;
-  @Field(TEXT, 'The number in E.164.', EX.phone) phoneE164: string;
+  @Field(TEXT, 'The number in E.164; for a number kept after an erasure (source erasure), `sha256:` and its hash instead (docs/privacy.md).', EX.phone) phoneE164: string;
   @Field(UUID, 'The campaign whose list it is on; null: the tenant-wide list.', null, { nullable: true }) campaignId: string | null;
   @Field(TEXT, 'Why it was listed.', 'asked', { nullable: true }) reason: string | null;
-  @Field(TEXT, 'How it was listed: api, csv or opt_out (the callee asked on a call).', 'api') source: string;
+  @Field(TEXT, 'How it was listed: api, csv, opt_out (the callee asked on a call) or erasure (kept as a hash for an erased person).', 'api') source: string;
   @Field(DATE_TIME, 'When it was listed.', EX.at) createdAt: Date;
 }
 

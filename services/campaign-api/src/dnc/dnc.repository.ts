@@ -1,4 +1,4 @@
-import { DncEntryEntity, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
+import { DncEntryEntity, dncPhoneHash, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
 
 type Db = DataSource | EntityManager;
 
@@ -14,10 +14,10 @@ export async function insertDncNumbers(
   return inserted.length;
 }
 
-/** Deletes a number from the tenant's list (campaignId null) or a campaign's; the entry's id, or null if not listed. */
+/** Deletes a number from the tenant's list (campaignId null) or a campaign's, plain or kept as a hash by an erasure; the entry's id, or null if not listed. */
 export async function deleteDncEntryByPhone(m: EntityManager, tenantId: string, campaignId: string | null, e164: string): Promise<string | null> {
   const { rows } = await mutate<{ id: string }>(m,
-    `DELETE FROM dnc_entries WHERE tenant_id = $1 AND phone_e164 = $2 AND campaign_id IS NOT DISTINCT FROM $3 RETURNING id`,
+    `DELETE FROM dnc_entries WHERE tenant_id = $1 AND phone_e164 IN ($2, ${dncPhoneHash('$1', '$2')}) AND campaign_id IS NOT DISTINCT FROM $3 RETURNING id`,
     [tenantId, e164, campaignId]);
   return rows[0]?.id ?? null;
 }

@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'calls:read', 'calls:write',
   'dnc:read', 'dnc:write',
   'connections:read', 'connections:write',
+  'webhooks:read', 'webhooks:write',
   'stats:read', 'stats:recount',
   'audit:read', 'keys:manage', 'users:manage', 'tenant:manage',
 ] as const;
@@ -18,16 +19,16 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export type Access = Permission | 'session' | 'public';
 
-const READ: Permission[] = ['campaigns:read', 'leads:read', 'calls:read', 'dnc:read', 'connections:read', 'stats:read'];
+const READ: Permission[] = ['campaigns:read', 'leads:read', 'calls:read', 'dnc:read', 'connections:read', 'stats:read', 'webhooks:read'];
 
 /**
  * The role → permission table (README, "Roles and permissions"). Admins hold everything; managers
- * run campaigns, leads, imports and DNC but do not manage keys, users, provider credentials,
+ * run campaigns, leads, imports, DNC and outbound webhook endpoints but do not manage keys, users, provider credentials,
  * recounts or read the audit log; viewers only read.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  manager: new Set([...READ, 'campaigns:write', 'campaigns:operate', 'leads:write', 'calls:write', 'dnc:write']),
+  manager: new Set([...READ, 'campaigns:write', 'campaigns:operate', 'leads:write', 'calls:write', 'dnc:write', 'webhooks:write']),
   viewer: new Set(READ),
 };
 

@@ -4,6 +4,9 @@ import { Callback, CallbackPage, ListCallbacksQuery, RequestCallbackDto } from '
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
 import { Consent, ConsentHistory, PutConsentDto, RevokeConsentDto } from '../consent/consent.dto';
 import {
+  AddCallerIdDto, CallerId, CallerIdPool, CallerIdStats, CallerIdStatsQuery, UpdateCallerIdDto, UpdateCallerIdPoolDto,
+} from '../caller-ids/caller-id.dto';
+import {
   Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, PreDialSecret, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
@@ -20,7 +23,12 @@ import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, Ti
 import {
   AcceptInviteDto, InvitedUser, InviteUserDto, LoginDto, SessionView, UpdateUserDto, UserLink, UserPage, UserView,
 } from '../users/user.dto';
-import { TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
+import { ListPurgesQuery, PurgeRunPage, TenantView, UpdateTenantDto } from '../tenants/tenant.dto';
+import { ERASURE_EXAMPLE, EraseDto, ErasurePage, ErasureView, ListErasuresQuery } from '../erasures/erasure.dto';
+import {
+  CreatedWebhookEndpoint, CreateWebhookEndpointDto, ListDeliveriesQuery, RedeliverDto, RedeliveryResult, RotatedWebhookSecret, UpdateWebhookEndpointDto,
+  WebhookDeliveryPage, WebhookEndpoint, WebhookEndpointPage, WebhookTestResult,
+} from '../webhook-endpoints/webhook-endpoint.dto';
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
@@ -87,8 +95,11 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'patch', path: '/users/:id', permission: 'users:manage', tag: 'Users', summary: 'Change a user\'s role or name, deactivate or reactivate them (takes effect on their next request)', body: UpdateUserDto, response: UserView, example: { role: 'viewer' }, errors: [409], errorExamples: { 409: [{ code: 'last_admin', message: 'this is the last active admin of the team: make someone else admin first' }] } },
   { method: 'post', path: '/users/:id/reset-password', permission: 'users:manage', tag: 'Users', summary: 'A new one-time link (72 h) that sets the user\'s password', response: UserLink, errors: [409], errorExamples: { 409: [{ code: 'invalid_state', message: 'the user is deactivated: activate them first' }] } },
   // the tenant
-  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name and the country assumed for numbers written without a country code', response: TenantView },
-  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it)', body: UpdateTenantDto, example: { defaultCountry: 'IN' }, response: TenantView },
+  { method: 'get', path: '/tenant', permission: 'campaigns:read', tag: 'Tenant', summary: 'The caller\'s tenant: its name, the country assumed for numbers written without a country code, and how long its data is kept', response: TenantView },
+  { method: 'patch', path: '/tenant', permission: 'tenant:manage', tag: 'Tenant', summary: 'Change the tenant\'s default country (campaigns created afterwards inherit it) and its retention settings (days; null keeps forever)', body: UpdateTenantDto, example: { defaultCountry: 'IN', retention: { callDataDays: 90, webhookEventsDays: 30 } }, response: TenantView },
+  { method: 'get', path: '/tenant/purges', permission: 'tenant:manage', tag: 'Tenant', summary: 'What the daily retention purge removed, run by run (newest first)', query: ListPurgesQuery, response: PurgeRunPage },
+  { method: 'post', path: '/erasures', permission: 'tenant:manage', tag: 'Tenant', summary: 'Erase a person (phone and/or email) across the tenant: leads, calls, events, callbacks, imports and audit snapshots; the number stays on the DNC list as a hash when the person asked not to be called', body: EraseDto, status: 201, example: ERASURE_EXAMPLE, response: ErasureView, errors: [409], errorExamples: { 409: [{ code: 'erasure_call_live', message: 'a call to this person is being placed or settled right now; the number is on the DNC list already, so no new call starts: retry the erasure once it has ended (usually within minutes)' }] } },
+  { method: 'get', path: '/erasures', permission: 'tenant:manage', tag: 'Tenant', summary: 'The tenant\'s erasures, newest first: counts per table, no personal data', query: ListErasuresQuery, response: ErasurePage },
   // API keys
   { method: 'post', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'Create an API key (the key is shown only in this answer)', body: CreateApiKeyDto, status: 201, example: { name: 'dashboard', role: 'viewer' }, response: CreatedApiKey },
   { method: 'get', path: '/api-keys', permission: 'keys:manage', tag: 'API keys', summary: 'List the tenant\'s API keys (prefix, role, created, last used, revoked)', query: ListApiKeysQuery, response: ApiKeyPage },
@@ -99,6 +110,20 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' }, response: ProviderConnection },
   { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
   { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
+  // caller-id pools of provider connections and campaigns (a campaign's overrides its connection's)
+  ...callerIdRoutes('/provider-connections', 'connections:read', 'connections:write', 'Provider connections', 'connection'),
+  ...callerIdRoutes('/campaigns', 'campaigns:read', 'campaigns:write', 'Campaigns', 'campaign'),
+  // outbound event webhooks
+  { method: 'post', path: '/webhook-endpoints', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Add an endpoint that receives the tenant\'s events, signed (Standard Webhooks); its secret is in this answer only', body: CreateWebhookEndpointDto, status: 201, example: { url: 'https://crm.example.com/hooks/dialer', description: 'CRM sync', eventTypes: ['call.ended', 'lead.qualified'] }, response: CreatedWebhookEndpoint },
+  { method: 'get', path: '/webhook-endpoints', permission: 'webhooks:read', tag: 'Webhooks', summary: 'List the tenant\'s webhook endpoints (never their secrets)', response: WebhookEndpointPage },
+  { method: 'get', path: '/webhook-endpoints/:id', permission: 'webhooks:read', tag: 'Webhooks', summary: 'Read a webhook endpoint (why it was disabled, since when it fails)', response: WebhookEndpoint },
+  { method: 'patch', path: '/webhook-endpoints/:id', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Change an endpoint: URL, event types, campaign filter, enabled', body: UpdateWebhookEndpointDto, example: { enabled: true }, response: WebhookEndpoint },
+  { method: 'delete', path: '/webhook-endpoints/:id', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Delete an endpoint: nothing more is sent to it', status: 204, produces: 'none' },
+  { method: 'post', path: '/webhook-endpoints/:id/rotate-secret', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Rotate the signing secret: the new one is in this answer only; the old one signs too for 24 h', response: RotatedWebhookSecret },
+  { method: 'get', path: '/webhook-endpoints/:id/deliveries', permission: 'webhooks:read', tag: 'Webhooks', summary: 'The endpoint\'s delivery log, newest first: state, tries, status codes, latency, answer excerpts', query: ListDeliveriesQuery, response: WebhookDeliveryPage },
+  { method: 'post', path: '/webhook-endpoints/:id/deliveries/:deliveryId/redeliver', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send one delivery again (same event id)', status: 202, response: RedeliveryResult },
+  { method: 'post', path: '/webhook-endpoints/:id/redeliver', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send again every delivery of the endpoint given up since a time', body: RedeliverDto, status: 202, example: { since: '2026-03-02T00:00:00.000Z' }, response: RedeliveryResult },
+  { method: 'post', path: '/webhook-endpoints/:id/test', permission: 'webhooks:write', tag: 'Webhooks', summary: 'Send a webhook.test event to this endpoint', status: 202, response: WebhookTestResult },
   // campaigns
   { method: 'post', path: '/campaigns', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Create a campaign (draft); the answer carries warnings (window vs rule pack, …)', body: CreateCampaignDto, status: 201, example: CAMPAIGN_EXAMPLE, idempotent: true, errors: [409, 422], response: CampaignWithWarnings, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns', permission: 'campaigns:read', tag: 'Campaigns', summary: 'List campaigns, newest first (filters: status, name, deleted)', query: ListCampaignsQuery, response: CampaignPage },
@@ -125,7 +150,8 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     409: [CLOSED_TO_LEADS_409],
     415: [CSV_415, { code: 'unsupported_media_type', message: 'this route takes the CSV itself as the body (Content-Type: text/csv); send multipart uploads to POST /v1/campaigns/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10/imports' }],
   } },
-  { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix)', query: ListLeadsQuery, response: LeadPage },
+  { method: 'get', path: '/campaigns/:id/leads', permission: 'leads:read', tag: 'Leads', summary: 'List leads (filters: status, disposition, phone prefix, typed lead-schema fields: filter=budget>=5000000)', query: ListLeadsQuery, response: LeadPage },
+  { method: 'get', path: '/campaigns/:id/leads/template.csv', permission: 'leads:read', tag: 'Leads', summary: 'A sample CSV for this campaign: phone, name, email and its lead schema\'s fields, with a row that imports back (no schema: the generic template)', produces: 'text/csv' },
   { method: 'get', path: '/campaigns/:id/leads.csv', permission: 'leads:read', tag: 'Leads', summary: 'Export the campaign\'s leads as CSV (streamed): final outcome, attempts, last call, qualification and one custom.<name> column per custom field; cells safe for spreadsheets', produces: 'text/csv' },
   { method: 'get', path: '/leads', permission: 'leads:read', tag: 'Leads', summary: 'Search the tenant\'s leads across campaigns: q matches names, email or a phone number in any format (a partial number matches its digits); filters campaignId and status; oldest first', query: SearchLeadsQuery, response: LeadPage },
   { method: 'get', path: '/leads/:id', permission: 'leads:read', tag: 'Leads', summary: 'Read a lead with its call attempts and their outcomes', response: LeadRecord },
@@ -172,6 +198,19 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'delete', path: '/dnc', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a number (by phone)', query: RemoveDncQuery, status: 204, produces: 'none' },
   { method: 'delete', path: '/dnc/:id', permission: 'dnc:write', tag: 'DNC', summary: 'Remove a DNC entry', status: 204, produces: 'none' },
 ];
+
+/** The six caller-id pool routes of one owner (a provider connection or a campaign). */
+function callerIdRoutes(base: string, read: Access, write: Access, tag: string, what: string): RouteSpec[] {
+  const dup = { 409: [{ code: 'duplicate_caller_id', message: 'the pool has +14155550100 already' }, { code: 'pool_full', message: 'a caller-id pool holds at most 1000 numbers' }] };
+  return [
+    { method: 'get', path: `${base}/:id/caller-ids`, permission: read, tag, summary: `The ${what}'s caller-id pool: its numbers and whether it is pool only`, response: CallerIdPool },
+    { method: 'post', path: `${base}/:id/caller-ids`, permission: write, tag, summary: `Add a caller id to the ${what}'s pool (local presence: calls go out from a number with the callee's area code, else their state, else the pool's default, least used today); audited`, body: AddCallerIdDto, status: 201, example: { number: '+14155550100', dailyCap: 200, cooldownSeconds: 30 }, errors: [409], response: CallerId, errorExamples: dup },
+    { method: 'patch', path: `${base}/:id/caller-ids`, permission: write, tag, summary: `Set the ${what}'s pool to pool only (calls wait when no number is usable) or not (they use the fixed caller id); audited`, body: UpdateCallerIdPoolDto, example: { poolOnly: true }, response: CallerIdPool },
+    { method: 'get', path: `${base}/:id/caller-ids/stats`, permission: 'stats:read', tag, summary: `Calls by caller id of the ${what}'s pool (calls, connected, connect rate, short calls) and the spam-label flag`, query: CallerIdStatsQuery, response: CallerIdStats },
+    { method: 'patch', path: `${base}/:id/caller-ids/:callerId`, permission: write, tag, summary: 'Pause or resume a caller id, change its daily cap, cool-down or default mark; audited', body: UpdateCallerIdDto, example: { paused: true }, response: CallerId },
+    { method: 'delete', path: `${base}/:id/caller-ids/:callerId`, permission: write, tag, summary: 'Remove a caller id from the pool (its past calls keep it); audited', status: 204, produces: 'none' },
+  ];
+}
 
 interface CompiledRoute {
   spec: RouteSpec;

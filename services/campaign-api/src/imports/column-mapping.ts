@@ -25,6 +25,14 @@ const ALIASES: Record<ImportField, readonly string[]> = {
   consentText: ['consent_text', 'consent_version'],
 };
 
+/**
+ * Names a lead schema's field may not take: every lead field and every column name that maps to one
+ * (canonical), so a schema column is never read as a built-in one.
+ */
+export const BUILTIN_COLUMN_NAMES: readonly string[] = [...new Set([
+  ...IMPORT_FIELDS.map((f) => canonicalHeader(f)), ...Object.values(ALIASES).flat(), 'first_name', 'last_name', 'postal_code', 'custom',
+])];
+
 /** "First Name", "first-name", " FIRST_NAME " → "first_name". */
 export function canonicalHeader(header: string): string {
   return header.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');

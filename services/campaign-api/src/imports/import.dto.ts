@@ -1,7 +1,7 @@
 import { IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
 import { GivenConsent } from '../consent/consent.dto';
 import { Doc } from '../openapi/doc';
-import { arrayOf, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { ANY, arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
@@ -63,7 +63,7 @@ export class PreviewLead {
   @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
-  @Field(mapOf(TEXT), 'The other columns.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(mapOf(ANY), 'The other columns: free ones as text, the lead schema\'s fields typed.', { plan: 'gold', budget: 7500000 }) custom: Record<string, unknown>;
   @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
   @Field(ref(() => GivenConsent), 'Its consent, from the consent_type, consent_at, consent_source and consent_text columns (absent or null: none).', null, { nullable: true, optional: true })
   consent?: GivenConsent | null;
@@ -76,6 +76,20 @@ export class PreviewProblem {
   @Field(TEXT, 'The column at fault.', 'phone') column: string;
   @Field(TEXT, 'The value at fault.', '555-01', { optional: true }) value?: string;
   @Field(TEXT, 'Why.', 'not a valid phone number') reason: string;
+}
+
+@ResponseSchema('One field of the campaign\'s lead schema and the CSV column that feeds it.')
+export class SchemaFieldColumn {
+  @Field(TEXT, 'The field.', 'property_type') field: string;
+  @Field(TEXT, 'Its type.', 'text') type: string;
+  @Field(BOOL, 'Whether a lead needs it.', true) required: boolean;
+  @Field(TEXT, 'The column of the file that feeds it (matched ignoring case, spaces and punctuation); null: none.', 'Property Type', { nullable: true }) column: string | null;
+}
+
+@ResponseSchema('How the file meets the campaign\'s lead schema.')
+export class SchemaMapping {
+  @Field(arrayOf(ref(() => SchemaFieldColumn)), 'Every field of the schema, in order, with its column.', []) fields: SchemaFieldColumn[];
+  @Field(arrayOf(TEXT), 'Required fields (without a default) no column feeds: every row would be refused for them.', ['location']) missingRequired: string[];
 }
 
 @ResponseSchema('What an upload would do (?preview=true): nothing is stored.')
@@ -94,6 +108,8 @@ export class ImportPreview {
   @Field(arrayOf(ref(() => PreviewProblem)), 'Problems of the sample rows: rows that would be rejected, and values that would be left out.', []) sampleErrors: PreviewProblem[];
   @Field(TEXT, 'Country (ISO 3166-1 alpha-2) assumed for numbers written without a country code: the campaign\'s defaultCountry.', 'IN') assumedCountry: string;
   @Field(mapOf(INT), 'Valid sample numbers per detected country.', { IN: 18, US: 1 }) countries: Record<string, number>;
+  @Field(ref(() => SchemaMapping), 'With a campaign that has a lead schema: which column feeds each field, which required fields are missing.', { fields: [{ field: 'budget', type: 'number', required: false, column: 'Budget' }], missingRequired: [] }, { optional: true })
+  schemaMapping?: SchemaMapping;
 }
 
 @ResponseSchema('The result of a synchronous CSV import.')

@@ -1,5 +1,5 @@
-import { dncHit, mutate, queryRows, type DataSource, type EntityManager } from '@dialer/db';
-import type { ConsentType } from '@dialer/domain';
+import { dncHit, mutate, queryRows, recordOutboundEvents, type DataSource, type EntityManager } from '@dialer/db';
+import { importEndedEvent, type ConsentType, type LeadSchema } from '@dialer/domain';
 import type { CsvEncoding } from './csv-encoding';
 import type { ResolvedMapping } from './column-mapping';
 
@@ -13,6 +13,8 @@ export interface ImportOptions {
   rejectCardNumbers?: boolean;
   /** The campaign's required consent when the file was uploaded: rows without it are refused. */
   consentRequired?: ConsentType | null;
+  /** The campaign's lead schema when the upload was stored: the whole import validates against it. */
+  leadSchema?: LeadSchema | null;
 }
 
 export interface ImportJobRow {
@@ -112,20 +114,45 @@ export async function heartbeat(ds: DataSource, ids: string[]): Promise<void> {
   if (ids.length) await ds.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'running'`, [ids]);
 }
 
+/** What an ended import's webhook (import.completed / import.failed) says. */
+interface EndedImport {
+  id: string; tenant_id: string; campaign_id: string; status: string; error: string | null;
+  rows_read: number | string; accepted: number | string; rejected: number | string; duplicates: number | string; dnc_suppressed: number | string;
+}
+const ENDED_COLUMNS = 'id, tenant_id, campaign_id, status, error, rows_read, accepted, rejected, duplicates, dnc_suppressed';
+
+/** import.completed / import.failed, written in the transaction that ends the import. */
+async function announceEnded(m: EntityManager, rows: EndedImport[]): Promise<void> {
+  await recordOutboundEvents(m, rows.filter((r) => r.status === 'completed' || r.status === 'failed').map((r) => importEndedEvent({
+    tenantId: r.tenant_id, campaignId: r.campaign_id, importId: r.id, ok: r.status === 'completed', error: r.error,
+    counts: {
+      rowsRead: Number(r.rows_read), accepted: Number(r.accepted), rejected: Number(r.rejected), duplicates: Number(r.duplicates),
+      dncSuppressed: Number(r.dnc_suppressed),
+    },
+  })));
+}
+
 /** Ends a claimed run; only while this process still holds the claim. */
 export async function finishImport(
   ds: DataSource, id: string, claim: number, status: 'completed' | 'failed' | 'pending', error: string | null,
 ): Promise<boolean> {
-  const { count } = await mutate(ds,
-    `UPDATE import_jobs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
-            heartbeat_at = CASE WHEN $3 = 'pending' THEN NULL ELSE heartbeat_at END
-      WHERE id = $1 AND claims = $2 AND status = 'running'`,
-    [id, claim, status, error]);
-  return count === 1;
+  return ds.transaction(async (m) => {
+    const { rows } = await mutate<EndedImport>(m,
+      `UPDATE import_jobs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
+              heartbeat_at = CASE WHEN $3 = 'pending' THEN NULL ELSE heartbeat_at END
+        WHERE id = $1 AND claims = $2 AND status = 'running' RETURNING ${ENDED_COLUMNS}`,
+      [id, claim, status, error]);
+    await announceEnded(m, rows);
+    return rows.length === 1;
+  });
 }
 
 export async function failImport(ds: DataSource, id: string, error: string): Promise<void> {
-  await ds.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, error]);
+  await ds.transaction(async (m) => {
+    const { rows } = await mutate<EndedImport>(m,
+      `UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 RETURNING ${ENDED_COLUMNS}`, [id, error]);
+    await announceEnded(m, rows);
+  });
 }
 
 export async function cancelImport(ds: DataSource, tenantId: string, id: string): Promise<ImportJobRow | undefined> {

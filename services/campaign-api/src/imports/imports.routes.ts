@@ -1,6 +1,7 @@
 import type { ConsentType } from '@dialer/domain';
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from '@dialer/db';
+import type { LeadSchema } from '@dialer/domain';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { idempotent } from '../http/idempotency';
@@ -10,10 +11,11 @@ import { CLOSED_TO_LEADS, closedToLeads } from '../leads/leads.repository';
 import { describeMapping, suggestMapping } from './column-mapping';
 import { csvLine, IMPORT_TEMPLATE } from './errors-csv';
 import type { ImportRunner } from './import-runner';
-import { ImportPreviewQuery, type ImportDetail, type ImportPage, type ImportPreview, type PreviewLead, type PreviewProblem } from './import.dto';
+import { ImportPreviewQuery, type ImportDetail, type SchemaMapping, type ImportPage, type ImportPreview, type PreviewLead, type PreviewProblem } from './import.dto';
 import { cancelImport, getImportJob, importErrorsPage, listImportJobs, reopenImport, setImportFilename } from './imports.repository';
 import { INSPECT_BYTES, inspectCsv, mappingFor } from './inspect-csv';
-import { prepareRecord } from './prepare-rows';
+import { bindSchema, prepareRecord, type PrepareContext, type SchemaBinding } from './prepare-rows';
+import { leadsTemplate } from './leads-template';
 import {
   createUploadJob, failUpload, finalizeUpload, firstReportLines, importView, parseMapping,
 } from './receive-upload';
@@ -35,6 +37,14 @@ function flag(v: unknown): boolean {
   return typeof v === 'string' && ['1', 'true', 'yes'].includes(v.toLowerCase());
 }
 
+/** Which column feeds each field of the lead schema, and the required fields no column feeds. */
+function schemaMapping(b: SchemaBinding): SchemaMapping {
+  return {
+    fields: b.compiled.fields.map((f) => ({ field: f.name, type: f.type, required: f.required, column: b.headerOf.get(f.name) ?? null })),
+    missingRequired: b.compiled.fields.filter((f) => f.required && f.spec.default === undefined && !b.headerOf.has(f.name)).map((f) => f.name),
+  };
+}
+
 export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDeps): Router {
   const r = Router();
 
@@ -53,6 +63,14 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
 
   r.get('/imports/template.csv', (_req, res) => {
     res.type('text/csv').set('Content-Disposition', 'attachment; filename="leads-template.csv"').send(IMPORT_TEMPLATE);
+  });
+
+  /** The campaign's own template: the built-in columns and its lead schema's fields, with a sample row that imports back. */
+  r.get('/campaigns/:id/leads/template.csv', async (req, res) => {
+    const { tenantId } = authOf(res);
+    const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
+    res.type('text/csv').set('Content-Disposition', `attachment; filename="campaign-${campaign.id}-template.csv"`)
+      .send(campaign.leadSchema ? leadsTemplate(campaign.leadSchema) : IMPORT_TEMPLATE);
   });
 
   /** Multipart upload (field `file`, optional `mapping` JSON, optional `preview`): 202 and an import id, or a preview. */
@@ -80,14 +98,15 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
 
   /** Reads the head of a multipart upload and answers what an import of it would do; writes nothing. */
   const answerPreview = async (
-    req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean; consentRequired?: ConsentType | null },
+    req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean; leadSchema?: LeadSchema | null; consentRequired?: ConsentType | null },
   ): Promise<void> => {
     const up = await receiveMultipart(req, { filePath: '', maxBytes, preview: true, headBytes: INSPECT_BYTES });
     if (!up.head) throw new AppError('no_file', 'the upload has no file part', { status: 400 });
     const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
     const explicit = parseMapping(up.fields.mapping ?? req.query.mapping);
     const mapping = mappingFor(ins, explicit);
-    const ctx = { mapping, ...rules };
+    const ctx: PrepareContext = { mapping, ...rules };
+    const bound = rules.leadSchema ? bindSchema(rules.leadSchema, mapping) : null;
     const rows: PreviewLead[] = [];
     const errors: PreviewProblem[] = [];
     const countries: Record<string, number> = {};
@@ -105,6 +124,7 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       suggestedMapping: suggestMapping(ins.headers), mapping: describeMapping(mapping),
       customColumns: mapping.custom.map((c) => c.name), sampleRows: rows, sampleErrors: errors,
       assumedCountry: rules.defaultCountry, countries,
+      ...(bound ? { schemaMapping: schemaMapping(bound) } : {}),
     } satisfies ImportPreview);
   };
 
@@ -136,7 +156,10 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       if (!preview && Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
 
       if (preview) {
-        await answerPreview(req, res, { defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', consentRequired: campaign.consentRequired });
+        await answerPreview(req, res, {
+          defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema,
+          consentRequired: campaign.consentRequired,
+        });
         return;
       }
 
@@ -146,7 +169,8 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       await setImportFilename(ds, job.id, up.filename);
       const claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes: up.bytes, mapping: parseMapping(up.fields.mapping ?? req.query.mapping),
-        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', consentRequired: campaign.consentRequired, claim: true,
+        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema,
+        consentRequired: campaign.consentRequired, claim: true,
       });
       void runner.run(claimed);
       logger.info({ importId: job.id, campaignId: campaign.id, bytes: up.bytes }, 'import uploaded');

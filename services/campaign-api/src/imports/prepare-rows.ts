@@ -1,4 +1,4 @@
-import type { ConsentType } from '@dialer/domain';
+import { canonicalName, compileLeadSchema, type CompiledLeadSchema, type ConsentType, type LeadSchema } from '@dialer/domain';
 import { prepareLead, type FieldProblem, type LeadInput, type PreparedLead } from '../leads/prepare-lead';
 import type { ResolvedMapping } from './column-mapping';
 import type { CsvRecord } from './csv-parser';
@@ -29,6 +29,45 @@ export interface PrepareContext {
   rejectCardNumbers?: boolean;
   /** The campaign's required consent: a row without it (consent_type column) is refused. */
   consentRequired?: ConsentType | null;
+  /** The campaign's lead schema as the import started (plain data: it crosses to worker threads). */
+  leadSchema?: LeadSchema | null;
+}
+
+/** A lead schema bound to a file's columns: compiled once per import (per batch on a worker thread). */
+export interface SchemaBinding {
+  compiled: CompiledLeadSchema;
+  /** Per custom column (mapping.custom order): the key its value takes in custom (the field's name, else the header). */
+  keys: string[];
+  /** Field name → the header of its column (report lines name the file's column). */
+  headerOf: Map<string, string>;
+  /** Fields of the schema no column maps to. */
+  missing: string[];
+}
+
+const bindings = new WeakMap<PrepareContext, SchemaBinding>();
+
+/** Binds the schema to the mapping's custom columns (a column matches a field by canonical name). */
+export function bindSchema(schema: LeadSchema, mapping: ResolvedMapping): SchemaBinding {
+  const compiled = compileLeadSchema(schema);
+  const headerOf = new Map<string, string>();
+  const keys = mapping.custom.map((c) => {
+    const f = compiled.byCanonical.get(canonicalName(c.name));
+    if (!f || headerOf.has(f.name)) return c.name;
+    headerOf.set(f.name, c.name);
+    return f.name;
+  });
+  return { compiled, keys, headerOf, missing: compiled.fields.filter((f) => !headerOf.has(f.name)).map((f) => f.name) };
+}
+
+/** The context's binding, built on first use (once per import inline). */
+function bindingOf(ctx: PrepareContext): SchemaBinding | null {
+  if (!ctx.leadSchema) return null;
+  let b = bindings.get(ctx);
+  if (!b) {
+    b = bindSchema(ctx.leadSchema, ctx.mapping);
+    bindings.set(ctx, b);
+  }
+  return b;
 }
 
 /** Consent problems (prepareLead's fields) → the import field whose column they name, and that column's documented name. */
@@ -101,18 +140,25 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     // A CSV's consent comes from the file: its source says so unless the row names one.
     input.consent = { type: consentType?.trim(), grantedAt: consentAt, source: consentSource ?? 'import', text: consentText };
   }
+  const bound = ctx.leadSchema ? bindingOf(ctx) : null;
   if (m.custom.length) {
     const custom = Object.create(null) as Record<string, string>; // a column named __proto__ is data too
-    for (const c of m.custom) custom[c.name] = rec.fields[c.index] ?? '';
+    if (bound) {
+      const keys = bound.keys;
+      for (let i = 0; i < m.custom.length; i++) custom[keys[i]!] = rec.fields[m.custom[i]!.index] ?? '';
+    } else for (const c of m.custom) custom[c.name] = rec.fields[c.index] ?? '';
     input.custom = custom;
   }
   const p = prepareLead(input, ctx.defaultCountry, {
-    deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false, consentRequired: ctx.consentRequired ?? null,
+    deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false, schema: bound?.compiled ?? null, consentRequired: ctx.consentRequired ?? null,
   });
   const columnOf = (field: string): string => {
     const consent = CONSENT_COLUMNS[field];
     if (consent) return f[consent.field] !== undefined ? m.headers[f[consent.field]!]! : consent.column;
-    if (field.startsWith('custom.')) return field.slice('custom.'.length);
+    if (field.startsWith('custom.')) {
+      const key = field.slice('custom.'.length);
+      return bound?.headerOf.get(key) ?? key;
+    }
     if ((field === 'firstName' || field === 'lastName') && f[field] === undefined && f.name !== undefined) return m.headers[f.name]!;
     const idx = (f as Record<string, number | undefined>)[field];
     return idx !== undefined ? m.headers[idx]! : field;

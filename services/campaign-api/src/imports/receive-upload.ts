@@ -2,6 +2,7 @@ import type { ConsentType } from '@dialer/domain';
 import { randomUUID } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { DataSource } from '@dialer/db';
+import type { LeadSchema } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { describeMapping } from './column-mapping';
 import type { ImportRunner } from './import-runner';
@@ -50,13 +51,18 @@ export function parseMapping(raw: unknown): Record<string, unknown> | null {
 /** The stored file is inspected (encoding, delimiter, header, mapping); then the job is ready to run. */
 export async function finalizeUpload(
   ds: DataSource,
-  j: { id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean; consentRequired?: ConsentType | null; claim: boolean },
+  j: {
+    id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean;
+    leadSchema?: LeadSchema | null; consentRequired?: ConsentType | null; claim: boolean;
+  },
 ): Promise<ImportJobRow> {
   const { head, complete } = await readHead(j.filePath);
   const ins = inspectCsv(head, complete, 0);
   // The head guessed the encoding; the whole file confirms it (or the file is refused) before any row is imported.
   const encoding = await confirmEncoding(j.filePath, ins.encoding);
-  const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false, consentRequired: j.consentRequired ?? null };
+  const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false,
+    ...(j.leadSchema ? { leadSchema: j.leadSchema } : {}), consentRequired: j.consentRequired ?? null,
+  };
   return markUploaded(ds, j.id, j.bytes, options, j.claim);
 }
 

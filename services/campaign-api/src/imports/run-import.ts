@@ -114,7 +114,8 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
   const opts = job.options as ImportOptions;
   if (!opts.mapping || !opts.encoding || !opts.delimiter || !job.file_path) throw new AppError('import_not_ready', 'the import has no stored file or options');
   const ctx: PrepareContext = {
-    mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false, consentRequired: opts.consentRequired ?? null,
+    mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false, leadSchema: opts.leadSchema ?? null,
+    consentRequired: opts.consentRequired ?? null,
   };
   const phoneColumn = opts.mapping.headers[opts.mapping.fields.phone!] ?? 'phone';
   const f = opts.mapping.fields;

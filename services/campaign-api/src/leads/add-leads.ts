@@ -1,5 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import type { ConsentType } from '@dialer/domain';
+import { compileLeadSchema, type ConsentType, type LeadSchema } from '@dialer/domain';
 import type { AddLeadsResult, RejectedLead } from './lead.dto';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
 import { LEAD_FIELDS, prepareLead, type PreparedLead } from './prepare-lead';
@@ -9,15 +9,23 @@ const ALLOWED = new Set<string>(LEAD_FIELDS);
 /**
  * Adds a JSON list of leads to a campaign in one transaction: invalid rows are reported (index,
  * field, reason; every problem of a lead) and skipped, a lead with an invalid optional email is kept
- * without it and reported in warnings; the rest are normalized, deduplicated, DNC-scrubbed and inserted, each
- * with its consent record when given (a campaign that requires consent refuses leads without it).
+ * without it and reported in warnings; the fields of the campaign's lead schema are checked and
+ * typed; the rest are normalized, deduplicated, DNC-scrubbed and inserted, each with its consent record
+ * when given (a campaign that requires consent refuses leads without it).
  */
 export async function addLeads(
-  ds: DataSource, target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean; consentRequired?: ConsentType | null }, rows: unknown[],
+  ds: DataSource,
+  target: {
+    tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean; leadSchema?: LeadSchema | null;
+    consentRequired?: ConsentType | null;
+  },
+  rows: unknown[],
 ): Promise<AddLeadsResult> {
   const rejected: RejectedLead[] = [];
   const warnings: RejectedLead[] = [];
   const ready: PreparedLead[] = [];
+  // The campaign's lead schema, compiled once for the request: its fields are checked and stored typed.
+  const schema = target.leadSchema ? compileLeadSchema(target.leadSchema) : null;
   rows.forEach((row, index) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       rejected.push({ index, field: 'lead', reason: 'each lead must be an object' });
@@ -29,7 +37,7 @@ export async function addLeads(
       return;
     }
     const p = prepareLead(row, target.defaultCountry, {
-      deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false, consentRequired: target.consentRequired ?? null,
+      deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false, schema, consentRequired: target.consentRequired ?? null,
     });
     if (p.ok) {
       ready.push(p.lead);

@@ -14,7 +14,10 @@ function iso(d: Date | null): string | null {
 
 function customCell(v: unknown): string | null {
   if (v === undefined || v === null) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  // A lead schema's tags list as a cell that imports back into the same list.
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
+  return JSON.stringify(v);
 }
 
 /**

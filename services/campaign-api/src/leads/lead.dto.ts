@@ -1,9 +1,9 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { LeadEntity } from '@dialer/db';
 import { LEAD_STATUSES, type LeadStatus } from '@dialer/domain';
 import {
-  arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
+  ANY, arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
 } from '../openapi/response-schema';
 import { Doc } from '../openapi/doc';
 
@@ -23,6 +23,9 @@ export class ListLeadsQuery {
   /** Phone search: digits of the E.164 number from its start ("+1415", "1415"). */
   @Doc('Phone search: the leading digits of the E.164 number ("+1415", "1415").', '+1415')
   @IsOptional() @Matches(/^\+?\d{1,15}$/, { message: 'phone must be the leading digits of an E.164 number' }) phone?: string;
+  @Doc('Conditions on the fields of the campaign\'s lead schema, all of which must hold (repeat the parameter, at most 10): budget>=5000000, property_type=2BHK, tags contains investor, source!=partner; operators by type: number/integer/date >= <= > < = !=, text/email/url = != contains, enum/boolean = !=, tags contains. An unknown field or a value of the wrong type is a 400 saying which.', 'budget>=5000000')
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(300, { each: true }) filter?: string[];
   @Doc('Leads per page (1–1000).', 100)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
   @Doc('nextCursor of the previous page.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
@@ -41,7 +44,7 @@ export class Lead {
   @Field(TEXT, 'Last name.', 'Lovelace', { nullable: true }) lastName: string | null;
   @Field(TEXT, 'Email.', 'ada@example.com', { nullable: true }) email: string | null;
   @Field(arrayOf(TEXT), 'Candidate IANA zones, from the number ([]: the campaign\'s default zone).', ['America/Los_Angeles']) timezones: string[];
-  @Field(mapOf(TEXT), 'Custom fields, free keys.', { plan: 'gold' }) custom: Record<string, string>;
+  @Field(mapOf(ANY), 'Custom fields: free keys as text; the fields of the campaign\'s lead schema typed (numbers, booleans, lists, ISO dates).', { plan: 'gold', budget: 7500000, tags: ['investor'] }) custom: Record<string, unknown>;
   @Field(oneOf(LEAD_STATUSES), 'pending (waiting for its next attempt), queued, dialing or done.', 'pending') status: LeadStatus;
   @Field(INT, 'Attempts made.', 1) attempts: number;
   @Field(DATE_TIME, 'When it may be dialled next.', EX.at) nextAttemptAt: Date;

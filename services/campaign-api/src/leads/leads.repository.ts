@@ -1,5 +1,5 @@
 import { bumpCampaignStats, findDncNumbers, LeadEntity, type CampaignEntity, type DataSource, type EntityManager } from '@dialer/db';
-import type { CampaignStatus, PreviewGroup } from '@dialer/domain';
+import type { CampaignStatus, LeadFieldFilter, PreviewGroup } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import type { PreparedLead } from './prepare-lead';
 
@@ -119,6 +119,31 @@ export interface LeadFilter {
   phonePrefix?: string;
   /** The last lead of the previous page: leads after it. */
   cursor?: string;
+  /** Typed conditions on the lead schema's fields (parseLeadFilter), all of which must hold. */
+  fields?: LeadFieldFilter[];
+}
+
+/**
+ * One typed condition as SQL on `l.custom`. Values of another JSON type (a lead stored before the
+ * schema had the field, or with an older schema) never match and never fail a cast.
+ */
+function fieldCondition(f: LeadFieldFilter, k: string, v: string): string {
+  const op = f.op;
+  switch (f.type) {
+    case 'number':
+    case 'integer':
+      return `(CASE WHEN jsonb_typeof(l.custom -> :${k}) = 'number' THEN (l.custom ->> :${k})::numeric END) ${op === '!=' ? '<>' : op} :${v}`;
+    case 'date':
+      // ISO 8601 text compares in time order (a date sorts before the times of its day).
+      return `(CASE WHEN jsonb_typeof(l.custom -> :${k}) = 'string' THEN (l.custom ->> :${k}) END) COLLATE "C" ${op === '!=' ? '<>' : op} :${v}`;
+    case 'boolean':
+      return op === '=' ? `l.custom -> :${k} = to_jsonb(:${v}::boolean)` : `l.custom -> :${k} IS DISTINCT FROM to_jsonb(:${v}::boolean)`;
+    case 'tags':
+      return `(jsonb_typeof(l.custom -> :${k}) = 'array' AND l.custom -> :${k} @> jsonb_build_array(:${v}::text))`;
+    default:
+      if (op === 'contains') return `strpos(lower(l.custom ->> :${k}), lower(:${v})) > 0`;
+      return op === '=' ? `l.custom ->> :${k} = :${v}` : `l.custom ->> :${k} IS DISTINCT FROM :${v}`;
+  }
 }
 
 /** A campaign's leads, oldest first: at most `limit` after the filter. */
@@ -131,6 +156,9 @@ export async function listCampaignLeads(ds: DataSource, tenantId: string, campai
   if (f.status) qb.andWhere('l.status = :status', { status: f.status });
   if (f.disposition) qb.andWhere('l.disposition = :disposition', { disposition: f.disposition });
   if (f.phonePrefix) qb.andWhere('starts_with(l.phone_e164, :phone)', { phone: f.phonePrefix });
+  (f.fields ?? []).forEach((c, i) => {
+    qb.andWhere(fieldCondition(c, `fk${i}`, `fv${i}`), { [`fk${i}`]: c.field, [`fv${i}`]: c.value });
+  });
   if (f.cursor) {
     qb.andWhere(`(l.created_at, l.id) > (SELECT k.created_at, k.id FROM leads k WHERE k.id = :cursor AND k.campaign_id = :campaignId)`,
       { cursor: f.cursor });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { DataSource, LeadEntity } from '@dialer/db';
-import { leadZones, noWindowDetail } from '@dialer/domain';
+import { compileLeadSchema, leadZones, noWindowDetail, parseLeadFilter, type LeadFieldFilter, type LeadSchema } from '@dialer/domain';
 import { AppError, validateInput, type Logger } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { leadForRole } from '../compliance/compliance';
@@ -21,6 +21,23 @@ export interface LeadsRouterDeps {
   imports: ImportRunner;
 }
 
+/** The `filter` parameters typed against the campaign's lead schema; 400 naming each one that is not valid. */
+function leadFieldFilters(exprs: readonly string[], schema: LeadSchema | null): LeadFieldFilter[] {
+  if (exprs.length === 0) return [];
+  const compiled = schema ? compileLeadSchema(schema) : null;
+  const out: LeadFieldFilter[] = [];
+  const problems: Array<{ field: string; value: string; reason: string }> = [];
+  for (const e of exprs) {
+    const r = parseLeadFilter(e, compiled);
+    if (r.ok) out.push(r.filter);
+    else problems.push({ field: 'filter', value: e, reason: r.reason });
+  }
+  if (problems.length) {
+    throw new AppError('validation_failed', `query string is invalid: ${problems.map((p) => `filter "${p.value}": ${p.reason}`).join('; ')}`, { status: 400, details: problems });
+  }
+  return out;
+}
+
 export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDeps): Router {
   const r = Router();
 
@@ -31,6 +48,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const dto = validateInput(AddLeadsDto, req.body, { where: 'request body' });
     const result = await addLeads(ds, {
       tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
+      leadSchema: campaign.leadSchema,
       consentRequired: campaign.consentRequired,
     }, dto.leads);
     logger.info({ campaignId: campaign.id, accepted: result.accepted, duplicates: result.duplicates,
@@ -62,7 +80,10 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > csvMaxBytes) throw tooLarge(csvMaxBytes);
       const bytes = await streamToFile(req, job.filePath, csvMaxBytes);
-      claimed = await finalizeUpload(ds, { id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', consentRequired: campaign.consentRequired, claim: true });
+      claimed = await finalizeUpload(ds, {
+        id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
+        leadSchema: campaign.leadSchema, consentRequired: campaign.consentRequired, claim: true,
+      });
     } catch (err) {
       drainRequest(req);
       throw job ? await failUpload(ds, job.id, job.filePath, err) : err;
@@ -89,7 +110,8 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const campaign = await getCampaign(ds, tenantId, pathId(req.params.id, 'campaign'));
     const q = validateInput(ListLeadsQuery, { ...req.query }, { where: 'query string' });
     const phonePrefix = q.phone ? (q.phone.startsWith('+') ? q.phone : `+${q.phone}`) : undefined;
-    const page = toPage(await listCampaignLeads(ds, tenantId, campaign.id, { ...q, phonePrefix }, q.limit + 1), q.limit);
+    const fields = leadFieldFilters(q.filter ?? [], campaign.leadSchema);
+    const page = toPage(await listCampaignLeads(ds, tenantId, campaign.id, { ...q, phonePrefix, fields }, q.limit + 1), q.limit);
     const detail = (l: LeadEntity): string | null => (l.disposition === 'no_window'
       ? noWindowDetail(campaign.callingWindow, l.phoneE164, leadZones(l.timezones, campaign.defaultTimezone)) : null);
     res.json({

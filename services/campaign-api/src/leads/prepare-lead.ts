@@ -1,4 +1,4 @@
-import { consentRefusal, CONSENT_TYPES, isConsentType, leadTimezones, normalizePhone, type ConsentType } from '@dialer/domain';
+import { consentRefusal, CONSENT_TYPES, isConsentType, leadTimezones, normalizePhone, type CompiledLeadSchema, type ConsentType, type FieldIssue } from '@dialer/domain';
 import { containsCardNumber } from '../compliance/compliance';
 import { isIanaZone } from '../http/validators';
 
@@ -26,6 +26,11 @@ export interface PrepareOptions {
   deriveZones?: boolean;
   /** PCI campaigns: a custom value holding a payment card number rejects the row (the value is not echoed). */
   rejectCardNumbers?: boolean;
+  /**
+   * The campaign's lead schema, compiled once by the caller (per import, per request): the custom
+   * values of its fields are checked and stored typed; the names or email it requires are required.
+   */
+  schema?: CompiledLeadSchema | null;
   /** The campaign's required consent: a lead without consent at least this strong is refused (null: none required). */
   consentRequired?: ConsentType | null;
 }
@@ -46,7 +51,8 @@ export interface PreparedLead {
   email: string | null;
   /** Candidate zones (see PrepareOptions.deriveZones); [] means the campaign's zone at dial time. */
   timezones: string[];
-  custom: Record<string, string>;
+  /** Free custom values as strings; a lead schema's fields typed (numbers, booleans, lists, ISO dates). */
+  custom: Record<string, unknown>;
   /** The country the number belongs to (ISO alpha-2), as detected from it; null when the numbering plan names none. */
   country: string | null;
   /** The consent record given with the lead, if any. */
@@ -138,7 +144,10 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
     problems.push(emailProblem);
   }
 
-  const custom = Object.create(null) as Record<string, string>; // a key named __proto__ is data too
+  const custom = Object.create(null) as Record<string, unknown>; // a key named __proto__ is data too
+  const schema = opts.schema ?? null;
+  /** The raw values of the schema's fields (typed after the loop). */
+  const typed = schema ? Object.create(null) as Record<string, unknown> : null;
   if (input.custom !== undefined && input.custom !== null) {
     if (typeof input.custom !== 'object' || Array.isArray(input.custom)) problems.push(problem('custom', input.custom, 'custom must be an object of strings'));
     else {
@@ -149,6 +158,13 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
           if (!k || k.length > 100) {
             problems.push(problem('custom', k, 'custom keys must be 1 to 100 characters'));
             continue;
+          }
+          if (typed) {
+            const field = schema!.fieldFor(k);
+            if (field) {
+              typed[field.name] = v;
+              continue;
+            }
           }
           let text: string;
           if (typeof v === 'string') text = v;
@@ -168,10 +184,30 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
 
   const consent = prepareConsent(input.consent, opts.consentRequired ?? null, problems);
 
-  // The email alone never costs the lead: it is left out, and said so.
-  const refusals = problems.filter((p) => p !== emailProblem);
+  if (schema && typed) {
+    const issues: FieldIssue[] = [];
+    schema.apply(typed, custom, issues);
+    for (const i of issues) {
+      // A PCI campaign never echoes a value that looks like a card number.
+      const hidden = opts.rejectCardNumbers && typeof i.value === 'string' && containsCardNumber(i.value);
+      problems.push(problem(`custom.${i.field}`, hidden ? undefined : i.value, i.reason));
+    }
+    if (opts.rejectCardNumbers) {
+      for (const f of schema.fields) {
+        const v = custom[f.name];
+        if (typeof v === 'string' && containsCardNumber(v)) {
+          problems.push(problem(`custom.${f.name}`, undefined, `custom.${f.name} looks like a payment card number, which a PCI campaign does not accept`));
+        }
+      }
+    }
+    if (schema.requireName && first.ok && last.ok && first.text === null && last.text === null) problems.push(problem('name', undefined, 'name is required'));
+    if (schema.requireEmail && emailText.ok && emailText.text === null) problems.push(problem('email', undefined, 'email is required'));
+  }
+
+  // The email alone never costs the lead (unless the schema requires it): it is left out, and said so.
+  const refusals = schema?.requireEmail ? problems : problems.filter((p) => p !== emailProblem);
   if (refusals.length || !phone) return { ok: false, problems };
-  const warnings = emailProblem ? [{ ...emailProblem, reason: `${emailProblem.reason}; the lead was kept without it` }] : [];
+  const warnings = emailProblem && !schema?.requireEmail ? [{ ...emailProblem, reason: `${emailProblem.reason}; the lead was kept without it` }] : [];
 
   const tz = optionalText(input.timezone, 64);
   let timezones: string[];

@@ -1,4 +1,5 @@
 import { findDncNumbers, writeAudit, type DataSource, type LeadEntity } from '@dialer/db';
+import { compileLeadSchema } from '@dialer/domain';
 import { AppError } from '@dialer/platform';
 import { getCampaign } from '../campaigns/campaigns.repository';
 import { maskPhone } from '../compliance/compliance';
@@ -28,7 +29,8 @@ export function leadAuditSnapshot(l: Pick<LeadEntity, 'phoneE164' | 'firstName' 
 /**
  * Edits a lead, in one transaction with its audit entry (before and after, the number masked):
  * the merged fields go through the import's own prepareLead (phone normalized in the campaign's
- * default country, names and email cleaned, custom values checked, PCI card numbers refused). A new
+ * default country, names and email cleaned, custom values checked and the campaign's lead schema's
+ * fields typed — as the schema is now —, PCI card numbers refused). A new
  * number re-derives the candidate zones (unless a timezone is sent) and its DNC answer: a number on
  * a DNC list ends the lead as `dnc`, as the import would have refused it. 409 while the lead is
  * being dialled, or when another lead of the campaign has the number.
@@ -52,7 +54,9 @@ export async function updateLead(ds: DataSource, auth: AuthContext, id: string, 
       email: dto.email !== undefined ? dto.email : lead.email,
       timezone: dto.timezone,
       custom: dto.custom !== undefined ? dto.custom : lead.custom,
-    }, campaign.defaultCountry, { deriveZones: true, rejectCardNumbers: campaign.complianceMode === 'pci' });
+    }, campaign.defaultCountry, {
+      deriveZones: true, rejectCardNumbers: campaign.complianceMode === 'pci', schema: campaign.leadSchema ? compileLeadSchema(campaign.leadSchema) : null,
+    });
     // An edit says what it wants: an invalid email is refused, not dropped as an import drops it.
     const problems = p.ok ? p.warnings.map((w) => ({ ...w, reason: w.reason.replace(/; the lead was kept without it$/, '') })) : p.problems;
     if (!p.ok || problems.length) {

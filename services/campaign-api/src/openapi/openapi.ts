@@ -5,6 +5,7 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { CAMPAIGN_COMMANDS, COMMAND_FROM, type CampaignCommand } from '@dialer/domain';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../http/permissions';
 import { ROUTE_TABLE, type RouteSpec } from '../http/route-table';
+import { webhookEvents } from './webhook-events';
 
 type Schema = Record<string, unknown>;
 
@@ -196,7 +197,8 @@ const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'DNC', description: 'Do-not-call lists of the tenant and of single campaigns.' },
   { name: 'Users', description: 'The team\'s people: invitations, roles, deactivation.' },
   { name: 'Sessions', description: 'A person\'s sign-in to the dashboard (cookie session and CSRF token).' },
-  { name: 'Tenant', description: 'The team itself and its defaults (the country assumed for numbers without a country code).' },
+  { name: 'Tenant', description: 'The team itself and its defaults (the country assumed for numbers without a country code), how long its data is kept, and the erasure of a person.' },
+  { name: 'Webhooks', description: 'Outbound event webhooks: endpoints that receive the tenant\'s events, signed (Standard Webhooks), retried for 3 days; their delivery log, redelivery and a test event. The events are under `webhooks`.' },
   { name: 'API keys', description: 'Keys for machines, each with a role.' },
   { name: 'Audit', description: 'Who changed what, when.' },
 ];
@@ -204,7 +206,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string }> = [
 /** What a path's :id names, as the 404 answer calls it. */
 const NOT_FOUND_NOUN: Record<string, string> = {
   campaigns: 'campaign', imports: 'import', 'call-attempts': 'call attempt', dnc: 'dnc entry', 'api-keys': 'API key',
-  'provider-connections': 'provider connection',
+  'provider-connections': 'provider connection', 'webhook-endpoints': 'webhook endpoint',
 };
 
 /** The route's own 404 example: the thing its path names (the generic one when the path names none). */
@@ -325,6 +327,7 @@ export function buildOpenApi(version = '0.1.0'): Schema {
       for (const [path, op] of commandOperations(spec, schemas)) (paths[`/v1${toOpenApiPath(path)}`] ??= {})[spec.method] = op;
     }
   }
+  const events = webhookEvents();
   return {
     openapi: '3.1.0',
     info: {
@@ -335,6 +338,7 @@ export function buildOpenApi(version = '0.1.0'): Schema {
     security: [{ apiKey: [] }],
     tags: TAGS,
     paths,
+    webhooks: events.webhooks,
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'dk_… API key' },
@@ -342,6 +346,7 @@ export function buildOpenApi(version = '0.1.0'): Schema {
       },
       schemas: {
         ...schemas,
+        ...events.schemas,
         Error: {
           type: 'object', required: ['error'],
           properties: {

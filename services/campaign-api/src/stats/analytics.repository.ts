@@ -55,10 +55,11 @@ const OUTCOME_COLUMNS = [['answered', 'connected'], ['voicemail', 'voicemail'], 
 /**
  * Calls across a tenant's campaigns in [from, to), grouped by campaign, day or hour of day (in `tz`)
  * or outcome, from the hourly buckets; or by the callee's local hour of day (from the call attempts
- * themselves, each in its lead's first zone or the campaign's default zone).
+ * themselves, each in its lead's first zone or the campaign's default zone), or by a field of the
+ * campaign's lead schema (from the attempts and their leads).
  */
 export async function readAnalytics(
-  ds: DataSource, tenantId: string, q: { from: Date; to: Date; groupBy: AnalyticsGroup; campaignId?: string; tz: string },
+  ds: DataSource, tenantId: string, q: { from: Date; to: Date; groupBy: AnalyticsGroup; campaignId?: string; tz: string; field?: string },
 ): Promise<Pick<Analytics, 'outcomes' | 'rows'>> {
   const params: unknown[] = [tenantId, q.from, q.to, q.campaignId ?? null];
   const where = `b.tenant_id = $1 AND b.granularity = 'hour' AND b.bucket_start >= date_trunc('hour', $2::timestamptz, 'UTC')
@@ -74,6 +75,19 @@ export async function readAnalytics(
         WHERE a.tenant_id = $1 AND a.ended_at >= $2 AND a.ended_at < $3 AND ($4::uuid IS NULL OR a.campaign_id = $4)
         GROUP BY 1 ORDER BY 1`, params);
     return { rows: rows.map((r) => ({ key: Number(r.key), ...figures(r) })) };
+  }
+  if (q.groupBy === 'field') {
+    // Outcomes by a lead-schema field (source, property_type, …): from the call attempts and their
+    // leads' typed values; a list (tags) counts the call once per item.
+    const rows: Array<SumRow & { key: string }> = await ds.query(
+      `SELECT COALESCE(v.value, '(none)') AS key, count(*) AS dials, ${callTotalsSql()}
+         FROM call_attempts a
+         JOIN leads l ON l.id = a.lead_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(l.custom -> $5) = 'array' AND jsonb_array_length(l.custom -> $5) > 0
+                                                           THEN l.custom -> $5 ELSE jsonb_build_array(l.custom ->> $5) END) AS v(value)
+        WHERE a.tenant_id = $1 AND a.ended_at >= $2 AND a.ended_at < $3 AND a.campaign_id = $4
+        GROUP BY 1 ORDER BY 1`, [...params, q.field]);
+    return { rows: rows.map((r) => ({ key: r.key, ...figures(r) })) };
   }
   if (q.groupBy === 'outcome') {
     const [r] = await ds.query(`SELECT ${SUMS} FROM campaign_stat_buckets b WHERE ${where}`, params) as SumRow[];

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { BUCKET_GRANULARITIES, type BucketGranularity, type RecountReport } from '@dialer/db';
 import { CAMPAIGN_STATUSES, DIALING_STATES, type CampaignStatus, type DialingState, type DialingStateName } from '@dialer/domain';
 import { IsIanaZone } from '../http/validators';
@@ -17,7 +17,7 @@ export class TimeSeriesQuery {
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
 }
 
-export const ANALYTICS_GROUPS = ['campaign', 'day', 'outcome', 'hour', 'localHour'] as const;
+export const ANALYTICS_GROUPS = ['campaign', 'day', 'outcome', 'hour', 'localHour', 'field'] as const;
 export type AnalyticsGroup = (typeof ANALYTICS_GROUPS)[number];
 
 export class AnalyticsQuery {
@@ -25,10 +25,12 @@ export class AnalyticsQuery {
   @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @Doc('Calls before this time (default: now; at most 366 days after from).', '2026-03-08T00:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @Doc('How calls are grouped: campaign, outcome, day, hour or localHour.', 'campaign')
+  @Doc('How calls are grouped: campaign, outcome, day, hour, localHour, or field (a field of the campaign\'s lead schema, named by `field`; needs campaignId).', 'campaign')
   @IsOptional() @IsIn(ANALYTICS_GROUPS) groupBy: AnalyticsGroup = 'campaign';
   @Doc('Only the calls of this campaign.', '7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10')
   @IsOptional() @IsUUID() campaignId?: string;
+  @Doc('groupBy field: the lead-schema field whose values group the calls (e.g. source; a tags field counts a call once per tag; leads without a value: "(none)").', 'source')
+  @IsOptional() @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'field must be the name of a lead-schema field' }) field?: string;
   /** The zone days and hours are told in (`day`, `hour`); `localHour` uses each callee's own zone. */
   @IsOptional() @IsIanaZone() tz = 'UTC';
 }
@@ -131,7 +133,7 @@ export class TimeSeries {
 
 @ResponseSchema('One group of analytics.')
 export class AnalyticsRow extends CallFigures {
-  @Field({ type: ['string', 'integer'] }, 'The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23) or "all" (groupBy outcome).', EX.id)
+  @Field({ type: ['string', 'integer'] }, 'The group: a campaign id, a day (YYYY-MM-DD), an hour of day (0-23), "all" (groupBy outcome) or a lead-schema field\'s value (groupBy field; "(none)": no value).', EX.id)
   key: string | number;
   @Field(TEXT, 'The campaign\'s name (groupBy campaign).', 'Spring follow-up', { optional: true }) name?: string;
 }

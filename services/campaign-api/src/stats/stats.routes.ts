@@ -51,7 +51,15 @@ export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: Ca
     const from = q.from ?? new Date(to.getTime() - 7 * DAY_MS);
     if (from >= to) throw new AppError('invalid_input', 'from must be before to', { status: 400 });
     if (to.getTime() - from.getTime() > 366 * DAY_MS) throw new AppError('invalid_input', 'at most 366 days per request', { status: 400 });
-    if (q.campaignId) await getCampaign(ds, tenantId, q.campaignId);
+    const campaign = q.campaignId ? await getCampaign(ds, tenantId, q.campaignId) : null;
+    if (q.groupBy === 'field') {
+      if (!campaign) throw new AppError('validation_failed', 'query string is invalid: groupBy field needs campaignId (a lead schema belongs to a campaign)', { status: 400, details: [{ field: 'campaignId', reason: 'required with groupBy field' }] });
+      const names = campaign.leadSchema?.fields.map((f) => f.name) ?? [];
+      if (!q.field || !names.includes(q.field)) {
+        throw new AppError('validation_failed', `query string is invalid: field must name a field of the campaign's lead schema (${names.length ? names.join(', ') : 'it has none'})`,
+          { status: 400, details: [{ field: 'field', reason: names.length ? `one of ${names.join(', ')}` : 'the campaign has no lead schema' }] });
+      }
+    }
     res.json({ from, to, groupBy: q.groupBy, tz: q.tz, ...(await readAnalytics(ds, tenantId, { ...q, from, to })) } satisfies Analytics);
   });
 

@@ -29,6 +29,10 @@ export async function findTenant(db: Db, id: string): Promise<TenantEntity | nul
   return db.getRepository(TenantEntity).findOneBy({ id });
 }
 
-export async function setTenantDefaultCountry(m: EntityManager, id: string, country: string): Promise<void> {
-  await m.getRepository(TenantEntity).update({ id }, { defaultCountry: country });
+/** What PATCH /v1/tenant sets. */
+export type TenantSettings = Pick<TenantEntity,
+  'defaultCountry' | 'retentionCallDataDays' | 'retentionAttemptsDays' | 'retentionWebhookEventsDays' | 'retentionEndedLeadsDays'>;
+
+export async function setTenantSettings(m: EntityManager, id: string, s: TenantSettings): Promise<void> {
+  await m.getRepository(TenantEntity).update({ id }, s);
 }

@@ -1,4 +1,5 @@
-import { findCampaignsPastEnd, runCampaignCommand, startDueCampaigns, writeAudit, type DataSource } from '@dialer/db';
+import { findCampaignsPastEnd, recordOutboundEvents, runCampaignCommand, startDueCampaigns, writeAudit, type DataSource } from '@dialer/db';
+import { campaignStatusChangedEvent } from '@dialer/domain';
 import { AppError, clock, type Logger } from '@dialer/platform';
 
 export interface SchedulerResult {
@@ -19,6 +20,9 @@ export async function schedulerTick(ds: DataSource, logger: Logger, now: Date = 
         before: { status: 'scheduled', version: r.version - 1 }, after: { status: 'running', version: r.version, by: 'scheduler' },
       });
     }
+    await recordOutboundEvents(m, rows.map((r) => campaignStatusChangedEvent({
+      tenantId: r.tenant_id, campaignId: r.id, from: 'scheduled', to: 'running', version: r.version, by: 'scheduler', command: 'start',
+    })));
     return rows.map((r) => r.id);
   });
 

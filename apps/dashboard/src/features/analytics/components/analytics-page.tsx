@@ -7,7 +7,7 @@ import { ANALYTICS_GROUPS, useAnalytics } from '../api/get-analytics';
 import { LocalHourHeatMap } from './local-hour-heat-map';
 
 const GROUP_LABEL: Record<AnalyticsGroup, string> = {
-  campaign: 'Campaign', day: 'Day', hour: 'Hour of day', outcome: 'Outcome', localHour: "Callee's local hour",
+  campaign: 'Campaign', day: 'Day', hour: 'Hour of day', outcome: 'Outcome', localHour: "Callee's local hour", field: 'Lead field',
 };
 
 function keyText(group: AnalyticsGroup, r: AnalyticsRow): string {

@@ -26,7 +26,7 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
               <tr key={r.row}>
                 <td className="num">{r.row}</td><td>{r.phoneE164}</td><td>{r.firstName ?? '—'}</td><td>{r.lastName ?? '—'}</td>
                 <td>{r.email ?? '—'}</td><td>{r.timezones.join(', ') || '—'}</td>
-                {custom.map((c) => <td key={c}>{r.custom[c] ?? ''}</td>)}
+                {custom.map((c) => <td key={c}>{customText(r.custom[c])}</td>)}
               </tr>
             ))}
           </tbody>
@@ -44,4 +44,11 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
       ) : <p className="muted">No error in the sample.</p>}
     </>
   );
+}
+
+/** A custom value as a cell: free text as is, a lead schema's typed value written out (a list joined). */
+function customText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.join(', ');
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
