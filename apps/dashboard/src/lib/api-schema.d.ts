@@ -1303,8 +1303,772 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's webhook endpoints (never their secrets)
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint that receives the tenant's events, signed (Standard Webhooks); its secret is in this answer only
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint (why it was disabled, since when it fails)
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpointsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint: nothing more is sent to it
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteWebhookEndpointsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint: URL, event types, campaign filter, enabled
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchWebhookEndpointsId"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log, newest first: state, tries, status codes, latency, answer excerpts
+         * @description Permission: `webhooks:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getWebhookEndpointsIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again (same event id)
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdDeliveriesDeliveryIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every delivery of the endpoint given up since a time
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret: the new one is in this answer only; the old one signs too for 24 h
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.test event to this endpoint
+         * @description Permission: `webhooks:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postWebhookEndpointsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "call.ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call ended. recordingUrl only in standard compliance mode; analysis in standard and pci (never in hipaa). The call's detail (links.call) is read through the API.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "call.ended",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "attemptNo": 1,
+                     *         "status": "completed",
+                     *         "outcome": "answered",
+                     *         "durationSeconds": 74,
+                     *         "answeredBy": "human",
+                     *         "providerCallId": "CA0123456789abcdef",
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "recordingUrl": "https://api.twilio.com/recordings/RE123.mp3",
+                     *         "analysis": {
+                     *           "summary": "Interested; asked for a viewing on Friday.",
+                     *           "successEvaluation": true
+                     *         },
+                     *         "lead": {
+                     *           "final": true,
+                     *           "disposition": "answered",
+                     *           "nextAttemptAt": null
+                     *         },
+                     *         "links": {
+                     *           "call": "/v1/call-attempts/5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CallEnded"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The provider accepted a call (it is ringing or about to).
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "call.started",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "attemptNo": 1,
+                     *         "providerCallId": "CA0123456789abcdef",
+                     *         "startedAt": "2026-03-02T14:05:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CallStarted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A campaign moved: a command (start, pause, resume, stop, cancel, schedule), the scheduler, or completion.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "campaign.status_changed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "from": "running",
+                     *         "to": "completed",
+                     *         "version": 7,
+                     *         "by": "completion",
+                     *         "command": null,
+                     *         "changedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "campaign": "/v1/campaigns/3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_CampaignStatusChanged"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead import finished.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "import.completed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "importId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "rowsRead": 1000,
+                     *         "accepted": 990,
+                     *         "rejected": 6,
+                     *         "duplicates": 3,
+                     *         "dncSuppressed": 1,
+                     *         "error": null,
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "import": "/v1/imports/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_ImportCompleted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead import failed (its committed rows are kept; it can be resumed).
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "import.failed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "importId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "rowsRead": 20000,
+                     *         "accepted": 19000,
+                     *         "rejected": 1000,
+                     *         "duplicates": 0,
+                     *         "dncSuppressed": 0,
+                     *         "error": "the uploaded file is no longer in IMPORT_DIR",
+                     *         "endedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "import": "/v1/imports/7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_ImportFailed"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.callback_scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A callback was scheduled for a lead (by the API, a disposition or the call's analysis); dueAt may be moved into the callee's window.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.callback_scheduled",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "callbackId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "source": "analysis",
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "requestedAt": "2026-03-02T14:05:00.000Z",
+                     *         "dueAt": "2026-03-02T14:05:00.000Z",
+                     *         "moved": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadCallbackScheduled"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead is done for good: its final disposition and the attempts it took.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.completed",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "disposition": "answered",
+                     *         "attempts": 2,
+                     *         "lastCallAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "completedAt": "2026-03-02T14:05:00.000Z",
+                     *         "links": {
+                     *           "lead": "/v1/leads/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadCompleted"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.qualified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead became qualified: by the campaign's qualification rule on the call's analysis, or by a person's disposition.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "lead.qualified",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "leadId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "campaignId": "3c1f8a7e-5d2b-4e90-8f6a-1b2c3d4e5f60",
+                     *         "callAttemptId": "5f4e3d2c-1b0a-4987-b6a5-f4e3d2c1b0a9",
+                     *         "by": "rule",
+                     *         "links": {
+                     *           "lead": "/v1/leads/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_LeadQualified"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST /v1/webhook-endpoints/{id}/test to that endpoint only.
+         * @description POSTed to every enabled endpoint of the tenant that asks for this type (and, with a campaign filter, for this campaign), signed the Standard Webhooks way. Answer 2xx within 10 s; anything else is retried with exponential backoff for 3 days. Redirects are not followed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: the same on every retry and redelivery; deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret (two during a rotation's grace period). */
+                    "webhook-signature": string;
+                    /** @description Seconds since the epoch when this try was signed; refuse old ones (the libraries allow 5 minutes). */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "type": "webhook.test",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "data": {
+                     *         "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "test": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event_WebhookTest"];
+                };
+            };
+            responses: {
+                /** @description Received (the body is ignored; the first 1 KiB is kept in the delivery log). */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AcceptInviteDto: {
@@ -3732,6 +4496,110 @@ export interface components {
              */
             role: "admin" | "manager" | "viewer";
         };
+        /** @description A new endpoint with its signing secret: shown in this answer only. */
+        CreatedWebhookEndpoint: {
+            /**
+             * @description Only these campaigns' events; null: every campaign's.
+             * @example null
+             */
+            campaignIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Its note.
+             * @example CRM sync
+             */
+            description: string;
+            /**
+             * @description Why it was disabled by the system (3 days of failed deliveries); null otherwise.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description Whether events are sent to it.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: date-time
+             * @description When every delivery since began to fail; null while they succeed.
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: uuid
+             * @description The endpoint id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too (after a rotation); null: only the current one.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * @description The signing secret (Standard Webhooks, whsec_…). Store it now; it is never shown again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
+        };
+        CreateWebhookEndpointDto: {
+            /**
+             * @description Only these campaigns' events (absent or empty: every campaign's; events of no campaign are sent only without a filter).
+             * @example [
+             *       "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+             *     ]
+             */
+            campaignIds?: string[];
+            /**
+             * @description A note to tell endpoints apart.
+             * @example CRM sync
+             */
+            description?: string;
+            /**
+             * @description false: nothing is sent (default true).
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description The event types to send: call.started, call.ended, lead.completed, lead.qualified, lead.callback_scheduled, campaign.status_changed, import.completed, import.failed.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: url
+             * @description Where events are POSTed. https in production; http only to localhost outside production.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
+        };
         /** @description The result of a synchronous CSV import. */
         CsvImportResult: {
             /**
@@ -4058,6 +4926,239 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        /** @description The call.ended event. */
+        Event_CallEnded: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                analysis: unknown;
+                answeredBy: string | null;
+                attemptNo: number;
+                /** Format: uuid */
+                callAttemptId: string;
+                /** Format: uuid */
+                campaignId: string;
+                durationSeconds: number | null;
+                /** Format: date-time */
+                endedAt: string;
+                lead: {
+                    disposition: string | null;
+                    final: boolean;
+                    nextAttemptAt: string | null;
+                } | null;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    call: string;
+                };
+                outcome: string;
+                providerCallId: string | null;
+                recordingUrl: string | null;
+                status: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "call.ended";
+        };
+        /** @description The call.started event. */
+        Event_CallStarted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                attemptNo: number;
+                /** Format: uuid */
+                callAttemptId: string;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: uuid */
+                leadId: string;
+                providerCallId: string;
+                /** Format: date-time */
+                startedAt: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "call.started";
+        };
+        /** @description The campaign.status_changed event. */
+        Event_CampaignStatusChanged: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** @enum {string} */
+                by: "command" | "scheduler" | "completion";
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                changedAt: string;
+                command: string | null;
+                from: string;
+                links: {
+                    campaign: string;
+                };
+                to: string;
+                version: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "campaign.status_changed";
+        };
+        /** @description The import.completed event. */
+        Event_ImportCompleted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                accepted: number;
+                /** Format: uuid */
+                campaignId: string;
+                dncSuppressed: number;
+                duplicates: number;
+                /** Format: date-time */
+                endedAt: string;
+                error: null;
+                /** Format: uuid */
+                importId: string;
+                links: {
+                    import: string;
+                };
+                rejected: number;
+                rowsRead: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "import.completed";
+        };
+        /** @description The import.failed event. */
+        Event_ImportFailed: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                accepted: number;
+                /** Format: uuid */
+                campaignId: string;
+                dncSuppressed: number;
+                duplicates: number;
+                /** Format: date-time */
+                endedAt: string;
+                error: string | null;
+                /** Format: uuid */
+                importId: string;
+                links: {
+                    import: string;
+                };
+                rejected: number;
+                rowsRead: number;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "import.failed";
+        };
+        /** @description The lead.callback_scheduled event. */
+        Event_LeadCallbackScheduled: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                callAttemptId: string | null;
+                /** Format: uuid */
+                callbackId: string;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: uuid */
+                leadId: string;
+                moved: string | null;
+                /** Format: date-time */
+                requestedAt: string;
+                source: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.callback_scheduled";
+        };
+        /** @description The lead.completed event. */
+        Event_LeadCompleted: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                attempts: number;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: date-time */
+                completedAt: string;
+                disposition: string | null;
+                /** Format: uuid */
+                lastCallAttemptId: string;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    lead: string;
+                };
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.completed";
+        };
+        /** @description The lead.qualified event. */
+        Event_LeadQualified: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** @enum {string} */
+                by: "rule" | "disposition";
+                callAttemptId: string | null;
+                /** Format: uuid */
+                campaignId: string;
+                /** Format: uuid */
+                leadId: string;
+                links: {
+                    lead: string;
+                };
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "lead.qualified";
+        };
+        /** @description The webhook.test event. */
+        Event_WebhookTest: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                /** Format: uuid */
+                endpointId: string;
+                test: boolean;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "webhook.test";
         };
         ExotelConnectionDto: {
             /**
@@ -5294,6 +6395,25 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "stopped" | "cancelled";
         };
+        ListDeliveriesQuery: {
+            /**
+             * Format: uuid
+             * @description The nextCursor of the previous page.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            cursor?: string;
+            /**
+             * @description Page size (default 50, at most 200).
+             * @example 50
+             */
+            limit?: number;
+            /**
+             * @description Only deliveries in this state.
+             * @example failed
+             * @enum {string}
+             */
+            status?: "pending" | "succeeded" | "failed";
+        };
         ListDncQuery: {
             /**
              * Format: uuid
@@ -5652,6 +6772,21 @@ export interface components {
              */
             unfoldedCalls: number;
         };
+        RedeliverDto: {
+            /**
+             * @description Every delivery of this endpoint that failed (given up or still retrying) whose event was created at or after this time is sent again.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            since: string;
+        };
+        /** @description How many deliveries were asked to be sent again. */
+        RedeliveryResult: {
+            /**
+             * @description Deliveries queued again.
+             * @example 3
+             */
+            redelivered: number;
+        };
         /** @description A lead of the request that was not added. */
         RejectedLead: {
             /**
@@ -5870,6 +7005,20 @@ export interface components {
              * @example true
              */
             enabled: boolean;
+        };
+        /** @description A rotated signing secret: the new one signs from now on, the previous one too until previousSecretExpiresAt. */
+        RotatedWebhookSecret: {
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            previousSecretExpiresAt: string;
+            /**
+             * @description The new signing secret; shown in this answer only.
+             * @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD
+             */
+            secret: string;
         };
         /** @description Hour by hour: how many of a campaign's open leads may be called. */
         SchedulePreview: {
@@ -6678,6 +7827,36 @@ export interface components {
              */
             role?: "admin" | "manager" | "viewer";
         };
+        UpdateWebhookEndpointDto: {
+            /**
+             * @description Only these campaigns' events; [] or null: every campaign's.
+             * @example []
+             */
+            campaignIds?: string[];
+            /**
+             * @description A note to tell endpoints apart.
+             * @example CRM sync
+             */
+            description?: string;
+            /**
+             * @description Enable or disable it (enabling clears the reason it was disabled for).
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description The event types to send.
+             * @example [
+             *       "call.ended"
+             *     ]
+             */
+            eventTypes?: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: url
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer-v2
+             */
+            url?: string;
+        };
         /** @description A one-time link that sets a user's password (shown only in this answer). */
         UserLink: {
             /**
@@ -6818,6 +7997,225 @@ export interface components {
              * @example a-long-random-secret-value
              */
             webhookSecret?: string;
+        };
+        /** @description One event sent (or to be sent) to one endpoint, with its tries. */
+        WebhookDelivery: {
+            /**
+             * @description Tries so far.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the event was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was delivered.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            deliveredAt: string | null;
+            /**
+             * Format: uuid
+             * @description The event id (the webhook-id header: receivers deduplicate on it).
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            eventId: string;
+            /**
+             * @description The event type.
+             * @example call.ended
+             */
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description The delivery id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * @description The last failure.
+             * @example null
+             */
+            lastError: string | null;
+            /**
+             * @description The last answer's HTTP status.
+             * @example 200
+             */
+            lastStatusCode: number | null;
+            /**
+             * @description Its last tries (at most 10), oldest first.
+             * @example []
+             */
+            recentAttempts: components["schemas"]["WebhookDeliveryAttempt"][];
+            /**
+             * @description How many times it was sent again by hand.
+             * @example 0
+             */
+            redeliveries: number;
+            /**
+             * @description pending: not delivered yet (retried for 3 days); succeeded; failed: given up.
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+        };
+        /** @description One try of a delivery. */
+        WebhookDeliveryAttempt: {
+            /**
+             * Format: date-time
+             * @description When it was tried.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            at: string;
+            /**
+             * @description Its number (1 is the first try).
+             * @example 1
+             */
+            attemptNo: number;
+            /**
+             * @description What went wrong, when it did.
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description How long the endpoint took, in milliseconds.
+             * @example 42
+             */
+            latencyMs: number;
+            /**
+             * @description The start of the answer (capped).
+             * @example ok
+             */
+            responseExcerpt: string | null;
+            /**
+             * @description The HTTP status the endpoint answered; null: no answer (timeout, refused, connection error).
+             * @example 200
+             */
+            statusCode: number | null;
+        };
+        /** @description An endpoint's deliveries, newest first. */
+        WebhookDeliveryPage: {
+            /**
+             * @description The deliveries.
+             * @example []
+             */
+            data: components["schemas"]["WebhookDelivery"][];
+            /**
+             * Format: uuid
+             * @description Pass as cursor for the next page; null on the last.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /** @description An endpoint that receives the tenant's events, signed (Standard Webhooks). Its secret is never shown here. */
+        WebhookEndpoint: {
+            /**
+             * @description Only these campaigns' events; null: every campaign's.
+             * @example null
+             */
+            campaignIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Its note.
+             * @example CRM sync
+             */
+            description: string;
+            /**
+             * @description Why it was disabled by the system (3 days of failed deliveries); null otherwise.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description Whether events are sent to it.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "call.ended",
+             *       "lead.qualified"
+             *     ]
+             */
+            eventTypes: ("call.started" | "call.ended" | "lead.completed" | "lead.qualified" | "lead.callback_scheduled" | "campaign.status_changed" | "import.completed" | "import.failed")[];
+            /**
+             * Format: date-time
+             * @description When every delivery since began to fail; null while they succeed.
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: uuid
+             * @description The endpoint id.
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs too (after a rotation); null: only the current one.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description Where events are POSTed.
+             * @example https://crm.example.com/hooks/dialer
+             */
+            url: string;
+        };
+        /** @description The tenant's endpoints. */
+        WebhookEndpointPage: {
+            /**
+             * @description The endpoints.
+             * @example []
+             */
+            data: components["schemas"]["WebhookEndpoint"][];
+            /**
+             * Format: uuid
+             * @description Always null: every endpoint is on this page.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /** @description The test event queued for the endpoint. */
+        WebhookTestResult: {
+            /**
+             * Format: uuid
+             * @description Its delivery (watch it in the delivery log).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            deliveryId: string;
+            /**
+             * @description The envelope that is sent.
+             * @example {
+             *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+             *       "type": "webhook.test",
+             *       "createdAt": "2026-03-02T14:05:00.000Z",
+             *       "tenantId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+             *       "data": {
+             *         "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+             *       }
+             *     }
+             */
+            event: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The test event id.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            eventId: string;
         };
     };
     responses: never;
@@ -16080,6 +17478,922 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "url": "https://crm.example.com/hooks/dialer",
+                     *           "description": "CRM sync",
+                     *           "eventTypes": [
+                     *             "call.ended",
+                     *             "lead.qualified"
+                     *           ],
+                     *           "campaignIds": null,
+                     *           "enabled": true,
+                     *           "disabledReason": null,
+                     *           "failingSince": null,
+                     *           "previousSecretExpiresAt": null,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://crm.example.com/hooks/dialer",
+                 *       "description": "CRM sync",
+                 *       "eventTypes": [
+                 *         "call.ended",
+                 *         "lead.qualified"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchWebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "url": "https://crm.example.com/hooks/dialer",
+                     *       "description": "CRM sync",
+                     *       "eventTypes": [
+                     *         "call.ended",
+                     *         "lead.qualified"
+                     *       ],
+                     *       "campaignIds": null,
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "failingSince": null,
+                     *       "previousSecretExpiresAt": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpointsIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Page size (default 50, at most 200). */
+                limit?: number;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "eventId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "eventType": "call.ended",
+                     *           "status": "succeeded",
+                     *           "attempts": 1,
+                     *           "redeliveries": 0,
+                     *           "lastStatusCode": 200,
+                     *           "lastError": null,
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "deliveredAt": "2026-03-02T14:05:00.000Z",
+                     *           "recentAttempts": [
+                     *             {
+                     *               "attemptNo": 1,
+                     *               "statusCode": 200,
+                     *               "latencyMs": 42,
+                     *               "responseExcerpt": "ok",
+                     *               "error": null,
+                     *               "at": "2026-03-02T14:05:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdDeliveriesDeliveryIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                deliveryId: string;
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redelivered": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliveryResult"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "since": "2026-03-02T00:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedeliverDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redelivered": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliveryResult"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+                     *       "previousSecretExpiresAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookEndpointsIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "deliveryId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "event": {
+                     *         "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *         "type": "webhook.test",
+                     *         "createdAt": "2026-03-02T14:05:00.000Z",
+                     *         "tenantId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *         "data": {
+                     *           "endpointId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
