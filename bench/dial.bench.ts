@@ -6,7 +6,10 @@
  * baseline: raw BullMQ jobs with an empty processor (N worker connections, same concurrency) on the
  * same Redis. Afterwards provider-sim's record is checked: no (lead, attempt) called twice, and the
  * live calls never above the limit.
- *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 100] [--callbacks drop|sink]
+ *   pnpm bench dial --workers 4 --seconds 30 [--concurrency 100] [--callbacks drop|sink] [--predial]
+ * With --predial the campaign has a pre-dial eligibility hook: a local sink that answers
+ * {"eligible": true} to every signed request, so the run measures the hook's cost on the dial path
+ * (compare dials_per_s and cpu_ms_per_dial.workers with a run without it).
  */
 
 /** One line for `pnpm bench` (the list). */
@@ -38,6 +41,18 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const sinkPort = (sink.address() as { port: number }).port;
+  // --predial: the campaign's pre-dial hook, answering eligible at once (requests counted).
+  const predial = args.predial !== undefined && args.predial !== 'false';
+  let predialRequests = 0;
+  const hook = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      predialRequests++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"eligible":true}');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const hookPort = (hook.address() as { port: number }).port;
   try {
     // Baseline: raw BullMQ jobs, empty processor, same Redis, same number of worker connections.
     const baselineJobs = Math.min(leads, 20_000);
@@ -76,9 +91,12 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
        VALUES ($1, 'sim', 'twilio', $2, $3, $4, 99999) RETURNING id`,
       [tenant.id, sim.url, JSON.stringify({ accountSid, fromNumber: '+14155550100' }), encryptSecret(JSON.stringify({ authToken: 'bench-token' }), SECRETS_KEY)]);
     const [campaign] = await ctx.ds.query(
-      `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, max_concurrent_calls, default_timezone, calling_window, max_attempts)
-       VALUES ($1, 'bench', 'running', $2, $3, $4, $5, 1) RETURNING id`,
-      [tenant.id, conn.id, limit, zoneWhereLocalHourIs(12), JSON.stringify({ start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] })]);
+      `INSERT INTO campaigns (tenant_id, name, status, provider_connection_id, max_concurrent_calls, default_timezone, calling_window, max_attempts,
+                              pre_dial, pre_dial_secret)
+       VALUES ($1, 'bench', 'running', $2, $3, $4, $5, 1, $6::jsonb, $7) RETURNING id`,
+      [tenant.id, conn.id, limit, zoneWhereLocalHourIs(12), JSON.stringify({ start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] }),
+        predial ? JSON.stringify({ url: `http://127.0.0.1:${hookPort}/can-call`, timeoutMs: 2000, onError: 'skip' }) : null,
+        predial ? encryptSecret(`whsec_${randomBytes(24).toString('base64')}`, SECRETS_KEY) : null]);
     const phones = testPhones(leads, 3);
     const ids: Array<{ id: string }> = await ctx.ds.query(
       `INSERT INTO leads (tenant_id, campaign_id, phone_e164, status, next_attempt_at)
@@ -128,7 +146,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     // CPU per dial holds still when other work shares the machine (Postgres and Redis: whole servers).
     const perDial = (k: keyof typeof cpu0) => Number((((cpu1[k] - cpu0[k]) * 1000) / Math.max(1, dials)).toFixed(2));
     return {
-      workers, seconds, concurrency, limit, callbacks,
+      workers, seconds, concurrency, limit, callbacks, predial, predial_requests: predialRequests,
       dials: last.n - first.n, dialed: last.dialed,
       dials_per_s: Math.round(dialsPerS),
       baseline_jobs_per_s: Math.round(baselinePerS),
@@ -141,6 +159,8 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   } finally {
     for (const p of procs) await p.stop();
     await new Promise((r) => sink.close(r));
+    hook.closeAllConnections();
+    await new Promise((r) => hook.close(r));
     await ctx.close();
   }
 }

@@ -11,6 +11,7 @@ export * from './dialing-state';
 export * from './campaign-warnings';
 export * from './provider-type';
 export * from './callbacks';
+export * from './consent';
 export * from './caller-id';
 export * from './lead-schema';
 export * from './outbound-events';

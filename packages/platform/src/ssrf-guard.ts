@@ -1,4 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { AppError } from './errors';
 
@@ -60,4 +62,44 @@ export function guardedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunc
       callback(null, first.address, first.family);
     });
   }) as LookupFunction;
+}
+
+/** A refused target of a request (code `ESSRF`); its message names the host, never a URL's credentials. */
+export class SsrfBlockedError extends Error {
+  readonly code = 'ESSRF';
+  constructor(readonly address: string) {
+    super(`refused to connect to ${address}: a private, loopback or link-local address`);
+    this.name = 'SsrfBlockedError';
+  }
+}
+
+/**
+ * Throws SsrfBlockedError when the URL's host is a literal blocked IP or `localhost` (a literal IP
+ * never goes through the agents' lookup). Names are checked at connect time by guardedLookup.
+ */
+export function assertPublicTarget(url: string): void {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new SsrfBlockedError(host);
+  if (isIP(host) && isPrivateAddress(host)) throw new SsrfBlockedError(host);
+}
+
+export interface OutboundAgents {
+  httpAgent: HttpAgent;
+  httpsAgent: HttpsAgent;
+  /** Checks a URL before a request (literal IPs); a no-op when private targets are allowed. */
+  check(url: string): void;
+}
+
+/**
+ * Keep-alive HTTP(S) agents for tenant-chosen URLs (the pre-dial hook). With `allowPrivate` false
+ * (production) every connection goes through guardedLookup; with it true (development, tests) they
+ * connect anywhere.
+ */
+export function outboundAgents(o: { allowPrivate: boolean; maxSockets?: number }): OutboundAgents {
+  const common = { keepAlive: true, maxSockets: o.maxSockets ?? 256, ...(o.allowPrivate ? {} : { lookup: guardedLookup() }) };
+  return {
+    httpAgent: new HttpAgent(common as ConstructorParameters<typeof HttpAgent>[0]),
+    httpsAgent: new HttpsAgent(common as ConstructorParameters<typeof HttpsAgent>[0]),
+    check: o.allowPrivate ? () => undefined : assertPublicTarget,
+  };
 }

@@ -11,6 +11,7 @@ import type { ConcurrencyLease, Redis } from '@dialer/queue';
 import { apiKeysRouter } from './api-keys/api-keys.routes';
 import { auditRouter } from './audit/audit.routes';
 import { callbacksRouter } from './callbacks/callbacks.routes';
+import { consentRouter } from './consent/consent.routes';
 import { callerIdsRouter } from './caller-ids/caller-ids.routes';
 import { callsRouter } from './calls/calls.routes';
 import { campaignsRouter } from './campaigns/campaigns.routes';
@@ -62,7 +63,7 @@ export interface AppDeps {
   sessions: SessionSettings;
   /** express "trust proxy" value; empty: none. */
   trustProxy?: string;
-  /** NODE_ENV is production: webhook endpoint URLs must use https. */
+  /** NODE_ENV is production: webhook endpoint URLs must use https; a pre-dial hook may not name a private, loopback or link-local address. */
   production?: boolean;
   /** The built web dashboard (index.html + assets/) served at /; absent: not served. */
   dashboardDir?: string;
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(leadsRouter({ ds, logger, csvMaxBytes: deps.csvMaxBytes, imports: deps.imports }));
   v1.use(leadRecordsRouter({ ds, logger }));
   v1.use(callbacksRouter(ds));
+  v1.use(consentRouter(ds));
   v1.use(callerIdsRouter(ds));
   v1.use(importsRouter({ ds, logger, runner: deps.imports, maxBytes: deps.importMaxBytes }));
   const events = deps.events;
@@ -134,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
     await redis.publish(events.channelOf(id), JSON.stringify({ type: 'status' })).catch((err: unknown) => {
       logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
     });
-  } : undefined));
+  } : undefined, deps.secretsKey, deps.production ?? false));
   v1.use(statsRouter(ds, deps.lease, deps.events));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));

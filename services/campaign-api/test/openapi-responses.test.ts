@@ -197,6 +197,25 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
     expectDocumented('get', '/v1/campaigns/{id}/callbacks', await http.get(`/v1/campaigns/${id}/callbacks`).set(auth));
 
+    // Consent: recorded, read (current and history, on the lead record too), revoked.
+    const given = await http.put(`/v1/leads/${lead!.id}/consent`).set(auth).send({ type: 'express_written', grantedAt: '2026-02-14T10:30:00Z', source: 'https://example.com/f', text: 'v3' });
+    expect(given.status).toBe(200);
+    expectDocumented('put', '/v1/leads/{id}/consent', given);
+    expectDocumented('get', '/v1/leads/{id}/consent', await http.get(`/v1/leads/${lead!.id}/consent`).set(auth));
+    expectDocumented('get', '/v1/leads/{id}', await http.get(`/v1/leads/${lead!.id}`).set(auth));
+    const revokedConsent = await http.delete(`/v1/leads/${lead!.id}/consent`).set(auth).send({ reason: 'asked' });
+    expect(revokedConsent.status).toBe(200);
+    expectDocumented('delete', '/v1/leads/{id}/consent', revokedConsent);
+
+    // The pre-dial hook: set (its secret shown once), rotated.
+    const hooked = await http.patch(`/v1/campaigns/${id}`).set(auth).send({ preDial: { url: 'https://crm.example.com/can-call' }, consentRequired: 'express' });
+    expect(hooked.status).toBe(200);
+    expect(hooked.body.preDialSecret).toMatch(/^whsec_/);
+    expectDocumented('patch', '/v1/campaigns/{id}', hooked);
+    const rotated = await http.post(`/v1/campaigns/${id}/pre-dial/rotate-secret`).set(auth);
+    expect(rotated.status).toBe(200);
+    expectDocumented('post', '/v1/campaigns/{id}/pre-dial/rotate-secret', rotated);
+
     // Stats, time series, recount, analytics (every grouping).
     expectDocumented('get', '/v1/campaigns/{id}/stats', await http.get(`/v1/campaigns/${id}/stats`).set(auth));
     for (const g of ['minute', 'hour']) {

@@ -29,7 +29,7 @@ export function createDialBatches(ds: DataSource): DialBatches {
   const writes = new Batcher<AttemptToBegin, BeginResult>((items) => beginAttempts(ds, items), {
     maxBatch: MAX_BATCH,
     key: (i) => i.ref.leadId,
-    single: (i) => beginAttempt(ds, i.ref, i.provider, { phoneE164: '', cap: null, now: i.now }),
+    single: (i) => beginAttempt(ds, i.ref, i.provider, { phoneE164: '', cap: null, now: i.now }, i.consentId ?? null),
   });
   const marks = new Batcher<DialedMark, void>(async (items) => {
     await markDialedMany(ds, items);

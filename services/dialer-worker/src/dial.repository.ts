@@ -1,8 +1,9 @@
 import {
-  bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreparedQuery,
+  bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
+  type PreparedQuery,
 } from '@dialer/db';
 import { clock } from '@dialer/platform';
-import { callStartedEvent, numberCapReleaseAt, type CallingWindow, type CampaignStatus, type LeadStatus } from '@dialer/domain';
+import { callStartedEvent, numberCapReleaseAt, type CallingWindow, type CampaignStatus, type ConsentType, type LeadStatus } from '@dialer/domain';
 
 /**
  * The SQL of one dial. Every statement filters by tenant, and every lead change is guarded by the
@@ -20,6 +21,10 @@ export interface DialCampaign {
   callingWindow: CallingWindow;
   /** The campaign's own cap on calls to one number per rolling 24 hours (null: off). */
   maxCallsPerNumber24h: number | null;
+  /** The weakest consent a lead must hold to be dialled (null: none required). */
+  consentRequired: ConsentType | null;
+  /** The pre-dial eligibility hook and its sealed signing secret (null: none). */
+  preDial: (PreDialHook & { secretSealed: string | null }) | null;
 }
 
 export interface DialLead {
@@ -34,6 +39,10 @@ export interface DialLead {
   attempts: number;
   /** On the tenant's or the campaign's do-not-call list when read. */
   dnc: boolean;
+  /** The lead's current consent record when read (null: none). */
+  consent: { id: string; type: ConsentType; revoked: boolean } | null;
+  /** The agent or flow its pending callback must go through (null: the campaign's). */
+  callbackAgent: string | null;
 }
 
 /** The lead a dial job names, in the state the job expects. */
@@ -49,9 +58,10 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
   const rows: Array<{
     id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
     default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null; max_calls_per_number_24h: number | null;
+    consent_required: ConsentType | null; pre_dial: PreDialHook | null; pre_dial_secret: string | null;
   }> = await ds.query(
     `SELECT id, tenant_id, status, deleted_at, provider_connection_id, default_timezone, max_concurrent_calls, calling_window,
-            max_calls_per_number_24h
+            max_calls_per_number_24h, consent_required, pre_dial, pre_dial_secret
        FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
   const r = rows[0];
   if (!r) return null;
@@ -65,6 +75,8 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
     maxConcurrentCalls: r.max_concurrent_calls,
     callingWindow: r.calling_window ?? {},
     maxCallsPerNumber24h: r.max_calls_per_number_24h,
+    consentRequired: r.consent_required === 'none' ? null : r.consent_required,
+    preDial: r.pre_dial ? { ...r.pre_dial, secretSealed: r.pre_dial_secret } : null,
   };
 }
 
@@ -103,20 +115,25 @@ export async function findCampaignTemplates(ds: DataSource, tenantId: string, ca
 const FIND_LEADS: PreparedQuery = {
   name: 'dial-find-leads',
   text: `SELECT l.id, l.phone_e164, l.first_name, l.last_name, l.email, l.timezones, l.custom, l.status, l.attempts,
-                ${dncHit({ tenant: 'l.tenant_id', phone: 'l.phone_e164', campaign: 'l.campaign_id' })} AS dnc
+                ${dncHit({ tenant: 'l.tenant_id', phone: 'l.phone_e164', campaign: 'l.campaign_id' })} AS dnc,
+                k.id AS consent_id, k.type AS consent_type, k.revoked_at IS NOT NULL AS consent_revoked,
+                (SELECT cb.agent_override FROM callbacks cb
+                  WHERE cb.lead_id = l.id AND cb.tenant_id = l.tenant_id AND cb.status = 'pending') AS callback_agent
            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, tenant_id, campaign_id)
-           JOIN leads l ON l.id = v.id AND l.tenant_id = v.tenant_id AND l.campaign_id = v.campaign_id`,
+           JOIN leads l ON l.id = v.id AND l.tenant_id = v.tenant_id AND l.campaign_id = v.campaign_id
+           LEFT JOIN lead_consents k ON k.lead_id = l.id AND k.tenant_id = l.tenant_id AND k.superseded_at IS NULL`,
 };
 
 /**
  * The leads dial jobs name, each with whether its number is on the tenant's do-not-call list
- * (globally or for this campaign), in one round trip; null for a lead that is not there (or not of
+ * (globally or for this campaign), its current consent record and its pending callback's agent, in one round trip; null for a lead that is not there (or not of
  * that tenant and campaign). Results in the order of `refs`.
  */
 export async function findLeads(ds: DataSource, refs: LeadRef[]): Promise<Array<DialLead | null>> {
   const { rows } = await preparedQuery<{
     id: string; phone_e164: string; first_name: string | null; last_name: string | null; email: string | null;
     timezones: string[] | null; custom: Record<string, unknown> | null; status: LeadStatus; attempts: number; dnc: boolean;
+    consent_id: string | null; consent_type: ConsentType | null; consent_revoked: boolean | null; callback_agent: string | null;
   }>(ds, FIND_LEADS, [refs.map((r) => r.leadId), refs.map((r) => r.tenantId), refs.map((r) => r.campaignId)]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return refs.map((ref) => {
@@ -133,6 +150,8 @@ export async function findLeads(ds: DataSource, refs: LeadRef[]): Promise<Array<
       status: r.status,
       attempts: r.attempts,
       dnc: r.dnc,
+      consent: r.consent_id ? { id: r.consent_id, type: r.consent_type!, revoked: r.consent_revoked === true } : null,
+      callbackAgent: r.callback_agent,
     };
   });
 }
@@ -158,12 +177,19 @@ export async function returnLeadToPending(ds: DataSource, ref: LeadRef, nextAtte
   return count > 0;
 }
 
-/** Queued → done with a disposition; a DNC suppression is counted in the campaign's stats in the same transaction. */
-export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: 'dnc' | 'no_window'): Promise<boolean> {
+/** Why a queued lead ends without a call: DNC, no window ever, no (or too weak, or revoked) consent, refused by the pre-dial hook. */
+export type UndialledDisposition = 'dnc' | 'no_window' | 'no_consent' | 'predial_refused';
+
+/**
+ * Queued → done with a disposition (and its reason in words, when there is one); a DNC suppression is
+ * counted in the campaign's stats in the same transaction.
+ */
+export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: UndialledDisposition, reason: string | null = null): Promise<boolean> {
   return ds.transaction(async (m) => {
     const { count } = await mutate(m,
-      `UPDATE leads SET status = 'done', disposition = $4, updated_at = now()
-        WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`, [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition]);
+      `UPDATE leads SET status = 'done', disposition = $4, disposition_reason = $5, updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND status = 'queued' AND attempts = $3`,
+      [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition, reason === null ? null : reason.slice(0, 500)]);
     if (count === 0) return false;
     if (disposition === 'dnc') await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { dncSuppressed: 1 });
     return true;
@@ -195,11 +221,11 @@ export interface NumberCapCheck {
  */
 export async function beginAttempt(
   ds: DataSource, ref: LeadRef, provider: { type: string; connectionId: string },
-  check: NumberCapCheck = { phoneE164: '', cap: null, now: clock.now() },
+  check: NumberCapCheck = { phoneE164: '', cap: null, now: clock.now() }, consentId: string | null = null,
 ): Promise<BeginResult> {
   const cap = check.cap;
   try {
-    const write = async (q: DataSource | EntityManager) => (await beginAttempts(q, [{ ref, provider, now: check.now }]))[0]!;
+    const write = async (q: DataSource | EntityManager) => (await beginAttempts(q, [{ ref, provider, now: check.now, consentId }]))[0]!;
     if (cap === null) return await write(ds);
     return await ds.transaction(async (m): Promise<BeginResult> => {
       // One dial per number at a time per tenant while counting, so two campaigns cannot both take the last call.
@@ -222,6 +248,8 @@ export interface AttemptToBegin {
   ref: LeadRef;
   provider: { type: string; connectionId: string };
   now: Date;
+  /** The consent record the call relies on (call_attempts.consent_id), if the lead has one. */
+  consentId?: string | null;
 }
 
 /**
@@ -236,8 +264,8 @@ export interface AttemptToBegin {
 const BEGIN_ATTEMPTS: PreparedQuery = {
   name: 'dial-begin-attempts',
   text: `WITH v AS (
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[])
-             AS v(tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, created_at)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[], $8::uuid[])
+             AS v(tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, created_at, consent_id)
          ), running AS (
            SELECT c.id, c.tenant_id FROM campaigns c
             WHERE c.id IN (SELECT campaign_id FROM v) AND c.status = 'running' AND c.deleted_at IS NULL
@@ -252,8 +280,8 @@ const BEGIN_ATTEMPTS: PreparedQuery = {
               AND l.status = 'queued' AND l.attempts = v.attempt_no - 1
            RETURNING l.id
          ), attempt AS (
-           INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at)
-           SELECT v.tenant_id, v.campaign_id, v.lead_id, v.attempt_no, v.provider, v.provider_connection_id, 'created', v.created_at
+           INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_connection_id, status, created_at, consent_id)
+           SELECT v.tenant_id, v.campaign_id, v.lead_id, v.attempt_no, v.provider, v.provider_connection_id, 'created', v.created_at, v.consent_id
              FROM v JOIN lead ON lead.id = v.lead_id
            RETURNING id, lead_id
          )
@@ -271,7 +299,7 @@ export async function beginAttempts(q: DataSource | EntityManager, items: Attemp
   const { rows } = await preparedQuery<{ lead_id: string; attempt_id: string | null; running: boolean }>(q, BEGIN_ATTEMPTS, [
     items.map((i) => i.ref.tenantId), items.map((i) => i.ref.campaignId), items.map((i) => i.ref.leadId),
     items.map((i) => i.ref.attemptNo), items.map((i) => i.provider.type), items.map((i) => i.provider.connectionId),
-    items.map((i) => i.now),
+    items.map((i) => i.now), items.map((i) => i.consentId ?? null),
   ]);
   const byLead = new Map(rows.map((r) => [r.lead_id, r]));
   return Promise.all(items.map(async (i): Promise<BeginResult> => {

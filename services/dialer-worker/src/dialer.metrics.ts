@@ -5,7 +5,7 @@ import { createMetricsRegistry } from '@dialer/platform';
 export const DIAL_RESULTS = [
   'placed', 'rejected', 'requeued', 'ambiguous',
   'skipped_window', 'skipped_dnc', 'skipped_stale', 'skipped_not_running', 'skipped_no_provider', 'skipped_cap',
-  'window_wait',
+  'window_wait', 'skipped_consent', 'predial_refused', 'predial_retry', 'predial_error',
 ] as const;
 export type DialResult = (typeof DIAL_RESULTS)[number];
 

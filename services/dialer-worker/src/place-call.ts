@@ -2,16 +2,17 @@ import { performance } from 'node:perf_hooks';
 import type { Queue } from 'bullmq';
 import { endAttempt } from '@dialer/calls';
 import type { DataSource } from '@dialer/db';
-import { awaitsAttempt, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
+import { awaitsAttempt, consentRefusal, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, variableText, type PlaceCallRequest } from '@dialer/providers';
 import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
 import type { DialBatches } from './dial-batches';
 import type { DialResult } from './dialer.metrics';
+import type { PreDialClient } from './pre-dial';
 import {
   beginAttempt, findAttempt, finishLeadUndialled, recordAttemptError,
-  returnLeadToPending, undoAttempt, type DialLead, type LeadRef,
+  returnLeadToPending, undoAttempt, type DialCampaign, type DialLead, type LeadRef,
 } from './dial.repository';
 import { ProviderSetupError, type ProviderAdapters, type ResolvedProvider } from './provider-adapters';
 
@@ -28,6 +29,8 @@ export interface PlaceCallSettings {
    * opening; beyond it the lead goes back to pending, due at the opening, and frees its hopper place.
    */
   windowDelayMaxMs: number;
+  /** How long a lead waits when its campaign's pre-dial hook gave no usable answer and the campaign skips the call. */
+  preDialErrorRetryMs?: number;
 }
 
 export interface PlaceCallDeps {
@@ -37,6 +40,8 @@ export interface PlaceCallDeps {
   leaseRecovery: Pick<LeaseRecovery, 'ensure'>;
   campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
   providers: Pick<ProviderAdapters, 'get'>;
+  /** Asks campaigns' pre-dial hooks (absent: a campaign with a hook gets its onError choice). */
+  preDial?: Pick<PreDialClient, 'check'>;
   /** The call-finished queue: metrics-aggregator folds an attempt this worker ended (job id = attempt id). */
   callFinishedQueue: Pick<Queue, 'add'>;
   /** The per-dial statements, batched across this replica's dials. */
@@ -67,8 +72,8 @@ export class RetryDialError extends Error {
 
 /**
  * Dials one lead's attempt, re-checking everything at the last moment: lead still queued for this
- * attempt, campaign running, calling window open now in the callee's zones, number not on DNC, a
- * free concurrency slot. The attempt row is committed before the provider is called, and a lead is
+ * attempt, campaign running, calling window open now in the callee's zones, number not on DNC, the
+ * consent the campaign requires, the campaign's pre-dial hook (if any), a free concurrency slot. The attempt row is committed before the provider is called, and a lead is
  * never called twice for one attempt number.
  */
 export async function placeCall(
@@ -107,6 +112,13 @@ export async function placeCall(
     return { result: 'skipped_dnc' };
   }
 
+  // Consent, like DNC, is read at dial time: a revoke after the lead was queued stops this call.
+  const noConsent = consentRefusal(lead.consent, campaign.consentRequired);
+  if (noConsent) {
+    await finishLeadUndialled(ds, ref, 'no_consent', noConsent);
+    return { result: 'skipped_consent' };
+  }
+
   let provider: ResolvedProvider;
   try {
     if (!campaign.providerConnectionId) throw new ProviderSetupError('the campaign has no provider connection');
@@ -118,6 +130,23 @@ export async function placeCall(
     return { result: 'skipped_no_provider' };
   }
 
+  // The pre-dial hook runs before the slot and the attempt row: a slow hook holds no slot, and a
+  // refusal has nothing to undo. The attempt row stays the one guard against calling twice.
+  if (campaign.preDial) {
+    const gate = await askPreDial(deps, ref, campaign, lead, now);
+    if (gate) return gate;
+    // The hook took time: the window is checked again at the moment of the call.
+    const closed = windowAtDial(rules, zones, deps.now?.() ?? clock.now(), deps.settings.windowDelayMaxMs);
+    if (closed?.kind === 'wait') {
+      await returnLeadToPending(ds, ref, closed.until);
+      return { result: 'skipped_window' };
+    }
+    if (closed) {
+      await putOff(ds, ref, closed);
+      return { result: 'skipped_window' };
+    }
+  }
+
   const slot = { campaignId: ref.campaignId, limit: campaign.maxConcurrentCalls };
   if ((await takeSlot(deps, ref, slot.limit)) !== 'held') return { result: 'lease_wait' };
 
@@ -126,8 +155,8 @@ export async function placeCall(
     const cap = effectiveNumberCap(campaign.maxCallsPerNumber24h, rules.pack?.maxCallsPer24h);
     const via = { type: provider.type, connectionId: provider.connectionId };
     begun = cap === null
-      ? await deps.batches.beginAttempt({ ref, provider: via, now })
-      : await beginAttempt(ds, ref, via, { phoneE164: lead.phoneE164, cap, now });
+      ? await deps.batches.beginAttempt({ ref, provider: via, now, consentId: lead.consent?.id ?? null })
+      : await beginAttempt(ds, ref, via, { phoneE164: lead.phoneE164, cap, now }, lead.consent?.id ?? null);
   } catch (err) {
     // Nothing was written (the transaction failed), so nothing holds this slot.
     await releaseLease(deps, ref);
@@ -170,6 +199,61 @@ export async function placeCall(
   return callProvider(deps, ref, lead, provider, begun.attemptId, opts.finalTry);
 }
 
+/** Default wait of a lead whose campaign's pre-dial hook gave no usable answer (onError: skip). */
+const PRE_DIAL_ERROR_RETRY_MS = 5 * 60_000;
+/** The soonest a lead refused with a retryAt is due again. */
+const PRE_DIAL_MIN_RETRY_MS = 60_000;
+
+/**
+ * Asks the campaign's pre-dial hook about this call. Eligible: the lead is read again (the hook may
+ * have taken up to its timeout; a DNC entry, a consent revoke or a stale job since then still stop
+ * the call), and null is returned to go on. Refused with retryAt: pending again at that time, no
+ * attempt spent. Refused without: done `predial_refused`, the reason kept. No usable answer: the
+ * campaign's onError — `call` goes on, `skip` (the default) puts the lead back to pending a while.
+ */
+async function askPreDial(
+  deps: PlaceCallDeps, ref: LeadRef, campaign: DialCampaign, lead: DialLead, now: Date,
+): Promise<PlaceCallOutcome | null> {
+  const { ds, logger } = deps;
+  const hook = campaign.preDial!;
+  const verdict = deps.preDial
+    ? await deps.preDial.check(hook, hook.secretSealed, {
+      tenantId: ref.tenantId, campaignId: ref.campaignId, leadId: ref.leadId, attemptNo: ref.attemptNo, phone: lead.phoneE164,
+      firstName: lead.firstName, lastName: lead.lastName, email: lead.email, custom: lead.custom,
+    })
+    : { kind: 'error' as const, reason: 'no pre-dial client in this worker' };
+  if (verdict.kind === 'refused') {
+    logger.info({ campaignId: ref.campaignId, leadId: ref.leadId, retry: verdict.retryAt !== null }, 'the pre-dial hook refused the call');
+    if (verdict.retryAt) {
+      // A retryAt in the past (or a moment away) would have the hook asked again at once, over and over.
+      await returnLeadToPending(ds, ref, new Date(Math.max(verdict.retryAt.getTime(), now.getTime() + PRE_DIAL_MIN_RETRY_MS)));
+      return { result: 'predial_retry' };
+    }
+    await finishLeadUndialled(ds, ref, 'predial_refused', verdict.reason);
+    return { result: 'predial_refused' };
+  }
+  if (verdict.kind === 'error') {
+    logger.warn({ campaignId: ref.campaignId, leadId: ref.leadId, reason: verdict.reason, onError: hook.onError }, 'the pre-dial hook gave no usable answer');
+    if (hook.onError !== 'call') {
+      await returnLeadToPending(ds, ref, new Date(now.getTime() + (deps.settings.preDialErrorRetryMs ?? PRE_DIAL_ERROR_RETRY_MS)));
+      return { result: 'predial_error' };
+    }
+  }
+  const fresh = await deps.batches.findLead(ref);
+  if (!fresh || !awaitsAttempt(fresh, ref.attemptNo)) return { result: 'skipped_stale' };
+  if (fresh.dnc) {
+    await finishLeadUndialled(ds, ref, 'dnc');
+    return { result: 'skipped_dnc' };
+  }
+  const noConsent = consentRefusal(fresh.consent, campaign.consentRequired);
+  if (noConsent) {
+    await finishLeadUndialled(ds, ref, 'no_consent', noConsent);
+    return { result: 'skipped_consent' };
+  }
+  lead.consent = fresh.consent;
+  return null;
+}
+
 /** A lead that may not be called now: back to pending at its due time, or done without a call. */
 async function putOff(ds: DataSource, ref: LeadRef, next: ReturnType<typeof dueFrom>): Promise<void> {
   if (next.kind === 'pending') await returnLeadToPending(ds, ref, next.at);
@@ -195,7 +279,7 @@ async function callProvider(
   try {
     const request: PlaceCallRequest = await provider.buildRequest({
       tenantId: ref.tenantId, campaignId: ref.campaignId, callAttemptId: attemptId, to: lead.phoneE164,
-      variables: leadVariables(lead), webhookBaseUrl: base,
+      variables: leadVariables(lead), webhookBaseUrl: base, ...(lead.callbackAgent ? { agent: lead.callbackAgent } : {}),
     });
     providerCallId = (await provider.adapter.placeCall(request)).providerCallId;
   } catch (err) {

@@ -15,6 +15,8 @@ export interface CallRequestInput {
   variables: Record<string, string>;
   /** Public base URL of webhook-ingest. */
   webhookBaseUrl: string;
+  /** A callback's own agent or flow, in place of the campaign's and the connection's. */
+  agent?: string;
 }
 
 export interface ResolvedProvider {
@@ -116,7 +118,8 @@ export class ProviderAdapters {
         };
         if (t.script) request.script = renderTemplate(t.script, input.variables);
         if (t.firstMessage) request.firstMessage = renderTemplate(t.firstMessage, input.variables);
-        if (t.agent) request.agent = t.agent;
+        if (input.agent) request.agent = input.agent;
+        else if (t.agent) request.agent = t.agent;
         await this.chooseCallerId(request, input, conn.id, conn.type, t.callerId);
         if (t.ringTimeoutSeconds) request.timeoutSeconds = t.ringTimeoutSeconds;
         return request;

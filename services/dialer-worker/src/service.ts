@@ -13,6 +13,7 @@ import { createDialerMetrics } from './dialer.metrics';
 import { createDialBatches } from './dial-batches';
 import { CallerIdChooser } from './caller-ids';
 import { ProviderAdapters } from './provider-adapters';
+import { PreDialClient } from './pre-dial';
 
 export interface RunningService {
   port: number;
@@ -55,6 +56,9 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
     // When Redis lost the leases (FLUSHALL, a restart without persistence), the first dial that
     // notices rebuilds them from Postgres before any slot is granted.
     const leaseRecovery = leaseRecoveryFromPostgres(ds, lease, cfg.LEASE_TTL_MS, log);
+    // Campaigns' pre-dial hooks; private and loopback targets only outside production (SSRF guard).
+    const preDial = new PreDialClient({ secretsKey: secretsKey(cfg), allowPrivate: cfg.NODE_ENV !== 'production' });
+    steps.push(['pre-dial client', () => preDial.close()]);
     const processor = createDialProcessor({
       metrics,
       leaseRetryMs: cfg.LEASE_RETRY_MS,
@@ -65,6 +69,7 @@ export async function startService(cfg: Readonly<DialerWorkerConfig>, logger?: L
         campaigns: new CampaignSettings(ds, cfg.CAMPAIGN_SETTINGS_TTL_MS),
         providers: new ProviderAdapters(ds, secretsKey(cfg), cfg.PROVIDER_TIMEOUT_MS, new RateLimit(commands, cfg.QUEUE_PREFIX), undefined,
           new CallerIdChooser(ds, new CallerIdUsage(commands, cfg.QUEUE_PREFIX))),
+        preDial,
         callFinishedQueue: callFinished,
         batches: createDialBatches(ds),
         observeProviderSeconds: (s) => metrics.providerSeconds.observe(s),

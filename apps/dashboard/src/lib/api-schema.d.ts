@@ -579,6 +579,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/pre-dial/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret for the campaign's pre-dial hook, in effect at once and shown once; audited
+         * @description Permission: `campaigns:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        post: operations["postCampaignsIdPreDialRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/restore": {
         parameters: {
             query?: never;
@@ -1058,6 +1078,34 @@ export interface paths {
          * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
          */
         delete: operations["deleteLeadsIdCallback"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leads/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead's consent: its current record (possibly revoked) and every record it had
+         * @description Permission: `leads:read` (roles: admin, manager, viewer). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        get: operations["getLeadsIdConsent"];
+        /**
+         * Record the lead's consent (type, when, source, text or version): supersedes the current record, which is kept; a lead that ended no_consent and now meets its campaign's consentRequired is pending again; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        put: operations["putLeadsIdConsent"];
+        post?: never;
+        /**
+         * Revoke the lead's consent, with a reason: takes effect at once (a queued lead of a campaign that requires consent is not dialled); the record is kept, marked revoked; audited
+         * @description Permission: `leads:write` (roles: admin, manager). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        delete: operations["deleteLeadsIdConsent"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2140,7 +2188,7 @@ export interface components {
         };
         AddLeadsDto: {
             /**
-             * @description 1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign's defaultCountry).
+             * @description 1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?, consent?}; phone in E.164 or national (the campaign's defaultCountry); consent: {type, grantedAt?, source?, text?}, required when the campaign has consentRequired.
              * @example [
              *       {
              *         "phone": "+14155552671",
@@ -2567,6 +2615,11 @@ export interface components {
         };
         /** @description A scheduled callback: when the lead is called next, as asked for and as allowed. */
         Callback: {
+            /**
+             * @description The agent or flow its call goes through only (null: the campaign's).
+             * @example null
+             */
+            agentOverride: string | null;
             /**
              * Format: uuid
              * @description The call it was asked for in, if any.
@@ -3169,6 +3222,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -3263,6 +3322,11 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
             /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
@@ -3373,6 +3437,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -3467,6 +3537,11 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
             /**
              * @description Its progress now.
              * @example {
@@ -3842,6 +3917,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -3936,6 +4017,16 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
+            /**
+             * @description The pre-dial hook's signing secret (Standard Webhooks, whsec_…): present only in the answer that generated it (preDial set for the first time, or POST …/pre-dial/rotate-secret). Store it: it is not shown again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            preDialSecret?: string;
             /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
@@ -4089,6 +4180,12 @@ export interface components {
              */
             complianceMode: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold to be imported and dialled (null: none required).
+             * @example express_written
+             * @enum {string|null}
+             */
+            consentRequired: "express_written" | "express" | "existing_business_relationship" | "none" | null;
+            /**
              * Format: date-time
              * @description When it was created.
              * @example 2026-03-02T14:05:00.000Z
@@ -4189,6 +4286,11 @@ export interface components {
              */
             name: string;
             /**
+             * @description The pre-dial eligibility hook (null: none); its secret is shown only when generated.
+             * @example null
+             */
+            preDial: components["schemas"]["PreDialHookView"] | null;
+            /**
              * Format: uuid
              * @description The provider connection it dials through (null: none yet; needed to start).
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
@@ -4270,6 +4372,85 @@ export interface components {
             SECRETS_KEY?: string;
             SHUTDOWN_TIMEOUT_MS: number;
         };
+        /** @description A consent record of a lead. Records are never deleted: a newer one supersedes it, a revoke marks it. */
+        Consent: {
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             * @example 2026-03-02T14:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was given (null: not said).
+             * @example 2026-02-14T10:30:00.000Z
+             */
+            grantedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The consent record id (call attempts name the record they relied on).
+             * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Its lead.
+             * @example 0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b
+             */
+            leadId: string;
+            /**
+             * @description How it was recorded: PUT …/consent, with a JSON lead, or from a CSV import.
+             * @example api
+             * @enum {string}
+             */
+            recordedVia: "api" | "lead" | "import";
+            /**
+             * Format: date-time
+             * @description When it was revoked (null: not revoked).
+             * @example null
+             */
+            revokedAt: string | null;
+            /**
+             * @description Why it was revoked.
+             * @example null
+             */
+            revokedReason: string | null;
+            /**
+             * @description Where it came from (form URL, recording, import).
+             * @example https://example.com/forms/contact-me
+             */
+            source: string | null;
+            /**
+             * Format: date-time
+             * @description When a newer record replaced it (null: it is the current one).
+             * @example null
+             */
+            supersededAt: string | null;
+            /**
+             * @description The text or version agreed to.
+             * @example TCPA disclosure v3
+             */
+            text: string | null;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
+        };
+        /** @description A lead's consent: its current record and every record it had, newest first. */
+        ConsentHistory: {
+            /**
+             * @description The current record (possibly revoked); null when the lead never had one.
+             * @example null
+             */
+            current: components["schemas"]["Consent"] | null;
+            /**
+             * @description Every record, newest first.
+             * @example []
+             */
+            history: components["schemas"]["Consent"][];
+        };
         /** @description A maintained counter that differs from its recount. */
         CountDifference: {
             /**
@@ -4333,6 +4514,12 @@ export interface components {
              * @enum {string}
              */
             complianceMode?: "standard" | "hipaa" | "pci";
+            /**
+             * @description The weakest consent a lead must hold (express_written > express > existing_business_relationship > none): leads without it are refused at import and not dialled (ended no_consent); null or none: no consent required.
+             * @example express_written
+             * @enum {string}
+             */
+            consentRequired?: "express_written" | "express" | "existing_business_relationship" | "none";
             /**
              * @description ISO 3166-1 alpha-2 country of numbers written without a country code. Absent: the tenant's (GET /v1/tenant).
              * @example US
@@ -4413,6 +4600,15 @@ export interface components {
              * @example Spring follow-up
              */
             name: string;
+            /**
+             * @description A pre-dial eligibility hook: before each call the dialer POSTs the lead, signed (Standard Webhooks), and calls only on {"eligible": true} within timeoutMs (docs/pre-dial-hook.md). Setting it for the first time generates its signing secret, shown once as preDialSecret. null removes it.
+             * @example {
+             *       "url": "https://crm.example.com/hooks/can-call",
+             *       "timeoutMs": 2000,
+             *       "onError": "skip"
+             *     }
+             */
+            preDial?: components["schemas"]["PreDialDto"];
             /**
              * Format: uuid
              * @description The provider connection it dials through (needed to start).
@@ -4684,6 +4880,11 @@ export interface components {
             state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "no_leads_due";
         };
         DispositionDto: {
+            /**
+             * @description With callbackAt: Only through this agent or flow: the callback's call uses it instead of the campaign's (checked against the campaign's provider connection type, like the campaign's agentOverride: a Vapi assistant id, a Twilio TwiML URL or App sid, an Exotel flow).
+             * @example asst-closer-0001
+             */
+            callbackAgentOverride?: string;
             /**
              * @description Ask for a callback of the lead at this time (ISO 8601 with its offset), as POST /v1/leads/:id/callback does; refused (409) when the lead cannot take it, and then nothing of the disposition is written.
              * @example 2026-03-03T17:30:00-08:00
@@ -5230,6 +5431,30 @@ export interface components {
              * @enum {string}
              */
             type: "exotel";
+        };
+        /** @description A consent record as given with a lead (JSON consent object or CSV consent columns). */
+        GivenConsent: {
+            /**
+             * @description When it was given (ISO 8601).
+             * @example 2026-02-14T10:30:00.000Z
+             */
+            grantedAt: string | null;
+            /**
+             * @description Where it came from (a CSV row without consent_source: "import").
+             * @example import
+             */
+            source: string | null;
+            /**
+             * @description The text or version agreed to.
+             * @example TCPA disclosure v3
+             */
+            text: string | null;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
         };
         /** @description An import with the first lines of its report. */
         ImportDetail: {
@@ -5801,6 +6026,12 @@ export interface components {
              */
             attemptNo: number;
             /**
+             * Format: uuid
+             * @description The consent record the call relied on (GET /v1/leads/:id/consent), null when the lead had none.
+             * @example null
+             */
+            consentId: string | null;
+            /**
              * Format: date-time
              * @description When the provider was asked to call.
              * @example 2026-03-02T14:05:00.000Z
@@ -5959,6 +6190,11 @@ export interface components {
              * @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10
              */
             campaignId: string;
+            /**
+             * @description Its current consent record (possibly revoked; GET /v1/leads/:id/consent for the history); null when it has none.
+             * @example null
+             */
+            consent: components["schemas"]["Consent"] | null;
             /**
              * Format: date-time
              * @description When it was added.
@@ -6531,8 +6767,58 @@ export interface components {
              */
             outcome: "answered" | "voicemail" | "busy" | "no_answer" | "failed" | "canceled";
         };
+        PreDialDto: {
+            /**
+             * @description On a timeout, an error or an answer that is not understood: skip the call (default, fail closed) or call anyway.
+             * @example skip
+             * @enum {string}
+             */
+            onError: "skip" | "call";
+            /**
+             * @description How long the dialer waits for the answer, in ms (100–10,000; default 2,000).
+             * @example 2000
+             */
+            timeoutMs: number;
+            /**
+             * @description Where the dialer POSTs each lead before calling it (https; http only outside production).
+             * @example https://crm.example.com/hooks/can-call
+             */
+            url: string;
+        };
+        /** @description A campaign's pre-dial eligibility hook. */
+        PreDialHookView: {
+            /**
+             * @description On a timeout or an error: skip the call (fail closed) or call anyway.
+             * @example skip
+             * @enum {string}
+             */
+            onError: "skip" | "call";
+            /**
+             * @description How long the dialer waits for the answer (ms).
+             * @example 2000
+             */
+            timeoutMs: number;
+            /**
+             * @description Where each lead is POSTed before it is called.
+             * @example https://crm.example.com/hooks/can-call
+             */
+            url: string;
+        };
+        /** @description A new signing secret of the campaign's pre-dial hook. */
+        PreDialSecret: {
+            /**
+             * @description The secret (Standard Webhooks, whsec_…): the hook verifies each request with it. Shown once.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            preDialSecret: string;
+        };
         /** @description A sample row of a preview, as it would become a lead. */
         PreviewLead: {
+            /**
+             * @description Its consent, from the consent_type, consent_at, consent_source and consent_text columns (absent or null: none).
+             * @example null
+             */
+            consent?: components["schemas"]["GivenConsent"] | null;
             /**
              * @description The country the number belongs to, as detected from it (null: none).
              * @example US
@@ -6742,6 +7028,29 @@ export interface components {
              */
             startedAt: string;
         };
+        PutConsentDto: {
+            /**
+             * @description When it was given: ISO 8601 with its offset.
+             * @example 2026-02-14T10:30:00Z
+             */
+            grantedAt?: string;
+            /**
+             * @description Where it came from: a form URL, a recording, an import (at most 2,000 characters).
+             * @example https://example.com/forms/contact-me
+             */
+            source?: string;
+            /**
+             * @description The text or version agreed to (at most 10,000 characters).
+             * @example TCPA disclosure v3
+             */
+            text?: string;
+            /**
+             * @description The consent given: express_written > express > existing_business_relationship > none (strongest first).
+             * @example express_written
+             * @enum {string}
+             */
+            type: "express_written" | "express" | "existing_business_relationship" | "none";
+        };
         /** @description A recount of a campaign's stats compared with its maintained counters. */
         RecountResult: {
             /**
@@ -6824,6 +7133,11 @@ export interface components {
             phone: string;
         };
         RequestCallbackDto: {
+            /**
+             * @description Only through this agent or flow: the callback's call uses it instead of the campaign's (checked against the campaign's provider connection type, like the campaign's agentOverride: a Vapi assistant id, a Twilio TwiML URL or App sid, an Exotel flow).
+             * @example asst-closer-0001
+             */
+            agentOverride?: string;
             /**
              * @description When to call back: ISO 8601 with its offset (Z or ±hh:mm). Outside the callee's calling window it moves to the next legal moment; a past time means as soon as allowed.
              * @example 2026-03-03T17:30:00-08:00
@@ -7005,6 +7319,13 @@ export interface components {
              * @example true
              */
             enabled: boolean;
+        };
+        RevokeConsentDto: {
+            /**
+             * @description Why the consent is revoked (kept on the record and in the audit log; at most 1,000 characters).
+             * @example asked on the call not to be contacted again
+             */
+            reason: string;
         };
         /** @description A rotated signing secret: the new one signs from now on, the previous one too until previousSecretExpiresAt. */
         RotatedWebhookSecret: {
@@ -7501,6 +7822,11 @@ export interface components {
         /** @description A campaign's upcoming callback and its lead. */
         UpcomingCallback: {
             /**
+             * @description The agent or flow its call goes through only (null: the campaign's).
+             * @example null
+             */
+            agentOverride: string | null;
+            /**
              * Format: uuid
              * @description The call it was asked for in, if any.
              * @example null
@@ -7653,6 +7979,12 @@ export interface components {
              */
             complianceMode?: "standard" | "hipaa" | "pci";
             /**
+             * @description The weakest consent a lead must hold (express_written > express > existing_business_relationship > none): leads without it are refused at import and not dialled (ended no_consent); null or none: no consent required.
+             * @example express_written
+             * @enum {string}
+             */
+            consentRequired?: "express_written" | "express" | "existing_business_relationship" | "none";
+            /**
              * @description ISO 3166-1 alpha-2 country of numbers written without a country code.
              * @example US
              * @example IN
@@ -7730,6 +8062,15 @@ export interface components {
              * @example Spring follow-up
              */
             name?: string;
+            /**
+             * @description A pre-dial eligibility hook: before each call the dialer POSTs the lead, signed (Standard Webhooks), and calls only on {"eligible": true} within timeoutMs (docs/pre-dial-hook.md). Setting it for the first time generates its signing secret, shown once as preDialSecret. null removes it.
+             * @example {
+             *       "url": "https://crm.example.com/hooks/can-call",
+             *       "timeoutMs": 2000,
+             *       "onError": "skip"
+             *     }
+             */
+            preDial?: components["schemas"]["PreDialDto"];
             /**
              * Format: uuid
              * @description The provider connection it dials through (needed to start).
@@ -9388,6 +9729,8 @@ export interface operations {
                      *             "team": "renewals"
                      *           },
                      *           "complianceMode": "standard",
+                     *           "consentRequired": "express_written",
+                     *           "preDial": null,
                      *           "leadSchema": {
                      *             "require": [
                      *               "name"
@@ -9544,6 +9887,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -9579,6 +9923,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -9761,6 +10107,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -9994,6 +10342,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -10029,6 +10378,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -10193,6 +10544,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -10228,6 +10580,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -10378,7 +10732,8 @@ export interface operations {
                      *           "status": "pending",
                      *           "timezone": "America/Los_Angeles",
                      *           "localDueAt": "2026-03-04T09:00:00-08:00",
-                     *           "createdAt": "2026-03-02T14:05:00.000Z"
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "agentOverride": null
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11199,6 +11554,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -11234,6 +11590,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -11416,6 +11774,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -11807,7 +12167,8 @@ export interface operations {
                      *             "plan": "gold",
                      *             "budget": 7500000
                      *           },
-                     *           "country": "US"
+                     *           "country": "US",
+                     *           "consent": null
                      *         }
                      *       ],
                      *       "sampleErrors": [
@@ -12541,6 +12902,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -12576,6 +12938,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -12625,6 +12989,90 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CampaignWithWarnings"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCampaignsIdPreDialRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PreDialSecret"];
                 };
             };
             /** @description Missing, malformed, unknown or revoked API key */
@@ -12740,6 +13188,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -12875,6 +13325,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -12910,6 +13361,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -13045,6 +13498,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -13080,6 +13534,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -13318,6 +13774,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -13353,6 +13810,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -13805,6 +14264,7 @@ export interface operations {
                      *           "message": "the US rule pack (United States, federal) allows 08:00–21:00 every day; on Mon the campaign's window Mon 06:00–07:00, Tue 10:00–12:00 does not overlap it, so US numbers are not called on those days"
                      *         }
                      *       ],
+                     *       "preDialSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Spring follow-up",
@@ -13840,6 +14300,8 @@ export interface operations {
                      *         "team": "renewals"
                      *       },
                      *       "complianceMode": "standard",
+                     *       "consentRequired": "express_written",
+                     *       "preDial": null,
                      *       "leadSchema": {
                      *         "require": [
                      *           "name"
@@ -15157,7 +15619,8 @@ export interface operations {
                      *             "plan": "gold",
                      *             "budget": 7500000
                      *           },
-                     *           "country": "US"
+                     *           "country": "US",
+                     *           "consent": null
                      *         }
                      *       ],
                      *       "sampleErrors": [
@@ -15459,10 +15922,12 @@ export interface operations {
                      *           "durationSeconds": 42,
                      *           "manualDisposition": null,
                      *           "dialedAt": "2026-03-02T14:05:00.000Z",
-                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *           "endedAt": "2026-03-02T14:05:00.000Z",
+                     *           "consentId": null
                      *         }
                      *       ],
                      *       "callback": null,
+                     *       "consent": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -15661,10 +16126,12 @@ export interface operations {
                      *           "durationSeconds": 42,
                      *           "manualDisposition": null,
                      *           "dialedAt": "2026-03-02T14:05:00.000Z",
-                     *           "endedAt": "2026-03-02T14:05:00.000Z"
+                     *           "endedAt": "2026-03-02T14:05:00.000Z",
+                     *           "consentId": null
                      *         }
                      *       ],
                      *       "callback": null,
+                     *       "consent": null,
                      *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
                      *       "tenantId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "campaignId": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
@@ -15814,7 +16281,8 @@ export interface operations {
                      *       "status": "pending",
                      *       "timezone": "America/Los_Angeles",
                      *       "localDueAt": "2026-03-04T09:00:00-08:00",
-                     *       "createdAt": "2026-03-02T14:05:00.000Z"
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "agentOverride": null
                      *     }
                      */
                     "application/json": components["schemas"]["Callback"];
@@ -15944,6 +16412,323 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "current": null,
+                     *       "history": [
+                     *         {
+                     *           "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *           "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *           "type": "express_written",
+                     *           "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *           "source": "https://example.com/forms/contact-me",
+                     *           "text": "TCPA disclosure v3",
+                     *           "recordedVia": "api",
+                     *           "createdAt": "2026-03-02T14:05:00.000Z",
+                     *           "supersededAt": null,
+                     *           "revokedAt": null,
+                     *           "revokedReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentHistory"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "express_written",
+                 *       "grantedAt": "2026-02-14T10:30:00Z",
+                 *       "source": "https://example.com/forms/contact-me",
+                 *       "text": "TCPA disclosure v3"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutConsentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "type": "express_written",
+                     *       "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *       "source": "https://example.com/forms/contact-me",
+                     *       "text": "TCPA disclosure v3",
+                     *       "recordedVia": "api",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "supersededAt": null,
+                     *       "revokedAt": null,
+                     *       "revokedReason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteLeadsIdConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "asked on the call not to be contacted again"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevokeConsentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "leadId": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
+                     *       "type": "express_written",
+                     *       "grantedAt": "2026-02-14T10:30:00.000Z",
+                     *       "source": "https://example.com/forms/contact-me",
+                     *       "text": "TCPA disclosure v3",
+                     *       "recordedVia": "api",
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "supersededAt": null,
+                     *       "revokedAt": null,
+                     *       "revokedReason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

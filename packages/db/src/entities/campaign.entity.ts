@@ -1,7 +1,16 @@
 import {
   Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
 } from 'typeorm';
-import type { CallingWindow, CampaignStatus, LeadSchema, RetryPolicy } from '@dialer/domain';
+import type { CallingWindow, CampaignStatus, ConsentType, LeadSchema, RetryPolicy } from '@dialer/domain';
+
+/** A campaign's pre-dial eligibility hook (its signing secret is kept apart, sealed, and never read into the entity). */
+export interface PreDialHook {
+  url: string;
+  /** How long the dialer waits for the answer (ms). */
+  timeoutMs: number;
+  /** On a timeout or an error: skip the call (fail closed) or call anyway. */
+  onError: 'skip' | 'call';
+}
 
 @Entity('campaigns')
 export class CampaignEntity {
@@ -31,6 +40,10 @@ export class CampaignEntity {
   @Column({ name: 'lead_schema', type: 'jsonb', nullable: true }) leadSchema: LeadSchema | null;
   /** standard | hipaa | pci: what is stored and shown (README, Compliance modes). */
   @Column({ name: 'compliance_mode', type: 'text', default: 'standard' }) complianceMode: 'standard' | 'hipaa' | 'pci';
+  /** The weakest consent a lead must hold to be imported and dialled (null: none required). */
+  @Column({ name: 'consent_required', type: 'text', nullable: true }) consentRequired: ConsentType | null;
+  /** The pre-dial eligibility hook (null: none). */
+  @Column({ name: 'pre_dial', type: 'jsonb', nullable: true }) preDial: PreDialHook | null;
   @Column({ name: 'scheduled_start_at', type: 'timestamptz', nullable: true }) scheduledStartAt: Date | null;
   @Column({ name: 'scheduled_end_at', type: 'timestamptz', nullable: true }) scheduledEndAt: Date | null;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;

@@ -14,6 +14,7 @@ import { LeadRecords1763830000000 } from './1763830000000-lead-records';
 import { Callbacks1763840000000 } from './1763840000000-callbacks';
 import { CampaignFields1763850000000 } from './1763850000000-campaign-fields';
 import { LeadSchema1763860000000 } from './1763860000000-lead-schema';
+import { ConsentPredial1763870000000 } from './1763870000000-consent-predial';
 import { RetentionErasure1763880000000 } from './1763880000000-retention-erasure';
 import { OutboundWebhooks1763890000000 } from './1763890000000-outbound-webhooks';
 import { CallerIdPools1763910000000 } from './1763910000000-caller-id-pools';
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   Callbacks1763840000000,
   CampaignFields1763850000000,
   LeadSchema1763860000000,
+  ConsentPredial1763870000000,
   RetentionErasure1763880000000,
   OutboundWebhooks1763890000000,
   CallerIdPools1763910000000,

@@ -23,9 +23,11 @@ export interface CallbackRow {
   moved: 'outside_window' | 'in_the_past' | null;
   status: 'pending' | 'dialled' | 'cancelled' | 'replaced';
   created_at: Date;
+  /** The agent or flow this callback's call goes through only (null: the campaign's). */
+  agent_override: string | null;
 }
 
-const COLUMNS = 'id, tenant_id, campaign_id, lead_id, source, call_attempt_id, requested_at, due_at, moved, status, created_at';
+const COLUMNS = 'id, tenant_id, campaign_id, lead_id, source, call_attempt_id, requested_at, due_at, moved, status, created_at, agent_override';
 
 /** The lead's pending callback, or null. */
 export async function findPendingCallback(m: Db, tenantId: string, leadId: string): Promise<CallbackRow | null> {
@@ -45,6 +47,8 @@ export interface NewCallback {
   moved: CallbackRow['moved'];
   /** What the callback replaces on the lead, when not the lead's row as it is (a settlement's own decision). */
   prior?: { status: 'pending' | 'done'; nextAttemptAt: Date };
+  /** Only through this agent or flow (null or absent: the campaign's). */
+  agentOverride?: string | null;
 }
 
 /**
@@ -57,11 +61,12 @@ export async function writeCallback(m: EntityManager, c: NewCallback): Promise<C
     `UPDATE callbacks SET status = 'replaced', closed_at = now() WHERE lead_id = $1 AND tenant_id = $2 AND status = 'pending'
      RETURNING prior_status, prior_next_attempt_at`, [c.leadId, c.tenantId]);
   const rows = await queryRows<CallbackRow>(m,
-    `INSERT INTO callbacks (tenant_id, campaign_id, lead_id, source, call_attempt_id, requested_at, due_at, moved, prior_status, prior_next_attempt_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, l.status), coalesce($10, l.next_attempt_at) FROM leads l WHERE l.id = $3
+    `INSERT INTO callbacks (tenant_id, campaign_id, lead_id, source, call_attempt_id, requested_at, due_at, moved, prior_status, prior_next_attempt_at,
+                            agent_override)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, l.status), coalesce($10, l.next_attempt_at), $11 FROM leads l WHERE l.id = $3
      RETURNING ${COLUMNS}`,
     [c.tenantId, c.campaignId, c.leadId, c.source, c.callAttemptId, c.requestedAt, c.dueAt, c.moved,
-      replaced[0]?.prior_status ?? c.prior?.status ?? null, replaced[0]?.prior_next_attempt_at ?? c.prior?.nextAttemptAt ?? null]);
+      replaced[0]?.prior_status ?? c.prior?.status ?? null, replaced[0]?.prior_next_attempt_at ?? c.prior?.nextAttemptAt ?? null, c.agentOverride ?? null]);
   await m.query(
     `UPDATE leads SET status = 'pending', next_attempt_at = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
     [c.leadId, c.tenantId, c.dueAt]);

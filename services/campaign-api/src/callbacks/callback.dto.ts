@@ -1,14 +1,18 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { Doc } from '../openapi/doc';
 import { arrayOf, DATE_TIME, EX, Field, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
 /** An ISO 8601 time that says its offset (`Z` or `±hh:mm`): a bare local time is ambiguous across the callee's zones. */
 export const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
+export const CALLBACK_AGENT_DOC = 'Only through this agent or flow: the callback\'s call uses it instead of the campaign\'s (checked against the campaign\'s provider connection type, like the campaign\'s agentOverride: a Vapi assistant id, a Twilio TwiML URL or App sid, an Exotel flow).';
+
 export class RequestCallbackDto {
   @Doc('When to call back: ISO 8601 with its offset (Z or ±hh:mm). Outside the callee\'s calling window it moves to the next legal moment; a past time means as soon as allowed.', '2026-03-03T17:30:00-08:00')
   @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'callbackAt must carry its offset (Z or ±hh:mm)' }) callbackAt: string;
+  @Doc(CALLBACK_AGENT_DOC, 'asst-closer-0001')
+  @IsOptional() @IsString() @Length(1, 500) agentOverride?: string;
 }
 
 export class ListCallbacksQuery {
@@ -35,6 +39,7 @@ export class Callback {
   @Field(TEXT, 'The callee\'s zone the local time is shown in (the first candidate zone, or the campaign\'s default).', 'America/Los_Angeles') timezone: string;
   @Field(TEXT, 'dueAt in the callee\'s local time, with its offset.', '2026-03-04T09:00:00-08:00') localDueAt: string;
   @Field(DATE_TIME, 'When it was asked for.', EX.at) createdAt: Date;
+  @Field(TEXT, 'The agent or flow its call goes through only (null: the campaign\'s).', null, { nullable: true }) agentOverride: string | null;
 }
 
 @ResponseSchema('A campaign\'s upcoming callback and its lead.')

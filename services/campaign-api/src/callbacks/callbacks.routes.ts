@@ -18,7 +18,7 @@ export function callbacksRouter(ds: DataSource): Router {
   r.post('/leads/:id/callback', async (req, res) => {
     const id = pathId(req.params.id, 'lead');
     const dto = validateInput(RequestCallbackDto, req.body, { where: 'request body' });
-    res.status(201).json((await requestCallback(ds, authOf(res), id, new Date(dto.callbackAt))) satisfies Callback);
+    res.status(201).json((await requestCallback(ds, authOf(res), id, new Date(dto.callbackAt), dto.agentOverride ?? null)) satisfies Callback);
   });
 
   r.delete('/leads/:id/callback', async (req, res) => {

@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import type { CampaignEntity } from '@dialer/db';
 import { Nullable } from '@dialer/platform';
-import { CAMPAIGN_STATUSES, type CampaignStatus } from '@dialer/domain';
+import { CAMPAIGN_STATUSES, CONSENT_TYPES, type CampaignStatus, type ConsentType } from '@dialer/domain';
 import { IsIanaZone, IsUsableWindow } from '../http/validators';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
@@ -102,6 +102,20 @@ export class CallingWindowDto {
   @IsOptional() @IsString() @Length(1, 32) rulePack?: string;
 }
 
+
+const CONSENT_REQUIRED_DOC = 'The weakest consent a lead must hold (express_written > express > existing_business_relationship > none): leads without it are refused at import and not dialled (ended no_consent); null or none: no consent required.';
+const PRE_DIAL_DOC = 'A pre-dial eligibility hook: before each call the dialer POSTs the lead, signed (Standard Webhooks), and calls only on {"eligible": true} within timeoutMs (docs/pre-dial-hook.md). Setting it for the first time generates its signing secret, shown once as preDialSecret. null removes it.';
+
+/** The pre-dial eligibility hook of a campaign. */
+export class PreDialDto {
+  @Doc('Where the dialer POSTs each lead before calling it (https; http only outside production).', 'https://crm.example.com/hooks/can-call')
+  @IsString() @Length(1, 2000) @Matches(/^https?:\/\/[^\s]+$/i, { message: 'preDial.url must be an http(s) URL' }) url: string;
+  @Doc('How long the dialer waits for the answer, in ms (100–10,000; default 2,000).', 2000)
+  @Type(() => Number) @IsInt() @Min(100) @Max(10_000) timeoutMs = 2000;
+  @Doc('On a timeout, an error or an answer that is not understood: skip the call (default, fail closed) or call anyway.', 'skip')
+  @IsIn(['skip', 'call']) onError: 'skip' | 'call' = 'skip';
+}
+
 export class CreateCampaignDto {
   @Doc('The campaign\'s name.', 'Spring follow-up')
   @IsString() @Length(1, 200) name: string;
@@ -136,6 +150,10 @@ export class CreateCampaignDto {
   @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Type(() => Date) @IsDate() scheduledEndAt?: Date;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  @Doc(CONSENT_REQUIRED_DOC, 'express_written')
+  @IsOptional() @IsIn(CONSENT_TYPES) consentRequired?: ConsentType;
+  @Doc(PRE_DIAL_DOC, { url: 'https://crm.example.com/hooks/can-call', timeoutMs: 2000, onError: 'skip' })
+  @IsOptional() @ValidateNested() @Type(() => PreDialDto) preDial?: PreDialDto;
   @Doc(LEAD_SCHEMA_DOC, LEAD_SCHEMA_EXAMPLE)
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown>;
   /** standard (default), hipaa or pci: see README, Compliance modes. Fixed once the campaign has started. */
@@ -176,6 +194,10 @@ export class UpdateCampaignDto {
   @Doc('When it stops dialing by itself (after scheduledStartAt).', '2026-03-09T22:00:00Z')
   @IsOptional() @Nullable() @Type(() => Date) @IsDate() scheduledEndAt?: Date | null;
   @IsOptional() @IsObject() @MaxJsonBytes(MAX_SETTINGS_BYTES) settings?: Record<string, unknown>;
+  @Doc(CONSENT_REQUIRED_DOC, 'express_written')
+  @IsOptional() @Nullable() @IsIn(CONSENT_TYPES) consentRequired?: ConsentType | null;
+  @Doc(PRE_DIAL_DOC, { url: 'https://crm.example.com/hooks/can-call', timeoutMs: 2000, onError: 'skip' })
+  @IsOptional() @Nullable() @ValidateNested() @Type(() => PreDialDto) preDial?: PreDialDto | null;
   @Doc(`${LEAD_SCHEMA_DOC} It may change while the campaign runs: existing leads are not rewritten; the change is audited. null removes it.`, LEAD_SCHEMA_EXAMPLE)
   @IsOptional() @Nullable() @IsObject() @MaxJsonBytes(MAX_LEAD_SCHEMA_BYTES) leadSchema?: Record<string, unknown> | null;
   /** Only while the campaign is a draft. */
@@ -261,6 +283,13 @@ export class CallingWindow {
   @Field(TEXT, 'Dialing rule pack: "auto" (by the callee\'s number) or a pack id.', 'auto', { optional: true }) rulePack?: string;
 }
 
+@ResponseSchema('A campaign\'s pre-dial eligibility hook.')
+export class PreDialHookView {
+  @Field(TEXT, 'Where each lead is POSTed before it is called.', 'https://crm.example.com/hooks/can-call') url: string;
+  @Field(INT, 'How long the dialer waits for the answer (ms).', 2000) timeoutMs: number;
+  @Field(oneOf(['skip', 'call']), 'On a timeout or an error: skip the call (fail closed) or call anyway.', 'skip') onError: 'skip' | 'call';
+}
+
 @ResponseSchema('A campaign: its settings, status and timestamps. The ETag header carries its version.')
 export class Campaign {
   @Field(UUID, 'The campaign id.', EX.id) id: string;
@@ -284,6 +313,9 @@ export class Campaign {
   callingWindow: CallingWindow;
   @Field(OBJECT, 'Free-form settings of the caller (at most 16 KiB as JSON).', { team: 'renewals' }) settings: Record<string, unknown>;
   @Field(oneOf(COMPLIANCE_MODES), 'standard, hipaa or pci: what is stored and shown (fixed once started).', 'standard') complianceMode: ComplianceMode;
+  @Field(oneOf(CONSENT_TYPES), 'The weakest consent a lead must hold to be imported and dialled (null: none required).', 'express_written', { nullable: true })
+  consentRequired: ConsentType | null;
+  @Field(ref(() => PreDialHookView), 'The pre-dial eligibility hook (null: none); its secret is shown only when generated.', null, { nullable: true }) preDial: PreDialHookView | null;
   @Field(ref(() => LeadSchemaView), 'The typed fields its leads carry in custom (null: no schema; extra columns are free text).', LEAD_SCHEMA_EXAMPLE, { nullable: true })
   leadSchema: LeadSchemaView | null;
   @Field(DATE_TIME, 'When a scheduled campaign starts by itself.', EX.at, { nullable: true }) scheduledStartAt: Date | null;
@@ -312,6 +344,13 @@ export class CampaignWithWarnings extends Campaign {
   @Field(arrayOf(ref(() => CampaignWarning)), 'What will keep it from calling as expected ([]: nothing found). Checked against the rule packs of its country and of its leads\' numbers.',
     [{ code: 'leads_other_country', message: '3 leads of this campaign have numbers of another country than its defaultCountry IN (US: 3); numbers written without a country code were read as IN numbers' }])
   warnings: CampaignWarning[];
+  @Field(TEXT, 'The pre-dial hook\'s signing secret (Standard Webhooks, whsec_…): present only in the answer that generated it (preDial set for the first time, or POST …/pre-dial/rotate-secret). Store it: it is not shown again.', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { optional: true })
+  preDialSecret?: string;
+}
+
+@ResponseSchema('A new signing secret of the campaign\'s pre-dial hook.')
+export class PreDialSecret {
+  @Field(TEXT, 'The secret (Standard Webhooks, whsec_…): the hook verifies each request with it. Shown once.', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') preDialSecret: string;
 }
 
 @ResponseSchema('A campaign\'s progress, from the maintained counters.')

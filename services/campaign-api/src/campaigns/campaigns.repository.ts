@@ -54,7 +54,8 @@ export interface CloneResult {
 }
 
 /**
- * A new draft with the source's settings (compliance mode, description, overrides and ring timeout included); with includeLeads its leads
+ * A new draft with the source's settings (compliance mode, description, overrides, ring timeout and consent required
+ * included; not its pre-dial hook, whose secret is the source's own); with includeLeads its leads
  * too, as new pending leads with no attempts, minus numbers now on the tenant's DNC list.
  */
 export async function insertCampaignCopy(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
@@ -62,10 +63,10 @@ export async function insertCampaignCopy(m: EntityManager, source: CampaignEntit
     `INSERT INTO campaigns (tenant_id, name, description, status, provider_connection_id, agent_override, caller_id_override,
                             ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
                             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,
-                            scheduled_start_at, scheduled_end_at, lead_schema)
+                            scheduled_start_at, scheduled_end_at, lead_schema, consent_required)
      SELECT tenant_id, $3, description, 'draft', provider_connection_id, agent_override, caller_id_override,
             ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
-            max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode, NULL, NULL, lead_schema
+            max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode, NULL, NULL, lead_schema, consent_required
        FROM campaigns WHERE id = $1 AND tenant_id = $2
      RETURNING id`, [source.id, source.tenantId, o.name]);
   const id = rows[0]!.id;
@@ -126,4 +127,16 @@ export async function undeleteCampaign(m: EntityManager, tenantId: string, id: s
     `UPDATE campaigns SET deleted_at = NULL, updated_at = now(), version = version + 1
       WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NOT NULL`, [id, tenantId]);
   return count > 0;
+}
+
+/** Whether the campaign's pre-dial hook has its signing secret. */
+export async function hasPreDialSecret(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+  const rows = await queryRows<{ has: boolean }>(m,
+    `SELECT pre_dial_secret IS NOT NULL AS has FROM campaigns WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+  return rows[0]?.has === true;
+}
+
+/** Stores the pre-dial hook's signing secret, sealed (null removes it). */
+export async function storePreDialSecret(m: EntityManager, tenantId: string, id: string, sealed: string | null): Promise<void> {
+  await m.query(`UPDATE campaigns SET pre_dial_secret = $3 WHERE id = $1 AND tenant_id = $2`, [id, tenantId, sealed]);
 }

@@ -3,7 +3,7 @@ import { readCampaignProgress, type CampaignProgressRow, type DataSource } from 
 import { effectiveRetryPolicy } from '@dialer/domain';
 import { clock, validateInput } from '@dialer/platform';
 import { checkCampaignNow, isCampaignCommand, runCampaignCommand } from '@dialer/db';
-import { idempotent, jsonBodyHash } from '../http/idempotency';
+import { idempotent, jsonBodyHash, type StoredAnswer } from '../http/idempotency';
 import { authOf, pathId, toPage } from '../http/request-context';
 import { campaignEtag, plain } from './campaign-checks';
 import { getCampaign, listCampaigns } from './campaigns.repository';
@@ -12,9 +12,10 @@ import { checkNewCampaign, createCampaign } from './create-campaign';
 import { deleteCampaign } from './delete-campaign';
 import { restoreCampaign } from './restore-campaign';
 import { updateCampaign } from './update-campaign';
+import { assertPublicHook, rotatePreDialSecret } from './pre-dial-secret';
 import {
   CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreviewQuery, UpdateCampaignDto,
-  type Campaign, type CampaignWithWarnings, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
+  type Campaign, type CampaignWithWarnings, type PreDialSecret, type CampaignPage, type CampaignProgress, type ClonedCampaign, type SchedulePreview,
 } from './campaign.dto';
 import { schedulePreview } from './schedule-preview';
 
@@ -36,21 +37,28 @@ function sendCampaign(res: Response, c: Campaign | CampaignWithWarnings, status 
   res.set('ETag', campaignEtag(c)).status(status).json(campaignView(c));
 }
 
+/** What an Idempotency-Key keeps of a created campaign: never the pre-dial secret (a replay does not show it again). */
+function withoutPreDialSecret(answer: StoredAnswer): StoredAnswer {
+  const { preDialSecret: _secret, ...body } = answer.body as CampaignWithWarnings;
+  return { ...answer, body };
+}
+
 /** Called after a command changed a campaign's status (live event streams learn of it). */
 export type StatusChanged = (campaignId: string) => Promise<void>;
 
-export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): Router {
+export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged, secretsKey = '', publicHooksOnly = false): Router {
   const r = Router();
 
   r.post('/campaigns', async (req, res) => {
     const auth = authOf(res);
     const dto = validateInput(CreateCampaignDto, req.body, { where: 'request body' });
+    if (publicHooksOnly && dto.preDial) assertPublicHook(dto.preDial.url);
     await checkNewCampaign(ds, auth.tenantId, dto);
     await idempotent(ds, req, res, auth.tenantId, jsonBodyHash(req.body), async () => {
-      const campaign = await createCampaign(ds, auth, dto);
+      const campaign = await createCampaign(ds, auth, dto, secretsKey);
       res.set('ETag', campaignEtag(campaign));
       return { status: 201, body: campaignView(campaign) satisfies CampaignWithWarnings, location: `/v1/campaigns/${campaign.id}` };
-    });
+    }, withoutPreDialSecret);
   });
 
   r.get('/campaigns', async (req, res) => {
@@ -78,7 +86,14 @@ export function campaignsRouter(ds: DataSource, statusChanged?: StatusChanged): 
     const auth = authOf(res);
     const before = await getCampaign(ds, auth.tenantId, pathId(req.params.id, 'campaign'));
     const dto = validateInput(UpdateCampaignDto, req.body, { where: 'request body' });
-    sendCampaign(res, await updateCampaign(ds, auth, before, dto, req.get('if-match')));
+    if (publicHooksOnly && dto.preDial) assertPublicHook(dto.preDial.url);
+    sendCampaign(res, await updateCampaign(ds, auth, before, dto, req.get('if-match'), secretsKey));
+  });
+
+  // A new signing secret for the campaign's pre-dial hook, shown once.
+  r.post('/campaigns/:id/pre-dial/rotate-secret', async (req, res) => {
+    const secret = await rotatePreDialSecret(ds, authOf(res), pathId(req.params.id, 'campaign'), secretsKey);
+    res.json({ preDialSecret: secret } satisfies PreDialSecret);
   });
 
   r.delete('/campaigns/:id', async (req, res) => {

@@ -5,6 +5,7 @@ import { tenantDefaultCountry } from '../tenants/tenants.repository';
 import type { CampaignWithWarnings, CreateCampaignDto } from './campaign.dto';
 import { assertOverridesFit, assertProviderConnection, assertScheduleOrder, orNull, plain } from './campaign-checks';
 import { insertCampaign } from './campaigns.repository';
+import { ensurePreDialSecret } from './pre-dial-secret';
 import { validLeadSchema } from './lead-schema-checks';
 
 /** The zone of a campaign whose country names none (an unknown country cannot pass validation). */
@@ -22,12 +23,14 @@ export async function checkNewCampaign(ds: DataSource, tenantId: string, dto: Cr
 }
 
 /**
- * Creates a draft campaign (checked by checkNewCampaign), audited: a campaign without its own
+ * Creates a draft campaign (checked by checkNewCampaign), audited (a pre-dial hook gets its signing
+ * secret, shown once in the answer): a campaign without its own
  * country takes the tenant's, and the zone of its country; the window is stored resolved. Answers
  * the campaign with what would keep it from calling now (warnings).
  */
-export async function createCampaign(ds: DataSource, auth: AuthContext, dto: CreateCampaignDto): Promise<CampaignWithWarnings> {
+export async function createCampaign(ds: DataSource, auth: AuthContext, dto: CreateCampaignDto, secretsKey = ''): Promise<CampaignWithWarnings> {
   const { tenantId, apiKeyId, userId } = auth;
+  let preDialSecret: string | undefined;
   const campaign = await ds.transaction(async (m) => {
     // Never a silent country: without its own, a campaign takes the tenant's (shown on the campaign).
     const defaultCountry = dto.defaultCountry ?? await tenantDefaultCountry(m, tenantId);
@@ -52,10 +55,14 @@ export async function createCampaign(ds: DataSource, auth: AuthContext, dto: Cre
       complianceMode: dto.complianceMode ?? 'standard',
       scheduledStartAt: dto.scheduledStartAt ?? null,
       scheduledEndAt: dto.scheduledEndAt ?? null,
+      consentRequired: dto.consentRequired ?? null,
+      preDial: dto.preDial ? plain({ url: dto.preDial.url, timeoutMs: dto.preDial.timeoutMs, onError: dto.preDial.onError }) : null,
     });
+    // The hook's signing secret, generated with it and shown once (below).
+    if (created.preDial) preDialSecret = await ensurePreDialSecret(m, tenantId, created.id, secretsKey);
     await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.create', entityType: 'campaign', entityId: created.id, after: created });
     return created;
   });
   const { warnings } = await checkCampaignNow(ds, campaign);
-  return { ...campaign, warnings };
+  return { ...campaign, warnings, ...(preDialSecret ? { preDialSecret } : {}) };
 }

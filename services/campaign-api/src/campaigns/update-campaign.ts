@@ -7,8 +7,9 @@ import type { CampaignWithWarnings, UpdateCampaignDto } from './campaign.dto';
 import {
   assertOverridesFit, assertProviderConnection, assertScheduleOrder, campaignEtag, checkIfMatch, FINISHED_STATUSES, orNull, plain,
 } from './campaign-checks';
-import { findCampaign, getCampaign, updateCampaignAtVersion } from './campaigns.repository';
+import { findCampaign, getCampaign, storePreDialSecret, updateCampaignAtVersion } from './campaigns.repository';
 import { validLeadSchema } from './lead-schema-checks';
+import { ensurePreDialSecret } from './pre-dial-secret';
 
 /**
  * Changes a campaign's settings. Checks: If-Match against the version read, not finished, a known
@@ -18,7 +19,7 @@ import { validLeadSchema } from './lead-schema-checks';
  * campaign with its current warnings.
  */
 export async function updateCampaign(
-  ds: DataSource, auth: AuthContext, before: CampaignEntity, dto: UpdateCampaignDto, ifMatch: string | undefined,
+  ds: DataSource, auth: AuthContext, before: CampaignEntity, dto: UpdateCampaignDto, ifMatch: string | undefined, secretsKey = '',
 ): Promise<CampaignWithWarnings> {
   const { tenantId, apiKeyId, userId } = auth;
   const id = before.id;
@@ -63,6 +64,10 @@ export async function updateCampaign(
   if (dto.scheduledStartAt !== undefined) changes.scheduledStartAt = dto.scheduledStartAt;
   if (dto.scheduledEndAt !== undefined) changes.scheduledEndAt = dto.scheduledEndAt;
   if (dto.settings !== undefined) changes.settings = plain(dto.settings);
+  if (dto.consentRequired !== undefined) changes.consentRequired = dto.consentRequired;
+  if (dto.preDial !== undefined) {
+    changes.preDial = dto.preDial === null ? null : plain({ url: dto.preDial.url, timeoutMs: dto.preDial.timeoutMs, onError: dto.preDial.onError });
+  }
   // A schema may change while the campaign runs: existing leads are not rewritten (the audit keeps before and after).
   if (dto.leadSchema !== undefined) changes.leadSchema = validLeadSchema(dto.leadSchema);
   if (dto.complianceMode !== undefined && dto.complianceMode !== before.complianceMode) {
@@ -78,6 +83,7 @@ export async function updateCampaign(
     return { ...before, warnings: (await checkCampaignNow(ds, before)).warnings };
   }
 
+  let preDialSecret: string | undefined;
   const updated = await ds.transaction(async (m) => {
     // Optimistic: only the version we read may be changed, and never once finished.
     const changed = await updateCampaignAtVersion(m, tenantId, id, before.version, changes, {
@@ -96,6 +102,11 @@ export async function updateCampaign(
       throw AppError.conflict('the campaign was changed by another request; read it again and retry', { version: now.version });
     }
     const after = await getCampaign(m, tenantId, id);
+    // A hook set for the first time gets its signing secret (shown once); a removed one loses it.
+    if (changes.preDial !== undefined) {
+      if (after.preDial) preDialSecret = await ensurePreDialSecret(m, tenantId, id, secretsKey);
+      else await storePreDialSecret(m, tenantId, id, null);
+    }
     const beforeFields: Record<string, unknown> = {};
     const afterFields: Record<string, unknown> = {};
     for (const k of Object.keys(changes) as Array<keyof CampaignEntity>) {
@@ -105,5 +116,5 @@ export async function updateCampaign(
     await writeAudit(m, { tenantId, apiKeyId, userId, action: 'campaign.update', entityType: 'campaign', entityId: id, before: beforeFields, after: afterFields });
     return after;
   });
-  return { ...updated, warnings: (await checkCampaignNow(ds, updated)).warnings };
+  return { ...updated, warnings: (await checkCampaignNow(ds, updated)).warnings, ...(preDialSecret ? { preDialSecret } : {}) };
 }

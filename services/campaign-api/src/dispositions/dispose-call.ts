@@ -44,13 +44,20 @@ export async function disposeCall(ds: DataSource, auth: AuthContext, id: string,
     if (!before) throw AppError.notFound('call attempt', id);
     await setManualDisposition(m, tenantId, id, dto.disposition, dto.note ?? null);
     if (dto.qualified !== undefined) await setLeadQualified(m, tenantId, before.lead_id, dto.qualified);
+    if (dto.callbackAgentOverride !== undefined && dto.callbackAt === undefined) {
+      throw new AppError('validation_failed', 'request body is invalid: callbackAgentOverride needs callbackAt', {
+        status: 400, details: [{ field: 'callbackAgentOverride', reason: 'needs callbackAt' }],
+      });
+    }
     if (dto.qualified === true && before.qualified !== true) {
       await recordOutboundEvents(m, [leadQualifiedEvent({ tenantId, campaignId: before.campaign_id, leadId: before.lead_id, callAttemptId: id, by: 'disposition' })]);
     }
     if (dto.callbackAt !== undefined) {
       const lead = await findLead(m, tenantId, before.lead_id, { forUpdate: true });
       if (!lead) throw AppError.notFound('lead', before.lead_id);
-      await scheduleLeadCallback(m, auth, lead, { requestedAt: new Date(dto.callbackAt), source: 'disposition', callAttemptId: id });
+      await scheduleLeadCallback(m, auth, lead, {
+        requestedAt: new Date(dto.callbackAt), source: 'disposition', callAttemptId: id, agentOverride: dto.callbackAgentOverride ?? null,
+      });
     }
     const after = (await findCallDetail(m, tenantId, id))!;
     await writeAudit(m, {

@@ -1,5 +1,5 @@
 import { IsBoolean, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { WITH_OFFSET } from '../callbacks/callback.dto';
+import { CALLBACK_AGENT_DOC, WITH_OFFSET } from '../callbacks/callback.dto';
 import { Doc } from '../openapi/doc';
 
 export class DispositionDto {
@@ -17,4 +17,7 @@ export class DispositionDto {
 
   @Doc('Ask for a callback of the lead at this time (ISO 8601 with its offset), as POST /v1/leads/:id/callback does; refused (409) when the lead cannot take it, and then nothing of the disposition is written.', '2026-03-03T17:30:00-08:00')
   @IsOptional() @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'callbackAt must carry its offset (Z or ±hh:mm)' }) callbackAt?: string;
+
+  @Doc(`With callbackAt: ${CALLBACK_AGENT_DOC}`, 'asst-closer-0001')
+  @IsOptional() @IsString() @Length(1, 500) callbackAgentOverride?: string;
 }

@@ -27,6 +27,8 @@ export const IDEMPOTENCY_TTL_HOURS = 24;
 export async function idempotent(
   ds: DataSource, req: Request, res: Response, tenantId: string, bodyHash: string | null,
   run: () => Promise<StoredAnswer>,
+  /** What is kept for replays, when not the whole answer (a secret shown once is left out). */
+  toStore: (answer: StoredAnswer) => StoredAnswer = (a) => a,
 ): Promise<void> {
   const key = req.get('idempotency-key');
   if (key === undefined) {
@@ -57,7 +59,7 @@ export async function idempotent(
     await releaseKey(ds, tenantId, key).catch(() => undefined);
     throw err;
   }
-  await storeAnswer(ds, tenantId, key, answer);
+  await storeAnswer(ds, tenantId, key, toStore(answer));
   send(res, answer, false);
 }
 

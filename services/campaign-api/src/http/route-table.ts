@@ -2,11 +2,12 @@ import { ApiKey, ApiKeyPage, CreatedApiKey, CreateApiKeyDto, ListApiKeysQuery } 
 import { AuditPage, ListAuditQuery } from '../audit/audit.dto';
 import { Callback, CallbackPage, ListCallbacksQuery, RequestCallbackDto } from '../callbacks/callback.dto';
 import { CallAttemptPage, CallDetail, ListCallsQuery } from '../calls/call.dto';
+import { Consent, ConsentHistory, PutConsentDto, RevokeConsentDto } from '../consent/consent.dto';
 import {
   AddCallerIdDto, CallerId, CallerIdPool, CallerIdStats, CallerIdStatsQuery, UpdateCallerIdDto, UpdateCallerIdPoolDto,
 } from '../caller-ids/caller-id.dto';
 import {
-  Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, SchedulePreview, SchedulePreviewQuery,
+  Campaign, CampaignPage, CampaignWithWarnings, ClonedCampaign, CloneCampaignDto, CreateCampaignDto, ListCampaignsQuery, PreDialSecret, SchedulePreview, SchedulePreviewQuery,
   UpdateCampaignDto,
 } from '../campaigns/campaign.dto';
 import { DispositionDto } from '../dispositions/disposition.dto';
@@ -31,7 +32,7 @@ import {
 import type { Access } from './permissions';
 
 type DtoClass = new (...args: any[]) => object;
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** One route of /v1: what it needs (permission) and what the OpenAPI document says of it. */
 export interface RouteSpec {
@@ -133,6 +134,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   ] } },
   { method: 'delete', path: '/campaigns/:id', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Soft-delete a campaign (not while running); restore with POST …/restore', status: 204, produces: 'none', ifMatch: true, errors: [409, 412], errorExamples: { 409: [{ code: 'invalid_state', message: 'a running campaign must be stopped before it is deleted' }] } },
   { method: 'post', path: '/campaigns/:id/restore', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Restore a soft-deleted campaign', errors: [409], response: Campaign, errorExamples: { 409: [{ code: 'invalid_state', message: 'the campaign is not deleted' }] } },
+  { method: 'post', path: '/campaigns/:id/pre-dial/rotate-secret', permission: 'campaigns:write', tag: 'Campaigns', summary: 'A new signing secret for the campaign\'s pre-dial hook, in effect at once and shown once; audited', errors: [409], response: PreDialSecret, errorExamples: { 409: [{ code: 'no_pre_dial_hook', message: 'the campaign has no pre-dial hook: set preDial first' }] } },
   { method: 'post', path: '/campaigns/:id/clone', permission: 'campaigns:write', tag: 'Campaigns', summary: 'Clone a campaign\'s settings as a new draft, optionally with its leads (reset to pending)', body: CloneCampaignDto, status: 201, example: { name: 'Spring follow-up (2)', includeLeads: true }, idempotent: true, errors: [409, 422], response: ClonedCampaign, errorExamples: IDEMPOTENCY_409 },
   { method: 'get', path: '/campaigns/:id/schedule-preview', permission: 'campaigns:read', tag: 'Campaigns', summary: 'Hour by hour: how many open leads may be called', query: SchedulePreviewQuery, response: SchedulePreview },
   { method: 'post', path: '/campaigns/:id/:command', permission: 'campaigns:operate', tag: 'Campaigns', summary: 'Run a status command: start, schedule, pause, resume, stop, cancel', errors: [409], response: CampaignWithWarnings, errorExamples: { 409: [
@@ -163,6 +165,9 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     { code: 'callback_refused', message: 'the lead is being dialled (dialing): ask for the callback once its call has ended' },
   ] } },
   { method: 'delete', path: '/leads/:id/callback', permission: 'leads:write', tag: 'Leads', summary: 'Cancel the lead\'s pending callback: what it replaced (its retry time, or a reopened lead\'s end) is restored; audited', status: 204, produces: 'none', errors: [409], errorExamples: { 409: [{ code: 'lead_in_call', message: 'the lead is being dialled (queued): its callback is being made' }] } },
+  { method: 'get', path: '/leads/:id/consent', permission: 'leads:read', tag: 'Leads', summary: 'The lead\'s consent: its current record (possibly revoked) and every record it had', response: ConsentHistory },
+  { method: 'put', path: '/leads/:id/consent', permission: 'leads:write', tag: 'Leads', summary: 'Record the lead\'s consent (type, when, source, text or version): supersedes the current record, which is kept; a lead that ended no_consent and now meets its campaign\'s consentRequired is pending again; audited', body: PutConsentDto, example: { type: 'express_written', grantedAt: '2026-02-14T10:30:00Z', source: 'https://example.com/forms/contact-me', text: 'TCPA disclosure v3' }, response: Consent },
+  { method: 'delete', path: '/leads/:id/consent', permission: 'leads:write', tag: 'Leads', summary: 'Revoke the lead\'s consent, with a reason: takes effect at once (a queued lead of a campaign that requires consent is not dialled); the record is kept, marked revoked; audited', body: RevokeConsentDto, example: { reason: 'asked on the call not to be contacted again' }, response: Consent },
   { method: 'get', path: '/campaigns/:id/callbacks', permission: 'leads:read', tag: 'Leads', summary: 'The campaign\'s upcoming callbacks, soonest first, each with the callee\'s zone and local time', query: ListCallbacksQuery, response: CallbackPage },
   { method: 'get', path: '/imports/template.csv', permission: 'leads:read', tag: 'Imports', summary: 'A sample CSV with the recognised columns', produces: 'text/csv' },
   { method: 'post', path: '/campaigns/:id/imports', permission: 'leads:write', tag: 'Imports', summary: 'Upload a CSV (multipart field "file", optional "mapping"): 202 and an import processed in the background; ?preview=true inspects only', bodyType: 'multipart/form-data', status: 202, idempotent: true, errors: [409, 413, 415, 422], response: ImportJob, alsoResponds: { 200: ImportPreview }, errorExamples: {

@@ -2,7 +2,10 @@ import { AppError } from '@dialer/platform';
 import { MAX_CUSTOM_KEYS } from '../leads/prepare-lead';
 
 /** What a CSV column can map to; everything unmapped becomes a custom variable. */
-export const IMPORT_FIELDS = ['phone', 'firstName', 'lastName', 'name', 'email', 'timezone', 'state', 'postalCode', 'country'] as const;
+export const IMPORT_FIELDS = [
+  'phone', 'firstName', 'lastName', 'name', 'email', 'timezone', 'state', 'postalCode', 'country',
+  'consentType', 'consentAt', 'consentSource', 'consentText',
+] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 const ALIASES: Record<ImportField, readonly string[]> = {
@@ -16,6 +19,10 @@ const ALIASES: Record<ImportField, readonly string[]> = {
   state: ['state', 'province', 'region', 'state_code', 'state_province'],
   postalCode: ['postal_code', 'postcode', 'post_code', 'zip', 'zip_code', 'zipcode', 'postal'],
   country: ['country', 'country_code'],
+  consentType: ['consent_type', 'consent'],
+  consentAt: ['consent_at', 'consent_date', 'consented_at', 'consent_granted_at'],
+  consentSource: ['consent_source'],
+  consentText: ['consent_text', 'consent_version'],
 };
 
 /**

@@ -1,4 +1,5 @@
 import { IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
+import { GivenConsent } from '../consent/consent.dto';
 import { Doc } from '../openapi/doc';
 import { ANY, arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 
@@ -64,6 +65,8 @@ export class PreviewLead {
   @Field(arrayOf(TEXT), 'Candidate IANA zones ([]: the campaign\'s zone at dial time).', ['America/Los_Angeles']) timezones: string[];
   @Field(mapOf(ANY), 'The other columns: free ones as text, the lead schema\'s fields typed.', { plan: 'gold', budget: 7500000 }) custom: Record<string, unknown>;
   @Field(TEXT, 'The country the number belongs to, as detected from it (null: none).', 'US', { nullable: true }) country: string | null;
+  @Field(ref(() => GivenConsent), 'Its consent, from the consent_type, consent_at, consent_source and consent_text columns (absent or null: none).', null, { nullable: true, optional: true })
+  consent?: GivenConsent | null;
 }
 
 @ResponseSchema('A sample row of a preview that would be rejected, or kept without an invalid optional value.')

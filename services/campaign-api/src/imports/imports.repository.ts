@@ -1,5 +1,5 @@
 import { dncHit, mutate, queryRows, recordOutboundEvents, type DataSource, type EntityManager } from '@dialer/db';
-import { importEndedEvent, type LeadSchema } from '@dialer/domain';
+import { importEndedEvent, type ConsentType, type LeadSchema } from '@dialer/domain';
 import type { CsvEncoding } from './csv-encoding';
 import type { ResolvedMapping } from './column-mapping';
 
@@ -11,6 +11,8 @@ export interface ImportOptions {
   defaultCountry: string;
   /** PCI campaigns: a row whose custom field holds a card number is rejected. */
   rejectCardNumbers?: boolean;
+  /** The campaign's required consent when the file was uploaded: rows without it are refused. */
+  consentRequired?: ConsentType | null;
   /** The campaign's lead schema when the upload was stored: the whole import validates against it. */
   leadSchema?: LeadSchema | null;
 }
@@ -171,7 +173,7 @@ export async function reopenImport(ds: DataSource, tenantId: string, id: string)
 export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS import_staging (
   row_no int NOT NULL, phone_e164 text, raw_phone text, err_column text, err_value text, err_reason text,
   first_name text, last_name text, email text, timezones text[], custom jsonb, first_row int,
-  warn_column text, warn_value text, warn_reason text
+  warn_column text, warn_value text, warn_reason text, consent jsonb
 ) ON COMMIT DELETE ROWS`;
 
 /**
@@ -182,12 +184,23 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
    AND ${dncHit({ tenant: '$1', phone: 's.phone_e164', campaign: '$2' })})`;
 
 /**
+ * A file with consent columns: each new lead's consent record, from its staged row (only then: a file
+ * without them pays nothing for it). The staged rows are hashed by number, as the report does.
+ */
+const CONSENTS_CTE = `, consents AS (
+       INSERT INTO lead_consents (tenant_id, lead_id, type, granted_at, source, consent_text, recorded_via)
+       SELECT $1, i.id, s.consent ->> 'type', (s.consent ->> 'grantedAt')::timestamptz, s.consent ->> 'source', s.consent ->> 'text', 'import'
+         FROM ins i JOIN import_staging s ON s.phone_e164 = i.phone_e164 AND s.first_row IS NULL
+        WHERE s.consent IS NOT NULL
+     )`;
+
+/**
  * Moves the staged batch into leads and the report, set-based, in the caller's transaction: the
  * first row of each number in the batch is a candidate (repeats carry `first_row`, set while the
  * batch was prepared); DNC numbers (tenant list and campaign list) are suppressed; ON CONFLICT skips
  * numbers already in the campaign (earlier batches of this file or other imports). Every row that is
  * not a lead gets its report line with the reason, and a lead kept without an invalid optional value
- * its warning line.
+ * its warning line. A row's consent columns become the new lead's consent record.
  *
  * Plans that cannot go wrong on tables without statistics (the temp staging table never has any, a
  * fresh campaign's leads neither): the insert reads the staging table once with a per-row DNC probe
@@ -195,7 +208,7 @@ const DNC_HIT = `((SELECT EXISTS (SELECT 1 FROM dnc_entries WHERE tenant_id = $1
  * batch) and probes leads by the unique index only for the few rows that were not.
  */
 export async function loadStagedBatch(
-  m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string },
+  m: EntityManager, t: { tenantId: string; campaignId: string; importId: string; phoneColumn: string; withConsent?: boolean },
 ): Promise<StagedBatchCounts> {
   const rows: Array<{ accepted: number; rejected: number; duplicates: number; dnc: number }> = await m.query(
     `WITH ins AS (
@@ -204,8 +217,8 @@ export async function loadStagedBatch(
          FROM import_staging s
         WHERE s.phone_e164 IS NOT NULL AND s.first_row IS NULL AND NOT ${DNC_HIT}
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
-       RETURNING phone_e164
-     ), rest AS MATERIALIZED (
+       RETURNING id, phone_e164
+     )${t.withConsent ? CONSENTS_CTE : ''}, rest AS MATERIALIZED (
        SELECT s.row_no, s.phone_e164, s.raw_phone, s.err_column, s.err_value, s.err_reason, s.first_row,
               CASE WHEN s.phone_e164 IS NULL THEN 'invalid' WHEN s.first_row IS NOT NULL THEN 'duplicate'
                    WHEN ${DNC_HIT} THEN 'dnc' ELSE 'duplicate' END AS kind

@@ -1,3 +1,4 @@
+import type { ConsentType } from '@dialer/domain';
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from '@dialer/db';
 import type { LeadSchema } from '@dialer/domain';
@@ -96,7 +97,9 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
   });
 
   /** Reads the head of a multipart upload and answers what an import of it would do; writes nothing. */
-  const answerPreview = async (req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean; leadSchema?: LeadSchema | null }): Promise<void> => {
+  const answerPreview = async (
+    req: Request, res: Response, rules: { defaultCountry: string; rejectCardNumbers: boolean; leadSchema?: LeadSchema | null; consentRequired?: ConsentType | null },
+  ): Promise<void> => {
     const up = await receiveMultipart(req, { filePath: '', maxBytes, preview: true, headBytes: INSPECT_BYTES });
     if (!up.head) throw new AppError('no_file', 'the upload has no file part', { status: 400 });
     const ins = inspectCsv(up.head, up.complete ?? false, PREVIEW_ROWS);
@@ -153,7 +156,10 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       if (!preview && Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
 
       if (preview) {
-        await answerPreview(req, res, { defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema });
+        await answerPreview(req, res, {
+          defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema,
+          consentRequired: campaign.consentRequired,
+        });
         return;
       }
 
@@ -163,7 +169,8 @@ export function importsRouter({ ds, logger, runner, maxBytes }: ImportsRouterDep
       await setImportFilename(ds, job.id, up.filename);
       const claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes: up.bytes, mapping: parseMapping(up.fields.mapping ?? req.query.mapping),
-        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema, claim: true,
+        defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci', leadSchema: campaign.leadSchema,
+        consentRequired: campaign.consentRequired, claim: true,
       });
       void runner.run(claimed);
       logger.info({ importId: job.id, campaignId: campaign.id, bytes: up.bytes }, 'import uploaded');

@@ -1,4 +1,4 @@
-import { canonicalName, compileLeadSchema, type CompiledLeadSchema, type LeadSchema } from '@dialer/domain';
+import { canonicalName, compileLeadSchema, type CompiledLeadSchema, type ConsentType, type LeadSchema } from '@dialer/domain';
 import { prepareLead, type FieldProblem, type LeadInput, type PreparedLead } from '../leads/prepare-lead';
 import type { ResolvedMapping } from './column-mapping';
 import type { CsvRecord } from './csv-parser';
@@ -27,6 +27,8 @@ export interface PrepareContext {
   defaultCountry: string;
   /** PCI campaigns: a row whose custom field holds a card number is rejected. */
   rejectCardNumbers?: boolean;
+  /** The campaign's required consent: a row without it (consent_type column) is refused. */
+  consentRequired?: ConsentType | null;
   /** The campaign's lead schema as the import started (plain data: it crosses to worker threads). */
   leadSchema?: LeadSchema | null;
 }
@@ -67,6 +69,14 @@ function bindingOf(ctx: PrepareContext): SchemaBinding | null {
   }
   return b;
 }
+
+/** Consent problems (prepareLead's fields) → the import field whose column they name, and that column's documented name. */
+const CONSENT_COLUMNS: Record<string, { field: 'consentType' | 'consentAt' | 'consentSource' | 'consentText'; column: string }> = {
+  'consent.type': { field: 'consentType', column: 'consent_type' },
+  'consent.grantedAt': { field: 'consentAt', column: 'consent_at' },
+  'consent.source': { field: 'consentSource', column: 'consent_source' },
+  'consent.text': { field: 'consentText', column: 'consent_text' },
+};
 
 /** One data record with its 1-based row number (the header and blank lines are not counted). */
 export interface NumberedRecord {
@@ -122,6 +132,14 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     input.firstName = space < 0 ? full : full.slice(0, space);
     if (space >= 0) input.lastName = full.slice(space + 1).trim();
   }
+  const consentType = cell(rec, f.consentType);
+  const consentAt = cell(rec, f.consentAt);
+  const consentSource = cell(rec, f.consentSource);
+  const consentText = cell(rec, f.consentText);
+  if (consentType !== undefined || consentAt !== undefined || consentSource !== undefined || consentText !== undefined) {
+    // A CSV's consent comes from the file: its source says so unless the row names one.
+    input.consent = { type: consentType?.trim(), grantedAt: consentAt, source: consentSource ?? 'import', text: consentText };
+  }
   const bound = ctx.leadSchema ? bindingOf(ctx) : null;
   if (m.custom.length) {
     const custom = Object.create(null) as Record<string, string>; // a column named __proto__ is data too
@@ -131,8 +149,12 @@ export function prepareRecord(rec: CsvRecord, ctx: PrepareContext): PreparedRow 
     } else for (const c of m.custom) custom[c.name] = rec.fields[c.index] ?? '';
     input.custom = custom;
   }
-  const p = prepareLead(input, ctx.defaultCountry, { deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false, schema: bound?.compiled ?? null });
+  const p = prepareLead(input, ctx.defaultCountry, {
+    deriveZones: true, rejectCardNumbers: ctx.rejectCardNumbers ?? false, schema: bound?.compiled ?? null, consentRequired: ctx.consentRequired ?? null,
+  });
   const columnOf = (field: string): string => {
+    const consent = CONSENT_COLUMNS[field];
+    if (consent) return f[consent.field] !== undefined ? m.headers[f[consent.field]!]! : consent.column;
     if (field.startsWith('custom.')) {
       const key = field.slice('custom.'.length);
       return bound?.headerOf.get(key) ?? key;
@@ -163,7 +185,7 @@ function pgArray(zones: readonly string[]): string {
 /** Columns of the staging table, in COPY order. */
 export const STAGING_COLUMNS = [
   'row_no', 'phone_e164', 'raw_phone', 'err_column', 'err_value', 'err_reason', 'first_name', 'last_name', 'email', 'timezones', 'custom',
-  'first_row', 'warn_column', 'warn_value', 'warn_reason',
+  'first_row', 'warn_column', 'warn_value', 'warn_reason', 'consent',
 ] as const;
 
 export interface PreparedBatch {
@@ -228,10 +250,11 @@ export class BatchBuilder {
       const w = p.warning;
       line = `${row}\t${l.phoneE164}\t${copyText(rawPhone)}\t\\N\t\\N\t\\N\t${copyText(l.firstName)}\t${copyText(l.lastName)}\t${copyText(l.email)}\t${
         copyText(pgArray(l.timezones))}\t${copyText(JSON.stringify(l.custom))}\t${first === undefined ? '\\N' : first}\t${
-        w ? `${copyText(w.column)}\t${copyText(w.value ?? null)}\t${copyText(w.reason)}` : '\\N\t\\N\t\\N'}`;
+        w ? `${copyText(w.column)}\t${copyText(w.value ?? null)}\t${copyText(w.reason)}` : '\\N\t\\N\t\\N'}\t${
+        l.consent ? copyText(JSON.stringify(l.consent)) : '\\N'}`;
     } else {
       const pr = p.problem;
-      line = `${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`;
+      line = `${row}\t\\N\t${copyText(rawPhone)}\t${copyText(pr.column)}\t${copyText(pr.value ?? null)}\t${copyText(pr.reason)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`;
     }
     this.lines.push(line);
     this.length += line.length + 1;

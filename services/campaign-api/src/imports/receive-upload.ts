@@ -1,3 +1,4 @@
+import type { ConsentType } from '@dialer/domain';
 import { randomUUID } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { DataSource } from '@dialer/db';
@@ -52,7 +53,7 @@ export async function finalizeUpload(
   ds: DataSource,
   j: {
     id: string; filePath: string; bytes: number; mapping: Record<string, unknown> | null; defaultCountry: string; rejectCardNumbers?: boolean;
-    leadSchema?: LeadSchema | null; claim: boolean;
+    leadSchema?: LeadSchema | null; consentRequired?: ConsentType | null; claim: boolean;
   },
 ): Promise<ImportJobRow> {
   const { head, complete } = await readHead(j.filePath);
@@ -60,7 +61,7 @@ export async function finalizeUpload(
   // The head guessed the encoding; the whole file confirms it (or the file is refused) before any row is imported.
   const encoding = await confirmEncoding(j.filePath, ins.encoding);
   const options: ImportOptions = { encoding, delimiter: ins.delimiter, mapping: mappingFor(ins, j.mapping), defaultCountry: j.defaultCountry, rejectCardNumbers: j.rejectCardNumbers ?? false,
-    ...(j.leadSchema ? { leadSchema: j.leadSchema } : {}),
+    ...(j.leadSchema ? { leadSchema: j.leadSchema } : {}), consentRequired: j.consentRequired ?? null,
   };
   return markUploaded(ds, j.id, j.bytes, options, j.claim);
 }

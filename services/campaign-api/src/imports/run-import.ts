@@ -115,8 +115,11 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
   if (!opts.mapping || !opts.encoding || !opts.delimiter || !job.file_path) throw new AppError('import_not_ready', 'the import has no stored file or options');
   const ctx: PrepareContext = {
     mapping: opts.mapping, defaultCountry: opts.defaultCountry, rejectCardNumbers: opts.rejectCardNumbers ?? false, leadSchema: opts.leadSchema ?? null,
+    consentRequired: opts.consentRequired ?? null,
   };
   const phoneColumn = opts.mapping.headers[opts.mapping.fields.phone!] ?? 'phone';
+  const f = opts.mapping.fields;
+  const withConsent = [f.consentType, f.consentAt, f.consentSource, f.consentText].some((i) => i !== undefined);
   const totals: RunTotals = { rowsRead: 0, lastRow: job.last_row, accepted: 0, rejected: 0, duplicates: 0, dnc: 0 };
   const lanes: QueryRunner[] = [];
   let batchNo = 0;
@@ -139,7 +142,7 @@ export async function runImport(deps: RunImportDeps, job: ImportJobRow): Promise
     const t1 = performance.now();
     await lockCampaignForLeads(qr.manager, job.tenant_id, job.campaign_id);
     // No ANALYZE (30-100 ms a batch): the batch statement's plan does not depend on statistics.
-    const c = await loadStagedBatch(qr.manager, { tenantId: job.tenant_id, campaignId: job.campaign_id, importId: job.id, phoneColumn });
+    const c = await loadStagedBatch(qr.manager, { tenantId: job.tenant_id, campaignId: job.campaign_id, importId: job.id, phoneColumn, withConsent });
     if (!(await recordBatch(qr.manager, job.id, job.claims, committedTo, b.lastRow, b.rows, c, b.countries))) throw new ImportPreempted('the import was cancelled or taken over');
     if (c.dnc) await bumpCampaignStats(qr.manager, job.tenant_id, job.campaign_id, { dncSuppressed: c.dnc });
     if (deps.beforeCommit) await deps.beforeCommit(batchNo, job.id);

@@ -1,5 +1,5 @@
 import type { DataSource } from '@dialer/db';
-import { compileLeadSchema, type LeadSchema } from '@dialer/domain';
+import { compileLeadSchema, type ConsentType, type LeadSchema } from '@dialer/domain';
 import type { AddLeadsResult, RejectedLead } from './lead.dto';
 import { insertLeadBatch, lockCampaignForLeads } from './leads.repository';
 import { LEAD_FIELDS, prepareLead, type PreparedLead } from './prepare-lead';
@@ -10,11 +10,15 @@ const ALLOWED = new Set<string>(LEAD_FIELDS);
  * Adds a JSON list of leads to a campaign in one transaction: invalid rows are reported (index,
  * field, reason; every problem of a lead) and skipped, a lead with an invalid optional email is kept
  * without it and reported in warnings; the fields of the campaign's lead schema are checked and
- * typed; the rest are normalized, deduplicated, DNC-scrubbed and inserted.
+ * typed; the rest are normalized, deduplicated, DNC-scrubbed and inserted, each with its consent record
+ * when given (a campaign that requires consent refuses leads without it).
  */
 export async function addLeads(
   ds: DataSource,
-  target: { tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean; leadSchema?: LeadSchema | null },
+  target: {
+    tenantId: string; campaignId: string; defaultCountry: string; rejectCardNumbers?: boolean; leadSchema?: LeadSchema | null;
+    consentRequired?: ConsentType | null;
+  },
   rows: unknown[],
 ): Promise<AddLeadsResult> {
   const rejected: RejectedLead[] = [];
@@ -32,7 +36,9 @@ export async function addLeads(
       rejected.push({ index, field: unknown, reason: `${unknown} is not a lead field (allowed: ${LEAD_FIELDS.join(', ')})` });
       return;
     }
-    const p = prepareLead(row, target.defaultCountry, { deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false, schema });
+    const p = prepareLead(row, target.defaultCountry, {
+      deriveZones: true, rejectCardNumbers: target.rejectCardNumbers ?? false, schema, consentRequired: target.consentRequired ?? null,
+    });
     if (p.ok) {
       ready.push(p.lead);
       for (const w of p.warnings) warnings.push({ index, ...w });

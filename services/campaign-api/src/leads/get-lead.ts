@@ -7,7 +7,9 @@ import { leadForRole } from '../compliance/compliance';
 import type { AuthContext } from '../http/request-context';
 import type { LeadView } from './lead.dto';
 import type { LeadCall, LeadRecord } from './lead-record.dto';
-import { findLead, listLeadAttempts, type LeadAttemptRow } from './lead-records.repository';
+import { findDispositionReason, findLead, listLeadAttempts, type LeadAttemptRow } from './lead-records.repository';
+import { consentView } from '../consent/consent-view';
+import { findCurrentConsent } from '../consent/consents.repository';
 
 /** A lead as `role` may see it under its campaign's compliance mode, with why it ended when that needs words. */
 export function leadView(l: LeadEntity, campaign: CampaignEntity, role: AuthContext['role']): LeadView {
@@ -19,7 +21,7 @@ export function leadView(l: LeadEntity, campaign: CampaignEntity, role: AuthCont
 function callView(a: LeadAttemptRow): LeadCall {
   return {
     id: a.id, attemptNo: a.attempt_no, status: a.status, outcome: a.outcome, answeredBy: a.answered_by,
-    durationSeconds: a.duration_seconds, manualDisposition: a.manual_disposition, dialedAt: a.dialed_at, endedAt: a.ended_at,
+    durationSeconds: a.duration_seconds, manualDisposition: a.manual_disposition, dialedAt: a.dialed_at, endedAt: a.ended_at, consentId: a.consent_id,
   };
 }
 
@@ -28,7 +30,15 @@ export async function leadRecord(m: DataSource | EntityManager, auth: AuthContex
   const campaign = await getCampaign(m, auth.tenantId, lead.campaignId);
   const calls = await listLeadAttempts(m, auth.tenantId, lead.id);
   const cb = lead.status === 'done' ? null : await findPendingCallback(m, auth.tenantId, lead.id);
-  return { ...leadView(lead, campaign, auth.role), calls: calls.map(callView), callback: cb && callbackView(cb, calleeZone(lead, campaign)) };
+  const consent = await findCurrentConsent(m, auth.tenantId, lead.id);
+  const view = leadView(lead, campaign, auth.role);
+  // A lead the dialer ended for want of consent, or that the pre-dial hook refused: the reason given.
+  if (view.dispositionDetail === null && (lead.disposition === 'no_consent' || lead.disposition === 'predial_refused')) {
+    view.dispositionDetail = await findDispositionReason(m, auth.tenantId, lead.id);
+  }
+  return {
+    ...view, calls: calls.map(callView), callback: cb && callbackView(cb, calleeZone(lead, campaign)), consent: consent && consentView(consent),
+  };
 }
 
 /** One lead of the tenant with its call attempts and their outcomes; removed leads are unknown (404). */

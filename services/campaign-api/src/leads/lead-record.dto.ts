@@ -7,6 +7,7 @@ import { Doc } from '../openapi/doc';
 import { IsIanaZone } from '../http/validators';
 import { LeadView } from './lead.dto';
 import { Callback } from '../callbacks/callback.dto';
+import { Consent } from '../consent/consent.dto';
 
 /** An edit of a lead: only the fields sent change (null clears an optional one). */
 export class UpdateLeadDto {
@@ -50,10 +51,12 @@ export class LeadCall {
   @Field(TEXT, 'A person\'s disposition of the call, if any.', null, { nullable: true }) manualDisposition: string | null;
   @Field(DATE_TIME, 'When the provider was asked to call.', EX.at, { nullable: true }) dialedAt: Date | null;
   @Field(DATE_TIME, 'When the call ended.', EX.at, { nullable: true }) endedAt: Date | null;
+  @Field(UUID, 'The consent record the call relied on (GET /v1/leads/:id/consent), null when the lead had none.', null, { nullable: true }) consentId: string | null;
 }
 
 @ResponseSchema('A lead record: the lead and its call attempts with their outcomes.')
 export class LeadRecord extends LeadView {
   @Field(arrayOf(ref(() => LeadCall)), 'Its call attempts, first first.', []) calls: LeadCall[];
   @Field(ref(() => Callback), 'Its pending callback (POST /v1/leads/:id/callback), with the time asked for, when it is due and, if moved, why; null when none.', null, { nullable: true }) callback: Callback | null;
+  @Field(ref(() => Consent), 'Its current consent record (possibly revoked; GET /v1/leads/:id/consent for the history); null when it has none.', null, { nullable: true }) consent: Consent | null;
 }

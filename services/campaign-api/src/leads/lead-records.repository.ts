@@ -45,6 +45,8 @@ export interface LeadAttemptRow {
   duration_seconds: number | null;
   dialed_at: Date | null;
   ended_at: Date | null;
+  /** The consent record the call relied on. */
+  consent_id: string | null;
   manual_disposition: string | null;
   created_at: Date;
 }
@@ -52,8 +54,15 @@ export interface LeadAttemptRow {
 /** A lead's call attempts, first attempt first. */
 export async function listLeadAttempts(m: Db, tenantId: string, leadId: string): Promise<LeadAttemptRow[]> {
   return queryRows<LeadAttemptRow>(m,
-    `SELECT id, attempt_no, status, outcome, answered_by, duration_seconds, dialed_at, ended_at, manual_disposition, created_at
+    `SELECT id, attempt_no, status, outcome, answered_by, duration_seconds, dialed_at, ended_at, manual_disposition, created_at, consent_id
        FROM call_attempts WHERE lead_id = $1 AND tenant_id = $2 ORDER BY attempt_no`, [leadId, tenantId]);
+}
+
+/** Why the lead ended, in the words of who ended it (a pre-dial hook's refusal, the consent check), or null. */
+export async function findDispositionReason(m: Db, tenantId: string, leadId: string): Promise<string | null> {
+  const rows = await queryRows<{ disposition_reason: string | null }>(m,
+    `SELECT disposition_reason FROM leads WHERE id = $1 AND tenant_id = $2`, [leadId, tenantId]);
+  return rows[0]?.disposition_reason ?? null;
 }
 
 /** Another live or removed lead of the campaign already holds this number (the unique key holds removed ones too). */

@@ -11,7 +11,7 @@ export const MAX_LEADS_PER_REQUEST = 10_000;
 
 /** The envelope; each lead is checked on its own so bad rows are reported, not fatal. */
 export class AddLeadsDto {
-  @Doc('1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?}; phone in E.164 or national (the campaign\'s defaultCountry).', [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }])
+  @Doc('1 to 10,000 leads: {phone, firstName?, lastName?, email?, timezone?, custom?, consent?}; phone in E.164 or national (the campaign\'s defaultCountry); consent: {type, grantedAt?, source?, text?}, required when the campaign has consentRequired.', [{ phone: '+14155552671', firstName: 'Ada', custom: { plan: 'gold' } }])
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LEADS_PER_REQUEST) leads: unknown[];
 }
 

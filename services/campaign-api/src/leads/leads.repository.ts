@@ -55,22 +55,41 @@ export async function insertLeadBatch(m: EntityManager, t: BatchTarget, leads: r
 
   let accepted = 0;
   if (rows.length) {
-    const inserted: Array<{ id: string }> = await m.query(
+    const inserted: Array<{ id: string; phone_e164: string }> = await m.query(
       `INSERT INTO leads (tenant_id, campaign_id, phone_e164, first_name, last_name, email, timezones, custom, import_id)
        SELECT $1, $2, r.phone, r.first_name, r.last_name, r.email,
               CASE WHEN r.tz IS NULL THEN '{}'::text[] ELSE ARRAY[r.tz] END, r.custom::jsonb, $3
          FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
               AS r(phone, first_name, last_name, email, tz, custom)
        ON CONFLICT (campaign_id, phone_e164) DO NOTHING
-       RETURNING id`,
+       RETURNING id, phone_e164`,
       [t.tenantId, t.campaignId, t.importId ?? null,
         rows.map((l) => l.phoneE164), rows.map((l) => l.firstName), rows.map((l) => l.lastName),
         rows.map((l) => l.email), rows.map((l) => l.timezones[0] ?? null), rows.map((l) => JSON.stringify(l.custom))]);
     accepted = inserted.length;
     duplicates += rows.length - accepted;
+    await insertLeadConsents(m, t.tenantId, inserted, rows);
   }
   if (dncSuppressed) await bumpCampaignStats(m, t.tenantId, t.campaignId, { dncSuppressed });
   return { accepted, duplicates, dncSuppressed };
+}
+
+/** The consent records given with newly inserted leads (matched by number), recorded as given with the lead. */
+async function insertLeadConsents(
+  m: EntityManager, tenantId: string, inserted: ReadonlyArray<{ id: string; phone_e164: string }>, leads: readonly PreparedLead[],
+): Promise<void> {
+  const byPhone = new Map(leads.filter((l) => l.consent).map((l) => [l.phoneE164, l.consent!]));
+  if (byPhone.size === 0) return;
+  const given = inserted.flatMap((i) => {
+    const c = byPhone.get(i.phone_e164);
+    return c ? [{ leadId: i.id, ...c }] : [];
+  });
+  if (!given.length) return;
+  await m.query(
+    `INSERT INTO lead_consents (tenant_id, lead_id, type, granted_at, source, consent_text, recorded_via)
+     SELECT $1, c.lead_id, c.type, c.granted_at, c.source, c.text, 'lead'
+       FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS c(lead_id, type, granted_at, source, text)`,
+    [tenantId, given.map((g) => g.leadId), given.map((g) => g.type), given.map((g) => g.grantedAt), given.map((g) => g.source), given.map((g) => g.text)]);
 }
 
 /** Sets a lead's qualified flag by hand (a person's disposition of its call). */

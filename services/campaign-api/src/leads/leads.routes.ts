@@ -49,6 +49,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
     const result = await addLeads(ds, {
       tenantId, campaignId: campaign.id, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
       leadSchema: campaign.leadSchema,
+      consentRequired: campaign.consentRequired,
     }, dto.leads);
     logger.info({ campaignId: campaign.id, accepted: result.accepted, duplicates: result.duplicates,
       dncSuppressed: result.dncSuppressed, rejected: result.rejected.length }, 'leads added');
@@ -81,7 +82,7 @@ export function leadsRouter({ ds, logger, csvMaxBytes, imports }: LeadsRouterDep
       const bytes = await streamToFile(req, job.filePath, csvMaxBytes);
       claimed = await finalizeUpload(ds, {
         id: job.id, filePath: job.filePath, bytes, mapping: null, defaultCountry: campaign.defaultCountry, rejectCardNumbers: campaign.complianceMode === 'pci',
-        leadSchema: campaign.leadSchema, claim: true,
+        leadSchema: campaign.leadSchema, consentRequired: campaign.consentRequired, claim: true,
       });
     } catch (err) {
       drainRequest(req);

@@ -1,4 +1,4 @@
-import { leadTimezones, normalizePhone, type CompiledLeadSchema, type FieldIssue } from '@dialer/domain';
+import { consentRefusal, CONSENT_TYPES, isConsentType, leadTimezones, normalizePhone, type CompiledLeadSchema, type ConsentType, type FieldIssue } from '@dialer/domain';
 import { containsCardNumber } from '../compliance/compliance';
 import { isIanaZone } from '../http/validators';
 
@@ -10,6 +10,8 @@ export interface LeadInput {
   email?: unknown;
   timezone?: unknown;
   custom?: unknown;
+  /** The lead's consent record: {type, grantedAt?, source?, text?}. */
+  consent?: unknown;
   /** Zone and country hints (CSV columns): used when zones are derived. */
   state?: unknown;
   postalCode?: unknown;
@@ -29,6 +31,16 @@ export interface PrepareOptions {
    * values of its fields are checked and stored typed; the names or email it requires are required.
    */
   schema?: CompiledLeadSchema | null;
+  /** The campaign's required consent: a lead without consent at least this strong is refused (null: none required). */
+  consentRequired?: ConsentType | null;
+}
+
+/** A consent record given with a lead (grantedAt as ISO 8601). */
+export interface LeadConsent {
+  type: ConsentType;
+  grantedAt: string | null;
+  source: string | null;
+  text: string | null;
 }
 
 /** A lead ready to insert: E.164 phone, cleaned fields, zone candidates. */
@@ -43,6 +55,8 @@ export interface PreparedLead {
   custom: Record<string, unknown>;
   /** The country the number belongs to (ISO alpha-2), as detected from it; null when the numbering plan names none. */
   country: string | null;
+  /** The consent record given with the lead, if any. */
+  consent?: LeadConsent | null;
 }
 
 export interface FieldProblem {
@@ -57,7 +71,7 @@ export interface FieldProblem {
  */
 export type Prepared = { ok: true; lead: PreparedLead; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[] };
 
-export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom'] as const;
+export const LEAD_FIELDS = ['phone', 'firstName', 'lastName', 'email', 'timezone', 'custom', 'consent'] as const;
 const MAX_TEXT = 200;
 export const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_VALUE = 2000;
@@ -168,6 +182,8 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
     }
   }
 
+  const consent = prepareConsent(input.consent, opts.consentRequired ?? null, problems);
+
   if (schema && typed) {
     const issues: FieldIssue[] = [];
     schema.apply(typed, custom, issues);
@@ -206,7 +222,41 @@ export function prepareLead(input: LeadInput, defaultCountry: string, opts: Prep
   }
   return {
     ok: true,
-    lead: { phoneE164: phone.e164, firstName: first.ok ? first.text : null, lastName: last.ok ? last.text : null, email, timezones, custom, country: phone.country ?? null },
+    lead: { phoneE164: phone.e164, firstName: first.ok ? first.text : null, lastName: last.ok ? last.text : null, email, timezones, custom, country: phone.country ?? null, consent },
     warnings,
   };
+}
+
+/**
+ * The consent record given with a lead ({type, grantedAt?, source?, text?}), checked; its problems are
+ * added to `problems` (fields consent.type, consent.grantedAt, …). A campaign that requires consent
+ * refuses a lead without a strong enough one (field consent.type, with the reason).
+ */
+function prepareConsent(v: unknown, required: ConsentType | null, problems: FieldProblem[]): LeadConsent | null {
+  const before = problems.length;
+  let consent: LeadConsent | null = null;
+  if (v !== undefined && v !== null) {
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      problems.push(problem('consent', v, 'consent must be an object {type, grantedAt?, source?, text?}'));
+      return null;
+    }
+    const c = v as Record<string, unknown>;
+    if (c.type === undefined || c.type === null || c.type === '') problems.push(problem('consent.type', undefined, 'consent.type is required with a consent record'));
+    else if (!isConsentType(c.type)) problems.push(problem('consent.type', c.type, `consent.type must be one of ${CONSENT_TYPES.join(', ')}`));
+    let grantedAt: string | null = null;
+    if (c.grantedAt !== undefined && c.grantedAt !== null && c.grantedAt !== '') {
+      const ms = typeof c.grantedAt === 'string' && /^\d{4}-\d{2}-\d{2}/.test(c.grantedAt.trim()) ? Date.parse(c.grantedAt.trim()) : NaN;
+      if (Number.isNaN(ms)) problems.push(problem('consent.grantedAt', c.grantedAt, 'consent.grantedAt must be an ISO 8601 date or date-time'));
+      else grantedAt = new Date(ms).toISOString();
+    }
+    const source = optionalText(c.source, 2000);
+    if (!source.ok) problems.push(problem('consent.source', c.source, `consent.source ${source.reason}`));
+    const text = optionalText(c.text, 10_000);
+    if (!text.ok) problems.push(problem('consent.text', undefined, `consent.text ${text.reason}`));
+    if (problems.length > before) return null;
+    consent = { type: c.type as ConsentType, grantedAt, source: source.ok ? source.text : null, text: text.ok ? text.text : null };
+  }
+  const refusal = consentRefusal(consent ? { type: consent.type, revoked: false } : null, required);
+  if (refusal) problems.push(problem('consent.type', consent?.type, refusal));
+  return consent;
 }
