@@ -13,6 +13,7 @@ import { DropWriteOnlyStats1763820000000 } from './1763820000000-drop-write-only
 import { LeadRecords1763830000000 } from './1763830000000-lead-records';
 import { Callbacks1763840000000 } from './1763840000000-callbacks';
 import { CampaignFields1763850000000 } from './1763850000000-campaign-fields';
+import { ConcurrencyBudgets1763900000000 } from './1763900000000-concurrency-budgets';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   LeadRecords1763830000000,
   Callbacks1763840000000,
   CampaignFields1763850000000,
+  ConcurrencyBudgets1763900000000,
 ];

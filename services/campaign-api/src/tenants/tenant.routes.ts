@@ -7,10 +7,10 @@ import { findTenant } from './tenants.repository';
 import { updateTenant } from './update-tenant';
 
 function tenantView(t: TenantEntity): TenantView {
-  return { id: t.id, name: t.name, defaultCountry: t.defaultCountry, createdAt: t.createdAt };
+  return { id: t.id, name: t.name, defaultCountry: t.defaultCountry, maxConcurrentCalls: t.maxConcurrentCalls, weight: t.weight, createdAt: t.createdAt };
 }
 
-/** The caller's own tenant: read it, change its default country (admins). */
+/** The caller's own tenant: read it, change its default country and concurrency budget (admins). */
 export function tenantRouter(ds: DataSource): Router {
   const r = Router();
 

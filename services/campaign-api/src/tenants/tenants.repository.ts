@@ -29,6 +29,8 @@ export async function findTenant(db: Db, id: string): Promise<TenantEntity | nul
   return db.getRepository(TenantEntity).findOneBy({ id });
 }
 
-export async function setTenantDefaultCountry(m: EntityManager, id: string, country: string): Promise<void> {
-  await m.getRepository(TenantEntity).update({ id }, { defaultCountry: country });
+export type TenantChanges = Partial<Pick<TenantEntity, 'defaultCountry' | 'maxConcurrentCalls' | 'weight'>>;
+
+export async function setTenantFields(m: EntityManager, id: string, changes: TenantChanges): Promise<void> {
+  if (Object.keys(changes).length > 0) await m.getRepository(TenantEntity).update({ id }, changes);
 }
