@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BUCKET_GRANULARITIES, type BucketGranularity, type RecountReport } from '@dialer/db';
-import { CAMPAIGN_STATUSES, DIALING_STATES, type CampaignStatus, type DialingState, type DialingStateName } from '@dialer/domain';
+import { CAMPAIGN_STATUSES, DIALING_STATES, LIMIT_LEVELS, type CampaignStatus, type DialingState, type DialingStateName, type LimitLevel } from '@dialer/domain';
 import { IsIanaZone } from '../http/validators';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
@@ -60,6 +60,8 @@ export class DialingStateView implements DialingState {
   nextCallableAt: Date | null;
   @Field(INT, 'How many leads become callable then (within a minute of it).', 3) nextCallableLeads: number;
   @Field(INT, 'Scheduled callbacks due within the next 24 hours (GET /v1/campaigns/:id/callbacks lists them).', 2) callbacksDueSoon: number;
+  @Field(oneOf(LIMIT_LEVELS), 'When at_limit: whose limit holds the calls back — campaign (its own), tenant (all its campaigns together) or connection (the provider account); else null.', 'tenant', { nullable: true })
+  limitedBy: LimitLevel | null;
   @Field(TEXT, 'The same in one sentence, for people.', 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.')
   message: string;
 }
