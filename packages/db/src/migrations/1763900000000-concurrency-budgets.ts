@@ -4,8 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 18, nested concurrency budgets: a tenant's limit on live calls across its campaigns and its
  * weight when tenants share a provider account; a provider connection's account concurrency, the
  * slots it keeps free for calls not placed by campaigns, and the account it shares with other
- * connections; a campaign's weight within its tenant. The feeder finds campaigns with due leads in
- * one query through an index on the due time of pending leads.
+ * connections; a campaign's weight within its tenant.
  */
 export class ConcurrencyBudgets1763900000000 implements MigrationInterface {
   name = 'ConcurrencyBudgets1763900000000';
@@ -23,13 +22,11 @@ export class ConcurrencyBudgets1763900000000 implements MigrationInterface {
           CHECK (max_concurrent_calls IS NULL OR reserved_calls < max_concurrent_calls);
       ALTER TABLE campaigns
         ADD COLUMN weight int NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 1000);
-      CREATE INDEX leads_pending_due ON leads (next_attempt_at, campaign_id) WHERE status = 'pending';
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP INDEX leads_pending_due;
       ALTER TABLE campaigns DROP COLUMN weight;
       ALTER TABLE provider_connections
         DROP CONSTRAINT provider_connections_reserved_below_limit,
