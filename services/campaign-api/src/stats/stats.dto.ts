@@ -98,7 +98,7 @@ export class CampaignStats {
   @Field(DATE_TIME, 'When it should be done at the current rate (running), when it was done (completed), else null.', '2026-03-02T18:40:00.000Z', { nullable: true })
   estimatedCompletionAt: Date | null;
   @Field(ref(() => DialingStateView), 'Why it is or is not calling right now, in data and in words.',
-    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, callbacksDueSoon: 2, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours.' })
+    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, callbacksDueSoon: 2, limitedBy: null, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours.' })
   dialing: DialingStateView;
 }
 
