@@ -319,7 +319,10 @@ export class Reconciler {
         this.missingSince.set(h.member, since);
         free = now - since >= this.o.orphanSlotMs;
       }
-      if (free && (h.key ? await lease.releaseFrom(h.key, h.entry!) : await lease.release(h.campaignId, h.member))) freed++;
+      if (!free) continue;
+      // A slot counts once, at its campaign; entries left at the tenant or account level alone are freed uncounted.
+      if (h.key) await lease.releaseFrom(h.key, h.entry!);
+      else if (await lease.release(h.campaignId, h.member)) freed++;
     }
     for (const m of [...this.missingSince.keys()]) if (!stillMissing.has(m)) this.missingSince.delete(m);
     return freed;
