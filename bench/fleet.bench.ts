@@ -9,6 +9,7 @@
  * transactions per second at idle with 100 and 1,000 running campaigns that have nothing due.
  *   pnpm bench fleet [--tenants 100 --campaigns 10 --leads 1000 --campaign-limit 5 --tenant-limit 30
  *                     --workers 4 --seconds 30 --warmup 10 --idle-seconds 10]
+ *   FLEET_DEBUG=1 prints open attempts and webhook counts after each phase (stderr).
  *   small: pnpm bench fleet --tenants 5 --campaigns 2 --leads 50 --seconds 5 --warmup 3 --idle-seconds 3
  */
 
@@ -91,6 +92,11 @@ async function runPhase(ds: DataSource, stack: Stack, pgPid: number, campaignIds
   const elapsed = (performance.now() - started) / 1000;
   const [{ t1 }] = await ds.query(`SELECT now() AS t1`);
   await ds.query(`UPDATE campaigns SET status = 'paused' WHERE id = ANY($1::uuid[])`, [campaignIds]);
+  if (process.env.FLEET_DEBUG) {
+    process.stderr.write(`${JSON.stringify(await ds.query(
+      `SELECT (SELECT count(*) FROM call_attempts WHERE ended_at IS NULL)::int AS open, (SELECT count(*) FROM call_attempts)::int AS attempts,
+              (SELECT count(*) FROM webhook_events)::int AS webhooks, (SELECT json_agg(DISTINCT status) FROM call_attempts) AS statuses`))}\n`);
+  }
   const rows: Array<{ campaign_id: string; n: number }> = await ds.query(
     `SELECT campaign_id, count(*)::int AS n FROM call_attempts
       WHERE campaign_id = ANY($1::uuid[]) AND created_at >= $2 AND created_at < $3 GROUP BY campaign_id`, [campaignIds, t0, t1]);
