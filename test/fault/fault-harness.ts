@@ -8,7 +8,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createDataSource, migrate, recountCampaign, type DataSource } from '@dialer/db';
 import { closeRedis, ConcurrencyLease, createQueue, createRedis, dialJobId, type Redis } from '@dialer/queue';
 import {
@@ -16,6 +17,8 @@ import {
   zoneWhereLocalHourIs, type PrivatePostgres, type PrivateRedis, type RunningProcess, type Stack, maxLiveCalls } from '@dialer/testing';
 
 export const PREFIX = '{fault}';
+
+const execFileAsync = promisify(execFile);
 
 export interface FaultStack {
   pg: PrivatePostgres;
@@ -67,12 +70,7 @@ export async function startFaultStack(
   const ds = createDataSource({ url: pg.url, schema, poolSize: 3 });
   await ds.initialize();
   const redis = createRedis(redisServer.url, 'worker', 'fault-test');
-  const created = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'services/campaign-api/src/cli/create-tenant.ts'), `${label} tenant`], {
-    env: { ...process.env, ...stack.env }, encoding: 'utf8',
-  });
-  if (created.status !== 0) throw new Error(`tenant:create failed: ${created.stderr}`);
-  const { apiKey, tenantId } = JSON.parse(created.stdout.trim().split('\n').pop()!) as { tenantId: string; apiKey: string };
-  const api = axios.create({ baseURL: `${stack.urls['campaign-api']}/v1`, headers: { Authorization: `Bearer ${apiKey}` }, validateStatus: () => true });
+  const { api, tenantId } = await createTenant(stack, `${label} tenant`);
   const workerProcs = [...stack.procs.values()].filter((p) => p.name.startsWith('dialer-worker'));
   const extra: RunningProcess[] = [];
   return {
@@ -93,6 +91,25 @@ export async function startFaultStack(
   };
 }
 
+/**
+ * A tenant made with the tenant:create command, and an API client with its admin key. Not spawnSync:
+ * blocking this process for seconds would leave the services' log pipes unread (blocking them) and
+ * the HTTP client reusing keep-alive sockets the API closed meanwhile.
+ */
+export async function createTenant(stack: Stack, name: string): Promise<{ api: AxiosInstance; tenantId: string }> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'services/campaign-api/src/cli/create-tenant.ts'), name], {
+      env: { ...process.env, ...stack.env }, encoding: 'utf8',
+    }));
+  } catch (err) {
+    throw new Error(`tenant:create failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
+  }
+  const { apiKey, tenantId } = JSON.parse(stdout.trim().split('\n').pop()!) as { tenantId: string; apiKey: string };
+  const api = axios.create({ baseURL: `${stack.urls['campaign-api']}/v1`, headers: { Authorization: `Bearer ${apiKey}` }, validateStatus: () => true });
+  return { api, tenantId };
+}
+
 /** What the campaign helpers below need of a stack (a FaultStack, or another stack such as the Redis Cluster test's). */
 export type CampaignStack = Pick<FaultStack, 'stack' | 'ds' | 'redis' | 'api' | 'tenantId'>;
 
@@ -103,8 +120,11 @@ export interface FaultCampaign {
 }
 
 /** A provider connection to provider-sim and a running campaign of `leads` leads with limit `limit`. */
-export async function startCampaign(f: CampaignStack, o: { leads: number; limit: number; seed: number }): Promise<FaultCampaign> {
+export async function startCampaign(
+  f: CampaignStack, o: { leads: number; limit: number; seed: number; connection?: Record<string, unknown>; retryPolicy?: Record<string, unknown> },
+): Promise<FaultCampaign> {
   const conn = await f.api.post('/provider-connections', {
+    ...o.connection,
     name: `sim ${o.seed}`, type: 'twilio', baseUrl: f.stack.urls['provider-sim'], callsPerSecond: 500,
     accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), fromNumber: '+14155550100',
   });
@@ -114,7 +134,7 @@ export async function startCampaign(f: CampaignStack, o: { leads: number; limit:
   const camp = await f.api.post('/campaigns', {
     name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: 2,
     defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
-    retryPolicy: { busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 } },
+    retryPolicy: { busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 }, ...o.retryPolicy },
   });
   if (camp.status !== 201) throw new Error(`campaign: ${camp.status} ${JSON.stringify(camp.data)}`);
   const id = camp.data.id as string;
@@ -201,6 +221,14 @@ async function openLeads(f: CampaignStack, c: FaultCampaign): Promise<unknown[]>
   } finally {
     await queue.close();
   }
+}
+
+/** provider-sim's record of the calls placed for these campaigns (found through their attempts). */
+export async function simCallsOf(f: CampaignStack, campaignIds: string[]): Promise<SimCall[]> {
+  const rows: Array<{ id: string }> = await f.ds.query(`SELECT id FROM call_attempts WHERE campaign_id = ANY($1::uuid[])`, [campaignIds]);
+  const ids = new Set(rows.map((r) => r.id));
+  const sim = await axios.get<SimCall[]>(`${f.stack.urls['provider-sim']}/sim/calls`);
+  return sim.data.filter((s) => ids.has(new URL(s.statusCallback).searchParams.get('attemptId') ?? ''));
 }
 
 /** Resolves after a random delay in [minMs, maxMs). */

@@ -10,7 +10,9 @@ import { LeaseRecovery, leaseMember, type ConcurrencyLease } from '@dialer/queue
 export function leaseRecoveryFromPostgres(ds: DataSource, lease: ConcurrencyLease, leaseTtlMs: number, logger: Logger): LeaseRecovery {
   return new LeaseRecovery(
     lease,
-    async () => (await findLiveAttempts(ds)).map((a) => ({ campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo) })),
+    async () => (await findLiveAttempts(ds)).map((a) => ({
+      campaignId: a.campaignId, member: leaseMember(a.leadId, a.attemptNo), tenantId: a.tenantId, accountGroup: a.accountGroup ?? undefined,
+    })),
     leaseTtlMs,
     (count) => logger.warn({ liveAttempts: count }, 'concurrency leases were lost in Redis; rebuilt from Postgres'),
   );

@@ -27,7 +27,18 @@ export interface DialingInput {
   next: { at: Date; leads: number; windowClosedNow: boolean; zone: string } | null;
   /** Scheduled callbacks due within the next 24 hours (pending, of leads still open); 0 when not read. */
   callbacksDueSoon?: number;
+  /** The budgets above the campaign's own, with their live calls (absent: no limit at that level). */
+  budgets?: { tenant?: BudgetUse; connection?: BudgetUse };
 }
+
+/** A shared concurrency budget: its limit and the live calls that hold it. */
+export interface BudgetUse {
+  limit: number;
+  live: number;
+}
+
+export const LIMIT_LEVELS = ['campaign', 'tenant', 'connection'] as const;
+export type LimitLevel = (typeof LIMIT_LEVELS)[number];
 
 export interface DialingState {
   state: DialingStateName;
@@ -37,6 +48,8 @@ export interface DialingState {
   nextCallableLeads: number;
   /** Scheduled callbacks due within the next 24 hours. */
   callbacksDueSoon: number;
+  /** When at_limit: whose limit it is (the campaign's own, its tenant's or its provider account's); else null. */
+  limitedBy: LimitLevel | null;
   /** One sentence for people. */
   message: string;
 }
@@ -58,10 +71,10 @@ export function dialingState(i: DialingInput): DialingState {
   const s = stateOf(i);
   const n = i.callbacksDueSoon ?? 0;
   const told = n > 0 && s.state !== 'finished' && s.state !== 'not_started';
-  return { ...s, callbacksDueSoon: n, message: told ? `${s.message} ${plural(n, 'callback')} due within 24 hours.` : s.message };
+  return { ...s, limitedBy: s.limitedBy ?? null, callbacksDueSoon: n, message: told ? `${s.message} ${plural(n, 'callback')} due within 24 hours.` : s.message };
 }
 
-function stateOf(i: DialingInput): Omit<DialingState, 'callbacksDueSoon'> {
+function stateOf(i: DialingInput): Omit<DialingState, 'callbacksDueSoon' | 'limitedBy'> & { limitedBy?: LimitLevel } {
   const none = { nextCallableAt: null, nextCallableLeads: 0 };
   const open = i.leads.pending + i.leads.queued + i.leads.dialing;
   switch (i.status) {
@@ -87,7 +100,22 @@ function stateOf(i: DialingInput): Omit<DialingState, 'callbacksDueSoon'> {
       : { state: 'no_leads', ...none, message: 'No leads yet: add leads (CSV import or API) and they will be called.' };
   }
   if (i.liveCalls >= i.maxConcurrentCalls && i.maxConcurrentCalls > 0) {
-    return { state: 'at_limit', ...none, message: `At the limit: all ${plural(i.maxConcurrentCalls, 'call slot')} are busy; the next call starts as soon as one ends.` };
+    return { state: 'at_limit', limitedBy: 'campaign', ...none, message: `At the limit: all ${plural(i.maxConcurrentCalls, 'call slot')} are busy; the next call starts as soon as one ends.` };
+  }
+  const tenant = i.budgets?.tenant;
+  const connection = i.budgets?.connection;
+  const waiting = i.leads.queued > 0 || i.dueNow > 0;
+  if (waiting && tenant && tenant.live >= tenant.limit) {
+    return {
+      state: 'at_limit', limitedBy: 'tenant', ...none,
+      message: `At the tenant's limit of ${tenant.limit}: every slot is busy across its campaigns (${plural(i.liveCalls, 'call')} live here); the next call starts as soon as one ends.`,
+    };
+  }
+  if (waiting && connection && connection.live >= connection.limit) {
+    return {
+      state: 'at_limit', limitedBy: 'connection', ...none,
+      message: `At the provider account's limit of ${connection.limit}: every slot is busy (${plural(i.liveCalls, 'call')} live here); the next call starts as soon as one ends.`,
+    };
   }
   if (i.leads.dialing > 0 || i.leads.queued > 0 || i.dueNow > 0) {
     return { state: 'calling', ...none, message: `Calling: ${plural(i.liveCalls, 'call')} live, ${plural(i.leads.queued + i.dueNow, 'lead')} about to be dialled.` };

@@ -16,6 +16,11 @@ describe('dialingState: why a campaign is or is not calling', () => {
     ['a running campaign without leads', { leads: { total: 0, pending: 0, queued: 0, dialing: 0 } }, 'no_leads', /^No leads yet/],
     ['a running campaign whose first import is running', { leads: { total: 0, pending: 0, queued: 0, dialing: 0 }, importRunning: true }, 'import_running', /import is running/],
     ['every slot busy', { liveCalls: 5, leads: { total: 10, pending: 5, queued: 0, dialing: 5 } }, 'at_limit', /all 5 call slots are busy/],
+    ['the tenant at its limit with leads due', { liveCalls: 2, dueNow: 4, budgets: { tenant: { limit: 20, live: 20 } } }, 'at_limit', /^At the tenant's limit of 20: .*2 calls live here/],
+    ['the provider account at its limit with leads queued', { liveCalls: 1, leads: { total: 10, pending: 6, queued: 3, dialing: 1 }, budgets: { connection: { limit: 8, live: 8 } } },
+      'at_limit', /^At the provider account's limit of 8/],
+    ['the tenant at its limit but nothing due here', { budgets: { tenant: { limit: 20, live: 20 } }, next: { at: new Date('2026-03-10T10:27:00Z'), leads: 1, windowClosedNow: false, zone: 'America/New_York' } },
+      'waiting_for_retry', /^Waiting for retry delays/],
     ['calls live below the limit', { liveCalls: 2, leads: { total: 10, pending: 6, queued: 2, dialing: 2 } }, 'calling', /^Calling: 2 calls live, 2 leads about/],
     ['leads due now', { dueNow: 3 }, 'calling', /^Calling: 0 calls live, 3 leads/],
     ['the window closed', { next: { at: new Date('2026-03-10T16:00:00Z'), leads: 3, windowClosedNow: true, zone: 'America/Los_Angeles' } },
@@ -30,6 +35,13 @@ describe('dialingState: why a campaign is or is not calling', () => {
     const d = dialingState({ ...base, ...input });
     expect(d.state).toBe(state);
     expect(d.message).toMatch(message);
+  });
+
+  it('when a shared budget holds the calls back, then limitedBy names its level', () => {
+    expect(dialingState({ ...base, dueNow: 1, budgets: { tenant: { limit: 3, live: 3 } } }).limitedBy).toBe('tenant');
+    expect(dialingState({ ...base, dueNow: 1, budgets: { connection: { limit: 3, live: 3 } } }).limitedBy).toBe('connection');
+    expect(dialingState({ ...base, liveCalls: 5, leads: { total: 10, pending: 5, queued: 0, dialing: 5 } }).limitedBy).toBe('campaign');
+    expect(dialingState({ ...base, dueNow: 1, budgets: { tenant: { limit: 3, live: 2 } } }).limitedBy).toBeNull();
   });
 
   it('when waiting, then the next moment and its lead count are data too', () => {

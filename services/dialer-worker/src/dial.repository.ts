@@ -25,6 +25,18 @@ export interface DialCampaign {
   consentRequired: ConsentType | null;
   /** The pre-dial eligibility hook and its sealed signing secret (null: none). */
   preDial: (PreDialHook & { secretSealed: string | null }) | null;
+  /** The budgets above the campaign's own: its weight in the tenant, the tenant's and the account's limits. */
+  budget: CampaignBudget;
+}
+
+export interface CampaignBudget {
+  campaignWeight: number;
+  tenantLimit: number | null;
+  tenantWeight: number;
+  /** The connection's id, or the account key connections share (null: no connection). */
+  accountGroup: string | null;
+  /** The account's concurrency less its reserved slots (null: no limit). */
+  accountLimit: number | null;
 }
 
 export interface DialLead {
@@ -59,10 +71,17 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
     id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
     default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null; max_calls_per_number_24h: number | null;
     consent_required: ConsentType | null; pre_dial: PreDialHook | null; pre_dial_secret: string | null;
+    weight: number; tenant_limit: number | null; tenant_weight: number; account_group: string | null; account_limit: number | null;
   }> = await ds.query(
-    `SELECT id, tenant_id, status, deleted_at, provider_connection_id, default_timezone, max_concurrent_calls, calling_window,
-            max_calls_per_number_24h, consent_required, pre_dial, pre_dial_secret
-       FROM campaigns WHERE id = $1 AND tenant_id = $2`, [campaignId, tenantId]);
+    `SELECT c.id, c.tenant_id, c.status, c.deleted_at, c.provider_connection_id, c.default_timezone, c.max_concurrent_calls,
+            c.calling_window, c.max_calls_per_number_24h, c.consent_required, c.pre_dial, c.pre_dial_secret, c.weight,
+            t.max_concurrent_calls AS tenant_limit, t.weight AS tenant_weight,
+            CASE WHEN pc.account_key IS NOT NULL THEN pc.type || ':' || pc.account_key ELSE pc.id::text END AS account_group,
+            pc.max_concurrent_calls - pc.reserved_calls AS account_limit
+       FROM campaigns c
+       JOIN tenants t ON t.id = c.tenant_id
+       LEFT JOIN provider_connections pc ON pc.id = c.provider_connection_id AND pc.tenant_id = c.tenant_id
+      WHERE c.id = $1 AND c.tenant_id = $2`, [campaignId, tenantId]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -77,6 +96,10 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
     maxCallsPerNumber24h: r.max_calls_per_number_24h,
     consentRequired: r.consent_required === 'none' ? null : r.consent_required,
     preDial: r.pre_dial ? { ...r.pre_dial, secretSealed: r.pre_dial_secret } : null,
+    budget: {
+      campaignWeight: r.weight, tenantLimit: r.tenant_limit, tenantWeight: r.tenant_weight,
+      accountGroup: r.account_group, accountLimit: r.account_limit,
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import type { DataSource } from '@dialer/db';
 import { awaitsAttempt, consentRefusal, dueFrom, effectiveNumberCap, leadZones, rulesForCallee, windowAtDial } from '@dialer/domain';
 import { clock, maskPhones, type Logger } from '@dialer/platform';
 import { ProviderError, variableText, type PlaceCallRequest } from '@dialer/providers';
-import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type TakeResult } from '@dialer/queue';
+import { leaseMember, type ConcurrencyLease, type LeaseRecovery, type SlotTake } from '@dialer/queue';
 import type { CampaignSettings } from './campaign-settings';
 import type { DialBatches } from './dial-batches';
 import type { DialResult } from './dialer.metrics';
@@ -35,7 +35,7 @@ export interface PlaceCallSettings {
 
 export interface PlaceCallDeps {
   ds: DataSource;
-  lease: Pick<ConcurrencyLease, 'take' | 'release'>;
+  lease: Pick<ConcurrencyLease, 'takeSlot' | 'release'>;
   /** Rebuilds the leases from Postgres when Redis lost them (shared by the jobs of this replica). */
   leaseRecovery: Pick<LeaseRecovery, 'ensure'>;
   campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
@@ -147,8 +147,9 @@ export async function placeCall(
     }
   }
 
-  const slot = { campaignId: ref.campaignId, limit: campaign.maxConcurrentCalls };
-  if ((await takeSlot(deps, ref, slot.limit)) !== 'held') return { result: 'lease_wait' };
+  // A slot at the campaign, the tenant and the provider account, all at once (a wait at any is a delay).
+  const slot = slotClaim(ref, campaign, provider.connectionId);
+  if ((await takeSlot(deps, slot)).result !== 'held') return { result: 'lease_wait' };
 
   let begun: Awaited<ReturnType<typeof beginAttempt>>;
   try {
@@ -190,7 +191,7 @@ export async function placeCall(
   // take and the commit, the slot may have been granted from an emptied set. A rebuild from Postgres
   // (which sees this committed attempt) or a fresh take under the limit confirms it; otherwise the
   // attempt is taken back, nothing was called, and the job waits for a slot.
-  if ((await takeSlot(deps, ref, slot.limit)) !== 'held') {
+  if ((await takeSlot(deps, slot)).result !== 'held') {
     const undone = await undoAttempt(ds, ref, begun.attemptId, null);
     logger.warn({ callAttemptId: begun.attemptId, undone }, 'the concurrency slot was lost before the call; not calling');
     return undone ? { result: 'lease_wait' } : { result: 'skipped_stale' };
@@ -260,13 +261,25 @@ async function putOff(ds: DataSource, ref: LeadRef, next: ReturnType<typeof dueF
   else await finishLeadUndialled(ds, ref, next.disposition);
 }
 
-/** Takes (or confirms) the attempt's slot; when Redis lost the leases, rebuilds them first. */
-async function takeSlot(deps: PlaceCallDeps, ref: LeadRef, limit: number): Promise<TakeResult> {
-  const member = leaseMember(ref.leadId, ref.attemptNo);
-  const first = await deps.lease.take(ref.campaignId, member, limit, deps.settings.leaseTtlMs);
-  if (first !== 'lost') return first;
+type SlotClaim = Parameters<ConcurrencyLease['takeSlot']>[0];
+
+/** The levels the attempt needs a slot at: its campaign, its tenant, its provider account. */
+function slotClaim(ref: LeadRef, campaign: DialCampaign, connectionId: string): SlotClaim {
+  const b = campaign.budget;
+  return {
+    campaignId: ref.campaignId, tenantId: ref.tenantId, accountGroup: b.accountGroup ?? connectionId,
+    member: leaseMember(ref.leadId, ref.attemptNo),
+    campaignLimit: campaign.maxConcurrentCalls, tenantLimit: b.tenantLimit, accountLimit: b.accountLimit,
+    campaignWeight: b.campaignWeight, tenantWeight: b.tenantWeight,
+  };
+}
+
+/** Takes (or confirms) the attempt's slot at every level; when Redis lost the leases, rebuilds them first. */
+async function takeSlot(deps: PlaceCallDeps, claim: SlotClaim): Promise<SlotTake> {
+  const first = await deps.lease.takeSlot(claim, deps.settings.leaseTtlMs);
+  if (first.result !== 'lost') return first;
   await deps.leaseRecovery.ensure();
-  return deps.lease.take(ref.campaignId, member, limit, deps.settings.leaseTtlMs);
+  return deps.lease.takeSlot(claim, deps.settings.leaseTtlMs);
 }
 
 async function callProvider(

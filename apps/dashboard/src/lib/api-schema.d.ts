@@ -2504,6 +2504,11 @@ export interface components {
         };
         BaseConnectionDto: {
             /**
+             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string;
+            /**
              * Format: url
              * @description The provider's API address (default: the provider's own; provider-sim for tests and the demo).
              * @example http://127.0.0.1:3010
@@ -2515,10 +2520,20 @@ export interface components {
              */
             callsPerSecond?: number;
             /**
+             * @description Live calls the provider account allows at once (its concurrency); absent: no limit at this level. A call needs a slot here besides its campaign's and its tenant's.
+             * @example 50
+             */
+            maxConcurrentCalls?: number;
+            /**
              * @description A name to tell connections apart.
              * @example Twilio production
              */
             name: string;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.
+             * @example 5
+             */
+            reservedCalls?: number;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -3396,6 +3411,11 @@ export interface components {
              * @example 1
              */
             version: number;
+            /**
+             * @description Its share of the tenant's concurrency budget, relative to the tenant's other campaigns, when that budget is the bottleneck (docs/dialing-rules.md).
+             * @example 1
+             */
+            weight: number;
         };
         /** @description A campaign as listed: every field of a campaign, and its progress. */
         CampaignListItem: {
@@ -3623,6 +3643,11 @@ export interface components {
              * @example 1
              */
             version: number;
+            /**
+             * @description Its share of the tenant's concurrency budget, relative to the tenant's other campaigns, when that budget is the bottleneck (docs/dialing-rules.md).
+             * @example 1
+             */
+            weight: number;
         };
         /** @description A page of campaigns, newest first. */
         CampaignPage: {
@@ -3755,6 +3780,7 @@ export interface components {
              *       "nextCallableAt": "2026-03-02T17:00:00.000Z",
              *       "nextCallableLeads": 3,
              *       "callbacksDueSoon": 2,
+             *       "limitedBy": null,
              *       "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
              *     }
              */
@@ -4106,6 +4132,11 @@ export interface components {
              *     ]
              */
             warnings: components["schemas"]["CampaignWarning"][];
+            /**
+             * @description Its share of the tenant's concurrency budget, relative to the tenant's other campaigns, when that budget is the bottleneck (docs/dialing-rules.md).
+             * @example 1
+             */
+            weight: number;
         };
         CheckDncDto: {
             /**
@@ -4359,6 +4390,11 @@ export interface components {
              * @example 1
              */
             version: number;
+            /**
+             * @description Its share of the tenant's concurrency budget, relative to the tenant's other campaigns, when that budget is the bottleneck (docs/dialing-rules.md).
+             * @example 1
+             */
+            weight: number;
         };
         CommonConfig: {
             DATABASE_URL: string;
@@ -4643,6 +4679,12 @@ export interface components {
             scheduledStartAt?: string;
             /** @description at most 16384 bytes as JSON */
             settings?: Record<string, never>;
+            /**
+             * @description Its share of the tenant's concurrency budget (1–1000, default 1), relative to the tenant's other campaigns, when the tenant's limit is the bottleneck (docs/dialing-rules.md).
+             * @default 1
+             * @example 1
+             */
+            weight: number;
         };
         /** @description A new API key, with the key itself: shown in this answer only. */
         CreatedApiKey: {
@@ -4856,6 +4898,12 @@ export interface components {
              * @example 2
              */
             callbacksDueSoon: number;
+            /**
+             * @description When at_limit: whose limit holds the calls back — campaign (its own), tenant (all its campaigns together) or connection (the provider account); else null.
+             * @example tenant
+             * @enum {string|null}
+             */
+            limitedBy: "campaign" | "tenant" | "connection" | null;
             /**
              * @description The same in one sentence, for people.
              * @example Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.
@@ -5363,6 +5411,11 @@ export interface components {
         };
         ExotelConnectionDto: {
             /**
+             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string;
+            /**
              * @description The Exotel account SID.
              * @example yourcompany1
              */
@@ -5411,6 +5464,11 @@ export interface components {
              */
             flowUrl?: string;
             /**
+             * @description Live calls the provider account allows at once (its concurrency); absent: no limit at this level. A call needs a slot here besides its campaign's and its tenant's.
+             * @example 50
+             */
+            maxConcurrentCalls?: number;
+            /**
              * @description A name to tell connections apart.
              * @example Twilio production
              */
@@ -5420,6 +5478,11 @@ export interface components {
              * @example false
              */
             record?: boolean;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.
+             * @example 5
+             */
+            reservedCalls?: number;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -6899,6 +6962,11 @@ export interface components {
         /** @description A provider connection as the API shows it: its settings, never its credentials. */
         ProviderConnection: {
             /**
+             * @description Connections with the same account key share one concurrency budget (null: its own).
+             * @example null
+             */
+            accountKey: string | null;
+            /**
              * @description API base URL; null: the provider's public API.
              * @example null
              */
@@ -6929,10 +6997,20 @@ export interface components {
              */
             id: string;
             /**
+             * @description Live calls the provider account allows at once (null: no limit at this level).
+             * @example 50
+             */
+            maxConcurrentCalls: number | null;
+            /**
              * @description Its name.
              * @example Twilio US
              */
             name: string;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns.
+             * @example 0
+             */
+            reservedCalls: number;
             /**
              * @description The provider.
              * @example twilio
@@ -7588,7 +7666,7 @@ export interface components {
              */
             user: components["schemas"]["SessionUser"];
         };
-        /** @description The caller's tenant (team) and its defaults. */
+        /** @description The caller's tenant (team), its defaults and its concurrency budget. */
         TenantView: {
             /**
              * Format: date-time
@@ -7608,6 +7686,11 @@ export interface components {
              */
             id: string;
             /**
+             * @description Live calls at most across all its campaigns (null: no tenant limit).
+             * @example 20
+             */
+            maxConcurrentCalls: number | null;
+            /**
              * @description Its name.
              * @example Acme Realty
              */
@@ -7622,6 +7705,11 @@ export interface components {
              *     }
              */
             retention: components["schemas"]["RetentionView"];
+            /**
+             * @description Its share of a provider account shared with other tenants, relative to theirs.
+             * @example 1
+             */
+            weight: number;
         };
         /** @description A time range of a day, local time. */
         TimeRange: {
@@ -7752,6 +7840,11 @@ export interface components {
         };
         TwilioConnectionDto: {
             /**
+             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string;
+            /**
              * @description The Twilio account SID.
              * @example AC0123456789abcdef0123456789abcdef
              */
@@ -7792,6 +7885,11 @@ export interface components {
              */
             machineDetection?: "Enable" | "DetectMessageEnd";
             /**
+             * @description Live calls the provider account allows at once (its concurrency); absent: no limit at this level. A call needs a slot here besides its campaign's and its tenant's.
+             * @example 50
+             */
+            maxConcurrentCalls?: number;
+            /**
              * @description A name to tell connections apart.
              * @example Twilio production
              */
@@ -7801,6 +7899,11 @@ export interface components {
              * @example false
              */
             record?: boolean;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.
+             * @example 5
+             */
+            reservedCalls?: number;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -8104,6 +8207,11 @@ export interface components {
             scheduledStartAt?: string;
             /** @description at most 16384 bytes as JSON */
             settings?: Record<string, never>;
+            /**
+             * @description Its share of the tenant's concurrency budget (1–1000, default 1), relative to the tenant's other campaigns, when the tenant's limit is the bottleneck (docs/dialing-rules.md).
+             * @example 1
+             */
+            weight?: number;
         };
         UpdateLeadDto: {
             /**
@@ -8147,8 +8255,18 @@ export interface components {
              * @example IN
              */
             defaultCountry?: string;
+            /**
+             * @description Live calls at most across all the tenant's campaigns (1–100000; null: no tenant limit). A call needs a slot here besides its campaign's and its provider account's (docs/dialing-rules.md).
+             * @example 20
+             */
+            maxConcurrentCalls?: number;
             /** @description How long the tenant's data is kept; the scheduler's daily purge removes what is older (docs/privacy.md). */
             retention?: components["schemas"]["RetentionSettingsDto"];
+            /**
+             * @description The tenant's share of a provider account it shares with other tenants, relative to theirs (1–1000, default 1).
+             * @example 1
+             */
+            weight?: number;
         };
         UpdateUserDto: {
             /**
@@ -8280,6 +8398,11 @@ export interface components {
         };
         VapiConnectionDto: {
             /**
+             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string;
+            /**
              * @description The Vapi private API key (stored encrypted, never returned).
              * @example your-vapi-key
              */
@@ -8301,6 +8424,11 @@ export interface components {
              */
             callsPerSecond?: number;
             /**
+             * @description Live calls the provider account allows at once (its concurrency); absent: no limit at this level. A call needs a slot here besides its campaign's and its tenant's.
+             * @example 50
+             */
+            maxConcurrentCalls?: number;
+            /**
              * @description A name to tell connections apart.
              * @example Twilio production
              */
@@ -8310,6 +8438,11 @@ export interface components {
              * @example pn_123
              */
             phoneNumberId: string;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.
+             * @example 5
+             */
+            reservedCalls?: number;
             /**
              * @description A Vapi credential id for the server URL (instead of the secret header).
              * @example cred_123
@@ -9706,6 +9839,7 @@ export interface operations {
                      *           "defaultCountry": "US",
                      *           "defaultTimezone": "America/New_York",
                      *           "maxConcurrentCalls": 10,
+                     *           "weight": 1,
                      *           "maxAttempts": 3,
                      *           "maxCallsPerNumber24h": 2,
                      *           "retryPolicy": {
@@ -9900,6 +10034,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -10084,6 +10219,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -10355,6 +10491,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -10557,6 +10694,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -11567,6 +11705,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -11751,6 +11890,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -12915,6 +13055,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -13165,6 +13306,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -13338,6 +13480,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -13511,6 +13654,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -13787,6 +13931,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -13987,6 +14132,7 @@ export interface operations {
                      *         "nextCallableAt": "2026-03-02T17:00:00.000Z",
                      *         "nextCallableLeads": 3,
                      *         "callbacksDueSoon": 2,
+                     *         "limitedBy": null,
                      *         "message": "Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours."
                      *       }
                      *     }
@@ -14277,6 +14423,7 @@ export interface operations {
                      *       "defaultCountry": "US",
                      *       "defaultTimezone": "America/New_York",
                      *       "maxConcurrentCalls": 10,
+                     *       "weight": 1,
                      *       "maxAttempts": 3,
                      *       "maxCallsPerNumber24h": 2,
                      *       "retryPolicy": {
@@ -16786,6 +16933,9 @@ export interface operations {
                      *             "fromNumber": "+14155550100"
                      *           },
                      *           "callsPerSecond": 10,
+                     *           "maxConcurrentCalls": 50,
+                     *           "reservedCalls": 0,
+                     *           "accountKey": null,
                      *           "createdAt": "2026-03-02T14:05:00.000Z",
                      *           "updatedAt": "2026-03-02T14:05:00.000Z"
                      *         }
@@ -16876,6 +17026,9 @@ export interface operations {
                      *         "fromNumber": "+14155550100"
                      *       },
                      *       "callsPerSecond": 10,
+                     *       "maxConcurrentCalls": 50,
+                     *       "reservedCalls": 0,
+                     *       "accountKey": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -16970,6 +17123,9 @@ export interface operations {
                      *         "fromNumber": "+14155550100"
                      *       },
                      *       "callsPerSecond": 10,
+                     *       "maxConcurrentCalls": 50,
+                     *       "reservedCalls": 0,
+                     *       "accountKey": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -17657,6 +17813,8 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "maxConcurrentCalls": 20,
+                     *       "weight": 1,
                      *       "retention": {
                      *         "callDataDays": 90,
                      *         "attemptsDays": 365,
@@ -17742,6 +17900,8 @@ export interface operations {
                      *       "id": "0b8e2f5a-61c4-4d2e-9f0a-3c5d7e9f1a2b",
                      *       "name": "Acme Realty",
                      *       "defaultCountry": "IN",
+                     *       "maxConcurrentCalls": 20,
+                     *       "weight": 1,
                      *       "retention": {
                      *         "callDataDays": 90,
                      *         "attemptsDays": 365,

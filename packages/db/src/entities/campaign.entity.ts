@@ -30,6 +30,8 @@ export class CampaignEntity {
   @Column({ name: 'default_country', type: 'char', length: 2 }) defaultCountry: string;
   @Column({ name: 'default_timezone', type: 'text' }) defaultTimezone: string;
   @Column({ name: 'max_concurrent_calls', type: 'int' }) maxConcurrentCalls: number;
+  /** Its share of the tenant's budget when the tenant's limit is the bottleneck, relative to its other campaigns. */
+  @Column({ type: 'int', default: 1 }) weight: number;
   @Column({ name: 'max_attempts', type: 'int' }) maxAttempts: number;
   /** Calls to one phone number per rolling 24 hours, across the tenant's campaigns (null: off). */
   @Column({ name: 'max_calls_per_number_24h', type: 'int', nullable: true }) maxCallsPerNumber24h: number | null;

@@ -18,6 +18,12 @@ export class ProviderConnectionEntity {
   @Column({ name: 'secrets_sealed', type: 'text' }) secretsSealed: string;
   @Column({ name: 'calls_per_second', type: 'numeric', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   callsPerSecond: number;
+  /** Live calls the provider account allows (null: no connection limit). */
+  @Column({ name: 'max_concurrent_calls', type: 'int', nullable: true }) maxConcurrentCalls: number | null;
+  /** Slots of that limit kept free for calls not placed by campaigns (inbound, manual). */
+  @Column({ name: 'reserved_calls', type: 'int', default: 0 }) reservedCalls: number;
+  /** Connections naming the same account (across tenants) share one concurrency budget; null: its own. */
+  @Column({ name: 'account_key', type: 'text', nullable: true }) accountKey: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' }) deletedAt: Date | null;

@@ -14,5 +14,9 @@ export class TenantEntity {
   @Column({ name: 'retention_webhook_events_days', type: 'int', nullable: true }) retentionWebhookEventsDays: number | null;
   /** Days to keep ended (done) leads, with their attempts and callbacks; null: forever. */
   @Column({ name: 'retention_ended_leads_days', type: 'int', nullable: true }) retentionEndedLeadsDays: number | null;
+  /** Live calls across all its campaigns (null: no tenant limit). */
+  @Column({ name: 'max_concurrent_calls', type: 'int', nullable: true }) maxConcurrentCalls: number | null;
+  /** Its share of a provider account it shares with other tenants, relative to theirs. */
+  @Column({ type: 'int', default: 1 }) weight: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -17,6 +17,7 @@ import { LeadSchema1763860000000 } from './1763860000000-lead-schema';
 import { ConsentPredial1763870000000 } from './1763870000000-consent-predial';
 import { RetentionErasure1763880000000 } from './1763880000000-retention-erasure';
 import { OutboundWebhooks1763890000000 } from './1763890000000-outbound-webhooks';
+import { ConcurrencyBudgets1763900000000 } from './1763900000000-concurrency-budgets';
 import { CallerIdPools1763910000000 } from './1763910000000-caller-id-pools';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   ConsentPredial1763870000000,
   RetentionErasure1763880000000,
   OutboundWebhooks1763890000000,
+  ConcurrencyBudgets1763900000000,
   CallerIdPools1763910000000,
 ];

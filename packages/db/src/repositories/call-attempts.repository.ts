@@ -73,10 +73,17 @@ export async function writeAttemptEnd(m: EntityManager, callAttemptId: string, e
  * Every call attempt not ended yet: the concurrency slots that must be held. Read when Redis lost
  * the leases, to rebuild them before any new dial (index call_attempts_live).
  */
-export async function findLiveAttempts(ds: DataSource): Promise<Array<{ campaignId: string; leadId: string; attemptNo: number }>> {
-  const rows: Array<{ campaign_id: string; lead_id: string; attempt_no: number }> = await ds.query(
-    `SELECT campaign_id, lead_id, attempt_no FROM call_attempts WHERE ended_at IS NULL`);
-  return rows.map((r) => ({ campaignId: r.campaign_id, leadId: r.lead_id, attemptNo: r.attempt_no }));
+export async function findLiveAttempts(ds: DataSource): Promise<Array<{
+  campaignId: string; tenantId: string; leadId: string; attemptNo: number; accountGroup: string | null;
+}>> {
+  const rows: Array<{ campaign_id: string; tenant_id: string; lead_id: string; attempt_no: number; account_group: string | null }> = await ds.query(
+    `SELECT a.campaign_id, a.tenant_id, a.lead_id, a.attempt_no,
+            CASE WHEN pc.account_key IS NOT NULL THEN pc.type || ':' || pc.account_key ELSE a.provider_connection_id::text END AS account_group
+       FROM call_attempts a LEFT JOIN provider_connections pc ON pc.id = a.provider_connection_id
+      WHERE a.ended_at IS NULL`);
+  return rows.map((r) => ({
+    campaignId: r.campaign_id, tenantId: r.tenant_id, leadId: r.lead_id, attemptNo: r.attempt_no, accountGroup: r.account_group,
+  }));
 }
 
 export interface UnfoldedAttempt {

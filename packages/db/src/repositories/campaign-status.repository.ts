@@ -30,6 +30,26 @@ export async function findRunningCampaigns(ds: DataSource, only: string[] | null
 }
 
 /**
+ * The running campaigns a feeder pass has work for, in ONE query whatever their number: those with
+ * a pending lead due at `now` (one probe of the leads_due index each) whose hopper (queued leads)
+ * is below its target, GREATEST(hopperMin, max_concurrent_calls × hopperFactor). With `queued`, so
+ * the pass does not count again. Idle campaigns cost an index probe here and no statement of their own.
+ */
+export async function findCampaignsToFeed(
+  ds: DataSource, only: string[] | null, hopper: { hopperMin: number; hopperFactor: number }, now: Date,
+): Promise<Array<RunningCampaign & { queued: number }>> {
+  const rows = await queryRows<RunningCampaign & { queued: string }>(ds,
+    `SELECT ${RUNNING_CAMPAIGN_COLUMNS}, q.n AS queued
+       FROM campaigns c
+       CROSS JOIN LATERAL (SELECT count(*) AS n FROM leads l WHERE l.campaign_id = c.id AND l.status = 'queued') q
+      WHERE c.status = 'running' AND c.deleted_at IS NULL AND ($1::uuid[] IS NULL OR c.id = ANY($1::uuid[]))
+        AND EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status = 'pending' AND l.next_attempt_at <= $2)
+        AND q.n < GREATEST($3::int, c.max_concurrent_calls * $4::numeric)`,
+    [only, now, hopper.hopperMin, hopper.hopperFactor]);
+  return rows.map((r) => ({ ...r, queued: Number(r.queued) }));
+}
+
+/**
  * The campaign if it is still running, locked FOR SHARE for the caller's transaction: a concurrent
  * stop waits for that transaction (and then ends what it queued).
  */

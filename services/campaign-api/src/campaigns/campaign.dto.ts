@@ -46,6 +46,8 @@ export function MaxJsonBytes(max: number, opts?: ValidationOptions): PropertyDec
 
 const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
+
+const WEIGHT_DOC = 'Its share of the tenant\'s concurrency budget (1–1000, default 1), relative to the tenant\'s other campaigns, when the tenant\'s limit is the bottleneck (docs/dialing-rules.md).';
 export class RetryRuleDto {
   @Doc('Retry after this outcome at all.', true)
   @IsBoolean() enabled: boolean;
@@ -136,6 +138,8 @@ export class CreateCampaignDto {
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
   @Doc('Calls in progress at most at once (1–1000).', 10)
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls = 5;
+  @Doc(WEIGHT_DOC, 1)
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) weight = 1;
   @Doc('Attempts per lead at most (1–20).', 3)
   @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts = 3;
   /** Calls to one number per rolling 24 hours across the tenant's campaigns; absent: no campaign cap. */
@@ -180,6 +184,8 @@ export class UpdateCampaignDto {
   @IsOptional() @IsIanaZone() defaultTimezone?: string;
   @Doc('Calls in progress at most at once (1–1000).', 10)
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) maxConcurrentCalls?: number;
+  @Doc(WEIGHT_DOC, 1)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) weight?: number;
   @Doc('Attempts per lead at most (1–20).', 3)
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20) maxAttempts?: number;
   /** null turns the campaign's cap off (a rule pack's cap still applies). */
@@ -305,6 +311,7 @@ export class Campaign {
   @Field(TEXT, 'Country (ISO 3166-1 alpha-2) of numbers written without a country code.', 'US') defaultCountry: string;
   @Field(TEXT, 'IANA zone of leads whose zone cannot be derived from their number.', 'America/New_York') defaultTimezone: string;
   @Field(INT, 'Calls in progress at most at once.', 10) maxConcurrentCalls: number;
+  @Field(INT, 'Its share of the tenant\'s concurrency budget, relative to the tenant\'s other campaigns, when that budget is the bottleneck (docs/dialing-rules.md).', 1) weight: number;
   @Field(INT, 'Attempts per lead at most.', 3) maxAttempts: number;
   @Field(INT, 'Calls to one number per rolling 24 hours across the tenant\'s campaigns (null: no campaign cap).', 2, { nullable: true })
   maxCallsPerNumber24h: number | null;

@@ -61,11 +61,11 @@ export interface CloneResult {
 export async function insertCampaignCopy(m: EntityManager, source: CampaignEntity, o: { name: string; includeLeads: boolean }): Promise<CloneResult> {
   const rows = await queryRows<{ id: string }>(m,
     `INSERT INTO campaigns (tenant_id, name, description, status, provider_connection_id, agent_override, caller_id_override,
-                            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
+                            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls, weight,
                             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode,
                             scheduled_start_at, scheduled_end_at, lead_schema, consent_required)
      SELECT tenant_id, $3, description, 'draft', provider_connection_id, agent_override, caller_id_override,
-            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls,
+            ring_timeout_seconds, default_country, default_timezone, max_concurrent_calls, weight,
             max_attempts, max_calls_per_number_24h, retry_policy, calling_window, settings, compliance_mode, NULL, NULL, lead_schema, consent_required
        FROM campaigns WHERE id = $1 AND tenant_id = $2
      RETURNING id`, [source.id, source.tenantId, o.name]);

@@ -46,6 +46,7 @@ export async function createCampaign(ds: DataSource, auth: AuthContext, dto: Cre
       defaultCountry,
       defaultTimezone: dto.defaultTimezone ?? defaultZoneForCountry(defaultCountry) ?? FALLBACK_ZONE,
       maxConcurrentCalls: dto.maxConcurrentCalls,
+      weight: dto.weight,
       maxAttempts: dto.maxAttempts,
       maxCallsPerNumber24h: dto.maxCallsPerNumber24h ?? null,
       retryPolicy: plain((dto.retryPolicy ?? {}) as RetryPolicy),

@@ -57,6 +57,7 @@ export async function updateCampaign(
     changes.defaultTimezone = defaultZoneForCountry(dto.defaultCountry) ?? before.defaultTimezone;
   }
   if (dto.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = dto.maxConcurrentCalls;
+  if (dto.weight !== undefined) changes.weight = dto.weight;
   if (dto.maxAttempts !== undefined) changes.maxAttempts = dto.maxAttempts;
   if (dto.maxCallsPerNumber24h !== undefined) changes.maxCallsPerNumber24h = dto.maxCallsPerNumber24h;
   if (dto.retryPolicy !== undefined) changes.retryPolicy = plain(dto.retryPolicy as RetryPolicy);

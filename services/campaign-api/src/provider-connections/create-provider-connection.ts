@@ -53,6 +53,11 @@ export async function createProviderConnection(
 ): Promise<ProviderConnectionEntity> {
   const { tenantId, apiKeyId, userId } = auth;
   const { config, secrets } = connectionSettings(dto);
+  const reserved = dto.reservedCalls ?? 0;
+  if (reserved > 0 && (dto.maxConcurrentCalls === undefined || reserved >= dto.maxConcurrentCalls)) {
+    const reason = 'reservedCalls must be less than maxConcurrentCalls (the slots left for campaigns)';
+    throw new AppError('validation_failed', `request body: ${reason}`, { status: 400, details: [{ field: 'reservedCalls', reason }] });
+  }
   return ds.transaction(async (m) => {
     const created = await insertProviderConnection(m, {
       tenantId,
@@ -62,6 +67,9 @@ export async function createProviderConnection(
       config,
       secretsSealed: encryptSecret(JSON.stringify(secrets), secretsKey),
       callsPerSecond: dto.callsPerSecond ?? 10,
+      maxConcurrentCalls: dto.maxConcurrentCalls ?? null,
+      reservedCalls: reserved,
+      accountKey: dto.accountKey?.trim() || null,
     });
     await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: created.id, after: providerConnectionView(created) });
     return created;

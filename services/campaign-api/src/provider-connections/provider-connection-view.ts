@@ -5,6 +5,7 @@ import type { ProviderConnection } from './provider-connection.dto';
 export function providerConnectionView(p: ProviderConnectionEntity): ProviderConnection {
   return {
     id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, config: p.config,
-    callsPerSecond: p.callsPerSecond, createdAt: p.createdAt, updatedAt: p.updatedAt,
+    callsPerSecond: p.callsPerSecond,
+    maxConcurrentCalls: p.maxConcurrentCalls, reservedCalls: p.reservedCalls, accountKey: p.accountKey, createdAt: p.createdAt, updatedAt: p.updatedAt,
   };
 }

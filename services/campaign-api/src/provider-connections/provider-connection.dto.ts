@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import type { ProviderType } from '@dialer/db';
 import { E164 } from '../http/validators';
-import { arrayOf, DATE_TIME, EX, Field, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
+import { arrayOf, DATE_TIME, EX, Field, INT, NUMBER, OBJECT, oneOf, ref, ResponseSchema, TEXT, UUID } from '../openapi/response-schema';
 import { Doc } from '../openapi/doc';
 
 const URL_OPTS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
@@ -23,6 +23,12 @@ class BaseConnectionDto {
   /** Longest a call may last once answered (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit). */
   @Doc('Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).', 600)
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(14_400) timeLimitSeconds?: number;
+  @Doc('Live calls the provider account allows at once (its concurrency); absent: no limit at this level. A call needs a slot here besides its campaign\'s and its tenant\'s.', 50)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) maxConcurrentCalls?: number;
+  @Doc('Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.', 5)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(99_999) reservedCalls?: number;
+  @Doc('Connections naming the same account key share one concurrency budget (the account\'s), across tenants; absent: this connection alone.', 'twilio-main')
+  @IsOptional() @IsString() @Length(1, 200) accountKey?: string;
 }
 
 export class TwilioConnectionDto extends BaseConnectionDto {
@@ -124,6 +130,9 @@ export class ProviderConnection {
     { accountSid: 'AC0123456789abcdef0123456789abcdef', fromNumber: '+14155550100' })
   config: Record<string, unknown>;
   @Field(NUMBER, 'Calls started per second at most through this connection.', 10) callsPerSecond: number;
+  @Field(INT, 'Live calls the provider account allows at once (null: no limit at this level).', 50, { nullable: true }) maxConcurrentCalls: number | null;
+  @Field(INT, 'Slots of maxConcurrentCalls kept free for calls not placed by campaigns.', 0) reservedCalls: number;
+  @Field(TEXT, 'Connections with the same account key share one concurrency budget (null: its own).', null, { nullable: true }) accountKey: string | null;
   @Field(DATE_TIME, 'When it was created.', EX.at) createdAt: Date;
   @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
 }

@@ -1,9 +1,9 @@
 import { countCallbacksDue, findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
-import { dialingState } from '@dialer/domain';
+import { dialingState, type DialingInput } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
-import { readDialingFacts } from './dialing.repository';
+import { readBudgetLimits, readDialingFacts } from './dialing.repository';
 import { estimateCompletion } from './estimate-completion';
 import type { CampaignStats } from './stats.dto';
 
@@ -20,6 +20,19 @@ async function recentCallRate(ds: DataSource, tenantId: string, campaign: Campai
   const startedMinutesAgo = campaign.startedAt ? (now.getTime() - campaign.startedAt.getTime()) / 60_000 : RATE_WINDOW_MINUTES;
   const span = Math.min(RATE_WINDOW_MINUTES, Math.max(1, startedMinutesAgo));
   return calls / span;
+}
+
+/** The tenant's and the provider account's limits with their live calls (from the leases). */
+async function readBudgets(ds: DataSource, lease: ConcurrencyLease, campaign: CampaignEntity): Promise<DialingInput['budgets']> {
+  const b = await readBudgetLimits(ds, campaign);
+  const [tenantLive, accountLive] = await Promise.all([
+    b.tenantLimit !== null ? lease.heldAt('tenant', campaign.tenantId) : Promise.resolve(0),
+    b.accountLimit !== null && b.accountGroup ? lease.heldAt('connection', b.accountGroup) : Promise.resolve(0),
+  ]);
+  return {
+    ...(b.tenantLimit !== null ? { tenant: { limit: b.tenantLimit, live: tenantLive } } : {}),
+    ...(b.accountLimit !== null && b.accountGroup ? { connection: { limit: b.accountLimit, live: accountLive } } : {}),
+  };
 }
 
 /**
@@ -39,9 +52,10 @@ export async function loadCampaignStats(
     campaign.status === 'running' ? readDialingFacts(ds, campaign, now) : Promise.resolve({ dueNow: 0, next: null, importRunning: false }),
     countCallbacksDue(ds, tenantId, campaign.id, new Date(now.getTime() + 86_400_000)),
   ]);
+  const budgets = campaign.status === 'running' ? await readBudgets(ds, lease, campaign) : undefined;
   const dialing = dialingState({
     status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,
-    leads, liveCalls, ...facts, callbacksDueSoon,
+    leads, liveCalls, ...facts, callbacksDueSoon, budgets,
   });
   const called = s?.callsEnded ?? 0;
   const connected = s?.connected ?? 0;

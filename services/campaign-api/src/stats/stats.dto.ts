@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { BUCKET_GRANULARITIES, type BucketGranularity, type RecountReport } from '@dialer/db';
-import { CAMPAIGN_STATUSES, DIALING_STATES, type CampaignStatus, type DialingState, type DialingStateName } from '@dialer/domain';
+import { CAMPAIGN_STATUSES, DIALING_STATES, LIMIT_LEVELS, type CampaignStatus, type DialingState, type DialingStateName, type LimitLevel } from '@dialer/domain';
 import { IsIanaZone } from '../http/validators';
 import {
   arrayOf, BOOL, DATE_TIME, EX, Field, INT, mapOf, NUMBER, oneOf, ref, ResponseSchema, TEXT, UUID, type SameKeys,
@@ -62,6 +62,8 @@ export class DialingStateView implements DialingState {
   nextCallableAt: Date | null;
   @Field(INT, 'How many leads become callable then (within a minute of it).', 3) nextCallableLeads: number;
   @Field(INT, 'Scheduled callbacks due within the next 24 hours (GET /v1/campaigns/:id/callbacks lists them).', 2) callbacksDueSoon: number;
+  @Field(oneOf(LIMIT_LEVELS), 'When at_limit: whose limit holds the calls back — campaign (its own), tenant (all its campaigns together) or connection (the provider account); else null.', 'tenant', { nullable: true })
+  limitedBy: LimitLevel | null;
   @Field(TEXT, 'The same in one sentence, for people.', 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads.')
   message: string;
 }
@@ -98,7 +100,7 @@ export class CampaignStats {
   @Field(DATE_TIME, 'When it should be done at the current rate (running), when it was done (completed), else null.', '2026-03-02T18:40:00.000Z', { nullable: true })
   estimatedCompletionAt: Date | null;
   @Field(ref(() => DialingStateView), 'Why it is or is not calling right now, in data and in words.',
-    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, callbacksDueSoon: 2, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours.' })
+    { state: 'waiting_for_window', nextCallableAt: '2026-03-02T17:00:00.000Z', nextCallableLeads: 3, callbacksDueSoon: 2, limitedBy: null, message: 'Waiting for calling hours: next leads callable at 09:00 America/Los_Angeles (17:00 UTC), 3 leads. 2 callbacks due within 24 hours.' })
   dialing: DialingStateView;
 }
 

@@ -8,7 +8,7 @@ import { updateTenant } from './update-tenant';
 
 function tenantView(t: TenantEntity): TenantView {
   return {
-    id: t.id, name: t.name, defaultCountry: t.defaultCountry,
+    id: t.id, name: t.name, defaultCountry: t.defaultCountry, maxConcurrentCalls: t.maxConcurrentCalls, weight: t.weight,
     retention: {
       callDataDays: t.retentionCallDataDays, attemptsDays: t.retentionAttemptsDays,
       webhookEventsDays: t.retentionWebhookEventsDays, endedLeadsDays: t.retentionEndedLeadsDays,
@@ -17,7 +17,7 @@ function tenantView(t: TenantEntity): TenantView {
   };
 }
 
-/** The caller's own tenant: read it, change its default country and retention (admins), read its purge runs. */
+/** The caller's own tenant: read it, change its default country, concurrency budget and retention (admins), read its purge runs. */
 export function tenantRouter(ds: DataSource): Router {
   const r = Router();
 

@@ -31,7 +31,8 @@ export async function findTenant(db: Db, id: string): Promise<TenantEntity | nul
 
 /** What PATCH /v1/tenant sets. */
 export type TenantSettings = Pick<TenantEntity,
-  'defaultCountry' | 'retentionCallDataDays' | 'retentionAttemptsDays' | 'retentionWebhookEventsDays' | 'retentionEndedLeadsDays'>;
+  'defaultCountry' | 'maxConcurrentCalls' | 'weight'
+  | 'retentionCallDataDays' | 'retentionAttemptsDays' | 'retentionWebhookEventsDays' | 'retentionEndedLeadsDays'>;
 
 export async function setTenantSettings(m: EntityManager, id: string, s: TenantSettings): Promise<void> {
   await m.getRepository(TenantEntity).update({ id }, s);

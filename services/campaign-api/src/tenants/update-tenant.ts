@@ -9,6 +9,8 @@ import { findTenant, setTenantSettings, type TenantSettings } from './tenants.re
 function settingsOf(t: TenantEntity): TenantSettings {
   return {
     defaultCountry: t.defaultCountry,
+    maxConcurrentCalls: t.maxConcurrentCalls,
+    weight: t.weight,
     retentionCallDataDays: t.retentionCallDataDays,
     retentionAttemptsDays: t.retentionAttemptsDays,
     retentionWebhookEventsDays: t.retentionWebhookEventsDays,
@@ -17,14 +19,16 @@ function settingsOf(t: TenantEntity): TenantSettings {
 }
 
 /**
- * Changes the caller's tenant's default country (for campaigns created from now on) and its
- * retention settings (only the fields given; null keeps that kind of data forever), audited.
+ * Changes the caller's tenant: its default country (for campaigns created from now on), its limit on
+ * live calls across its campaigns, its weight on shared provider accounts, and its retention settings
+ * (only the fields given; null keeps that kind of data forever); audited.
  */
 export async function updateTenant(ds: DataSource, auth: AuthContext, dto: UpdateTenantDto): Promise<TenantEntity> {
   const { tenantId, apiKeyId, userId } = auth;
   const r = dto.retention;
-  if (dto.defaultCountry === undefined && !(r && Object.values(r).some((v) => v !== undefined))) {
-    throw new AppError('validation_failed', 'request body is invalid: give defaultCountry or retention (at least one of its fields)', { status: 400 });
+  if (dto.defaultCountry === undefined && dto.maxConcurrentCalls === undefined && dto.weight === undefined
+    && !(r && Object.values(r).some((v) => v !== undefined))) {
+    throw new AppError('validation_failed', 'request body is invalid: give defaultCountry, maxConcurrentCalls, weight or retention (at least one of its fields)', { status: 400 });
   }
   return ds.transaction(async (m) => {
     const before = await findTenant(m, tenantId);
@@ -32,6 +36,8 @@ export async function updateTenant(ds: DataSource, auth: AuthContext, dto: Updat
     const was = settingsOf(before);
     const next: TenantSettings = {
       defaultCountry: dto.defaultCountry ?? was.defaultCountry,
+      maxConcurrentCalls: dto.maxConcurrentCalls === undefined ? was.maxConcurrentCalls : dto.maxConcurrentCalls,
+      weight: dto.weight ?? was.weight,
       retentionCallDataDays: r?.callDataDays === undefined ? was.retentionCallDataDays : r.callDataDays,
       retentionAttemptsDays: r?.attemptsDays === undefined ? was.retentionAttemptsDays : r.attemptsDays,
       retentionWebhookEventsDays: r?.webhookEventsDays === undefined ? was.retentionWebhookEventsDays : r.webhookEventsDays,

@@ -33,9 +33,11 @@ export function hopperTarget(maxConcurrentCalls: number, h: HopperSize): number 
  * calling window is open now (campaign schedule ∩ the callee's rule pack, in every candidate zone),
  * and moves the others to their next window opening. `now` is the dialer's clock.
  */
-export async function feedCampaign(ds: DataSource, campaign: RunningCampaign, size: HopperSize, now = clock.now()): Promise<FeedResult> {
+export async function feedCampaign(
+  ds: DataSource, campaign: RunningCampaign & { queued?: number }, size: HopperSize, now = clock.now(),
+): Promise<FeedResult> {
   const target = hopperTarget(campaign.max_concurrent_calls, size);
-  let need = target - (await countQueuedLeads(ds, campaign.id));
+  let need = target - (campaign.queued ?? await countQueuedLeads(ds, campaign.id));
   if (need <= 0) return { jobs: [], deferred: 0, ended: 0 };
 
   return ds.transaction(async (m) => {

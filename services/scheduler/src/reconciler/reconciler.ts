@@ -285,13 +285,24 @@ export class Reconciler {
   private async freeLeakedSlots(now: number): Promise<number> {
     const { redis, lease } = this.o;
     const keyPrefix = lease.key('');
-    const held: Array<{ campaignId: string; member: string; leadId: string; attemptNo: number }> = [];
+    const held: Array<{ campaignId: string; member: string; leadId: string; attemptNo: number; key?: string; entry?: string }> = [];
     for (const key of await scanKeys(redis, keyPrefix)) {
       if (key === lease.markerKey()) continue;
       const campaignId = key.slice(keyPrefix.length);
       for (const member of await lease.members(campaignId)) {
         const [leadId, n] = member.split('#');
         if (leadId && n && /^[0-9a-f-]{36}$/i.test(leadId)) held.push({ campaignId, member, leadId, attemptNo: Number(n) });
+      }
+    }
+    // The tenant and account levels hold `<group>|<member>`: an entry whose call ended (or never had
+    // an attempt) is freed there too, even when its campaign-level slot is gone already.
+    for (const levelPrefix of [lease.tenantKey(''), lease.accountKey('')]) {
+      for (const key of await scanKeys(redis, levelPrefix)) {
+        for (const entry of await redis.zrange(key, 0, -1)) {
+          const member = entry.slice(entry.indexOf('|') + 1);
+          const [leadId, n] = member.split('#');
+          if (leadId && n && /^[0-9a-f-]{36}$/i.test(leadId)) held.push({ campaignId: '', member, leadId, attemptNo: Number(n), key, entry });
+        }
       }
     }
 
@@ -308,7 +319,10 @@ export class Reconciler {
         this.missingSince.set(h.member, since);
         free = now - since >= this.o.orphanSlotMs;
       }
-      if (free && (await lease.release(h.campaignId, h.member))) freed++;
+      if (!free) continue;
+      // A slot counts once, at its campaign; entries left at the tenant or account level alone are freed uncounted.
+      if (h.key) await lease.releaseFrom(h.key, h.entry!);
+      else if (await lease.release(h.campaignId, h.member)) freed++;
     }
     for (const m of [...this.missingSince.keys()]) if (!stillMissing.has(m)) this.missingSince.delete(m);
     return freed;

@@ -116,6 +116,8 @@ export function toCreateBody(d: WizardDraft): CreateCampaignBody {
     ...(d.countryFromTenant ? {} : { defaultCountry: d.defaultCountry.trim().toUpperCase() }),
     maxAttempts: d.maxAttempts,
     maxConcurrentCalls: d.maxConcurrentCalls,
+    // The default share of the tenant's budget (docs/dialing-rules.md); PATCH /v1/campaigns/{id} changes it.
+    weight: 1,
     ...(d.providerConnectionId ? { providerConnectionId: d.providerConnectionId } : {}),
     ...(d.providerConnectionId && d.agentOverride.trim() ? { agentOverride: d.agentOverride.trim() } : {}),
     ...(d.providerConnectionId && d.callerIdOverride.trim() ? { callerIdOverride: d.callerIdOverride.trim() } : {}),

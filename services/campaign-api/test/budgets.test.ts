@@ -1,0 +1,71 @@
+import { ConcurrencyLease } from '@dialer/queue';
+import { createCampaign, startApi, type Api } from './helpers';
+
+/** Issue 18: the tenant's and the provider account's concurrency budgets, and the campaign's weight, through the API. */
+describe('concurrency budgets through the API', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi('budgets');
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('when an admin sets the tenant\'s limit and weight, then GET shows them; null lifts the limit; a bad value is a 400 naming the field', async () => {
+    const set = await api.http.patch('/v1/tenant').set(api.auth()).send({ maxConcurrentCalls: 20, weight: 2 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ maxConcurrentCalls: 20, weight: 2 });
+    expect((await api.http.get('/v1/tenant').set(api.auth())).body).toMatchObject({ maxConcurrentCalls: 20, weight: 2, defaultCountry: 'US' });
+
+    const bad = await api.http.patch('/v1/tenant').set(api.auth()).send({ maxConcurrentCalls: 0 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toMatch(/maxConcurrentCalls/);
+    expect((await api.http.get('/v1/tenant').set(api.auth())).body.maxConcurrentCalls).toBe(20);
+
+    const lifted = await api.http.patch('/v1/tenant').set(api.auth()).send({ maxConcurrentCalls: null });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ maxConcurrentCalls: null, weight: 2 });
+  });
+
+  it('when a connection reserves as many slots as its account allows, then it is refused naming reservedCalls; a valid one shows its budget', async () => {
+    const base = { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret-token', fromNumber: '+14155550100' };
+    const bad = await api.http.post('/v1/provider-connections').set(api.auth()).send({ ...base, maxConcurrentCalls: 5, reservedCalls: 5 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'reservedCalls' })]);
+    const ok = await api.http.post('/v1/provider-connections').set(api.auth()).send({ ...base, maxConcurrentCalls: 50, reservedCalls: 5, accountKey: 'main' });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ maxConcurrentCalls: 50, reservedCalls: 5, accountKey: 'main' });
+  });
+
+  it('when a campaign is created with a weight, then it shows it, an update changes it, and 0 is refused', async () => {
+    const c = await createCampaign(api, { weight: 3 });
+    expect(c.weight).toBe(3);
+    const updated = await api.http.patch(`/v1/campaigns/${c.id as string}`).set(api.auth()).send({ weight: 1 });
+    expect(updated.status).toBe(200);
+    expect(updated.body.weight).toBe(1);
+    const bad = await api.http.post('/v1/campaigns').set(api.auth()).send({ name: 'w', weight: 0 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toMatch(/weight/);
+  });
+
+  it('when the tenant\'s slots are all held by another campaign and leads are due, then the dialing state says it is at the tenant\'s limit', async () => {
+    await api.http.patch('/v1/tenant').set(api.auth()).send({ maxConcurrentCalls: 1 });
+    const busy = await createCampaign(api, {});
+    const waiting = await createCampaign(api, {});
+    const added = await api.http.post(`/v1/campaigns/${waiting.id as string}/leads`).set(api.auth()).send({ leads: [{ phone: '+447911123456' }] });
+    expect(added.status).toBe(201);
+    expect((await api.http.post(`/v1/campaigns/${waiting.id as string}/start`).set(api.auth())).status).toBe(200);
+    const lease = new ConcurrencyLease(api.ctx.redis, api.ctx.queuePrefix);
+    await api.ctx.redis.set(lease.markerKey(), '1');
+    const held = await lease.takeSlot({
+      campaignId: busy.id as string, tenantId: api.tenant.tenantId, accountGroup: busy.providerConnectionId as string, member: 'x#1',
+      campaignLimit: 5, tenantLimit: 1, accountLimit: null,
+    }, 60_000);
+    expect(held.result).toBe('held');
+
+    const stats = await api.http.get(`/v1/campaigns/${waiting.id as string}/stats`).set(api.auth());
+    expect(stats.status).toBe(200);
+    expect(stats.body.dialing).toMatchObject({ state: 'at_limit', limitedBy: 'tenant' });
+    expect(stats.body.dialing.message).toMatch(/^At the tenant's limit of 1/);
+  });
+});
