@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createTestContext, eventually, REPO_ROOT, startStack, testPhones, zoneWhereLocalHourIs, type Stack, type TestContext } from '@dialer/testing';
+import { createTestContext, eventually, findPersonalData, REPO_ROOT, startStack, testPhones, zoneWhereLocalHourIs, type Stack, type TestContext } from '@dialer/testing';
 
 jest.setTimeout(240_000);
 
@@ -22,22 +22,10 @@ const E164 = '+14155552671';
 const NATIONAL = '4155552671';
 const EMAIL = 'ada.lovelace@example.com';
 
-/** Every row of every table of the schema whose text, varchar, json, jsonb or bytea columns hold the person. */
+/** Every column of the schema holding the person (generic: tables added later are covered). */
 async function findPerson(ctx: TestContext): Promise<string[]> {
-  const cols: Array<{ table_name: string; column_name: string; data_type: string }> = await ctx.ds.query(
-    `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
-       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-      WHERE c.table_schema = $1 AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea')`, [ctx.schema]);
-  expect(cols.length).toBeGreaterThan(50);
-  const found: string[] = [];
-  for (const c of cols) {
-    const v = c.data_type === 'bytea' ? `encode("${c.column_name}", 'escape')` : `"${c.column_name}"::text`;
-    const formatted = c.data_type === 'jsonb' || c.data_type === 'json' ? 'false' : `regexp_replace(${v}, '\\D', '', 'g') ~ '^[0-9]{0,4}${NATIONAL}$'`;
-    const [r] = await ctx.ds.query(
-      `SELECT count(*)::int AS n FROM "${ctx.schema}"."${c.table_name}"
-        WHERE ${v} LIKE '%${E164}%' OR ${v} LIKE '%${NATIONAL}%' OR lower(${v}) LIKE '%${EMAIL}%' OR ${formatted}`);
-    if (r.n > 0) found.push(`${c.table_name}.${c.column_name}: ${r.n}`);
-  }
+  const { found, columnsScanned } = await findPersonalData(ctx, { e164: E164, national: NATIONAL, email: EMAIL });
+  expect(columnsScanned).toBeGreaterThan(50);
   return found;
 }
 

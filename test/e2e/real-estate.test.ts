@@ -3,7 +3,8 @@
  * provider-sim speaking Vapi, one shared fake clock (noon in India). A campaign with the real-estate
  * lead schema imports the sample CSV plus bad rows and gets exact per-row errors; its valid leads
  * are called with `{{property_type}}` rendered in the first message; a callback the AI's post-call
- * analysis asks for (Vapi `analysis.structuredData.callbackAt`) is placed at the requested time.
+ * analysis asks for (Vapi `analysis.structuredData.callbackAt`) is placed at the requested time; and
+ * erasing one person leaves no trace of their number or email in any table.
  */
 import axios, { type AxiosInstance } from 'axios';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
-import { createTestContext, eventually, REPO_ROOT, startStack, type Stack, type TestContext } from '@dialer/testing';
+import { createTestContext, eventually, findPersonalData, REPO_ROOT, startStack, type Stack, type TestContext } from '@dialer/testing';
 
 jest.setTimeout(240_000);
 
@@ -127,9 +128,31 @@ describe('the real-estate example end to end, every service its own process', ()
     expect(calls.length).toBe(11);
   });
 
-  describe('erasure of a person (retention and erasure)', () => {
-    // The erasure step of this example is added with the retention and erasure feature: erase one
-    // lead's number and email across the tenant and prove no table still holds them.
-    it.todo('when a person of the real-estate campaign is erased, then no row in any table holds their number or email');
+  it('when Rahul asks to be forgotten, then no column of any table holds his number or email, and his number is refused from then on', async () => {
+    const rahul = { e164: CALLBACK_NUMBER, national: '9876543210', email: 'rahul.sharma@example.com' };
+    // Before: his number and email are stored (the scan can see them).
+    const before = await findPersonalData(ctx, rahul);
+    expect(before.columnsScanned).toBeGreaterThan(50);
+    expect(before.found).toEqual(expect.arrayContaining([expect.stringMatching(/^leads\.phone_e164: 1$/), expect.stringMatching(/^leads\.email: 1$/)]));
+
+    const erased = await api.post('/erasures', { phone: '098765 43210', email: 'Rahul.Sharma@example.com', doNotCall: true });
+    expect(erased.status).toBe(201);
+    expect(erased.data).toMatchObject({ dncHashed: true, counts: expect.objectContaining({ leads: 1, call_attempts: 2, callbacks: 1 }) });
+    expect(JSON.stringify(erased.data)).not.toContain(rahul.national);
+
+    // After: nothing anywhere (tables added later are covered by the generic scan) …
+    expect((await findPersonalData(ctx, rahul)).found).toEqual([]);
+    // … the audit says an erasure happened, without him in it …
+    const audit = await api.get('/audit-log', { params: { action: 'erasure.create' } });
+    expect(audit.status).toBe(200);
+    expect(audit.data.data).toHaveLength(1);
+    expect(JSON.stringify(audit.data)).not.toMatch(/9876543210|rahul/i);
+    // … the other leads and the campaign's call counts are untouched, and his number is refused again.
+    const stats = (await api.get(`/campaigns/${campaignId}/stats`)).data;
+    expect(stats.callsEnded).toBe(11);
+    // (The campaign has completed and takes no more leads: the tenant's DNC check answers for imports and dials.)
+    const check = await api.post('/dnc/check', { phones: ['+91 98765 43210'] });
+    expect(check.status).toBe(200);
+    expect(check.data.data[0].dnc).toBe(true);
   });
 });

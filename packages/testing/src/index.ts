@@ -114,3 +114,4 @@ export function maxLiveCalls(calls: ReadonlyArray<{ createdAt: string; endedAt: 
   return max;
 }
 export * from './webhook-sink';
+export * from './personal-data';
