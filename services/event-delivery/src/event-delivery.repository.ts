@@ -8,7 +8,6 @@ export interface UnrelayedEvent {
   tenant_id: string;
   campaign_id: string | null;
   type: string;
-  body: string;
 }
 
 /**
@@ -17,7 +16,7 @@ export interface UnrelayedEvent {
  */
 export async function lockUnrelayedEvents(m: EntityManager, limit: number): Promise<UnrelayedEvent[]> {
   return queryRows<UnrelayedEvent>(m,
-    `SELECT id, tenant_id, campaign_id, type, payload::text AS body FROM outbound_events
+    `SELECT id, tenant_id, campaign_id, type FROM outbound_events
       WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
 }
 
@@ -48,13 +47,12 @@ export interface DeliveryToEnqueue {
  */
 export async function insertDeliveries(
   m: EntityManager, rows: ReadonlyArray<{ tenantId: string; eventId: string; endpointId: string }>,
-): Promise<DeliveryToEnqueue[]> {
-  if (rows.length === 0) return [];
-  return queryRows<DeliveryToEnqueue>(m,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await m.query(
     `INSERT INTO webhook_deliveries (tenant_id, event_id, endpoint_id, enqueued)
-     SELECT t, e, p, true FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS x(t, e, p)
-     ON CONFLICT (event_id, endpoint_id) DO UPDATE SET enqueued = true
-     RETURNING id, tenant_id, endpoint_id, event_id, redeliveries`,
+     SELECT t, e, p, false FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS x(t, e, p)
+     ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
     [rows.map((r) => r.tenantId), rows.map((r) => r.eventId), rows.map((r) => r.endpointId)]);
 }
 

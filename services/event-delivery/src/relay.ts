@@ -16,12 +16,15 @@ export interface RelayOptions {
 }
 
 /**
- * Moves outbox rows into delivery jobs: in one transaction it locks a batch of unrelayed events
- * (FOR UPDATE SKIP LOCKED: replicas share the work), makes one delivery per event × endpoint that
- * wants it, adds their jobs (deterministic ids) and marks the events relayed. A crash between adding
- * the jobs and the commit leaves the events unrelayed: the next pass makes the same deliveries and
- * adds the same job ids, which BullMQ keeps once — nothing lost, nothing flooded. Deliveries asked
- * for again (redelivery, test event) are enqueued the same way.
+ * Moves outbox rows into delivery jobs, in two steps. First, in one transaction, it locks a batch of
+ * unrelayed events (FOR UPDATE SKIP LOCKED: replicas share the work), makes one delivery row per
+ * event × endpoint that wants it (not yet enqueued) and marks the events relayed. Then, once those
+ * rows are committed, it locks the deliveries not yet enqueued, adds their jobs (deterministic ids)
+ * and marks them enqueued. The job is added only when its delivery row is visible to the worker
+ * that records the attempt (adding it in the first transaction let a fast worker post the event and
+ * find no row to record it on). A crash between adding the jobs and the second commit leaves the
+ * deliveries unenqueued: the next pass adds the same job ids, which BullMQ keeps once — nothing lost,
+ * nothing flooded. Deliveries asked for again (redelivery, test event) are enqueued the same way.
  */
 export class Relay {
   private readonly task: PeriodicTask;
@@ -55,23 +58,21 @@ export class Relay {
       if (events.length === 0) return 0;
       const endpoints = await findEnabledEndpoints(m, [...new Set(events.map((e) => e.tenant_id))]);
       const pairs: Array<{ tenantId: string; eventId: string; endpointId: string }> = [];
-      const bodies = new Map<string, string>();
       for (const e of events) {
-        bodies.set(e.id, e.body);
         for (const p of endpoints) {
           if (p.tenant_id === e.tenant_id && endpointWants({ eventTypes: p.event_types, campaignIds: p.campaign_ids }, e.type, e.campaign_id)) {
             pairs.push({ tenantId: e.tenant_id, eventId: e.id, endpointId: p.id });
           }
         }
       }
-      const deliveries = await insertDeliveries(m, pairs);
-      await this.add(deliveries.map((d) => ({ ...d, body: bodies.get(d.event_id)! })));
+      await insertDeliveries(m, pairs);
       await markEventsRelayed(m, events.map((e) => e.id));
       this.relayed += events.length;
       return events.length;
     });
   }
 
+  /** Adds the jobs of committed deliveries not yet enqueued (new ones, redeliveries, test events). */
   async enqueueRequested(): Promise<number> {
     return this.o.ds.transaction(async (m) => {
       const rows = await lockDeliveriesToEnqueue(m, this.o.batch);
