@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REGION_NAMES } from './lead-timezones';
 
 /**
  * Caller-ID pools with local presence: which of a pool's numbers may call a callee, in order of
@@ -29,21 +30,14 @@ export interface CallerIdCandidates {
 
 let nanpRegions: Map<string, string> | undefined;
 
-/** US state and Canadian province names as the geocoding data writes them → their codes. */
+/**
+ * US state and Canadian province names as the geocoding data writes them → their codes: the names
+ * lead zones use, plus the data's own spellings.
+ */
 const REGION_CODES: Record<string, string> = {
-  alabama: 'AL', alaska: 'AK', arizona: 'AZ', arkansas: 'AR', california: 'CA', colorado: 'CO', connecticut: 'CT',
-  delaware: 'DE', 'washington d.c.': 'DC', florida: 'FL', georgia: 'GA', hawaii: 'HI', idaho: 'ID', illinois: 'IL',
-  indiana: 'IN', iowa: 'IA', kansas: 'KS', kentucky: 'KY', louisiana: 'LA', maine: 'ME', maryland: 'MD',
-  massachusetts: 'MA', michigan: 'MI', minnesota: 'MN', mississippi: 'MS', missouri: 'MO', montana: 'MT',
-  nebraska: 'NE', nevada: 'NV', 'new hampshire': 'NH', 'new jersey': 'NJ', 'new mexico': 'NM', 'new york': 'NY',
-  'north carolina': 'NC', 'north dakota': 'ND', ohio: 'OH', oklahoma: 'OK', oregon: 'OR', pennsylvania: 'PA',
-  'rhode island': 'RI', 'south carolina': 'SC', 'south dakota': 'SD', tennessee: 'TN', texas: 'TX', utah: 'UT',
-  vermont: 'VT', virginia: 'VA', 'washington state': 'WA', washington: 'WA', 'west virginia': 'WV', wisconsin: 'WI', wyoming: 'WY',
-  'puerto rico': 'PR', guam: 'GU',
-  alberta: 'AB', 'british columbia': 'BC', 'british colombia': 'BC', manitoba: 'MB', 'new brunswick': 'NB',
-  'newfoundland and labrador': 'NL', newfoundland: 'NL', 'nova scotia': 'NS', 'northwest territories': 'NT', nunavut: 'NU',
-  ontario: 'ON', 'prince edward island': 'PE', 'nova scotia/prince edward island': 'NS',
-  'northwest territories/nunavut/yukon': 'NT', quebec: 'QC', 'québec': 'QC', saskatchewan: 'SK', yukon: 'YT',
+  ...REGION_NAMES.US, ...REGION_NAMES.CA,
+  'washington d.c.': 'DC', 'washington state': 'WA', 'british colombia': 'BC', newfoundland: 'NL',
+  'nova scotia/prince edward island': 'NS', 'northwest territories/nunavut/yukon': 'NT',
 };
 
 /**

@@ -68,7 +68,8 @@ const REGION_ZONES: Record<string, Record<string, string[]>> = {
   },
 };
 
-const REGION_NAMES: Record<string, Record<string, string>> = {
+/** State, province and territory names (lower case) → their codes, per country. */
+export const REGION_NAMES: Record<string, Record<string, string>> = {
   US: {
     alabama: 'AL', alaska: 'AK', arizona: 'AZ', arkansas: 'AR', california: 'CA', colorado: 'CO', connecticut: 'CT',
     delaware: 'DE', 'district of columbia': 'DC', florida: 'FL', georgia: 'GA', hawaii: 'HI', idaho: 'ID', illinois: 'IL',
