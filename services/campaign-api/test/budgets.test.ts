@@ -1,4 +1,5 @@
 import { ConcurrencyLease } from '@dialer/queue';
+import { createApiKey } from '../src/tenants/api-keys';
 import { createCampaign, startApi, type Api } from './helpers';
 
 /** Issue 18: the tenant's and the provider account's concurrency budgets, and the campaign's weight, through the API. */
@@ -35,6 +36,38 @@ describe('concurrency budgets through the API', () => {
     const ok = await api.http.post('/v1/provider-connections').set(api.auth()).send({ ...base, maxConcurrentCalls: 50, reservedCalls: 5, accountKey: 'main' });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ maxConcurrentCalls: 50, reservedCalls: 5, accountKey: 'main' });
+  });
+
+  it('when an admin patches a connection\'s budget, then it shows and is audited before/after; reserved ≥ max is a 400 naming reservedCalls; managers get 403', async () => {
+    const base = { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret-token', fromNumber: '+14155550100' };
+    const created = await api.http.post('/v1/provider-connections').set(api.auth()).send({ ...base, maxConcurrentCalls: 10, reservedCalls: 2 });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    const patched = await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({ maxConcurrentCalls: 4, accountKey: ' main ' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id, maxConcurrentCalls: 4, reservedCalls: 2, accountKey: 'main' });
+    expect((await api.http.get(`/v1/provider-connections/${id}`).set(api.auth())).body).toMatchObject({ maxConcurrentCalls: 4, reservedCalls: 2 });
+    const audit = await api.http.get(`/v1/audit-log?entityId=${id}&action=provider_connection.update`).set(api.auth());
+    expect(audit.body.data).toEqual([expect.objectContaining({
+      before: { maxConcurrentCalls: 10, accountKey: null }, after: { maxConcurrentCalls: 4, accountKey: 'main' },
+    })]);
+
+    // Lowering the limit to the reserved slots would leave none for campaigns.
+    const bad = await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({ maxConcurrentCalls: 2 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'reservedCalls' })]);
+    const noLimit = await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({ maxConcurrentCalls: null });
+    expect(noLimit.status).toBe(400);
+    const lifted = await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({ maxConcurrentCalls: null, reservedCalls: 0, accountKey: null });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ maxConcurrentCalls: null, reservedCalls: 0, accountKey: null });
+
+    expect((await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({})).status).toBe(400);
+    expect((await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth()).send({ maxConcurrentCalls: 'many' })).status).toBe(400);
+    expect((await api.http.patch('/v1/provider-connections/00000000-0000-4000-8000-000000000000').set(api.auth()).send({ maxConcurrentCalls: 3 })).status).toBe(404);
+    const manager = await createApiKey(api.ctx.ds.manager, api.tenant.tenantId, 'manager');
+    expect((await api.http.patch(`/v1/provider-connections/${id}`).set(api.auth(manager.apiKey)).send({ maxConcurrentCalls: 3 })).status).toBe(403);
   });
 
   it('when a campaign is created with a weight, then it shows it, an update changes it, and 0 is refused', async () => {

@@ -1152,7 +1152,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a connection's concurrency budget (maxConcurrentCalls, reservedCalls, accountKey); running dialers apply it within about a second
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsId"];
         trace?: never;
     };
     "/v1/provider-connections/{id}/caller-ids": {
@@ -8247,6 +8251,23 @@ export interface components {
              * @example America/Los_Angeles
              */
             timezone?: string;
+        };
+        UpdateProviderConnectionDto: {
+            /**
+             * @description Connections of this tenant naming the same account key share one concurrency budget; null: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string | null;
+            /**
+             * @description Live calls the provider account allows at once (1–100000; null: no limit at this level). Running dialers apply it within about a second (CAMPAIGN_SETTINGS_TTL_MS); lowered below the live calls, no new call starts until they are under it, and none is cut.
+             * @example 40
+             */
+            maxConcurrentCalls?: number | null;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns; less than maxConcurrentCalls (0 when it is null).
+             * @example 5
+             */
+            reservedCalls?: number;
         };
         UpdateTenantDto: {
             /**
@@ -17153,6 +17174,122 @@ export interface operations {
             };
             /** @description Not found (also another tenant's resource) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "maxConcurrentCalls": 40,
+                 *       "reservedCalls": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateProviderConnectionDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "name": "Twilio US",
+                     *       "type": "twilio",
+                     *       "baseUrl": null,
+                     *       "config": {
+                     *         "accountSid": "AC0123456789abcdef0123456789abcdef",
+                     *         "fromNumber": "+14155550100"
+                     *       },
+                     *       "callsPerSecond": 10,
+                     *       "maxConcurrentCalls": 50,
+                     *       "reservedCalls": 0,
+                     *       "accountKey": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderConnection"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

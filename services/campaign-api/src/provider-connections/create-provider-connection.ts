@@ -4,6 +4,7 @@ import { writeAudit } from '@dialer/db';
 import type { AuthContext } from '../http/request-context';
 import { parseVapiWebhookAuth, type ConnectionDto } from './provider-connection.dto';
 import { providerConnectionView } from './provider-connection-view';
+import { reservedProblem } from './update-provider-connection';
 
 /** The connection's settings (`config`, shown) and credentials (`secrets`, sealed, never shown). */
 export function connectionSettings(dto: ConnectionDto): { config: Record<string, unknown>; secrets: Record<string, string> } {
@@ -54,10 +55,8 @@ export async function createProviderConnection(
   const { tenantId, apiKeyId, userId } = auth;
   const { config, secrets } = connectionSettings(dto);
   const reserved = dto.reservedCalls ?? 0;
-  if (reserved > 0 && (dto.maxConcurrentCalls === undefined || reserved >= dto.maxConcurrentCalls)) {
-    const reason = 'reservedCalls must be less than maxConcurrentCalls (the slots left for campaigns)';
-    throw new AppError('validation_failed', `request body: ${reason}`, { status: 400, details: [{ field: 'reservedCalls', reason }] });
-  }
+  const problem = reservedProblem({ maxConcurrentCalls: dto.maxConcurrentCalls ?? null, reservedCalls: reserved });
+  if (problem) throw new AppError('validation_failed', `request body: ${problem}`, { status: 400, details: [{ field: 'reservedCalls', reason: problem }] });
   return ds.transaction(async (m) => {
     const created = await insertProviderConnection(m, {
       tenantId,

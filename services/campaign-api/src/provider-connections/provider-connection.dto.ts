@@ -1,4 +1,6 @@
 import { Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { Nullable } from '@dialer/platform';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min,
   ValidateIf,
@@ -91,6 +93,22 @@ export class ExotelConnectionDto extends BaseConnectionDto {
   @IsOptional() @IsIn(['trans', 'promo']) callType?: string;
   @Doc('Record calls (never in HIPAA or PCI campaigns).', false)
   @IsOptional() @IsBoolean() record?: boolean;
+}
+
+/** PATCH /v1/provider-connections/:id: the concurrency budget; each field absent is left as it is. */
+export class UpdateProviderConnectionDto {
+  @JSONSchema({
+    description: 'Live calls the provider account allows at once (1–100000; null: no limit at this level). Running dialers apply it within about a second (CAMPAIGN_SETTINGS_TTL_MS); lowered below the live calls, no new call starts until they are under it, and none is cut.',
+    type: ['integer', 'null'], examples: [40],
+  })
+  @IsOptional() @Nullable() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) maxConcurrentCalls?: number | null;
+  @Doc('Slots of maxConcurrentCalls kept free for calls not placed by campaigns; less than maxConcurrentCalls (0 when it is null).', 5)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(99_999) reservedCalls?: number;
+  @JSONSchema({
+    description: 'Connections of this tenant naming the same account key share one concurrency budget; null: this connection alone.',
+    type: ['string', 'null'], examples: ['twilio-main'],
+  })
+  @IsOptional() @Nullable() @IsString() @Length(1, 200) accountKey?: string | null;
 }
 
 export const CONNECTION_DTOS = { twilio: TwilioConnectionDto, vapi: VapiConnectionDto, exotel: ExotelConnectionDto } as const;
