@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Queue } from 'bullmq';
-import { readLeadCounts } from '@dialer/db';
+import { grantSharedAccount, readLeadCounts, upsertSharedAccount } from '@dialer/db';
 import { clock, createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { ConcurrencyLease, createQueue, dialJobId, leaseMember, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
@@ -273,6 +273,43 @@ describe('dialer-worker', () => {
     expect((await finished(jobId)).returnvalue).toMatchObject({ result: 'placed' });
     expect(fake.callsTo(phone)).toHaveLength(1);
     await lease.release(s.campaignId, leaseMember(next.leadId, 1));
+  });
+
+  it('when tenant A names tenant B\'s account key, then A\'s live calls do not use B\'s account budget (keys are per tenant)', async () => {
+    const a = await seed();
+    const b = await seed();
+    await ctx.ds.query(`UPDATE provider_connections SET account_key = 'main', max_concurrent_calls = 5 WHERE id = $1`, [a.connectionId]);
+    await ctx.ds.query(`UPDATE provider_connections SET account_key = 'main', max_concurrent_calls = 1 WHERE id = $1`, [b.connectionId]);
+    await addDial(a);
+    expect((await finished(dialJobId(a.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    // A's call is live; B's account of 1 slot is still free for B.
+    await addDial(b);
+    expect((await finished(dialJobId(b.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    expect(fake.callsTo(b.phone)).toHaveLength(1);
+    await lease.release(a.campaignId, leaseMember(a.leadId, 1));
+    await lease.release(b.campaignId, leaseMember(b.leadId, 1));
+  });
+
+  it('when the operator opens a shared account to two tenants, then their connections share its limit (the operator\'s), not their own', async () => {
+    const a = await seed();
+    const b = await seed();
+    const key = `resell-${a.tenantId}`;
+    expect(await upsertSharedAccount(ctx.ds, { key, type: 'twilio', maxConcurrentCalls: 2, reservedCalls: 1 })).toBe(true);
+    for (const s of [a, b]) {
+      expect(await grantSharedAccount(ctx.ds, key, s.tenantId)).toBe(true);
+      await ctx.ds.query(`UPDATE provider_connections SET shared_account = $1 WHERE id = $2`, [key, s.connectionId]);
+    }
+    await addDial(a);
+    expect((await finished(dialJobId(a.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    expect(await lease.heldAt('connection', `shared:${key}`)).toBe(1);
+    // 2 − 1 reserved: A's live call takes the account's one campaign slot; B waits for it.
+    await addDial(b);
+    const jobId = dialJobId(b.leadId, 1);
+    await eventually(async () => ((await dialQueue.getJob(jobId))?.attemptsStarted ?? 0) >= 2, { what: 'B refused a slot' });
+    expect(fake.callsTo(b.phone)).toHaveLength(0);
+    await lease.release(a.campaignId, leaseMember(a.leadId, 1));
+    expect((await finished(jobId)).returnvalue).toMatchObject({ result: 'placed' });
+    await lease.release(b.campaignId, leaseMember(b.leadId, 1));
   });
 
   it('when the campaign is paused, then the lead goes back to pending and nobody is called', async () => {

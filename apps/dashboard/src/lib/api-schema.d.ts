@@ -2508,7 +2508,7 @@ export interface components {
         };
         BaseConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -2538,6 +2538,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -5415,7 +5420,7 @@ export interface components {
         };
         ExotelConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -5487,6 +5492,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -6966,7 +6976,7 @@ export interface components {
         /** @description A provider connection as the API shows it: its settings, never its credentials. */
         ProviderConnection: {
             /**
-             * @description Connections with the same account key share one concurrency budget (null: its own).
+             * @description Connections of this tenant with the same account key share one concurrency budget (null: its own).
              * @example null
              */
             accountKey: string | null;
@@ -7015,6 +7025,11 @@ export interface components {
              * @example 0
              */
             reservedCalls: number;
+            /**
+             * @description The operator's shared provider account it is in (its budget applies; null: none).
+             * @example null
+             */
+            sharedAccount: string | null;
             /**
              * @description The provider.
              * @example twilio
@@ -7844,7 +7859,7 @@ export interface components {
         };
         TwilioConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -7908,6 +7923,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -8268,6 +8288,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description Join a provider account shared across tenants that the platform operator opened to this tenant (its budget, set by the operator, replaces the connection's own: joining clears maxConcurrentCalls, reservedCalls and accountKey); null: leave it.
+             * @example reseller-twilio
+             */
+            sharedAccount?: string | null;
         };
         UpdateTenantDto: {
             /**
@@ -8419,7 +8444,7 @@ export interface components {
         };
         VapiConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -8469,6 +8494,11 @@ export interface components {
              * @example cred_123
              */
             serverCredentialId?: string;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -16957,6 +16987,7 @@ export interface operations {
                      *           "maxConcurrentCalls": 50,
                      *           "reservedCalls": 0,
                      *           "accountKey": null,
+                     *           "sharedAccount": null,
                      *           "createdAt": "2026-03-02T14:05:00.000Z",
                      *           "updatedAt": "2026-03-02T14:05:00.000Z"
                      *         }
@@ -17050,6 +17081,7 @@ export interface operations {
                      *       "maxConcurrentCalls": 50,
                      *       "reservedCalls": 0,
                      *       "accountKey": null,
+                     *       "sharedAccount": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -17147,6 +17179,7 @@ export interface operations {
                      *       "maxConcurrentCalls": 50,
                      *       "reservedCalls": 0,
                      *       "accountKey": null,
+                     *       "sharedAccount": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -17245,6 +17278,7 @@ export interface operations {
                      *       "maxConcurrentCalls": 50,
                      *       "reservedCalls": 0,
                      *       "accountKey": null,
+                     *       "sharedAccount": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }

@@ -68,6 +68,8 @@ export interface ConnectionBudget {
   maxConcurrentCalls: number | null;
   reservedCalls: number;
   accountKey: string | null;
+  /** The operator's shared account it is in (then the three above are null, 0, null). */
+  sharedAccount: string | null;
 }
 
 /** The tenant's live connection, locked for a change in this transaction; null when there is none. */

@@ -29,8 +29,10 @@ class BaseConnectionDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) maxConcurrentCalls?: number;
   @Doc('Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.', 5)
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(99_999) reservedCalls?: number;
-  @Doc('Connections naming the same account key share one concurrency budget (the account\'s), across tenants; absent: this connection alone.', 'twilio-main')
+  @Doc('Connections of this tenant naming the same account key share one concurrency budget (the account\'s); absent: this connection alone. Keys are per tenant: another tenant\'s "main" is another budget.', 'twilio-main')
   @IsOptional() @IsString() @Length(1, 200) accountKey?: string;
+  @Doc('A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).', 'reseller-twilio')
+  @IsOptional() @IsString() @Length(1, 200) sharedAccount?: string;
 }
 
 export class TwilioConnectionDto extends BaseConnectionDto {
@@ -108,7 +110,11 @@ export class UpdateProviderConnectionDto {
     description: 'Connections of this tenant naming the same account key share one concurrency budget; null: this connection alone.',
     type: ['string', 'null'], examples: ['twilio-main'],
   })
-  @IsOptional() @Nullable() @IsString() @Length(1, 200) accountKey?: string | null;
+  @IsOptional() @Nullable() @IsString() @Length(1, 200) accountKey?: string | null;  @JSONSchema({
+    description: 'Join a provider account shared across tenants that the platform operator opened to this tenant (its budget, set by the operator, replaces the connection\'s own: joining clears maxConcurrentCalls, reservedCalls and accountKey); null: leave it.',
+    type: ['string', 'null'], examples: ['reseller-twilio'],
+  })
+  @IsOptional() @Nullable() @IsString() @Length(1, 200) sharedAccount?: string | null;
 }
 
 export const CONNECTION_DTOS = { twilio: TwilioConnectionDto, vapi: VapiConnectionDto, exotel: ExotelConnectionDto } as const;
@@ -150,7 +156,8 @@ export class ProviderConnection {
   @Field(NUMBER, 'Calls started per second at most through this connection.', 10) callsPerSecond: number;
   @Field(INT, 'Live calls the provider account allows at once (null: no limit at this level).', 50, { nullable: true }) maxConcurrentCalls: number | null;
   @Field(INT, 'Slots of maxConcurrentCalls kept free for calls not placed by campaigns.', 0) reservedCalls: number;
-  @Field(TEXT, 'Connections with the same account key share one concurrency budget (null: its own).', null, { nullable: true }) accountKey: string | null;
+  @Field(TEXT, 'Connections of this tenant with the same account key share one concurrency budget (null: its own).', null, { nullable: true }) accountKey: string | null;
+  @Field(TEXT, 'The operator\'s shared provider account it is in (its budget applies; null: none).', null, { nullable: true }) sharedAccount: string | null;
   @Field(DATE_TIME, 'When it was created.', EX.at) createdAt: Date;
   @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
 }
