@@ -7,7 +7,7 @@
 import { ConcurrencyLease } from '@dialer/queue';
 import { eventually, maxLiveCalls } from '@dialer/testing';
 import {
-  createTenant, expectCampaignSettled, leadsDone, PREFIX, randomPause, simCallsOf, startCampaign, startFaultStack,
+  createTenant, expectCampaignSettled, leadsDone, operatorSharedAccount, PREFIX, randomPause, simCallsOf, startCampaign, startFaultStack,
   type CampaignStack, type FaultCampaign, type FaultStack,
 } from './fault-harness';
 
@@ -29,12 +29,15 @@ describe('nested concurrency budgets, with workers killed under load', () => {
     const limited = await f.api.patch('/tenant', { maxConcurrentCalls: 3 });
     expect(limited.status).toBe(200);
     expect(limited.data.maxConcurrentCalls).toBe(3);
-    // Tenants B and C: no tenant limit, each a connection to one account of 5 slots, 1 reserved.
-    const shared = { accountKey: 'sim-shared', maxConcurrentCalls: 5, reservedCalls: 1 };
+    // Tenants B and C: no tenant limit, each a connection to one account of 5 slots, 1 reserved,
+    // shared by the platform operator (an account key alone is per tenant).
+    const shared = { sharedAccount: 'sim-shared' };
     // A call cut by a kill ends as provider_error: retried soon, so the campaigns end within the test.
     const retryPolicy = { provider_error: { enabled: true, delaySeconds: 1 } };
     const tb: CampaignStack = { ...f, ...(await createTenant(f.stack, 'budgets tenant B')) };
     const tc: CampaignStack = { ...f, ...(await createTenant(f.stack, 'budgets tenant C')) };
+    await operatorSharedAccount(f.stack, ['set', 'sim-shared', '--type', 'twilio', '--max', '5', '--reserved', '1']);
+    for (const t of [tb, tc]) await operatorSharedAccount(f.stack, ['grant', 'sim-shared', t.tenantId]);
 
     const a1 = await startCampaign(f, { leads: 30, limit: 3, seed: 31, retryPolicy });
     const a2 = await startCampaign(f, { leads: 30, limit: 3, seed: 32, retryPolicy });
@@ -66,7 +69,7 @@ describe('nested concurrency budgets, with workers killed under load', () => {
     expect(accountLive).toBe(4);
 
     const lease = new ConcurrencyLease(f.redis, PREFIX);
-    await eventually(async () => (await lease.heldAt('tenant', f.tenantId)) === 0 && (await lease.heldAt('connection', 'twilio:sim-shared')) === 0,
+    await eventually(async () => (await lease.heldAt('tenant', f.tenantId)) === 0 && (await lease.heldAt('connection', 'shared:sim-shared')) === 0,
       { timeoutMs: 20_000, what: 'every tenant and account slot released' });
   });
 });

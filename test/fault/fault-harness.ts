@@ -111,6 +111,17 @@ export async function createTenant(stack: Stack, name: string): Promise<{ api: A
 }
 
 /** What the campaign helpers below need of a stack (a FaultStack, or another stack such as the Redis Cluster test's). */
+/** Runs the operator's `account:shared` CLI (declare a shared provider account, open it to a tenant) against the stack's database. */
+export async function operatorSharedAccount(stack: Stack, args: string[]): Promise<void> {
+  try {
+    await execFileAsync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'services/campaign-api/src/cli/shared-account.ts'), ...args], {
+      env: { ...process.env, ...stack.env }, encoding: 'utf8',
+    });
+  } catch (err) {
+    throw new Error(`account:shared ${args[0] ?? ''} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
+  }
+}
+
 export type CampaignStack = Pick<FaultStack, 'stack' | 'ds' | 'redis' | 'api' | 'tenantId'>;
 
 export interface FaultCampaign {

@@ -23,6 +23,7 @@ export {
   commandsFrom, invalidTransition, isCampaignCommand, runCampaignCommand, type CommandInput, type CommandResult,
 } from './campaign-commands/run-campaign-command';
 export * from './repositories/provider-connections.repository';
+export * from './repositories/shared-accounts.repository';
 export * from './repositories/dnc-entries.repository';
 export * from './repositories/callbacks.repository';
 export * from './repositories/caller-ids.repository';

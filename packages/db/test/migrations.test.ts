@@ -15,7 +15,7 @@ describe('migrations', () => {
       'api_keys', 'audit_log', 'call_attempts', 'callbacks', 'caller_id_pools', 'caller_ids',
       'campaign_lead_counts', 'campaign_stat_buckets', 'campaign_stats', 'campaigns', 'dnc_entries', 'erasures',
       'idempotency_keys', 'import_errors', 'import_jobs', 'lead_consents', 'lead_count_deltas', 'leads', 'outbound_events',
-      'provider_connections', 'purge_runs', 'schema_migrations', 'tenants', 'user_sessions', 'user_tokens', 'users',
+      'provider_connections', 'purge_runs', 'schema_migrations', 'shared_provider_account_tenants', 'shared_provider_accounts', 'tenants', 'user_sessions', 'user_tokens', 'users',
       'webhook_deliveries', 'webhook_delivery_attempts', 'webhook_endpoints', 'webhook_events',
     ]);
   });

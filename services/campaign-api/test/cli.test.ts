@@ -8,6 +8,7 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(__dirname, '..', 'src', 'cli', 'create-tenant.ts');
 
 const USER_CLI = join(__dirname, '..', 'src', 'cli', 'create-user.ts');
+const SHARED_CLI = join(__dirname, '..', 'src', 'cli', 'shared-account.ts');
 
 function run(args: string[], env: Record<string, string>, cli = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -98,4 +99,27 @@ describe('create-tenant CLI', () => {
     expect((await run(['not-a-tenant', 'x@clinic.example'], ctx.env, USER_CLI)).code).toBe(2);
     expect((await run([t.tenantId], ctx.env, USER_CLI)).stderr).toContain('usage');
   }, 60_000);
+
+  it('when the operator runs account:shared set and grant, then the account has the operator\'s limit and is open to the tenant; bad input exits 2, a revoke in use exits 1', async () => {
+    const t = JSON.parse((await run(['Reseller', 'Client'], ctx.env)).stdout) as { tenantId: string };
+    const set = await run(['set', 'reseller-main', '--type', 'twilio', '--max', '30', '--reserved', '3'], ctx.env, SHARED_CLI);
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toEqual({ key: 'reseller-main', type: 'twilio', maxConcurrentCalls: 30, reservedCalls: 3 });
+    expect((await run(['grant', 'reseller-main', t.tenantId], ctx.env, SHARED_CLI)).code).toBe(0);
+    const list = await run(['list'], ctx.env, SHARED_CLI);
+    expect(JSON.parse(list.stdout.trim())).toEqual({ key: 'reseller-main', type: 'twilio', maxConcurrentCalls: 30, reservedCalls: 3, tenantIds: [t.tenantId] });
+
+    const reserved = await run(['set', 'reseller-main', '--type', 'twilio', '--max', '3', '--reserved', '3'], ctx.env, SHARED_CLI);
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toContain('--reserved');
+    expect((await run(['set', 'reseller-main', '--type', 'vapi', '--max', '3'], ctx.env, SHARED_CLI)).code).toBe(1);
+    expect((await run(['grant', 'no-such-account', t.tenantId], ctx.env, SHARED_CLI)).code).toBe(1);
+    expect((await run(['grant', 'reseller-main', 'not-a-tenant'], ctx.env, SHARED_CLI)).code).toBe(2);
+
+    await ctx.ds.query(
+      `INSERT INTO provider_connections (tenant_id, name, type, secrets_sealed, shared_account) VALUES ($1, 'p', 'twilio', 'x', 'reseller-main')`, [t.tenantId]);
+    const inUse = await run(['revoke', 'reseller-main', t.tenantId], ctx.env, SHARED_CLI);
+    expect(inUse.code).toBe(1);
+    expect(inUse.stderr).toContain('sharedAccount: null');
+  }, 120_000);
 });

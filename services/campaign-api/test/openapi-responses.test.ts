@@ -86,6 +86,8 @@ describe('campaign-api: real responses match the schemas of /openapi.json', () =
     expectDocumented('post', '/v1/provider-connections', pc);
     expectDocumented('get', '/v1/provider-connections', await http.get('/v1/provider-connections').set(auth));
     expectDocumented('get', '/v1/provider-connections/{id}', await http.get(`/v1/provider-connections/${pc.body.id}`).set(auth));
+    expectDocumented('patch', '/v1/provider-connections/{id}',
+      await http.patch(`/v1/provider-connections/${pc.body.id}`).set(auth).send({ maxConcurrentCalls: 40, reservedCalls: 2 }));
 
     const created = await http.post('/v1/campaigns').set(auth).set('Idempotency-Key', 'openapi-1').send({
       name: 'Spring follow-up', providerConnectionId: pc.body.id, maxCallsPerNumber24h: 2, settings: { team: 'renewals' },

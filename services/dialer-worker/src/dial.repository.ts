@@ -1,5 +1,5 @@
 import {
-  bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
+  accountBudgetSql, bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
   type PreparedQuery,
 } from '@dialer/db';
 import { clock } from '@dialer/platform';
@@ -33,7 +33,7 @@ export interface CampaignBudget {
   campaignWeight: number;
   tenantLimit: number | null;
   tenantWeight: number;
-  /** The connection's id, or the account key connections share (null: no connection). */
+  /** The lease group of the provider account: the connection's id, its tenant's account key, or the shared account (null: no connection). */
   accountGroup: string | null;
   /** The account's concurrency less its reserved slots (null: no limit). */
   accountLimit: number | null;
@@ -66,6 +66,9 @@ export interface LeadRef {
   attemptNo: number;
 }
 
+/** The campaign's provider account budget: its connection's own, its tenant's account key's, or the operator's shared account's. */
+const ACCOUNT = accountBudgetSql('pc', 'sa');
+
 export async function findCampaign(ds: DataSource, tenantId: string, campaignId: string): Promise<DialCampaign | null> {
   const rows: Array<{
     id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
@@ -76,11 +79,11 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
     `SELECT c.id, c.tenant_id, c.status, c.deleted_at, c.provider_connection_id, c.default_timezone, c.max_concurrent_calls,
             c.calling_window, c.max_calls_per_number_24h, c.consent_required, c.pre_dial, c.pre_dial_secret, c.weight,
             t.max_concurrent_calls AS tenant_limit, t.weight AS tenant_weight,
-            CASE WHEN pc.account_key IS NOT NULL THEN pc.type || ':' || pc.account_key ELSE pc.id::text END AS account_group,
-            pc.max_concurrent_calls - pc.reserved_calls AS account_limit
+            ${ACCOUNT.group} AS account_group, ${ACCOUNT.limit} AS account_limit
        FROM campaigns c
        JOIN tenants t ON t.id = c.tenant_id
        LEFT JOIN provider_connections pc ON pc.id = c.provider_connection_id AND pc.tenant_id = c.tenant_id
+       ${ACCOUNT.join}
       WHERE c.id = $1 AND c.tenant_id = $2`, [campaignId, tenantId]);
   const r = rows[0];
   if (!r) return null;

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Queue } from 'bullmq';
-import { readLeadCounts } from '@dialer/db';
+import { grantSharedAccount, readLeadCounts, upsertSharedAccount } from '@dialer/db';
 import { clock, createLogger, encryptSecret, loadConfig, secretsKey } from '@dialer/platform';
 import { ConcurrencyLease, createQueue, dialJobId, leaseMember, QUEUES } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
@@ -230,6 +230,86 @@ describe('dialer-worker', () => {
     expect(job.attemptsStarted).toBeGreaterThan(1);
     expect(fake.callsTo(s.phone)).toHaveLength(1);
     expect(await lease.members(s.campaignId)).toEqual([leaseMember(s.leadId, 1)]);
+  });
+
+  it('when the connection\'s account limit is lowered below its live calls while the worker runs, then no new call starts until under it and none is cut', async () => {
+    const s = await seed({ maxConcurrentCalls: 10 });
+    await ctx.ds.query(`UPDATE provider_connections SET max_concurrent_calls = 3 WHERE id = $1`, [s.connectionId]);
+    // Two live calls of another campaign on the same account (connection), and this lead's call: 3 of 3.
+    const other = (n: number) => ({
+      campaignId: `other-${s.campaignId}`, tenantId: s.tenantId, accountGroup: s.connectionId, member: `other#${n}`,
+      campaignLimit: 10, tenantLimit: null, accountLimit: 3,
+    });
+    if (!(await lease.intact())) await lease.rebuild([], 60_000);
+    for (const n of [1, 2]) expect(await lease.takeSlot(other(n), 60_000)).toEqual({ result: 'held' });
+    await addDial(s);
+    expect((await finished(dialJobId(s.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+
+    // The PATCH lowers the limit to 1 (the worker has the campaign cached with 3).
+    await ctx.ds.query(`UPDATE provider_connections SET max_concurrent_calls = 1 WHERE id = $1`, [s.connectionId]);
+    const phone = newPhone();
+    const [l] = await ctx.ds.query(
+      `INSERT INTO leads (tenant_id, campaign_id, phone_e164, timezones, status, attempts) VALUES ($1, $2, $3, '{UTC}', 'queued', 0) RETURNING id`,
+      [s.tenantId, s.campaignId, phone]);
+    const next = { ...s, leadId: l.id as string, phone };
+    const jobId = dialJobId(next.leadId, 1);
+    await addDial(next);
+    const starts = async () => (await dialQueue.getJob(jobId))?.attemptsStarted ?? 0;
+    await eventually(async () => (await starts()) >= 2, { what: 'the job refused a slot' });
+    // The documented bound: a running worker reads the new limit once its cached campaign expires.
+    await new Promise((r) => setTimeout(r, cfg.CAMPAIGN_SETTINGS_TTL_MS + 100));
+
+    // 1 live call left, limit 1: still no new call; the live ones were never cut.
+    await lease.release(`other-${s.campaignId}`, 'other#1');
+    await lease.release(`other-${s.campaignId}`, 'other#2');
+    const before = await starts();
+    await eventually(async () => (await starts()) >= before + 2, { what: 'the job refused again under the new limit' });
+    expect(fake.callsTo(phone)).toHaveLength(0);
+    expect(await lease.heldAt('connection', s.connectionId)).toBe(1);
+    expect(await lease.members(s.campaignId)).toEqual([leaseMember(s.leadId, 1)]);
+
+    // The live call ends: under the limit, the waiting lead is dialled.
+    await lease.release(s.campaignId, leaseMember(s.leadId, 1));
+    expect((await finished(jobId)).returnvalue).toMatchObject({ result: 'placed' });
+    expect(fake.callsTo(phone)).toHaveLength(1);
+    await lease.release(s.campaignId, leaseMember(next.leadId, 1));
+  });
+
+  it('when tenant A names tenant B\'s account key, then A\'s live calls do not use B\'s account budget (keys are per tenant)', async () => {
+    const a = await seed();
+    const b = await seed();
+    await ctx.ds.query(`UPDATE provider_connections SET account_key = 'main', max_concurrent_calls = 5 WHERE id = $1`, [a.connectionId]);
+    await ctx.ds.query(`UPDATE provider_connections SET account_key = 'main', max_concurrent_calls = 1 WHERE id = $1`, [b.connectionId]);
+    await addDial(a);
+    expect((await finished(dialJobId(a.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    // A's call is live; B's account of 1 slot is still free for B.
+    await addDial(b);
+    expect((await finished(dialJobId(b.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    expect(fake.callsTo(b.phone)).toHaveLength(1);
+    await lease.release(a.campaignId, leaseMember(a.leadId, 1));
+    await lease.release(b.campaignId, leaseMember(b.leadId, 1));
+  });
+
+  it('when the operator opens a shared account to two tenants, then their connections share its limit (the operator\'s), not their own', async () => {
+    const a = await seed();
+    const b = await seed();
+    const key = `resell-${a.tenantId}`;
+    expect(await upsertSharedAccount(ctx.ds, { key, type: 'twilio', maxConcurrentCalls: 2, reservedCalls: 1 })).toBe(true);
+    for (const s of [a, b]) {
+      expect(await grantSharedAccount(ctx.ds, key, s.tenantId)).toBe(true);
+      await ctx.ds.query(`UPDATE provider_connections SET shared_account = $1 WHERE id = $2`, [key, s.connectionId]);
+    }
+    await addDial(a);
+    expect((await finished(dialJobId(a.leadId, 1))).returnvalue).toMatchObject({ result: 'placed' });
+    expect(await lease.heldAt('connection', `shared:${key}`)).toBe(1);
+    // 2 − 1 reserved: A's live call takes the account's one campaign slot; B waits for it.
+    await addDial(b);
+    const jobId = dialJobId(b.leadId, 1);
+    await eventually(async () => ((await dialQueue.getJob(jobId))?.attemptsStarted ?? 0) >= 2, { what: 'B refused a slot' });
+    expect(fake.callsTo(b.phone)).toHaveLength(0);
+    await lease.release(a.campaignId, leaseMember(a.leadId, 1));
+    expect((await finished(jobId)).returnvalue).toMatchObject({ result: 'placed' });
+    await lease.release(b.campaignId, leaseMember(b.leadId, 1));
   });
 
   it('when the campaign is paused, then the lead goes back to pending and nobody is called', async () => {

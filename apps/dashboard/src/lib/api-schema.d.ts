@@ -1152,7 +1152,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a connection's concurrency budget (maxConcurrentCalls, reservedCalls, accountKey); running dialers apply it within about a second
+         * @description Permission: `connections:write` (roles: admin). With a session cookie, a write also needs the X-CSRF-Token header.
+         */
+        patch: operations["patchProviderConnectionsId"];
         trace?: never;
     };
     "/v1/provider-connections/{id}/caller-ids": {
@@ -2504,7 +2508,7 @@ export interface components {
         };
         BaseConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -2534,6 +2538,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -5411,7 +5420,7 @@ export interface components {
         };
         ExotelConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -5483,6 +5492,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -6962,7 +6976,7 @@ export interface components {
         /** @description A provider connection as the API shows it: its settings, never its credentials. */
         ProviderConnection: {
             /**
-             * @description Connections with the same account key share one concurrency budget (null: its own).
+             * @description Connections of this tenant with the same account key share one concurrency budget (null: its own).
              * @example null
              */
             accountKey: string | null;
@@ -7011,6 +7025,11 @@ export interface components {
              * @example 0
              */
             reservedCalls: number;
+            /**
+             * @description The operator's shared provider account it is in (its budget applies; null: none).
+             * @example null
+             */
+            sharedAccount: string | null;
             /**
              * @description The provider.
              * @example twilio
@@ -7840,7 +7859,7 @@ export interface components {
         };
         TwilioConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -7904,6 +7923,11 @@ export interface components {
              * @example 5
              */
             reservedCalls?: number;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -8248,6 +8272,28 @@ export interface components {
              */
             timezone?: string;
         };
+        UpdateProviderConnectionDto: {
+            /**
+             * @description Connections of this tenant naming the same account key share one concurrency budget; null: this connection alone.
+             * @example twilio-main
+             */
+            accountKey?: string | null;
+            /**
+             * @description Live calls the provider account allows at once (1–100000; null: no limit at this level). Running dialers apply it within about a second (CAMPAIGN_SETTINGS_TTL_MS); lowered below the live calls, no new call starts until they are under it, and none is cut.
+             * @example 40
+             */
+            maxConcurrentCalls?: number | null;
+            /**
+             * @description Slots of maxConcurrentCalls kept free for calls not placed by campaigns; less than maxConcurrentCalls (0 when it is null).
+             * @example 5
+             */
+            reservedCalls?: number;
+            /**
+             * @description Join a provider account shared across tenants that the platform operator opened to this tenant (its budget, set by the operator, replaces the connection's own: joining clears maxConcurrentCalls, reservedCalls and accountKey); null: leave it.
+             * @example reseller-twilio
+             */
+            sharedAccount?: string | null;
+        };
         UpdateTenantDto: {
             /**
              * @description ISO 3166-1 alpha-2 country assumed for numbers written without a country code; campaigns created afterwards without their own defaultCountry inherit it (existing campaigns keep theirs).
@@ -8398,7 +8444,7 @@ export interface components {
         };
         VapiConnectionDto: {
             /**
-             * @description Connections naming the same account key share one concurrency budget (the account's), across tenants; absent: this connection alone.
+             * @description Connections of this tenant naming the same account key share one concurrency budget (the account's); absent: this connection alone. Keys are per tenant: another tenant's "main" is another budget.
              * @example twilio-main
              */
             accountKey?: string;
@@ -8448,6 +8494,11 @@ export interface components {
              * @example cred_123
              */
             serverCredentialId?: string;
+            /**
+             * @description A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).
+             * @example reseller-twilio
+             */
+            sharedAccount?: string;
             /**
              * @description Longest a call may last once answered, in seconds (Twilio TimeLimit, Vapi maxDurationSeconds, Exotel TimeLimit).
              * @example 600
@@ -16936,6 +16987,7 @@ export interface operations {
                      *           "maxConcurrentCalls": 50,
                      *           "reservedCalls": 0,
                      *           "accountKey": null,
+                     *           "sharedAccount": null,
                      *           "createdAt": "2026-03-02T14:05:00.000Z",
                      *           "updatedAt": "2026-03-02T14:05:00.000Z"
                      *         }
@@ -17029,6 +17081,7 @@ export interface operations {
                      *       "maxConcurrentCalls": 50,
                      *       "reservedCalls": 0,
                      *       "accountKey": null,
+                     *       "sharedAccount": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -17126,6 +17179,7 @@ export interface operations {
                      *       "maxConcurrentCalls": 50,
                      *       "reservedCalls": 0,
                      *       "accountKey": null,
+                     *       "sharedAccount": null,
                      *       "createdAt": "2026-03-02T14:05:00.000Z",
                      *       "updatedAt": "2026-03-02T14:05:00.000Z"
                      *     }
@@ -17153,6 +17207,123 @@ export interface operations {
             };
             /** @description Not found (also another tenant's resource) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit of the key exceeded (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds until the key may call again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProviderConnectionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "maxConcurrentCalls": 40,
+                 *       "reservedCalls": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateProviderConnectionDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d9f4c1e-3b1a-4c55-9a51-0f3f0e7f2b10",
+                     *       "name": "Twilio US",
+                     *       "type": "twilio",
+                     *       "baseUrl": null,
+                     *       "config": {
+                     *         "accountSid": "AC0123456789abcdef0123456789abcdef",
+                     *         "fromNumber": "+14155550100"
+                     *       },
+                     *       "callsPerSecond": 10,
+                     *       "maxConcurrentCalls": 50,
+                     *       "reservedCalls": 0,
+                     *       "accountKey": null,
+                     *       "sharedAccount": null,
+                     *       "createdAt": "2026-03-02T14:05:00.000Z",
+                     *       "updatedAt": "2026-03-02T14:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderConnection"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also another tenant's resource) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,8 +22,10 @@ export class ProviderConnectionEntity {
   @Column({ name: 'max_concurrent_calls', type: 'int', nullable: true }) maxConcurrentCalls: number | null;
   /** Slots of that limit kept free for calls not placed by campaigns (inbound, manual). */
   @Column({ name: 'reserved_calls', type: 'int', default: 0 }) reservedCalls: number;
-  /** Connections naming the same account (across tenants) share one concurrency budget; null: its own. */
+  /** Connections of this tenant naming the same account share one concurrency budget; null: its own. */
   @Column({ name: 'account_key', type: 'text', nullable: true }) accountKey: string | null;
+  /** The operator's shared provider account it joined (its limit applies instead of the connection's); null: none. */
+  @Column({ name: 'shared_account', type: 'text', nullable: true }) sharedAccount: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' }) deletedAt: Date | null;

@@ -1,6 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallStatus, Outcome } from '@dialer/domain';
 import { mutate, preparedQuery, type PreparedQuery } from '../sql';
+import { accountBudgetSql } from './shared-accounts.repository';
+
+const ACCOUNT = accountBudgetSql('pc', 'sa');
 
 /**
  * The call_attempts statements. Those that apply an update are run by `applyCallUpdate`
@@ -78,8 +81,9 @@ export async function findLiveAttempts(ds: DataSource): Promise<Array<{
 }>> {
   const rows: Array<{ campaign_id: string; tenant_id: string; lead_id: string; attempt_no: number; account_group: string | null }> = await ds.query(
     `SELECT a.campaign_id, a.tenant_id, a.lead_id, a.attempt_no,
-            CASE WHEN pc.account_key IS NOT NULL THEN pc.type || ':' || pc.account_key ELSE a.provider_connection_id::text END AS account_group
+            CASE WHEN pc.id IS NULL THEN a.provider_connection_id::text ELSE ${ACCOUNT.group} END AS account_group
        FROM call_attempts a LEFT JOIN provider_connections pc ON pc.id = a.provider_connection_id
+       ${ACCOUNT.join}
       WHERE a.ended_at IS NULL`);
   return rows.map((r) => ({
     campaignId: r.campaign_id, tenantId: r.tenant_id, leadId: r.lead_id, attemptNo: r.attempt_no, accountGroup: r.account_group,

@@ -62,3 +62,26 @@ export async function listProviderConnections(m: DataSource | EntityManager, ten
 export async function findProviderConnectionRecord(m: DataSource | EntityManager, tenantId: string, id: string): Promise<ProviderConnectionEntity | null> {
   return m.getRepository(ProviderConnectionEntity).findOneBy({ id, tenantId });
 }
+
+/** A connection's concurrency budget fields, as a PATCH sets them. */
+export interface ConnectionBudget {
+  maxConcurrentCalls: number | null;
+  reservedCalls: number;
+  accountKey: string | null;
+  /** The operator's shared account it is in (then the three above are null, 0, null). */
+  sharedAccount: string | null;
+}
+
+/** The tenant's live connection, locked for a change in this transaction; null when there is none. */
+export async function lockProviderConnection(m: EntityManager, tenantId: string, id: string): Promise<ProviderConnectionEntity | null> {
+  return m.getRepository(ProviderConnectionEntity).findOne({ where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
+}
+
+/** Sets a connection's concurrency budget; the connection as stored after. */
+export async function setConnectionBudget(
+  m: EntityManager, tenantId: string, id: string, budget: ConnectionBudget,
+): Promise<ProviderConnectionEntity> {
+  const repo = m.getRepository(ProviderConnectionEntity);
+  await repo.update({ id, tenantId }, budget);
+  return repo.findOneByOrFail({ id, tenantId });
+}

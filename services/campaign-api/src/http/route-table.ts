@@ -17,7 +17,7 @@ import { CsvImportResult, ImportDetail, ImportJob, ImportPage, ImportPreview, Im
 import { AddLeadsDto, AddLeadsResult, LeadPage, ListLeadsQuery } from '../leads/lead.dto';
 import { LeadRecord, SearchLeadsQuery, UpdateLeadDto } from '../leads/lead-record.dto';
 import {
-  ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, VapiConnectionDto,
+  ExotelConnectionDto, ProviderConnection, ProviderConnectionPage, TwilioConnectionDto, UpdateProviderConnectionDto, VapiConnectionDto,
 } from '../provider-connections/provider-connection.dto';
 import { Analytics, AnalyticsQuery, CampaignStats, RecountResult, TimeSeries, TimeSeriesQuery } from '../stats/stats.dto';
 import {
@@ -110,6 +110,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'post', path: '/provider-connections', permission: 'connections:write', tag: 'Provider connections', summary: 'Create a Twilio, Vapi or Exotel connection (credentials stored encrypted, never returned)', body: [TwilioConnectionDto, VapiConnectionDto, ExotelConnectionDto], status: 201, example: { name: 'sim', type: 'twilio', baseUrl: 'http://127.0.0.1:3010', accountSid: 'AC123', authToken: 'secret', fromNumber: '+14155550100' }, response: ProviderConnection },
   { method: 'get', path: '/provider-connections', permission: 'connections:read', tag: 'Provider connections', summary: 'List provider connections', response: ProviderConnectionPage },
   { method: 'get', path: '/provider-connections/:id', permission: 'connections:read', tag: 'Provider connections', summary: 'Read a provider connection', response: ProviderConnection },
+  { method: 'patch', path: '/provider-connections/:id', permission: 'connections:write', tag: 'Provider connections', summary: 'Change a connection\'s concurrency budget (maxConcurrentCalls, reservedCalls, accountKey); running dialers apply it within about a second', body: UpdateProviderConnectionDto, example: { maxConcurrentCalls: 40, reservedCalls: 5 }, response: ProviderConnection },
   // caller-id pools of provider connections and campaigns (a campaign's overrides its connection's)
   ...callerIdRoutes('/provider-connections', 'connections:read', 'connections:write', 'Provider connections', 'connection'),
   ...callerIdRoutes('/campaigns', 'campaigns:read', 'campaigns:write', 'Campaigns', 'campaign'),

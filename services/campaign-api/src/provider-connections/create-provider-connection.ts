@@ -4,6 +4,7 @@ import { writeAudit } from '@dialer/db';
 import type { AuthContext } from '../http/request-context';
 import { parseVapiWebhookAuth, type ConnectionDto } from './provider-connection.dto';
 import { providerConnectionView } from './provider-connection-view';
+import { checkSharedAccount, ownBudgetGiven, reservedProblem } from './update-provider-connection';
 
 /** The connection's settings (`config`, shown) and credentials (`secrets`, sealed, never shown). */
 export function connectionSettings(dto: ConnectionDto): { config: Record<string, unknown>; secrets: Record<string, string> } {
@@ -54,11 +55,13 @@ export async function createProviderConnection(
   const { tenantId, apiKeyId, userId } = auth;
   const { config, secrets } = connectionSettings(dto);
   const reserved = dto.reservedCalls ?? 0;
-  if (reserved > 0 && (dto.maxConcurrentCalls === undefined || reserved >= dto.maxConcurrentCalls)) {
-    const reason = 'reservedCalls must be less than maxConcurrentCalls (the slots left for campaigns)';
-    throw new AppError('validation_failed', `request body: ${reason}`, { status: 400, details: [{ field: 'reservedCalls', reason }] });
-  }
+  const problem = reservedProblem({ maxConcurrentCalls: dto.maxConcurrentCalls ?? null, reservedCalls: reserved });
+  if (problem) throw new AppError('validation_failed', `request body: ${problem}`, { status: 400, details: [{ field: 'reservedCalls', reason: problem }] });
+  const sharedAccount = dto.sharedAccount?.trim() || null;
+  const own = sharedAccount ? ownBudgetGiven(dto) : [];
+  if (own.length) throw new AppError('validation_failed', `request body: ${own[0]!.reason}`, { status: 400, details: own });
   return ds.transaction(async (m) => {
+    if (sharedAccount) await checkSharedAccount(m, tenantId, sharedAccount, dto.type);
     const created = await insertProviderConnection(m, {
       tenantId,
       name: dto.name.trim(),
@@ -70,6 +73,7 @@ export async function createProviderConnection(
       maxConcurrentCalls: dto.maxConcurrentCalls ?? null,
       reservedCalls: reserved,
       accountKey: dto.accountKey?.trim() || null,
+      sharedAccount,
     });
     await writeAudit(m, { tenantId, apiKeyId, userId, action: 'provider_connection.create', entityType: 'provider_connection', entityId: created.id, after: providerConnectionView(created) });
     return created;

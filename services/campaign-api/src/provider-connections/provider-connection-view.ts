@@ -6,6 +6,6 @@ export function providerConnectionView(p: ProviderConnectionEntity): ProviderCon
   return {
     id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, config: p.config,
     callsPerSecond: p.callsPerSecond,
-    maxConcurrentCalls: p.maxConcurrentCalls, reservedCalls: p.reservedCalls, accountKey: p.accountKey, createdAt: p.createdAt, updatedAt: p.updatedAt,
+    maxConcurrentCalls: p.maxConcurrentCalls, reservedCalls: p.reservedCalls, accountKey: p.accountKey, sharedAccount: p.sharedAccount, createdAt: p.createdAt, updatedAt: p.updatedAt,
   };
 }

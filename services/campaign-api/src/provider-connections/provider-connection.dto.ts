@@ -1,4 +1,6 @@
 import { Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { Nullable } from '@dialer/platform';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min,
   ValidateIf,
@@ -27,8 +29,10 @@ class BaseConnectionDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) maxConcurrentCalls?: number;
   @Doc('Slots of maxConcurrentCalls kept free for calls not placed by campaigns (inbound, manual); default 0, less than maxConcurrentCalls.', 5)
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(99_999) reservedCalls?: number;
-  @Doc('Connections naming the same account key share one concurrency budget (the account\'s), across tenants; absent: this connection alone.', 'twilio-main')
+  @Doc('Connections of this tenant naming the same account key share one concurrency budget (the account\'s); absent: this connection alone. Keys are per tenant: another tenant\'s "main" is another budget.', 'twilio-main')
   @IsOptional() @IsString() @Length(1, 200) accountKey?: string;
+  @Doc('A provider account shared across tenants that the platform operator opened to this tenant (docs/dialing-rules.md): the connection uses its budget, set by the operator, and has none of its own (no maxConcurrentCalls, reservedCalls or accountKey).', 'reseller-twilio')
+  @IsOptional() @IsString() @Length(1, 200) sharedAccount?: string;
 }
 
 export class TwilioConnectionDto extends BaseConnectionDto {
@@ -93,6 +97,26 @@ export class ExotelConnectionDto extends BaseConnectionDto {
   @IsOptional() @IsBoolean() record?: boolean;
 }
 
+/** PATCH /v1/provider-connections/:id: the concurrency budget; each field absent is left as it is. */
+export class UpdateProviderConnectionDto {
+  @JSONSchema({
+    description: 'Live calls the provider account allows at once (1–100000; null: no limit at this level). Running dialers apply it within about a second (CAMPAIGN_SETTINGS_TTL_MS); lowered below the live calls, no new call starts until they are under it, and none is cut.',
+    type: ['integer', 'null'], examples: [40],
+  })
+  @IsOptional() @Nullable() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) maxConcurrentCalls?: number | null;
+  @Doc('Slots of maxConcurrentCalls kept free for calls not placed by campaigns; less than maxConcurrentCalls (0 when it is null).', 5)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(99_999) reservedCalls?: number;
+  @JSONSchema({
+    description: 'Connections of this tenant naming the same account key share one concurrency budget; null: this connection alone.',
+    type: ['string', 'null'], examples: ['twilio-main'],
+  })
+  @IsOptional() @Nullable() @IsString() @Length(1, 200) accountKey?: string | null;  @JSONSchema({
+    description: 'Join a provider account shared across tenants that the platform operator opened to this tenant (its budget, set by the operator, replaces the connection\'s own: joining clears maxConcurrentCalls, reservedCalls and accountKey); null: leave it.',
+    type: ['string', 'null'], examples: ['reseller-twilio'],
+  })
+  @IsOptional() @Nullable() @IsString() @Length(1, 200) sharedAccount?: string | null;
+}
+
 export const CONNECTION_DTOS = { twilio: TwilioConnectionDto, vapi: VapiConnectionDto, exotel: ExotelConnectionDto } as const;
 export type ConnectionDto = TwilioConnectionDto | VapiConnectionDto | ExotelConnectionDto;
 
@@ -132,7 +156,8 @@ export class ProviderConnection {
   @Field(NUMBER, 'Calls started per second at most through this connection.', 10) callsPerSecond: number;
   @Field(INT, 'Live calls the provider account allows at once (null: no limit at this level).', 50, { nullable: true }) maxConcurrentCalls: number | null;
   @Field(INT, 'Slots of maxConcurrentCalls kept free for calls not placed by campaigns.', 0) reservedCalls: number;
-  @Field(TEXT, 'Connections with the same account key share one concurrency budget (null: its own).', null, { nullable: true }) accountKey: string | null;
+  @Field(TEXT, 'Connections of this tenant with the same account key share one concurrency budget (null: its own).', null, { nullable: true }) accountKey: string | null;
+  @Field(TEXT, 'The operator\'s shared provider account it is in (its budget applies; null: none).', null, { nullable: true }) sharedAccount: string | null;
   @Field(DATE_TIME, 'When it was created.', EX.at) createdAt: Date;
   @Field(DATE_TIME, 'When it last changed.', EX.at) updatedAt: Date;
 }

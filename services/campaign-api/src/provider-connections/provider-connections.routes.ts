@@ -4,8 +4,9 @@ import { isProviderType, PROVIDER_TYPES } from '@dialer/domain';
 import { AppError, validateInput, type FieldError } from '@dialer/platform';
 import { authOf, pathId } from '../http/request-context';
 import { createProviderConnection } from './create-provider-connection';
-import { CONNECTION_DTOS, type ConnectionDto, type ProviderConnection, type ProviderConnectionPage } from './provider-connection.dto';
+import { CONNECTION_DTOS, UpdateProviderConnectionDto, type ConnectionDto, type ProviderConnection, type ProviderConnectionPage } from './provider-connection.dto';
 import { providerConnectionView } from './provider-connection-view';
+import { updateProviderConnection } from './update-provider-connection';
 
 function validateConnection(body: unknown): ConnectionDto {
   const type = (body as { type?: unknown } | null)?.type;
@@ -46,6 +47,13 @@ export function providerConnectionsRouter(ds: DataSource, secretsKey: string): R
     const row = await findProviderConnectionRecord(ds, tenantId, id);
     if (!row) throw AppError.notFound('provider connection', id);
     res.json(providerConnectionView(row));
+  });
+
+  r.patch('/provider-connections/:id', async (req, res) => {
+    const auth = authOf(res);
+    const id = pathId(req.params.id, 'provider connection');
+    const dto = validateInput(UpdateProviderConnectionDto, req.body, { where: 'request body' });
+    res.json(providerConnectionView(await updateProviderConnection(ds, auth, id, dto)) satisfies ProviderConnection);
   });
 
   return r;

@@ -1,4 +1,4 @@
-import { queryRows, type CampaignEntity, type DataSource } from '@dialer/db';
+import { accountBudgetSql, queryRows, type CampaignEntity, type DataSource } from '@dialer/db';
 import { isCallableAt, leadZones, rulesForCallee } from '@dialer/domain';
 import type { DialingInput } from '@dialer/domain';
 
@@ -30,15 +30,17 @@ export async function readDialingFacts(ds: DataSource, campaign: CampaignEntity,
   return { dueNow, importRunning, next: { at: first.next_attempt_at, leads: soon?.n ?? 1, windowClosedNow, zone: zones[0] ?? campaign.defaultTimezone } };
 }
 
+const ACCOUNT = accountBudgetSql('pc', 'sa');
+
 /** The campaign's shared budgets: its tenant's limit, and its provider account (lease group) with the limit campaigns may use. */
 export async function readBudgetLimits(ds: DataSource, campaign: CampaignEntity): Promise<{
   tenantLimit: number | null; accountGroup: string | null; accountLimit: number | null;
 }> {
   const [r] = await queryRows<{ tenant_limit: number | null; account_group: string | null; account_limit: number | null }>(ds,
     `SELECT t.max_concurrent_calls AS tenant_limit,
-            CASE WHEN pc.account_key IS NOT NULL THEN pc.type || ':' || pc.account_key ELSE pc.id::text END AS account_group,
-            pc.max_concurrent_calls - pc.reserved_calls AS account_limit
+            ${ACCOUNT.group} AS account_group, ${ACCOUNT.limit} AS account_limit
        FROM tenants t LEFT JOIN provider_connections pc ON pc.id = $2 AND pc.tenant_id = t.id
+       ${ACCOUNT.join}
       WHERE t.id = $1`, [campaign.tenantId, campaign.providerConnectionId]);
   return { tenantLimit: r?.tenant_limit ?? null, accountGroup: r?.account_group ?? null, accountLimit: r?.account_limit ?? null };
 }
