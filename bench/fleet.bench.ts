@@ -95,7 +95,10 @@ async function runPhase(ds: DataSource, stack: Stack, pgPid: number, campaignIds
   if (process.env.FLEET_DEBUG) {
     process.stderr.write(`${JSON.stringify(await ds.query(
       `SELECT (SELECT count(*) FROM call_attempts WHERE ended_at IS NULL)::int AS open, (SELECT count(*) FROM call_attempts)::int AS attempts,
-              (SELECT count(*) FROM webhook_events)::int AS webhooks, (SELECT json_agg(DISTINCT status) FROM call_attempts) AS statuses`))}\n`);
+              (SELECT count(*) FROM webhook_events)::int AS webhooks, (SELECT json_agg(DISTINCT status) FROM call_attempts) AS statuses,
+              (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - created_at)) FROM call_attempts WHERE ended_at IS NOT NULL) AS call_s,
+              (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM applied_at - received_at)) FROM webhook_events WHERE applied_at IS NOT NULL) AS apply_lag_s,
+              (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM dialed_at - created_at)) FROM call_attempts WHERE dialed_at IS NOT NULL) AS to_dial_s`))}\n`);
   }
   const rows: Array<{ campaign_id: string; n: number }> = await ds.query(
     `SELECT campaign_id, count(*)::int AS n FROM call_attempts

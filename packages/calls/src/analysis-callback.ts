@@ -19,7 +19,9 @@ export async function applyAnalysisCallback(ds: DataSource, callAttemptId: strin
   return ds.transaction(async (m): Promise<AnalysisCallbackResult> => {
     const attempt = await lockAttempt(m, callAttemptId);
     if (!attempt || !isTerminalCallStatus(attempt.status)) return { taken: false, reason: 'not_ended' };
-    const { lead, campaign } = await lockSettlementRows(m, attempt);
+    const rows = await lockSettlementRows(m, [attempt]);
+    const lead = rows.leads.get(attempt.lead_id);
+    const campaign = rows.campaigns.get(attempt.campaign_id);
     if (!lead || !campaign || lead.attempts !== attempt.attempt_no) return { taken: false, reason: 'lead_moved_on' };
     const facts = await callbackAfterCallFacts(m, lead.id, callAttemptId);
     if (facts.asked) return { taken: false, reason: 'already_asked' };

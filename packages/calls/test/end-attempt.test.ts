@@ -92,8 +92,8 @@ describe('endAttempt: apply outcome → settle lead → free slot → ask for th
     const [lead] = await ctx.ds.query(`SELECT status, disposition FROM leads WHERE id = $1`, [s.leadId]);
     expect(lead).toEqual({ status: 'done', disposition: 'exhausted' });
     expect(await lease.members(s.campaignId)).toEqual([leaseMember(s.leadId, 1)]); // left for the sweeper
-    const warning = logLines.map((l) => JSON.parse(l) as { level: string; msg: string; callAttemptId?: string })
-      .find((l) => l.callAttemptId === s.attemptId);
+    const warning = logLines.map((l) => JSON.parse(l) as { level: string; msg: string; callAttemptIds?: string[] })
+      .find((l) => l.callAttemptIds?.includes(s.attemptId));
     expect(warning).toMatchObject({ level: 'warn', msg: 'terminal post-steps failed; the sweeper will repeat them' });
   });
 

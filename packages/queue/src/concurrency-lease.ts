@@ -192,6 +192,12 @@ if held then return 1 end
 return 0
 `;
 
+/** A levels record (`tenantId|accountGroup`), as takeSlot writes it. */
+function parseLevels(v: string | null): { tenantId: string; accountGroup: string } | null {
+  const i = v ? v.indexOf('|') : -1;
+  return v && i > 0 ? { tenantId: v.slice(0, i), accountGroup: v.slice(i + 1) } : null;
+}
+
 /** The levels a call needs a slot at, with their limits (null: no limit at that level). */
 export interface SlotClaim {
   campaignId: string;
@@ -287,9 +293,7 @@ export class ConcurrencyLease {
 
   /** The tenant and account a member's slot is also held at, when it was taken by takeSlot. */
   private async levelsOf(member: string): Promise<{ tenantId: string; accountGroup: string } | null> {
-    const v = await this.redis.get(this.levelsKey(member));
-    const i = v ? v.indexOf('|') : -1;
-    return v && i > 0 ? { tenantId: v.slice(0, i), accountGroup: v.slice(i + 1) } : null;
+    return parseLevels(await this.redis.get(this.levelsKey(member)));
   }
 
   key(campaignId: string): string {
@@ -332,6 +336,32 @@ export class ConcurrencyLease {
       this.key(campaignId), this.tenantKey(levels.tenantId), this.accountKey(levels.accountGroup), this.levelsKey(member),
       slotFreedChannel(this.prefix), member, `${campaignId}|${member}`, `${levels.tenantId}|${member}`, campaignId);
     return Number(r) > 0;
+  }
+
+  /**
+   * release for several slots: their levels read in one round trip and every release script sent
+   * in one pipeline. Throws when any script failed (release is idempotent: repeating all is safe).
+   */
+  async releaseMany(slots: ReadonlyArray<{ campaignId: string; member: string }>): Promise<void> {
+    if (slots.length === 0) return;
+    if (slots.length === 1) {
+      const [s] = slots as [{ campaignId: string; member: string }];
+      await this.release(s.campaignId, s.member);
+      return;
+    }
+    const records = await this.redis.mget(slots.map((s) => this.levelsKey(s.member)));
+    const p = this.redis.pipeline();
+    slots.forEach(({ campaignId, member }, i) => {
+      const levels = parseLevels(records[i] ?? null);
+      if (!levels) p.eval(RELEASE, 2, this.key(campaignId), slotFreedChannel(this.prefix), member, campaignId);
+      else {
+        p.eval(RELEASE_NESTED, 5,
+          this.key(campaignId), this.tenantKey(levels.tenantId), this.accountKey(levels.accountGroup), this.levelsKey(member),
+          slotFreedChannel(this.prefix), member, `${campaignId}|${member}`, `${levels.tenantId}|${member}`, campaignId);
+      }
+    });
+    const failed = ((await p.exec()) ?? []).find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   /** Removes one member from one lease set of any level (the reconciler's leaked-slot sweep). */

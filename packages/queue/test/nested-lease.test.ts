@@ -1,4 +1,4 @@
-import { closeRedis, ConcurrencyLease, createRedis, type Redis, type SlotClaim } from '@dialer/queue';
+import { closeRedis, ConcurrencyLease, createRedis, slotFreedChannel, type Redis, type SlotClaim } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 
 /** Nested budgets: one slot at the campaign, the tenant and the provider account, taken in one script. */
@@ -65,6 +65,26 @@ describe('ConcurrencyLease, nested budgets', () => {
     // Taking again what is held extends it, whatever the limits say.
     expect(await lease.takeSlot({ ...b, accountLimit: 1, tenantLimit: 1, campaignLimit: 1 }, 60_000)).toEqual({ result: 'held' });
     expect(await lease.heldAt('connection', 'aon-account')).toBe(1);
+  });
+
+  it('when many slots of several campaigns and a plain campaign lease are released together, then every level of each is freed', async () => {
+    const claims = Array.from({ length: 12 }, (_, i) => claim('many', { campaignId: `c${i % 3}`, tenantId: `many-t${i % 2}`, accountLimit: 50 }));
+    for (const c of claims) expect(await lease.takeSlot(c, 60_000)).toEqual({ result: 'held' });
+    await lease.acquire('many-plain', 'p1', 5, 60_000); // taken without levels (no tenant or account record)
+    const freed: string[] = [];
+    const sub = createRedis(ctx.redisUrl, 'worker');
+    await sub.subscribe(slotFreedChannel(ctx.queuePrefix));
+    sub.on('message', (_ch, campaignId: string) => freed.push(campaignId));
+    try {
+      await lease.releaseMany([...claims.slice(0, 10).map((c) => ({ campaignId: c.campaignId, member: c.member })), { campaignId: 'many-plain', member: 'p1' }]);
+      expect((await lease.held('many-c0')) + (await lease.held('many-c1')) + (await lease.held('many-c2'))).toBe(2);
+      expect((await lease.heldAt('tenant', 'many-t0')) + (await lease.heldAt('tenant', 'many-t1'))).toBe(2);
+      expect(await lease.heldAt('connection', 'many-account')).toBe(2);
+      expect(await lease.held('many-plain')).toBe(0);
+      await eventually(async () => freed.length === 11, { timeoutMs: 5_000, what: 'a slot-freed message per released slot' });
+    } finally {
+      await closeRedis(sub);
+    }
   });
 
   it('when the campaign is at its own limit, then the wait names the campaign and the tenant level is not touched', async () => {

@@ -35,7 +35,7 @@ export interface PlaceCallSettings {
 
 export interface PlaceCallDeps {
   ds: DataSource;
-  lease: Pick<ConcurrencyLease, 'takeSlot' | 'release'>;
+  lease: Pick<ConcurrencyLease, 'takeSlot' | 'release' | 'releaseMany'>;
   /** Rebuilds the leases from Postgres when Redis lost them (shared by the jobs of this replica). */
   leaseRecovery: Pick<LeaseRecovery, 'ensure'>;
   campaigns: Pick<CampaignSettings, 'get' | 'forget'>;
@@ -43,7 +43,7 @@ export interface PlaceCallDeps {
   /** Asks campaigns' pre-dial hooks (absent: a campaign with a hook gets its onError choice). */
   preDial?: Pick<PreDialClient, 'check'>;
   /** The call-finished queue: metrics-aggregator folds an attempt this worker ended (job id = attempt id). */
-  callFinishedQueue: Pick<Queue, 'add'>;
+  callFinishedQueue: Pick<Queue, 'add' | 'addBulk'>;
   /** The per-dial statements, batched across this replica's dials. */
   batches: DialBatches;
   observeProviderSeconds(seconds: number): void;

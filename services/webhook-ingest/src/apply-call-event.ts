@@ -1,5 +1,6 @@
-import { applyAnalysisCallback, endAttempt } from '@dialer/calls';
+import { applyAnalysisCallback, endAttempt, type CallUpdate } from '@dialer/calls';
 import type { DataSource } from '@dialer/db';
+import type { CallStatus } from '@dialer/domain';
 import type { Logger } from '@dialer/platform';
 import { analysisCallbackAt, type NormalizedCallEvent } from '@dialer/providers';
 import type { ConcurrencyLease } from '@dialer/queue';
@@ -67,19 +68,7 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
       return 'failed';
     }
     if (e.event.unmapped) logger.warn({ eventId: e.eventId, unmapped: e.event.unmapped }, 'unmapped provider value; applied as a failed call');
-    const result = await endAttempt(deps, attemptId, {
-      status,
-      rawStatus: e.event.rawStatus,
-      outcome: e.event.outcome,
-      answeredBy: e.event.answeredBy,
-      durationSeconds: e.event.durationSeconds,
-      providerCallId: e.event.providerCallId,
-      at: e.event.occurredAt,
-      // The AI's post-call analysis may ask for a callback: it overrides the retry (settleLeadWithCallback).
-      callbackAt: analysisCallbackAt(e.event.analysis),
-      recordingUrl: e.event.recordingUrl ?? null,
-      analysis: e.event.analysis ?? null,
-    });
+    const result = await endAttempt(deps, attemptId, callUpdateOf(e.event));
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
     if (!result.applied && result.reason === 'other_call') {
       await markEventFailed(ds, e.eventId, 'the event names another provider call than this call attempt');
@@ -99,6 +88,23 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
   } catch (err) {
     return settleApplyError(deps, e, err);
   }
+}
+
+/** What a stored event with a mapped status asks of its call attempt (endAttempt's update). */
+export function callUpdateOf(event: NormalizedCallEvent): CallUpdate {
+  return {
+    status: event.status as CallStatus,
+    rawStatus: event.rawStatus,
+    outcome: event.outcome,
+    answeredBy: event.answeredBy,
+    durationSeconds: event.durationSeconds,
+    providerCallId: event.providerCallId,
+    at: event.occurredAt,
+    // The AI's post-call analysis may ask for a callback: it overrides the retry (settleLeadWithCallback).
+    callbackAt: analysisCallbackAt(event.analysis),
+    recordingUrl: event.recordingUrl ?? null,
+    analysis: event.analysis ?? null,
+  };
 }
 
 /** A failed apply: transient errors leave the event pending for the sweeper, others are recorded. */

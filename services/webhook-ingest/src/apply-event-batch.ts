@@ -1,20 +1,29 @@
+import { endAttempts, type ApplyResult } from '@dialer/calls';
 import { attemptTransition, isTerminalCallStatus, type CallStatus } from '@dialer/domain';
-import { applyToAttempt, isTransientError, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
+import { applyToAttempt, callUpdateOf, isTransientError, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
+import { recordCallData } from './call-data.repository';
 import { lockAttempts, writeProgress, type ProgressUpdate } from './call-progress.repository';
-import { markEventsApplied, resolveCallAttempts, type ResolvedAttempt } from './webhook-events.repository';
+import { markEventFailed, markEventsApplied, resolveCallAttempts, type ResolvedAttempt } from './webhook-events.repository';
 
-/** Calls whose terminal events are applied at once (each its own applyCallUpdate transaction). */
+/** Calls whose remaining events are applied at once, one event at a time each (step 4 of applyEventBatch). */
 export const DEFAULT_TERMINAL_LANES = 8;
 
 interface CallEvents {
   attempt: ResolvedAttempt;
   /** Positions in the batch, in arrival order. */
   events: number[];
+  /** An event ended in step 3 whose call data the campaign's qualification rule still wants recorded (step 4, first). */
+  recordData?: number;
 }
 
 
 function hasData(e: StoredCallEvent): boolean {
   return !!(e.event.analysis || e.event.recordingUrl || e.event.transcript);
+}
+
+/** A terminal status and nothing else (no data, no value outside the mapping tables): step 3 ends it with others. */
+function isPlainEnd(e: StoredCallEvent): boolean {
+  return e.event.status !== null && isTerminalCallStatus(e.event.status) && !hasData(e) && !e.event.unmapped;
 }
 
 /**
@@ -24,10 +33,12 @@ function hasData(e: StoredCallEvent): boolean {
  * 2. per call, the leading run of plain progress events (ringing, in-progress, …; no data) is
  *    folded forward-only into one target status, and all of them are written — attempts locked in
  *    id order, one UPDATE for every call, the events marked applied — in one transaction;
- * 3. the rest of each call's events (a terminal status, post-call data, an unmapped value, anything
- *    after those) go through applyToAttempt one by one in order (the lead's settlement, the slot
- *    release and the fold job), different calls in parallel, and are marked applied together.
- * Returns each event's outcome by position.
+ * 3. every call whose next event is a plain terminal status (the common end of a call) is ended in
+ *    one transaction with the others (endAttempts: attempts and leads locked in id order, each lead
+ *    settled, one statement per table), their slots freed and folds asked for together;
+ * 4. the rest of each call's events (post-call data, an unmapped value, anything after those) go
+ *    through applyToAttempt one by one in order, different calls in parallel.
+ * All applied events are marked applied together. Returns each event's outcome by position.
  */
 export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[], lanes = DEFAULT_TERMINAL_LANES): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = batch.map(() => 'pending');
@@ -78,8 +89,22 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
   }
 
   const applied: Array<{ eventId: string; callAttemptId: string }> = [];
+  const lanes4 = await endPlainEnds(deps, batch, rest, outcomes, applied);
   const worker = async (): Promise<void> => {
-    for (let c = rest.shift(); c; c = rest.shift()) {
+    for (let c = lanes4.shift(); c; c = lanes4.shift()) {
+      if (c.recordData !== undefined) {
+        const ended = batch[c.recordData] as StoredCallEvent;
+        try {
+          await recordCallData(deps.ds, ended.tenantId, c.attempt.id, ended.event);
+          applied.push({ eventId: ended.eventId, callAttemptId: c.attempt.id });
+        } catch (err) {
+          // The call is ended; its qualification is not recorded yet. The event stays pending: the
+          // sweeper applies it again (a no-op for the end) and records it then, or records the failure.
+          deps.logger.warn({ err, eventId: ended.eventId }, 'recording an ended call\'s data failed; the sweeper will repeat it');
+          outcomes[c.recordData] = 'pending';
+          continue;
+        }
+      }
       for (const i of c.events) {
         const e = batch[i] as StoredCallEvent;
         const outcome = await applyToAttempt(deps, c.attempt.id, e, { markApplied: false, recordData: c.attempt.hasRule || hasData(e) });
@@ -98,6 +123,51 @@ export async function applyEventBatch(deps: ApplyDeps, batch: StoredCallEvent[],
     deps.logger.warn({ err, events: applied.length }, 'marking applied webhook events failed; the sweeper will mark them');
   }
   return outcomes;
+}
+
+/**
+ * Step 3 of applyEventBatch: ends every call whose next event is a plain terminal status in one
+ * endAttempts, records those events' outcomes, and answers the work left for step 4 (each call's
+ * later events, and the ended event's data where the campaign's rule wants it). When the
+ * transaction fails, every call goes to step 4 whole, where each event is applied and its failure
+ * kept on its own, as before.
+ */
+async function endPlainEnds(
+  deps: ApplyDeps, batch: StoredCallEvent[], rest: CallEvents[], outcomes: ApplyOutcome[], applied: Array<{ eventId: string; callAttemptId: string }>,
+): Promise<CallEvents[]> {
+  const ends = rest.filter((c) => isPlainEnd(batch[c.events[0] as number] as StoredCallEvent));
+  if (ends.length === 0) return rest;
+  let results: ApplyResult[];
+  try {
+    results = await endAttempts(deps, ends.map((c) => ({ callAttemptId: c.attempt.id, update: callUpdateOf((batch[c.events[0] as number] as StoredCallEvent).event) })));
+  } catch (err) {
+    deps.logger.warn({ err, calls: ends.length }, 'ending calls together failed; applying their events one by one');
+    return rest;
+  }
+  const after = new Map<CallEvents, CallEvents | null>();
+  for (const [k, c] of ends.entries()) {
+    const r = results[k] as ApplyResult;
+    const i = c.events[0] as number;
+    const e = batch[i] as StoredCallEvent;
+    if (!r.applied && r.reason === 'unknown_attempt') {
+      after.set(c, null); // deleted meanwhile (or not visible yet): pending, with everything after it
+      continue;
+    }
+    if (!r.applied && r.reason === 'other_call') {
+      outcomes[i] = await markEventFailed(deps.ds, e.eventId, 'the event names another provider call than this call attempt')
+        .then(() => 'failed' as const, () => 'pending' as const);
+      after.set(c, outcomes[i] === 'pending' ? null : { attempt: c.attempt, events: c.events.slice(1) });
+      continue;
+    }
+    outcomes[i] = 'applied';
+    if (!c.attempt.hasRule) applied.push({ eventId: e.eventId, callAttemptId: c.attempt.id }); // else once its data is recorded
+    after.set(c, { attempt: c.attempt, events: c.events.slice(1), ...(c.attempt.hasRule ? { recordData: i } : {}) });
+  }
+  return rest.flatMap((c) => {
+    if (!after.has(c)) return [c];
+    const next = after.get(c);
+    return next && (next.events.length > 0 || next.recordData !== undefined) ? [next] : [];
+  });
 }
 
 /**

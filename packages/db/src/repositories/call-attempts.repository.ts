@@ -35,13 +35,41 @@ const PROGRESS_ATTEMPT: PreparedQuery = {
              answered_at = CASE WHEN $2 = 'in_progress' THEN COALESCE(answered_at, $5) ELSE answered_at END
            WHERE id = $1`,
 };
-const END_ATTEMPT: PreparedQuery = {
-  name: 'apply-end-attempt',
-  text: `UPDATE call_attempts SET status = $2, raw_status = $3, outcome = $4, answered_by = $5,
-             duration_seconds = $6, provider_call_id = COALESCE(provider_call_id, $7), error = COALESCE($8, error),
-             ended_at = $9, lead_final = $10
-           WHERE id = $1`,
+
+const LOCK_ATTEMPTS: PreparedQuery = {
+  name: 'apply-lock-attempts',
+  text: `SELECT id, tenant_id, campaign_id, lead_id, attempt_no, status, provider_call_id, ended_at
+           FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
 };
+const END_ATTEMPTS: PreparedQuery = {
+  name: 'apply-end-attempts',
+  text: `UPDATE call_attempts a SET status = e.status, raw_status = e.raw, outcome = e.outcome, answered_by = e.answered_by,
+             duration_seconds = e.duration, provider_call_id = COALESCE(a.provider_call_id, e.pcid), error = COALESCE(e.error, a.error),
+             ended_at = e.at, lead_final = e.lead_final
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::boolean[])
+                AS e(id, status, raw, outcome, answered_by, duration, pcid, error, at, lead_final)
+          WHERE a.id = e.id`,
+};
+
+/** What ends an attempt: its outcome; lead_final: whether it settled its lead for good (null: it did not settle it). */
+export interface AttemptEnd {
+  status: CallStatus; rawStatus: string; outcome: Outcome; answeredBy: string | null; durationSeconds: number | null;
+  providerCallId: string | null; error: string | null; at: Date; leadFinal: boolean | null;
+}
+
+/** The attempts, locked in id order (as every other locker of several attempts takes them) for the rest of the transaction. */
+export async function lockAttemptsById(m: EntityManager, ids: readonly string[]): Promise<AttemptRow[]> {
+  if (ids.length === 0) return [];
+  return (await preparedQuery<AttemptRow>(m, LOCK_ATTEMPTS, [ids])).rows;
+}
+
+/** Ends attempts with their outcomes, any number in one statement. */
+export async function writeAttemptEnds(m: EntityManager, ends: ReadonlyArray<{ id: string } & AttemptEnd>): Promise<void> {
+  if (ends.length === 0) return;
+  const col = <K extends keyof AttemptEnd>(k: K) => ends.map((e) => e[k]);
+  await preparedQuery(m, END_ATTEMPTS, [ends.map((e) => e.id), col('status'), col('rawStatus'), col('outcome'), col('answeredBy'),
+    col('durationSeconds'), col('providerCallId'), col('error'), ends.map((e) => e.at.toISOString()), col('leadFinal')]);
+}
 
 /** The attempt, locked for the rest of the transaction; undefined when there is none. */
 export async function lockAttempt(m: EntityManager, callAttemptId: string): Promise<AttemptRow | undefined> {
@@ -63,14 +91,6 @@ export async function addOptOutToDnc(m: EntityManager, tenantId: string, phoneE1
      ON CONFLICT (tenant_id, phone_e164, campaign_id) DO NOTHING`, [tenantId, phoneE164]);
 }
 
-/** Ends the attempt with its outcome; lead_final: whether it settled its lead for good (null: it did not settle it). */
-export async function writeAttemptEnd(m: EntityManager, callAttemptId: string, e: {
-  status: CallStatus; rawStatus: string; outcome: Outcome; answeredBy: string | null; durationSeconds: number | null;
-  providerCallId: string | null; error: string | null; at: Date; leadFinal: boolean | null;
-}): Promise<void> {
-  await preparedQuery(m, END_ATTEMPT,
-    [callAttemptId, e.status, e.rawStatus, e.outcome, e.answeredBy, e.durationSeconds, e.providerCallId, e.error, e.at, e.leadFinal]);
-}
 
 /**
  * Every call attempt not ended yet: the concurrency slots that must be held. Read when Redis lost

@@ -11,6 +11,7 @@ import { mutate, preparedQuery, queryRows, type PreparedQuery } from '../sql';
 /** The lead and campaign rows a settlement reads (the lead locked). */
 export interface SettlementLead {
   id: string;
+  campaign_id: string;
   status: LeadStatus;
   attempts: number;
   timezones: string[];
@@ -19,6 +20,7 @@ export interface SettlementLead {
   callback_pending: boolean;
 }
 export interface SettlementCampaign {
+  id: string;
   max_attempts: number;
   retry_policy: RetryPolicy | null;
   calling_window: CallingWindow | null;
@@ -30,37 +32,46 @@ export interface SettlementCampaign {
 
 const LOCK_LEAD: PreparedQuery = {
   name: 'apply-lock-lead-callback',
-  text: `SELECT id, status, attempts, timezones, phone_e164,
+  text: `SELECT id, campaign_id, status, attempts, timezones, phone_e164,
                 EXISTS (SELECT 1 FROM callbacks c WHERE c.lead_id = leads.id AND c.status = 'pending') AS callback_pending
-           FROM leads WHERE id = $1 FOR UPDATE OF leads`,
+           FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE OF leads`,
 };
 const CAMPAIGN_RULES: PreparedQuery = {
   name: 'apply-campaign-rules',
-  text: `SELECT max_attempts, retry_policy, calling_window, default_timezone, status, compliance_mode FROM campaigns WHERE id = $1`,
+  text: `SELECT id, max_attempts, retry_policy, calling_window, default_timezone, status, compliance_mode FROM campaigns WHERE id = ANY($1::uuid[])`,
 };
-const LEAD_DONE: PreparedQuery = {
-  name: 'apply-lead-done',
-  text: `UPDATE leads SET status = 'done', disposition = $2, updated_at = now() WHERE id = $1`,
-};
-const LEAD_RETRY: PreparedQuery = {
-  name: 'apply-lead-retry',
-  text: `UPDATE leads SET status = 'pending', disposition = $2, next_attempt_at = $3, updated_at = now() WHERE id = $1`,
+const LEADS_SETTLED: PreparedQuery = {
+  name: 'apply-leads-settled',
+  text: `UPDATE leads l SET status = s.status, disposition = s.disposition,
+             next_attempt_at = CASE WHEN s.status = 'pending' THEN s.at ELSE l.next_attempt_at END, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS s(id, status, disposition, at)
+          WHERE l.id = s.id`,
 };
 
-/** The lead (locked) and its campaign's rules, read to settle the lead after its attempt ended. */
+/**
+ * The leads (locked, in id order) and their campaigns' rules, read to settle the leads after their
+ * attempts ended: two statements for any number of attempts.
+ */
 export async function lockSettlementRows(
-  m: EntityManager, a: { lead_id: string; campaign_id: string },
-): Promise<{ lead: SettlementLead | undefined; campaign: SettlementCampaign | undefined }> {
-  const lead = (await preparedQuery<SettlementLead>(m, LOCK_LEAD, [a.lead_id])).rows[0];
-  const campaign = (await preparedQuery<SettlementCampaign>(m, CAMPAIGN_RULES, [a.campaign_id])).rows[0];
-  return { lead, campaign };
+  m: EntityManager, attempts: ReadonlyArray<{ lead_id: string; campaign_id: string }>,
+): Promise<{ leads: Map<string, SettlementLead>; campaigns: Map<string, SettlementCampaign> }> {
+  if (attempts.length === 0) return { leads: new Map(), campaigns: new Map() };
+  const leadIds = [...new Set(attempts.map((a) => a.lead_id))];
+  const campaignIds = [...new Set(attempts.map((a) => a.campaign_id))];
+  const leads = (await preparedQuery<SettlementLead>(m, LOCK_LEAD, [leadIds])).rows;
+  const campaigns = (await preparedQuery<SettlementCampaign>(m, CAMPAIGN_RULES, [campaignIds])).rows;
+  return { leads: new Map(leads.map((l) => [l.id, l])), campaigns: new Map(campaigns.map((c) => [c.id, c])) };
 }
 
-/** Writes what settleLead decided: done with its disposition, or pending again at the retry time. */
-export async function writeLeadSettlement(m: EntityManager, leadId: string, next: Exclude<LeadNext, { kind: 'unchanged' }>): Promise<void> {
-  if (next.kind === 'final') await preparedQuery(m, LEAD_DONE, [leadId, next.disposition]);
-  else await preparedQuery(m, LEAD_RETRY, [leadId, next.disposition, next.at]);
+/** Writes what settleLead decided for several leads in one statement (writeLeadSettlement for each). */
+export async function writeLeadSettlements(
+  m: EntityManager, settled: ReadonlyArray<{ leadId: string; next: Exclude<LeadNext, { kind: 'unchanged' }> }>,
+): Promise<void> {
+  if (settled.length === 0) return;
+  await preparedQuery(m, LEADS_SETTLED, [settled.map((s) => s.leadId), settled.map((s) => (s.next.kind === 'final' ? 'done' : 'pending')),
+    settled.map((s) => s.next.disposition), settled.map((s) => (s.next.kind === 'final' ? null : s.next.at.toISOString()))]);
 }
+
 
 /*
  * The feeder's statements: due leads taken FOR UPDATE SKIP LOCKED (several feeders never take the
