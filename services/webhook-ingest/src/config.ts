@@ -39,8 +39,9 @@ export class WebhookIngestConfig extends CommonConfig {
   WEBHOOK_UNMATCHED_GIVE_UP_MS = 15 * 60_000;
 
   /**
-   * Calls whose terminal events are applied at once in the background (each settles its lead in
-   * its own transaction; one call's events always in order). Progress events are applied in bulk.
+   * Calls whose remaining events (post-call data, anything after it) are applied at once in the
+   * background, one event at a time each (one call's events always in order). Progress events and
+   * plain terminal events are applied in bulk (applyEventBatch).
    */
   @Type(() => Number)
   @IsInt()
