@@ -1,5 +1,5 @@
 import {
-  accountBudgetSql, bumpCampaignStats, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
+  accountBudgetSql, bumpCampaignStats, closeCallbacksOfEndedLeads, dncHit, mutate, preparedQuery, wantedOutboundEvents, writeOutboundEvents, type DataSource, type EntityManager, type PreDialHook,
   type PreparedQuery,
 } from '@dialer/db';
 import { clock } from '@dialer/platform';
@@ -208,7 +208,8 @@ export type UndialledDisposition = 'dnc' | 'no_window' | 'no_consent' | 'predial
 
 /**
  * Queued → done with a disposition (and its reason in words, when there is one); a DNC suppression is
- * counted in the campaign's stats in the same transaction.
+ * counted in the campaign's stats in the same transaction, and a pending callback that made the lead
+ * due is closed (`cancelled`): the lead will not be called.
  */
 export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposition: UndialledDisposition, reason: string | null = null): Promise<boolean> {
   return ds.transaction(async (m) => {
@@ -218,6 +219,7 @@ export async function finishLeadUndialled(ds: DataSource, ref: LeadRef, disposit
       [ref.leadId, ref.tenantId, ref.attemptNo - 1, disposition, reason === null ? null : reason.slice(0, 500)]);
     if (count === 0) return false;
     if (disposition === 'dnc') await bumpCampaignStats(m, ref.tenantId, ref.campaignId, { dncSuppressed: 1 });
+    await closeCallbacksOfEndedLeads(m, ref.tenantId, { leadId: ref.leadId });
     return true;
   });
 }

@@ -94,6 +94,18 @@ describe('dial repository guards', () => {
     expect(l.status).toBe('dialing');
   });
 
+  it('when a lead a callback made due ends without a call (DNC at dial time), then its callback is closed, not left pending', async () => {
+    const ref = await seed('queued');
+    await ctx.ds.query(
+      `INSERT INTO callbacks (tenant_id, campaign_id, lead_id, source, requested_at, due_at, prior_status, prior_next_attempt_at)
+       VALUES ($1, $2, $3, 'api', now(), now(), 'pending', now())`, [ref.tenantId, ref.campaignId, ref.leadId]);
+    expect(await finishLeadUndialled(ctx.ds, ref, 'dnc')).toBe(true);
+    const cbs = await ctx.ds.query(`SELECT status, closed_at IS NOT NULL AS closed FROM callbacks WHERE lead_id = $1`, [ref.leadId]);
+    expect(cbs).toEqual([{ status: 'cancelled', closed: true }]);
+    const [l] = await ctx.ds.query(`SELECT status, disposition FROM leads WHERE id = $1`, [ref.leadId]);
+    expect(l).toEqual({ status: 'done', disposition: 'dnc' });
+  });
+
   it('when the provider accepted calls and an endpoint wants call.started, then the mark writes the event with it; without a listener it writes none', async () => {
     const listened = await seed('queued');
     await ctx.ds.query(
