@@ -46,6 +46,16 @@ describe('the retention purge (scheduler leader)', () => {
       [tenantId, key, receivedAt, applied]);
   }
 
+  /** An outbound event with one delivery in the given state (relayed unless said otherwise). */
+  async function outbound(tenantId: string, type: string, createdAt: Date, delivery: 'succeeded' | 'failed' | 'pending', relayed = true): Promise<void> {
+    const [ep] = await api.ctx.ds.query(
+      `INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret_sealed) VALUES ($1, 'https://crm.example.com/h', '{call.ended}', 'sealed') RETURNING id`, [tenantId]);
+    const [ev] = await api.ctx.ds.query(
+      `INSERT INTO outbound_events (tenant_id, type, payload, created_at, relayed_at) VALUES ($1, $2, '{"data":{"phone":"+14155552001"}}'::jsonb, $3, CASE WHEN $4 THEN $3::timestamptz END) RETURNING id`,
+      [tenantId, type, createdAt, relayed]);
+    await api.ctx.ds.query(`INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, status) VALUES ($1, $2, $3, $4)`, [tenantId, ep.id, ev.id, delivery]);
+  }
+
   const ids = async (table: string, campaignId: string): Promise<string[]> =>
     (await api.ctx.ds.query(`SELECT id FROM ${table} WHERE campaign_id = $1 ORDER BY id`, [campaignId]) as Array<{ id: string }>).map((r) => r.id).sort();
 
@@ -97,6 +107,12 @@ describe('the retention purge (scheduler leader)', () => {
     await event(tenantId, 'old-3', daysAgo(8), true);
     await event(tenantId, 'old-unapplied', daysAgo(10), false);
     await event(tenantId, 'new', daysAgo(1), true);
+    // Outbound events, by the same setting: delivered (or failed for good) and old go with their delivery log.
+    await outbound(tenantId, 'old delivered', daysAgo(10), 'succeeded');
+    await outbound(tenantId, 'old failed', daysAgo(9), 'failed');
+    await outbound(tenantId, 'old pending', daysAgo(10), 'pending');
+    await outbound(tenantId, 'old unrelayed', daysAgo(10), 'pending', false);
+    await outbound(tenantId, 'new delivered', daysAgo(1), 'succeeded');
     await ds.query(`INSERT INTO campaign_stats (campaign_id, tenant_id, calls_ended, connected, talk_seconds) VALUES ($1, $2, 9, 9, 300)
                     ON CONFLICT (campaign_id) DO UPDATE SET calls_ended = 9, connected = 9, talk_seconds = 300`, [c, tenantId]);
 
@@ -106,13 +122,14 @@ describe('the retention purge (scheduler leader)', () => {
     const otherLead = await lead(oc, other.tenantId, { status: 'done', updatedAt: daysAgo(400), phone: '+14155552001' });
     await attempt(oc, other.tenantId, otherLead, 1, { createdAt: daysAgo(400), ended: true, counted: true, data: true });
     await event(other.tenantId, 'other-old', daysAgo(400), true);
+    await outbound(other.tenantId, 'other old', daysAgo(400), 'succeeded');
 
     const statsBefore = await ds.query(`SELECT * FROM campaign_stats WHERE campaign_id = $1`, [c]);
     const countsBefore = await readLeadCounts(ds, tenantId, c);
     const purger = api.scheduler.purger;
     expect(purger).not.toBeNull();
     const removed = await purger!.runOnce(NOW);
-    expect(removed).toEqual({ ended_leads: 3, call_attempts: 4, call_data: 2, webhook_events: 3 });
+    expect(removed).toEqual({ ended_leads: 3, call_attempts: 4, call_data: 2, webhook_events: 3, outbound_events: 2 });
 
     expect(await ids('leads', c)).toEqual([unsettled, open, recent].sort());
     expect(await ids('call_attempts', c)).toEqual([unsettledAttempt, scrubbed, scrubbed2, live, fresh].sort());
@@ -125,6 +142,9 @@ describe('the retention purge (scheduler leader)', () => {
     expect(has[fresh]).toEqual([true, true, true]);
     const keys = (await ds.query(`SELECT event_key FROM webhook_events ORDER BY event_key`) as Array<{ event_key: string }>).map((r) => r.event_key);
     expect(keys).toEqual(['new', 'old-unapplied', 'other-old']);
+    const outboundLeft = (await ds.query(`SELECT type FROM outbound_events ORDER BY type`) as Array<{ type: string }>).map((r) => r.type);
+    expect(outboundLeft).toEqual(['new delivered', 'old pending', 'old unrelayed', 'other old']);
+    expect((await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries`))[0].n).toBe(4); // the purged events' log went with them
     expect(await ids('leads', oc)).toEqual([otherLead]);
     expect(await ids('call_attempts', oc)).toHaveLength(1);
 
@@ -135,13 +155,13 @@ describe('the retention purge (scheduler leader)', () => {
     expect(countsAfter.pending).toBe(countsBefore.pending);
 
     // A second run finds nothing more.
-    expect(await purger!.runOnce(NOW)).toEqual({ ended_leads: 0, call_attempts: 0, call_data: 0, webhook_events: 0 });
+    expect(await purger!.runOnce(NOW)).toEqual({ ended_leads: 0, call_attempts: 0, call_data: 0, webhook_events: 0, outbound_events: 0 });
 
     // Each run is reported: readable by admins only, a counter per kind, and nothing for the other tenant.
     const runs = await api.http.get('/v1/tenant/purges').set(api.auth());
     expect(runs.status).toBe(200);
     expect(runs.body.data).toHaveLength(2);
-    expect(runs.body.data.map((r: { removed: unknown }) => r.removed)).toContainEqual({ ended_leads: 3, call_attempts: 4, call_data: 2, webhook_events: 3 });
+    expect(runs.body.data.map((r: { removed: unknown }) => r.removed)).toContainEqual({ ended_leads: 3, call_attempts: 4, call_data: 2, webhook_events: 3, outbound_events: 2 });
     expect(runs.body.data[0].now).toBe(NOW.toISOString());
     expect((await api.http.get('/v1/tenant/purges').set(api.auth(other.apiKey))).body.data).toEqual([]);
     const viewer = await api.http.post('/v1/api-keys').set(api.auth()).send({ name: 'v', role: 'viewer' });
@@ -150,6 +170,7 @@ describe('the retention purge (scheduler leader)', () => {
     const metrics = await supertest(`http://127.0.0.1:${api.scheduler.port}`).get('/metrics');
     expect(metrics.text).toContain('retention_purged_rows_total{kind="ended_leads",service="scheduler"} 3');
     expect(metrics.text).toContain('retention_purged_rows_total{kind="webhook_events",service="scheduler"} 3');
+    expect(metrics.text).toContain('retention_purged_rows_total{kind="outbound_events",service="scheduler"} 2');
   });
 
   it('when the next run is computed, then it falls at the configured time of day and every interval after it', () => {

@@ -7075,6 +7075,11 @@ export interface components {
              */
             ended_leads: number;
             /**
+             * @description Outbound events deleted (sent to your endpoints), with their delivery log.
+             * @example 900
+             */
+            outbound_events: number;
+            /**
              * @description Raw provider webhook events deleted.
              * @example 2100
              */
@@ -7114,6 +7119,7 @@ export interface components {
              *       "call_data": 120,
              *       "call_attempts": 340,
              *       "webhook_events": 2100,
+             *       "outbound_events": 900,
              *       "ended_leads": 80
              *     }
              */
@@ -7258,7 +7264,7 @@ export interface components {
              */
             endedLeadsDays?: number | null;
             /**
-             * @description Days to keep raw provider webhook events (1–36500); null keeps them forever. Absent: unchanged.
+             * @description Days to keep raw provider webhook events, and outbound events with their delivery log (1–36500); null keeps them forever. Absent: unchanged.
              * @example 365
              */
             webhookEventsDays?: number | null;
@@ -7281,7 +7287,7 @@ export interface components {
              */
             endedLeadsDays: number | null;
             /**
-             * @description Raw provider webhook events.
+             * @description Raw provider webhook events, and outbound events sent to your endpoints with their delivery log.
              * @example 30
              */
             webhookEventsDays: number | null;
@@ -18173,6 +18179,7 @@ export interface operations {
                      *             "call_data": 120,
                      *             "call_attempts": 340,
                      *             "webhook_events": 2100,
+                     *             "outbound_events": 900,
                      *             "ended_leads": 80
                      *           }
                      *         }

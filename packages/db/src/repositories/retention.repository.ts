@@ -64,6 +64,20 @@ export async function deleteWebhookEventsBatch(db: Db, tenantId: string, cutoff:
 }
 
 /**
+ * Deletes up to `batch` outbound events of the tenant created before `cutoff` that are relayed and
+ * whose deliveries are all finished (succeeded or failed for good), with their delivery log
+ * (ON DELETE CASCADE). An event still being delivered waits.
+ */
+export async function deleteOutboundEventsBatch(db: Db, tenantId: string, cutoff: Date, batch: number): Promise<number> {
+  return (await mutate(db,
+    `DELETE FROM outbound_events
+      WHERE id IN (SELECT e.id FROM outbound_events e
+                    WHERE e.tenant_id = $1 AND e.created_at < $2 AND e.relayed_at IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+                    LIMIT $3)`, [tenantId, cutoff, batch])).count;
+}
+
+/**
  * Deletes up to `batch` ended leads of a campaign (done, last changed before `cutoff`) with their
  * attempts and callbacks (ON DELETE CASCADE); a lead with a call not yet folded into the stats waits.
  * How many leads and attempts went.

@@ -27,7 +27,7 @@ const days = (what: string): PropertyDecorator => {
 export class RetentionSettingsDto {
   @days('recordings, transcripts and analysis of calls (provider call data on call attempts; the attempts stay)') callDataDays?: number | null;
   @days('ended call attempts (the campaign\'s call counters stay as they are)') attemptsDays?: number | null;
-  @days('raw provider webhook events') webhookEventsDays?: number | null;
+  @days('raw provider webhook events, and outbound events with their delivery log') webhookEventsDays?: number | null;
   @days('ended leads (done or removed) with their call attempts and callbacks') endedLeadsDays?: number | null;
 }
 
@@ -59,7 +59,7 @@ export class UpdateTenantDto {
 export class RetentionView {
   @Field(INT, 'Recordings, transcripts and analysis on call attempts.', 90, { nullable: true }) callDataDays: number | null;
   @Field(INT, 'Ended call attempts.', 365, { nullable: true }) attemptsDays: number | null;
-  @Field(INT, 'Raw provider webhook events.', 30, { nullable: true }) webhookEventsDays: number | null;
+  @Field(INT, 'Raw provider webhook events, and outbound events sent to your endpoints with their delivery log.', 30, { nullable: true }) webhookEventsDays: number | null;
   @Field(INT, 'Ended leads, with their attempts and callbacks.', null, { nullable: true }) endedLeadsDays: number | null;
 }
 
@@ -84,6 +84,7 @@ export class PurgeRunCounts {
   @Field(INT, 'Call attempts whose recording, transcript and analysis were cleared.', 120) call_data: number;
   @Field(INT, 'Call attempts deleted (by the attempts retention, or with their ended lead).', 340) call_attempts: number;
   @Field(INT, 'Raw provider webhook events deleted.', 2100) webhook_events: number;
+  @Field(INT, 'Outbound events deleted (sent to your endpoints), with their delivery log.', 900) outbound_events: number;
   @Field(INT, 'Ended leads deleted (with their attempts and callbacks).', 80) ended_leads: number;
 }
 
@@ -93,7 +94,7 @@ export class PurgeRunView {
   @Field(DATE_TIME, 'When the tenant\'s purge started.', EX.at) startedAt: Date;
   @Field(DATE_TIME, 'When it finished.', EX.at) finishedAt: Date;
   @Field(DATE_TIME, 'The moment ages were counted from: data older than the retention days before it went.', EX.at) now: Date;
-  @Field(ref(() => PurgeRunCounts), 'What it removed, by kind.', { call_data: 120, call_attempts: 340, webhook_events: 2100, ended_leads: 80 }) removed: PurgeRunCounts;
+  @Field(ref(() => PurgeRunCounts), 'What it removed, by kind.', { call_data: 120, call_attempts: 340, webhook_events: 2100, outbound_events: 900, ended_leads: 80 }) removed: PurgeRunCounts;
 }
 
 @ResponseSchema('The tenant\'s retention purge runs, newest first.')

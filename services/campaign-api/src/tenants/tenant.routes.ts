@@ -39,7 +39,8 @@ export function tenantRouter(ds: DataSource): Router {
     const { tenantId } = authOf(res);
     const q = validateInput(ListPurgesQuery, { ...req.query }, { where: 'query string' });
     const runs = await listPurgeRuns(ds, tenantId, q.limit);
-    const zero: PurgeRunCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, ended_leads: 0 };
+    // Runs before a kind existed report 0 for it.
+    const zero: PurgeRunCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, outbound_events: 0, ended_leads: 0 };
     res.json({
       data: runs.map((p) => ({ id: p.id, startedAt: p.started_at, finishedAt: p.finished_at, now: p.cutoff_now, removed: { ...zero, ...p.removed } })),
     } satisfies PurgeRunPage);

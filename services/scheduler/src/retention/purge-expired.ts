@@ -1,5 +1,5 @@
 import {
-  deleteAttemptsBatch, deleteEndedLeadsBatch, deleteWebhookEventsBatch, insertPurgeRun, scrubCallDataBatch, tenantCampaignIds,
+  deleteAttemptsBatch, deleteEndedLeadsBatch, deleteOutboundEventsBatch, deleteWebhookEventsBatch, insertPurgeRun, scrubCallDataBatch, tenantCampaignIds,
   tenantsWithRetention, type DataSource, type RetentionTenant,
 } from '@dialer/db';
 import type { Logger } from '@dialer/platform';
@@ -11,6 +11,8 @@ export interface PurgeCounts {
   /** Call attempts deleted (by the attempts retention, or with their ended lead). */
   call_attempts: number;
   webhook_events: number;
+  /** Outbound events sent to the tenant's endpoints, with their delivery log (by the webhook events retention). */
+  outbound_events: number;
   ended_leads: number;
 }
 
@@ -35,12 +37,12 @@ function cutoff(now: Date, days: number | null): Date | null {
 
 /**
  * One run of the retention purge over every tenant with a retention set: per tenant, in batches,
- * ended leads (with their attempts and callbacks), then attempts, call data and raw webhook
- * events older than the tenant's settings; a purge_runs row per tenant says what went, and one log
+ * ended leads (with their attempts and callbacks), then attempts, call data, raw webhook events
+ * and delivered outbound events older than the tenant's settings; a purge_runs row per tenant says what went, and one log
  * line per tenant (ids and counts only). Returns the totals.
  */
 export async function purgeExpired(o: PurgeOptions): Promise<PurgeCounts> {
-  const total: PurgeCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, ended_leads: 0 };
+  const total: PurgeCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, outbound_events: 0, ended_leads: 0 };
   for (const t of await tenantsWithRetention(o.ds)) {
     if (o.shouldStop?.()) break;
     const startedAt = new Date();
@@ -53,7 +55,7 @@ export async function purgeExpired(o: PurgeOptions): Promise<PurgeCounts> {
 }
 
 async function purgeTenant(o: PurgeOptions, t: RetentionTenant): Promise<PurgeCounts> {
-  const removed: PurgeCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, ended_leads: 0 };
+  const removed: PurgeCounts = { call_data: 0, call_attempts: 0, webhook_events: 0, outbound_events: 0, ended_leads: 0 };
   const count = (kind: keyof PurgeCounts, n: number): void => {
     removed[kind] += n;
     if (n > 0) o.onRemoved?.(kind, n);
@@ -95,6 +97,11 @@ async function purgeTenant(o: PurgeOptions, t: RetentionTenant): Promise<PurgeCo
     await drain(async () => {
       const n = await deleteWebhookEventsBatch(o.ds, t.id, eventsBefore, o.batch);
       count('webhook_events', n);
+      return n;
+    });
+    await drain(async () => {
+      const n = await deleteOutboundEventsBatch(o.ds, t.id, eventsBefore, o.batch);
+      count('outbound_events', n);
       return n;
     });
   }
