@@ -1,4 +1,4 @@
-import { finishEndedAttempt } from '@dialer/calls';
+import { finishEndedAttempts } from '@dialer/calls';
 import { listUnfoldedEndedAttempts } from '@dialer/db';
 import { PeriodicTask } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError } from '@dialer/providers';
@@ -128,10 +128,9 @@ export class WebhookSweeper {
 
   private async repairEndedAttempts(): Promise<number> {
     const attempts = await listUnfoldedEndedAttempts(this.deps.ds, REPAIR_AFTER_MS, REPAIR_BATCH);
-    for (const a of attempts) {
-      if (this.stopped) break;
-      await finishEndedAttempt(this.deps, a);
-    }
+    if (this.stopped) return 0;
+    // Both steps are idempotent: the slots released and the fold jobs added for the whole batch at once.
+    await finishEndedAttempts(this.deps, attempts);
     if (attempts.length) this.deps.metrics.sweptApplied.inc({ source: 'ended_attempt' }, attempts.length);
     return attempts.length;
   }
