@@ -19,6 +19,7 @@ import { RetentionErasure1763880000000 } from './1763880000000-retention-erasure
 import { OutboundWebhooks1763890000000 } from './1763890000000-outbound-webhooks';
 import { ConcurrencyBudgets1763900000000 } from './1763900000000-concurrency-budgets';
 import { CallerIdPools1763910000000 } from './1763910000000-caller-id-pools';
+import { DueLeadCounters1763940000000 } from './1763940000000-due-lead-counters';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   OutboundWebhooks1763890000000,
   ConcurrencyBudgets1763900000000,
   CallerIdPools1763910000000,
+  DueLeadCounters1763940000000,
 ];

@@ -51,6 +51,53 @@ export async function readLeadCounts(m: DataSource | EntityManager, tenantId: st
   return leadCountsFromRows(rows);
 }
 
+/** A due counter's key: `due:` and the UTC minute (YYYYMMDDHHMI) a pending lead's next attempt falls in. */
+export function dueMinuteKey(at: Date): string {
+  return `due:${at.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
+}
+
+const MINUTE_MS = 60_000;
+
+function minuteStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS);
+}
+
+/** The campaign's due-minute counters from `from` up to `to` (keys), folded plus unfolded. */
+const DUE_COUNTERS = (campaign: string, range: string) => `(SELECT sum(n) FROM (
+        SELECT n FROM campaign_lead_counts WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}
+        UNION ALL
+        SELECT n FROM lead_count_deltas WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}) x)`;
+
+/**
+ * The campaign's pending leads whose next attempt is at or before `now` (capped at `cap`), exact:
+ * the trigger-kept `due:<minute>` counters up to now's minute, less the pending leads of now's
+ * minute that fall after now (read from leads_due), in one statement (one snapshot). The cost
+ * follows the due minutes that still hold pending leads and the leads set for the rest of this
+ * minute, never the campaign's size (leads added just now are due now, so they are not read).
+ */
+export async function countDueLeads(m: DataSource | EntityManager, campaignId: string, now: Date, cap: number): Promise<number> {
+  const [r] = await queryRows<{ counted: string | null; later: number }>(m,
+    `SELECT ${DUE_COUNTERS('$1', 'key <= $2')} AS counted,
+            (SELECT count(*)::int FROM leads WHERE campaign_id = $1 AND status = 'pending'
+                AND next_attempt_at > $3 AND next_attempt_at < $4) AS later`,
+    [campaignId, dueMinuteKey(now), now, new Date(minuteStart(now).getTime() + MINUTE_MS)]);
+  return Math.min(cap, Number(r?.counted ?? 0) - (r?.later ?? 0));
+}
+
+/**
+ * The campaign's pending leads whose next attempt is before `before` (capped at `cap`), exact: the
+ * counters of the minutes before `before`'s, plus the pending leads of its minute up to it (read from
+ * leads_due; none when `before` is on a minute, as calling windows open). One statement.
+ */
+export async function countLeadsDueBefore(m: DataSource | EntityManager, campaignId: string, before: Date, cap: number): Promise<number> {
+  const [r] = await queryRows<{ counted: string | null; this_minute: number }>(m,
+    `SELECT ${DUE_COUNTERS('$1', 'key < $2')} AS counted,
+            (SELECT count(*)::int FROM (SELECT 1 FROM leads WHERE campaign_id = $1 AND status = 'pending'
+                AND next_attempt_at >= $3 AND next_attempt_at < $4 LIMIT $5) d) AS this_minute`,
+    [campaignId, dueMinuteKey(before), minuteStart(before), before, cap]);
+  return Math.min(cap, Number(r?.counted ?? 0) + (r?.this_minute ?? 0));
+}
+
 /** Progress of several campaigns at once (a page of the campaign list), from the same counters. */
 export interface CampaignProgressRow {
   campaign_id: string;
@@ -117,6 +164,12 @@ export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promi
        )
        SELECT DISTINCT s.campaign_id, s.tenant_id FROM summed s
         WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)`, [limit]);
+    // A minute whose pending leads have all moved on counts 0: drop it, so a campaign keeps only
+    // the due minutes that still hold pending leads (what the due-now read sums).
+    if (rows.length > 0) {
+      await m.query(`DELETE FROM campaign_lead_counts WHERE campaign_id = ANY($1::uuid[]) AND key LIKE 'due:%' AND n = 0`,
+        [rows.map((r) => r.campaign_id)]);
+    }
     return rows.map((r) => ({ campaignId: r.campaign_id, tenantId: r.tenant_id }));
   });
 }
