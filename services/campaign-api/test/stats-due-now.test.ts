@@ -118,11 +118,20 @@ describe('leads due now, from the due-minute counters', () => {
     // Minutes whose pending leads have all moved on are dropped by the fold, not kept as zeros.
     await ctx.ds.query(`UPDATE leads SET status = 'queued' WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at < $2`, [id, at(-MINUTE)]);
     await foldAll();
-    const zeros = await queryRows(ctx.ds, `SELECT key FROM campaign_lead_counts WHERE campaign_id = $1 AND key LIKE 'due:%' AND n = 0`, [id]);
+    const zeros = await queryRows(ctx.ds, `SELECT key FROM campaign_due_counts WHERE campaign_id = $1 AND n = 0`, [id]);
     expect(zeros).toEqual([]);
     expect(await dueNow(id)).toBe(await exactDue(id));
+    // They live apart from the lead counts (a campaign's stats or a campaign list page never reads them).
+    expect(await queryRows(ctx.ds, `SELECT key FROM campaign_lead_counts WHERE campaign_id = $1 AND key LIKE 'due:%'`, [id])).toEqual([]);
+
+    // The recount compares them with the leads, and would tell a counter that drifted.
     const recount = await recountCampaign(ctx.ds, tenantId, id);
     expect(recount.differences.filter((d) => d.field.startsWith('leads.'))).toEqual([]);
+    const [minute] = await queryRows<{ key: string; n: string }>(ctx.ds, `SELECT key, n FROM campaign_due_counts WHERE campaign_id = $1 ORDER BY key LIMIT 1`, [id]);
+    await ctx.ds.query(`UPDATE campaign_due_counts SET n = n + 1 WHERE campaign_id = $1 AND key = $2`, [id, minute!.key]);
+    expect((await recountCampaign(ctx.ds, tenantId, id)).differences).toEqual([
+      { field: `leads.due.${minute!.key.slice(4)}`, counter: Number(minute!.n) + 1, recount: Number(minute!.n) },
+    ]);
   });
 
   it('when nothing is due, then the leads due within a minute of the first stay exact before and after each fold', async () => {

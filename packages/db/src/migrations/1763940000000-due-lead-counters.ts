@@ -49,9 +49,10 @@ function trackFunction(due: boolean): string {
  *
  * The dialing state counted the due leads on every stats read (up to 100,000 rows of the leads_due
  * index or a seq scan). The lead-count triggers now also keep, per campaign, the pending leads by the
- * UTC minute of their next attempt (`due:202612072037`), folded like every other key. Leads due now
- * are then the counters of the minutes before the current one, plus the pending leads of the current
- * minute read from leads_due (one minute's range), in one statement: exact, as before.
+ * UTC minute of their next attempt (`due:202612072037`): appended to lead_count_deltas like every
+ * other key, folded into their own table, campaign_due_counts. Leads due now are then the counters of
+ * the minutes up to the current one less the current minute's leads after now (read from leads_due),
+ * in one statement: exact, as before.
  */
 export class DueLeadCounters1763940000000 implements MigrationInterface {
   name = 'DueLeadCounters1763940000000';
@@ -60,16 +61,25 @@ export class DueLeadCounters1763940000000 implements MigrationInterface {
     await q.query(`
       ${trackFunction(true)}
 
+      -- The folded due minutes, apart from the lead counts: a read of a campaign's counts (its stats,
+      -- a page of the campaign list) never walks its minutes, and the due-now read walks only these.
+      CREATE TABLE campaign_due_counts (
+        campaign_id uuid NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        key text NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (campaign_id, key)
+      );
+
       -- Pending leads that exist already are counted once, here.
-      INSERT INTO campaign_lead_counts (campaign_id, tenant_id, key, n)
+      INSERT INTO campaign_due_counts (campaign_id, tenant_id, key, n)
       SELECT campaign_id, tenant_id, 'due:' || to_char(date_trunc('minute', next_attempt_at AT TIME ZONE 'UTC'), 'YYYYMMDDHH24MI'), count(*)
-        FROM leads WHERE status = 'pending' GROUP BY 1, 2, 3
-      ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_lead_counts.n + EXCLUDED.n;
+        FROM leads WHERE status = 'pending' GROUP BY 1, 2, 3;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(trackFunction(false));
-    await q.query(`DELETE FROM campaign_lead_counts WHERE key LIKE 'due:%'; DELETE FROM lead_count_deltas WHERE key LIKE 'due:%';`);
+    await q.query(`DROP TABLE IF EXISTS campaign_due_counts; DELETE FROM lead_count_deltas WHERE key LIKE 'due:%';`);
   }
 }

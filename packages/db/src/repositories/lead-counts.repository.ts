@@ -62,9 +62,9 @@ function minuteStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS);
 }
 
-/** The campaign's due-minute counters from `from` up to `to` (keys), folded plus unfolded. */
+/** The campaign's due-minute counters in a range of keys, folded plus unfolded. */
 const DUE_COUNTERS = (campaign: string, range: string) => `(SELECT sum(n) FROM (
-        SELECT n FROM campaign_lead_counts WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}
+        SELECT n FROM campaign_due_counts WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}
         UNION ALL
         SELECT n FROM lead_count_deltas WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}) x)`;
 
@@ -139,9 +139,10 @@ export interface TouchedCampaign {
 const FOLD_LOCK = 7_630_001;
 
 /**
- * Folds up to `limit` pending deltas into campaign_lead_counts, in one statement (a reader sees the
- * deltas either before or after, never both or neither). Returns the campaigns whose counters moved;
- * empty when another replica is folding right now.
+ * Folds up to `limit` pending deltas into campaign_lead_counts (due minutes into
+ * campaign_due_counts), in one statement (a reader sees the deltas either before or after, never
+ * both or neither). Returns the campaigns whose counters moved; empty when another replica is
+ * folding right now.
  */
 export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promise<TouchedCampaign[]> {
   return ds.transaction(async (m) => {
@@ -152,23 +153,29 @@ export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promi
           DELETE FROM lead_count_deltas WHERE id IN (SELECT id FROM lead_count_deltas ORDER BY id LIMIT $1)
           RETURNING campaign_id, tenant_id, key, n
        ), summed AS (
-          SELECT campaign_id, tenant_id, key, sum(n) AS n FROM moved GROUP BY 1, 2, 3
+          SELECT s.campaign_id, s.tenant_id, s.key, sum(s.n) AS n FROM moved s
+            JOIN campaigns c ON c.id = s.campaign_id
+           GROUP BY 1, 2, 3 HAVING sum(s.n) <> 0
        ), folded AS (
           INSERT INTO campaign_lead_counts (campaign_id, tenant_id, key, n)
-          SELECT s.campaign_id, s.tenant_id, s.key, s.n FROM summed s
-            JOIN campaigns c ON c.id = s.campaign_id
-           WHERE s.n <> 0
-           ORDER BY s.campaign_id, s.key
+          SELECT campaign_id, tenant_id, key, n FROM summed WHERE key NOT LIKE 'due:%'
+           ORDER BY campaign_id, key
           ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_lead_counts.n + EXCLUDED.n
+          RETURNING campaign_id
+       ), folded_due AS (
+          INSERT INTO campaign_due_counts (campaign_id, tenant_id, key, n)
+          SELECT campaign_id, tenant_id, key, n FROM summed WHERE key LIKE 'due:%'
+           ORDER BY campaign_id, key
+          ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_due_counts.n + EXCLUDED.n
           RETURNING campaign_id
        )
        SELECT DISTINCT s.campaign_id, s.tenant_id FROM summed s
-        WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)`, [limit]);
+        WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)
+           OR EXISTS (SELECT 1 FROM folded_due f WHERE f.campaign_id = s.campaign_id)`, [limit]);
     // A minute whose pending leads have all moved on counts 0: drop it, so a campaign keeps only
-    // the due minutes that still hold pending leads (what the due-now read sums).
+    // the due minutes that still hold pending leads.
     if (rows.length > 0) {
-      await m.query(`DELETE FROM campaign_lead_counts WHERE campaign_id = ANY($1::uuid[]) AND key LIKE 'due:%' AND n = 0`,
-        [rows.map((r) => r.campaign_id)]);
+      await m.query(`DELETE FROM campaign_due_counts WHERE campaign_id = ANY($1::uuid[]) AND n = 0`, [rows.map((r) => r.campaign_id)]);
     }
     return rows.map((r) => ({ campaignId: r.campaign_id, tenantId: r.tenant_id }));
   });

@@ -86,7 +86,7 @@ async function recountIn(m: EntityManager, tenantId: string, campaignId: string)
   compareLeadCounts(differences, counted, actual);
   compareDueCounters(differences, await m.query(
     `SELECT key, sum(n) AS n FROM (
-        SELECT key, n FROM campaign_lead_counts WHERE campaign_id = $1 AND tenant_id = $2 AND key LIKE 'due:%'
+        SELECT key, n FROM campaign_due_counts WHERE campaign_id = $1 AND tenant_id = $2
         UNION ALL
         SELECT key, n FROM lead_count_deltas WHERE campaign_id = $1 AND tenant_id = $2 AND key LIKE 'due:%'
      ) x GROUP BY key`, params), await m.query(
