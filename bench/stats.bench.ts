@@ -90,6 +90,7 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] ?? 0;
     await ds.query(`DELETE FROM leads`);
     await ds.query(`DELETE FROM campaign_lead_counts`);
+    await ds.query(`DELETE FROM campaign_due_counts`);
     await ds.query(`DELETE FROM lead_count_deltas`);
 
     log(`loading ${leads} leads into one campaign`);

@@ -13,7 +13,7 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [ctx.schema]);
     expect(rows.map((r) => r.table_name)).toEqual([
       'api_keys', 'audit_log', 'call_attempts', 'callbacks', 'caller_id_pools', 'caller_ids',
-      'campaign_lead_counts', 'campaign_stat_buckets', 'campaign_stats', 'campaigns', 'dnc_entries', 'erasures',
+      'campaign_due_counts', 'campaign_lead_counts', 'campaign_stat_buckets', 'campaign_stats', 'campaigns', 'dnc_entries', 'erasures',
       'idempotency_keys', 'import_errors', 'import_jobs', 'lead_consents', 'lead_count_deltas', 'leads', 'outbound_events',
       'provider_connections', 'purge_runs', 'schema_migrations', 'shared_provider_account_tenants', 'shared_provider_accounts', 'tenants', 'user_sessions', 'user_tokens', 'users',
       'webhook_deliveries', 'webhook_delivery_attempts', 'webhook_endpoints', 'webhook_events',

@@ -20,6 +20,7 @@ import { OutboundWebhooks1763890000000 } from './1763890000000-outbound-webhooks
 import { ConcurrencyBudgets1763900000000 } from './1763900000000-concurrency-budgets';
 import { CallerIdPools1763910000000 } from './1763910000000-caller-id-pools';
 import { SharedProviderAccounts1763920000000 } from './1763920000000-shared-provider-accounts';
+import { DueLeadCounters1763940000000 } from './1763940000000-due-lead-counters';
 
 /** Every migration, in order. Add new ones at the end (file name: <timestamp>-<what>.ts). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ConcurrencyBudgets1763900000000,
   CallerIdPools1763910000000,
   SharedProviderAccounts1763920000000,
+  DueLeadCounters1763940000000,
 ];

@@ -51,6 +51,53 @@ export async function readLeadCounts(m: DataSource | EntityManager, tenantId: st
   return leadCountsFromRows(rows);
 }
 
+/** A due counter's key: `due:` and the UTC minute (YYYYMMDDHHMI) a pending lead's next attempt falls in. */
+export function dueMinuteKey(at: Date): string {
+  return `due:${at.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
+}
+
+const MINUTE_MS = 60_000;
+
+function minuteStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS);
+}
+
+/** The campaign's due-minute counters in a range of keys, folded plus unfolded. */
+const DUE_COUNTERS = (campaign: string, range: string) => `(SELECT sum(n) FROM (
+        SELECT n FROM campaign_due_counts WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}
+        UNION ALL
+        SELECT n FROM lead_count_deltas WHERE campaign_id = ${campaign} AND key >= 'due:0' AND ${range}) x)`;
+
+/**
+ * The campaign's pending leads whose next attempt is at or before `now` (capped at `cap`), exact:
+ * the trigger-kept `due:<minute>` counters up to now's minute, less the pending leads of now's
+ * minute that fall after now (read from leads_due), in one statement (one snapshot). The cost
+ * follows the due minutes that still hold pending leads and the leads set for the rest of this
+ * minute, never the campaign's size (leads added just now are due now, so they are not read).
+ */
+export async function countDueLeads(m: DataSource | EntityManager, campaignId: string, now: Date, cap: number): Promise<number> {
+  const [r] = await queryRows<{ counted: string | null; later: number }>(m,
+    `SELECT ${DUE_COUNTERS('$1', 'key <= $2')} AS counted,
+            (SELECT count(*)::int FROM leads WHERE campaign_id = $1 AND status = 'pending'
+                AND next_attempt_at > $3 AND next_attempt_at < $4) AS later`,
+    [campaignId, dueMinuteKey(now), now, new Date(minuteStart(now).getTime() + MINUTE_MS)]);
+  return Math.min(cap, Number(r?.counted ?? 0) - (r?.later ?? 0));
+}
+
+/**
+ * The campaign's pending leads whose next attempt is before `before` (capped at `cap`), exact: the
+ * counters of the minutes before `before`'s, plus the pending leads of its minute up to it (read from
+ * leads_due; none when `before` is on a minute, as calling windows open). One statement.
+ */
+export async function countLeadsDueBefore(m: DataSource | EntityManager, campaignId: string, before: Date, cap: number): Promise<number> {
+  const [r] = await queryRows<{ counted: string | null; this_minute: number }>(m,
+    `SELECT ${DUE_COUNTERS('$1', 'key < $2')} AS counted,
+            (SELECT count(*)::int FROM (SELECT 1 FROM leads WHERE campaign_id = $1 AND status = 'pending'
+                AND next_attempt_at >= $3 AND next_attempt_at < $4 LIMIT $5) d) AS this_minute`,
+    [campaignId, dueMinuteKey(before), minuteStart(before), before, cap]);
+  return Math.min(cap, Number(r?.counted ?? 0) + (r?.this_minute ?? 0));
+}
+
 /** Progress of several campaigns at once (a page of the campaign list), from the same counters. */
 export interface CampaignProgressRow {
   campaign_id: string;
@@ -92,9 +139,10 @@ export interface TouchedCampaign {
 const FOLD_LOCK = 7_630_001;
 
 /**
- * Folds up to `limit` pending deltas into campaign_lead_counts, in one statement (a reader sees the
- * deltas either before or after, never both or neither). Returns the campaigns whose counters moved;
- * empty when another replica is folding right now.
+ * Folds up to `limit` pending deltas into campaign_lead_counts (due minutes into
+ * campaign_due_counts), in one statement (a reader sees the deltas either before or after, never
+ * both or neither). Returns the campaigns whose counters moved; empty when another replica is
+ * folding right now.
  */
 export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promise<TouchedCampaign[]> {
   return ds.transaction(async (m) => {
@@ -105,18 +153,30 @@ export async function foldLeadCountDeltas(ds: DataSource, limit = 50_000): Promi
           DELETE FROM lead_count_deltas WHERE id IN (SELECT id FROM lead_count_deltas ORDER BY id LIMIT $1)
           RETURNING campaign_id, tenant_id, key, n
        ), summed AS (
-          SELECT campaign_id, tenant_id, key, sum(n) AS n FROM moved GROUP BY 1, 2, 3
+          SELECT s.campaign_id, s.tenant_id, s.key, sum(s.n) AS n FROM moved s
+            JOIN campaigns c ON c.id = s.campaign_id
+           GROUP BY 1, 2, 3 HAVING sum(s.n) <> 0
        ), folded AS (
           INSERT INTO campaign_lead_counts (campaign_id, tenant_id, key, n)
-          SELECT s.campaign_id, s.tenant_id, s.key, s.n FROM summed s
-            JOIN campaigns c ON c.id = s.campaign_id
-           WHERE s.n <> 0
-           ORDER BY s.campaign_id, s.key
+          SELECT campaign_id, tenant_id, key, n FROM summed WHERE key NOT LIKE 'due:%'
+           ORDER BY campaign_id, key
           ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_lead_counts.n + EXCLUDED.n
+          RETURNING campaign_id
+       ), folded_due AS (
+          INSERT INTO campaign_due_counts (campaign_id, tenant_id, key, n)
+          SELECT campaign_id, tenant_id, key, n FROM summed WHERE key LIKE 'due:%'
+           ORDER BY campaign_id, key
+          ON CONFLICT (campaign_id, key) DO UPDATE SET n = campaign_due_counts.n + EXCLUDED.n
           RETURNING campaign_id
        )
        SELECT DISTINCT s.campaign_id, s.tenant_id FROM summed s
-        WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)`, [limit]);
+        WHERE EXISTS (SELECT 1 FROM folded f WHERE f.campaign_id = s.campaign_id)
+           OR EXISTS (SELECT 1 FROM folded_due f WHERE f.campaign_id = s.campaign_id)`, [limit]);
+    // A minute whose pending leads have all moved on counts 0: drop it, so a campaign keeps only
+    // the due minutes that still hold pending leads.
+    if (rows.length > 0) {
+      await m.query(`DELETE FROM campaign_due_counts WHERE campaign_id = ANY($1::uuid[]) AND n = 0`, [rows.map((r) => r.campaign_id)]);
+    }
     return rows.map((r) => ({ campaignId: r.campaign_id, tenantId: r.tenant_id }));
   });
 }

@@ -37,10 +37,19 @@ function compareLeadCounts(out: CountDifference[], counted: LeadCounts, actual: 
   }
 }
 
+/** The pending leads by the minute of their next attempt (`due:<minute>` → `leads.due.<minute>`). */
+function compareDueCounters(out: CountDifference[], counted: readonly CounterRow[], actual: readonly CounterRow[]): void {
+  const c = new Map(counted.map((r) => [r.key, Number(r.n)]));
+  const a = new Map(actual.map((r) => [r.key, Number(r.n)]));
+  for (const key of [...new Set([...c.keys(), ...a.keys()])].sort()) {
+    compare(out, `leads.due.${key.slice('due:'.length)}`, c.get(key) ?? 0, a.get(key) ?? 0);
+  }
+}
+
 /**
  * Recomputes a campaign's stats from its leads and call attempts (COUNTs: an admin check, not a
- * read path) and compares them with every maintained counter: the trigger-kept lead counts,
- * campaign_stats, and the sums of the minute and hour buckets. One REPEATABLE READ snapshot, so a
+ * read path) and compares them with every maintained counter: the trigger-kept lead counts (and the
+ * pending leads by due minute), campaign_stats, and the sums of the minute and hour buckets. One REPEATABLE READ snapshot, so a
  * running campaign compares like with like. Call counters count folded calls; a call that ended and
  * is not folded yet is reported in `unfoldedCalls`.
  */
@@ -75,6 +84,14 @@ async function recountIn(m: EntityManager, tenantId: string, campaignId: string)
   const actual = leadCountsFromRows(leadRows);
   const differences: CountDifference[] = [];
   compareLeadCounts(differences, counted, actual);
+  compareDueCounters(differences, await m.query(
+    `SELECT key, sum(n) AS n FROM (
+        SELECT key, n FROM campaign_due_counts WHERE campaign_id = $1 AND tenant_id = $2
+        UNION ALL
+        SELECT key, n FROM lead_count_deltas WHERE campaign_id = $1 AND tenant_id = $2 AND key LIKE 'due:%'
+     ) x GROUP BY key`, params), await m.query(
+    `SELECT 'due:' || to_char(date_trunc('minute', next_attempt_at AT TIME ZONE 'UTC'), 'YYYYMMDDHH24MI') AS key, count(*) AS n
+       FROM leads WHERE campaign_id = $1 AND tenant_id = $2 AND status = 'pending' GROUP BY 1`, params));
 
   const [calls] = await m.query(
     `SELECT count(*) AS attempts, count(*) FILTER (WHERE a.ended_at IS NOT NULL AND a.counted_at IS NULL) AS unfolded,

@@ -44,15 +44,16 @@ export async function loadCampaignStats(
   ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now(),
 ): Promise<CampaignStats> {
   const campaign = await getCampaign(ds, tenantId, campaignId);
-  const [s, leads, liveCalls, callsPerMinute, facts, callbacksDueSoon] = await Promise.all([
+  const running = campaign.status === 'running';
+  const [s, leads, liveCalls, callsPerMinute, facts, callbacksDueSoon, budgets] = await Promise.all([
     findCampaignStats(ds, tenantId, campaign.id),
     readLeadCounts(ds, tenantId, campaign.id),
     lease.held(campaign.id),
-    campaign.status === 'running' ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
-    campaign.status === 'running' ? readDialingFacts(ds, campaign, now) : Promise.resolve({ dueNow: 0, next: null, importRunning: false }),
+    running ? recentCallRate(ds, tenantId, campaign, now) : Promise.resolve(0),
+    running ? readDialingFacts(ds, campaign, now) : Promise.resolve({ dueNow: 0, next: null, importRunning: false }),
     countCallbacksDue(ds, tenantId, campaign.id, new Date(now.getTime() + 86_400_000)),
+    running ? readBudgets(ds, lease, campaign) : Promise.resolve(undefined),
   ]);
-  const budgets = campaign.status === 'running' ? await readBudgets(ds, lease, campaign) : undefined;
   const dialing = dialingState({
     status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,
     leads, liveCalls, ...facts, callbacksDueSoon, budgets,
