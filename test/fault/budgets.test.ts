@@ -7,11 +7,16 @@
 import { ConcurrencyLease } from '@dialer/queue';
 import { eventually, maxLiveCalls } from '@dialer/testing';
 import {
-  createTenant, expectCampaignSettled, leadsDone, operatorSharedAccount, PREFIX, randomPause, simCallsOf, startCampaign, startFaultStack,
+  createTenant, expectCampaignSettled, leadsDone, operatorSharedAccount, PREFIX, randomPause, settleTestTimeoutMs, simCallsOf,
+  startCampaign, startFaultStack,
   type CampaignStack, type FaultCampaign, type FaultStack,
 } from './fault-harness';
 
 jest.setTimeout(300_000);
+
+// Tenant A's limit of 3 shared by its two campaigns; the account's 4 usable slots by tenants B and C.
+const TENANT_A = { leads: 30, limit: 3, concurrency: 1.5 };
+const ACCOUNT = { leads: 30, limit: 3, concurrency: 2 };
 
 describe('nested concurrency budgets, with workers killed under load', () => {
   let f: FaultStack;
@@ -39,10 +44,10 @@ describe('nested concurrency budgets, with workers killed under load', () => {
     await operatorSharedAccount(f.stack, ['set', 'sim-shared', '--type', 'twilio', '--max', '5', '--reserved', '1']);
     for (const t of [tb, tc]) await operatorSharedAccount(f.stack, ['grant', 'sim-shared', t.tenantId]);
 
-    const a1 = await startCampaign(f, { leads: 30, limit: 3, seed: 31, retryPolicy });
-    const a2 = await startCampaign(f, { leads: 30, limit: 3, seed: 32, retryPolicy });
-    const b = await startCampaign(tb, { leads: 30, limit: 3, seed: 33, connection: shared, retryPolicy });
-    const c = await startCampaign(tc, { leads: 30, limit: 3, seed: 34, connection: shared, retryPolicy });
+    const a1 = await startCampaign(f, { ...TENANT_A, seed: 31, retryPolicy });
+    const a2 = await startCampaign(f, { ...TENANT_A, seed: 32, retryPolicy });
+    const b = await startCampaign(tb, { ...ACCOUNT, seed: 33, connection: shared, retryPolicy });
+    const c = await startCampaign(tc, { ...ACCOUNT, seed: 34, connection: shared, retryPolicy });
 
     const all: Array<[CampaignStack, FaultCampaign]> = [[f, a1], [f, a2], [tb, b], [tc, c]];
     const done = async (): Promise<boolean> => {
@@ -71,5 +76,5 @@ describe('nested concurrency budgets, with workers killed under load', () => {
     const lease = new ConcurrencyLease(f.redis, PREFIX);
     await eventually(async () => (await lease.heldAt('tenant', f.tenantId)) === 0 && (await lease.heldAt('connection', 'shared:sim-shared')) === 0,
       { timeoutMs: 20_000, what: 'every tenant and account slot released' });
-  });
+  }, settleTestTimeoutMs([TENANT_A, TENANT_A, ACCOUNT, ACCOUNT]));
 });

@@ -18,6 +18,9 @@ import {
 
 export const PREFIX = '{fault}';
 
+/** provider-sim's settings in a fault stack: calls last about a second (ring 4 s and talk 20 s, each 0.5–1.5× its mean, at 0.02). */
+export const FAULT_SIM = { timeScale: 0.02, ringSeconds: 4, talkSeconds: 20 } as const;
+
 const execFileAsync = promisify(execFile);
 
 export interface FaultStack {
@@ -62,7 +65,10 @@ export async function startFaultStack(
   const stack = await startStack({
     env,
     serviceEnv: {
-      'provider-sim': { SIM_TIME_SCALE: '0.02', SIM_OUTCOMES: 'completed:0.5,busy:0.2,no-answer:0.2,failed:0.1', SIM_SEED: '11' },
+      'provider-sim': {
+        SIM_TIME_SCALE: String(FAULT_SIM.timeScale), SIM_RING_SECONDS: String(FAULT_SIM.ringSeconds), SIM_TALK_SECONDS: String(FAULT_SIM.talkSeconds),
+        SIM_OUTCOMES: 'completed:0.5,busy:0.2,no-answer:0.2,failed:0.1', SIM_SEED: '11',
+      },
     },
     workers,
     schedulers: opts.schedulers,
@@ -124,15 +130,64 @@ export async function operatorSharedAccount(stack: Stack, args: string[]): Promi
 
 export type CampaignStack = Pick<FaultStack, 'stack' | 'ds' | 'redis' | 'api' | 'tenantId'>;
 
-export interface FaultCampaign {
-  id: string;
-  limit: number;
+/** What a fault campaign must do: how long it may take to settle follows from it (settleBudgetMs). */
+export interface CampaignPlan {
   leads: number;
+  /** The campaign's maxConcurrentCalls. */
+  limit: number;
+  /** Calls at once when a shared budget (tenant, provider account) holds the campaign below its limit; default `limit`. */
+  concurrency?: number;
+  /** Longest call in real seconds; default a fault stack's longest (FAULT_SIM). */
+  callSeconds?: number;
+}
+
+/** Attempts per lead and the retry delay of every retried outcome, as startCampaign creates the campaign. */
+export const FAULT_MAX_ATTEMPTS = 2;
+const FAULT_RETRY_DELAY_SECONDS = 1;
+
+/** A fault stack's longest call in real seconds: ring and talk at 1.5× their means. */
+const FAULT_CALL_SECONDS = 1.5 * (FAULT_SIM.ringSeconds + FAULT_SIM.talkSeconds) * FAULT_SIM.timeScale;
+/** Per call beyond its duration: dial job, feeder tick (200 ms), webhooks, settling, the slot's release. */
+const CALL_OVERHEAD_SECONDS = 1;
+/** A fault's own recovery: lock expiry, reconciler grace and stale-call lookups, orphaned slots (seconds each, in startFaultStack's env). */
+const RECOVERY_MS = 60_000;
+/** Slow or shared machines run several times slower than a quiet one. */
+const HEADROOM = 4;
+/** Never less than the fixed budget this harness had. */
+const MIN_SETTLE_MS = 150_000;
+
+/**
+ * How long `expectCampaignSettled` waits for every lead final: the campaign's calls in waves of
+ * `concurrency` (every lead at every attempt, each wave the longest call plus overhead), the retry
+ * delays between attempts, a fault's recovery, all with HEADROOM for a slow machine.
+ */
+export function settleBudgetMs(p: CampaignPlan): number {
+  const concurrency = Math.max(1, Math.min(p.concurrency ?? p.limit, p.limit));
+  const waves = Math.ceil((p.leads * FAULT_MAX_ATTEMPTS) / concurrency);
+  const workMs = waves * ((p.callSeconds ?? FAULT_CALL_SECONDS) + CALL_OVERHEAD_SECONDS) * 1000
+    + (FAULT_MAX_ATTEMPTS - 1) * FAULT_RETRY_DELAY_SECONDS * 1000;
+  return Math.max(MIN_SETTLE_MS, Math.round(HEADROOM * workMs + RECOVERY_MS));
+}
+
+/** expectCampaignSettled beyond its wait for every lead final: stats consistent (60 s), slots released (20 s), the checks. */
+const AFTER_SETTLE_MS = 90_000;
+
+/**
+ * A jest timeout for a test that settles these campaigns one after the other, plus `beforeMs` for
+ * what the test does first (start them, kill processes, wait for a state): never shorter than the
+ * waits inside, so a slow run fails with expectCampaignSettled's message, not jest's timeout.
+ */
+export function settleTestTimeoutMs(plans: CampaignPlan[], beforeMs = 120_000): number {
+  return beforeMs + plans.reduce((sum, p) => sum + settleBudgetMs(p) + AFTER_SETTLE_MS, 0);
+}
+
+export interface FaultCampaign extends CampaignPlan {
+  id: string;
 }
 
 /** A provider connection to provider-sim and a running campaign of `leads` leads with limit `limit`. */
 export async function startCampaign(
-  f: CampaignStack, o: { leads: number; limit: number; seed: number; connection?: Record<string, unknown>; retryPolicy?: Record<string, unknown> },
+  f: CampaignStack, o: CampaignPlan & { seed: number; connection?: Record<string, unknown>; retryPolicy?: Record<string, unknown> },
 ): Promise<FaultCampaign> {
   const conn = await f.api.post('/provider-connections', {
     ...o.connection,
@@ -142,10 +197,11 @@ export async function startCampaign(
   if (conn.status !== 201) throw new Error(`provider connection: ${conn.status} ${JSON.stringify(conn.data)}`);
   // Callees in a zone where it is about noon now, so the campaign's window is open whatever the hour.
   const zone = zoneWhereLocalHourIs(12);
+  const retry = { enabled: true, delaySeconds: FAULT_RETRY_DELAY_SECONDS };
   const camp = await f.api.post('/campaigns', {
-    name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: 2,
+    name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: FAULT_MAX_ATTEMPTS,
     defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
-    retryPolicy: { busy: { enabled: true, delaySeconds: 1 }, no_answer: { enabled: true, delaySeconds: 1 }, failed: { enabled: true, delaySeconds: 1 }, ...o.retryPolicy },
+    retryPolicy: { busy: retry, no_answer: retry, failed: retry, ...o.retryPolicy },
   });
   if (camp.status !== 201) throw new Error(`campaign: ${camp.status} ${JSON.stringify(camp.data)}`);
   const id = camp.data.id as string;
@@ -154,7 +210,7 @@ export async function startCampaign(
   if (added.status !== 201) throw new Error(`leads: ${added.status}`);
   const started = await f.api.post(`/campaigns/${id}/start`);
   if (started.status !== 200) throw new Error(`start: ${started.status}`);
-  return { id, limit: o.limit, leads: o.leads };
+  return { id, leads: o.leads, limit: o.limit, concurrency: o.concurrency, callSeconds: o.callSeconds };
 }
 
 /** How many leads of the campaign are done. */
@@ -176,10 +232,13 @@ interface SimCall {
  * to print. Throws with the reason when one does not hold.
  */
 export async function expectCampaignSettled(f: CampaignStack, c: FaultCampaign): Promise<{ calls: number; attempts: number; maxLive: number }> {
+  const budgetMs = settleBudgetMs(c);
   try {
-    await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: 150_000, intervalMs: 500, what: 'every lead final' });
+    await eventually(async () => (await leadsDone(f, c)) === c.leads, { timeoutMs: budgetMs, intervalMs: 500, what: 'every lead final' });
   } catch (err) {
-    throw new Error(`${(err as Error).message}; leads not final: ${JSON.stringify(await openLeads(f, c))}`, { cause: err });
+    throw new Error(
+      `${(err as Error).message} within ${Math.round(budgetMs / 1000)} s (${c.leads} leads × ${FAULT_MAX_ATTEMPTS} attempts, limit ${c.limit}); `
+      + `${await settleProgress(f, c)}; first leads not final: ${JSON.stringify(await openLeads(f, c))}`, { cause: err });
   }
   // Every ended attempt folded, counters consistent with a recount from leads and attempts.
   const report = await eventually(async () => {
@@ -212,6 +271,18 @@ export async function expectCampaignSettled(f: CampaignStack, c: FaultCampaign):
   expect(maxLive).toBeLessThanOrEqual(c.limit);
   expect(calls.length).toBeGreaterThan(0);
   return { calls: calls.length, attempts: attempts.length, maxLive };
+}
+
+/** Leads by status and the campaign's call attempts by status (open ones apart), for a failure message. */
+async function settleProgress(f: CampaignStack, c: FaultCampaign): Promise<string> {
+  const leads: Array<{ status: string; n: number }> = await f.ds.query(
+    `SELECT status, count(*)::int AS n FROM leads WHERE campaign_id = $1 GROUP BY status ORDER BY status`, [c.id]);
+  const attempts: Array<{ status: string; open: boolean; n: number }> = await f.ds.query(
+    `SELECT status, ended_at IS NULL AS open, count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`, [c.id]);
+  const [camp] = await f.ds.query(`SELECT status FROM campaigns WHERE id = $1`, [c.id]);
+  const leadCounts = leads.map((r) => `${r.status} ${r.n}`).join(', ') || 'none';
+  const attemptCounts = attempts.map((r) => `${r.status}${r.open ? ' (open)' : ''} ${r.n}`).join(', ') || 'none';
+  return `campaign ${camp?.status ?? 'missing'}; leads by status: ${leadCounts}; call attempts by status: ${attemptCounts}`;
 }
 
 /** The leads not final, with their attempts and dial job, for a failure message. */

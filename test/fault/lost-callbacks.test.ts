@@ -6,9 +6,12 @@
  */
 import axios from 'axios';
 import { eventually, spawnService } from '@dialer/testing';
-import { expectCampaignSettled, leadsDone, startCampaign, startFaultStack, type FaultStack } from './fault-harness';
+import { expectCampaignSettled, leadsDone, settleTestTimeoutMs, startCampaign, startFaultStack, type FaultStack } from './fault-harness';
 
 jest.setTimeout(240_000);
+
+/** Calls here ring a second and talk 4 s in real time (the sim's config below): 7.5 s at most. */
+const CAMPAIGN = { leads: 16, limit: 8, callSeconds: 7.5 };
 
 interface SimCallView {
   sid: string;
@@ -37,7 +40,7 @@ describe('terminal callbacks lost while webhook-ingest is down', () => {
       timeScale: 1, ringSeconds: 1, talkSeconds: 4, outcomes: { completed: 0.75, 'no-answer': 0.25 },
     });
     expect(set.status).toBe(200);
-    const c = await startCampaign(f, { leads: 16, limit: 8, seed: 41 });
+    const c = await startCampaign(f, { ...CAMPAIGN, seed: 41 });
 
     // The campaign at its limit with calls answered.
     await eventually(async () => {
@@ -72,5 +75,6 @@ describe('terminal callbacks lost while webhook-ingest is down', () => {
     const r = await expectCampaignSettled(f, c);
     expect(r.maxLive).toBeLessThanOrEqual(c.limit);
     process.stdout.write(`lost callbacks: ${given.length} given up during ${backAt - killedAt} ms down; campaign complete ${Date.now() - backAt} ms after the return\n`);
-  });
+    // Before the settle: the limit reached (60 s), the outage (60 s), every lead final after the return (120 s).
+  }, settleTestTimeoutMs([CAMPAIGN], 300_000));
 });

@@ -12,9 +12,11 @@
  */
 import axios from 'axios';
 import { eventually, type RunningProcess } from '@dialer/testing';
-import { expectCampaignSettled, leadsDone, startCampaign, startFaultStack, type FaultStack } from './fault-harness';
+import { expectCampaignSettled, leadsDone, settleTestTimeoutMs, startCampaign, startFaultStack, type FaultStack } from './fault-harness';
 
 jest.setTimeout(240_000);
+
+const CAMPAIGN = { leads: 30, limit: 6 };
 
 const LEADER_TTL_MS = 2_000;
 
@@ -68,7 +70,7 @@ describe('two scheduler replicas', () => {
       timeScale: 1, ringSeconds: 0.5, talkSeconds: 4, outcomes: { completed: 0.8, busy: 0.2 },
     });
     expect(set.status).toBe(200);
-    const c = await startCampaign(f, { leads: 30, limit: 6, seed: 73 });
+    const c = await startCampaign(f, { ...CAMPAIGN, seed: 73 });
     const attemptIds = async (): Promise<Set<string>> =>
       new Set((await f.ds.query(`SELECT id FROM call_attempts WHERE campaign_id = $1`, [c.id]) as Array<{ id: string }>).map((a) => a.id));
 
@@ -101,5 +103,5 @@ describe('two scheduler replicas', () => {
     expect(endedBefore.filter((call) => call.lookups > 1).map((call) => [call.sid, call.lookups])).toEqual([]);
     expect(calls.filter((call) => call.lookups > 2).map((call) => [call.sid, call.lookups])).toEqual([]);
     process.stdout.write(`scheduler replicas: ${r.calls} calls (${endedBefore.length} ended before the kill), ${lookups} lookups, takeover ${takeoverMs} ms after SIGKILL\n`);
-  });
+  }, settleTestTimeoutMs([CAMPAIGN], 180_000));
 });

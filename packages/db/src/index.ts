@@ -9,6 +9,7 @@ export * from './entities/other.entities';
 export { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 export * from './repositories/campaign-stats.repository';
 export * from './repositories/call-attempts.repository';
+export * from './repositories/post-call-reports';
 export * from './repositories/leads.repository';
 export * from './sql';
 export * from './repositories/fold-call-attempt';

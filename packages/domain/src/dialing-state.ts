@@ -9,7 +9,7 @@ import type { CampaignStatus } from './campaign-status';
 export const DIALING_STATES = [
   'not_started', 'scheduled', 'paused', 'finished',
   'no_leads', 'import_running', 'calling', 'at_limit',
-  'waiting_for_window', 'waiting_for_retry', 'no_leads_due',
+  'waiting_for_window', 'waiting_for_retry', 'waiting_for_reports', 'no_leads_due',
 ] as const;
 export type DialingStateName = (typeof DIALING_STATES)[number];
 
@@ -25,6 +25,12 @@ export interface DialingInput {
   dueNow: number;
   /** When nothing is due now: the first moment a pending lead becomes due, how many are due within a minute of it, whether that lead's window is closed now, and its zone. */
   next: { at: Date; leads: number; windowClosedNow: boolean; zone: string } | null;
+  /**
+   * Ended calls whose post-call report (Vapi's end-of-call-report, which may ask for a callback) is
+   * still awaited, within CAMPAIGN_REPORT_GRACE_MS of their end; 0 when not read. The campaign does
+   * not complete before they are in, or the grace has passed.
+   */
+  reportsAwaited?: number;
   /** Scheduled callbacks due within the next 24 hours (pending, of leads still open); 0 when not read. */
   callbacksDueSoon?: number;
   /** The budgets above the campaign's own, with their live calls (absent: no limit at that level). */
@@ -128,5 +134,11 @@ function stateOf(i: DialingInput): Omit<DialingState, 'callbacksDueSoon' | 'limi
       : { state: 'waiting_for_retry', nextCallableAt: i.next.at, nextCallableLeads: i.next.leads, message: `Waiting for retry delays: next calls due at ${when}, ${leads}.` };
   }
   if (i.importRunning) return { state: 'import_running', ...none, message: 'An import is running: its leads will be called as they arrive.' };
+  if ((i.reportsAwaited ?? 0) > 0) {
+    return {
+      state: 'waiting_for_reports', ...none,
+      message: `Every lead has ended: waiting for the post-call reports of ${plural(i.reportsAwaited ?? 0, 'call')} (a report may ask for a callback) before the campaign completes.`,
+    };
+  }
   return { state: 'no_leads_due', ...none, message: 'Every lead has ended: the campaign completes at its next check.' };
 }

@@ -30,6 +30,7 @@ describe('dialingState: why a campaign is or is not calling', () => {
     ['a retry delay', { next: { at: new Date('2026-03-10T10:27:00Z'), leads: 1, windowClosedNow: false, zone: 'America/New_York' } },
       'waiting_for_retry', /^Waiting for retry delays: next calls due at 06:27 America\/New_York/],
     ['nothing open', { leads: { total: 10, pending: 0, queued: 0, dialing: 0 } }, 'no_leads_due', /Every lead has ended/],
+    ['nothing open, post-call reports awaited', { leads: { total: 10, pending: 0, queued: 0, dialing: 0 }, reportsAwaited: 2 }, 'waiting_for_reports', /waiting for the post-call reports of 2 calls/],
   ];
   it.each(cases)('when %s, then the state and its sentence say so', (_what, input, state, message) => {
     const d = dialingState({ ...base, ...input });

@@ -35,6 +35,18 @@ export class CommonConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 20_000;
 
+  /**
+   * How long a campaign whose leads have all ended stays running for an ended call's post-call
+   * report (Vapi's end-of-call-report, which may ask for a callback), counted from the call's end.
+   * A report applied sooner lets the campaign complete at once; a report that never comes holds it
+   * this long at most. Read by metrics-aggregator (completion) and campaign-api (dialing state).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  CAMPAIGN_REPORT_GRACE_MS = 120_000;
+
   /** Key that encrypts provider credentials at rest. Required in production. */
   @IsOptional()
   @IsString()

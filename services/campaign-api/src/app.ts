@@ -67,6 +67,8 @@ export interface AppDeps {
   production?: boolean;
   /** The built web dashboard (index.html + assets/) served at /; absent: not served. */
   dashboardDir?: string;
+  /** CAMPAIGN_REPORT_GRACE_MS: how long an ended call's post-call report is awaited (dialing state); default 120 s. */
+  reportGraceMs?: number;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -137,7 +139,7 @@ export function createApp(deps: AppDeps): Express {
       logger.warn({ err, campaignId: id }, 'could not announce a campaign status change');
     });
   } : undefined, deps.secretsKey, deps.production ?? false));
-  v1.use(statsRouter(ds, deps.lease, deps.events));
+  v1.use(statsRouter(ds, deps.lease, deps.events, deps.reportGraceMs));
   v1.use(providerConnectionsRouter(ds, deps.secretsKey));
   v1.use(dncRouter(ds));
   v1.use(erasuresRouter(ds, logger));

@@ -60,13 +60,13 @@ export async function startService(cfg: Readonly<CampaignApiConfig>, logger?: Lo
     // open SSE stream would keep server.close() waiting), then closes their Redis connection.
     const events = startCampaignEvents({
       redisUrl: cfg.REDIS_URL, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'events' }),
-      loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId),
+      loadStats: (tenantId, campaignId) => loadCampaignStats(ds, lease, tenantId, campaignId, { reportGraceMs: cfg.CAMPAIGN_REPORT_GRACE_MS }),
     });
     steps.push(['live events', () => events.stop()]);
     const app = createApp({
       ds, redis, lease, logger: log,
       registry: createMetricsRegistry('campaign-api'), secretsKey: secretsKey(cfg), production: cfg.NODE_ENV === 'production', csvMaxBytes: cfg.CSV_MAX_BYTES,
-      events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES,
+      events, imports, importMaxBytes: cfg.IMPORT_MAX_BYTES, reportGraceMs: cfg.CAMPAIGN_REPORT_GRACE_MS,
       keyPrefix: cfg.QUEUE_PREFIX, rateLimit: { max: cfg.RATE_LIMIT_MAX, windowMs: cfg.RATE_LIMIT_WINDOW_MS },
       jsonBodyMaxBytes: cfg.JSON_BODY_MAX_BYTES,
       corsOrigins: cfg.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),

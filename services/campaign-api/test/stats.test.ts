@@ -197,4 +197,26 @@ describe('dialing state: why nothing is being called', () => {
     await api.ctx.ds.query(`UPDATE leads SET next_attempt_at = now() - interval '1 second' WHERE id = (SELECT id FROM leads WHERE campaign_id = $1 LIMIT 1)`, [id]);
     expect((await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth())).body.dialing.state).toBe('calling');
   });
+
+  it('when every lead has ended but a Vapi call\'s post-call report is still awaited, then the campaign says it waits for it, until the report is in', async () => {
+    const c = await createCampaign(api, { name: 'reports' });
+    const id = c.id as string;
+    expect((await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: [{ phone: '+12135550103' }] })).status).toBe(201);
+    await api.ctx.ds.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [id]);
+    await api.ctx.ds.query(`UPDATE leads SET status = 'done', disposition = 'answered', attempts = 1 WHERE campaign_id = $1`, [id]);
+    const [lead] = await api.ctx.ds.query(`SELECT id, tenant_id FROM leads WHERE campaign_id = $1`, [id]);
+    // Its call ended by Vapi's status-update "ended" a moment ago; the end-of-call-report has not come.
+    await api.ctx.ds.query(
+      `INSERT INTO call_attempts (tenant_id, campaign_id, lead_id, attempt_no, provider, provider_call_id, status, outcome, dialed_at, ended_at)
+       VALUES ($1, $2, $3, 1, 'vapi', 'vapi-call-reports', 'completed', 'answered', now() - interval '1 minute', now())`, [lead.tenant_id, id, lead.id]);
+    const waiting = await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth());
+    expect(waiting.body.status).toBe('running');
+    expect(waiting.body.dialing).toMatchObject({ state: 'waiting_for_reports', nextCallableAt: null });
+    expect(waiting.body.dialing.message).toMatch(/^Every lead has ended: waiting for the post-call reports of 1 call /);
+
+    await api.ctx.ds.query(
+      `INSERT INTO webhook_events (tenant_id, provider, event_key, provider_call_id, payload, applied_at)
+       VALUES ($1, 'vapi', 'vapi-call-reports:end-of-call-report', 'vapi-call-reports', '{}', now())`, [lead.tenant_id]);
+    expect((await api.http.get(`/v1/campaigns/${id}/stats`).set(api.auth())).body.dialing.state).toBe('no_leads_due');
+  });
 });

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from '@dialer/db';
-import { recordOutboundEvents, returnedRows } from '@dialer/db';
+import { awaitsPostCallReport, recordOutboundEvents, reportWaitParams, returnedRows, type ReportWait } from '@dialer/db';
 import { campaignStatusChangedEvent } from '@dialer/domain';
 
 export interface CompletedCampaign {
@@ -16,35 +16,38 @@ async function announceCompleted(m: EntityManager, rows: CompletedCampaign[]): P
 }
 
 /**
- * A running campaign is complete when no lead is left open and no import is still adding leads.
- * The guard sits in the UPDATE itself, so concurrent checks complete a campaign once.
+ * A running campaign is complete when no lead is left open, no import is still adding leads and no
+ * ended call's post-call report is still awaited (awaitsPostCallReport): a report may ask for a callback,
+ * which a completed campaign would refuse. The guard sits in the UPDATE itself, so concurrent
+ * checks complete a campaign once. Parameters $1–$4 are reportWaitParams(wait).
  */
 const COMPLETE_WHERE = `
   c.status = 'running' AND c.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status <> 'done')
-  AND NOT EXISTS (SELECT 1 FROM import_jobs i WHERE i.campaign_id = c.id AND i.status IN ('pending', 'running'))`;
+  AND NOT EXISTS (SELECT 1 FROM import_jobs i WHERE i.campaign_id = c.id AND i.status IN ('pending', 'running'))
+  AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.campaign_id = c.id AND ${awaitsPostCallReport(1)})`;
 
 const COMPLETE_SET = `status = 'completed', completed_at = now(), updated_at = now(), version = version + 1`;
 
 /** Completes one campaign when nothing is left to do; returns it when this call completed it. */
-export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string): Promise<CompletedCampaign | null> {
+export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string, wait: ReportWait): Promise<CompletedCampaign | null> {
   return ds.transaction(async (m) => {
     const rows = returnedRows<CompletedCampaign>(await m.query(
       `UPDATE campaigns c SET ${COMPLETE_SET}
-        WHERE c.id = $1 AND c.tenant_id = $2 AND ${COMPLETE_WHERE}
-        RETURNING c.id, c.tenant_id, c.version`, [campaignId, tenantId]));
+        WHERE c.id = $5 AND c.tenant_id = $6 AND ${COMPLETE_WHERE}
+        RETURNING c.id, c.tenant_id, c.version`, [...reportWaitParams(wait), campaignId, tenantId]));
     await announceCompleted(m, rows);
     return rows[0] ?? null;
   });
 }
 
 /** The same check over every running campaign (those whose leads all ended without a call, e.g. all DNC). */
-export async function completeFinishedCampaigns(ds: DataSource): Promise<CompletedCampaign[]> {
+export async function completeFinishedCampaigns(ds: DataSource, wait: ReportWait): Promise<CompletedCampaign[]> {
   return ds.transaction(async (m) => {
     const rows = returnedRows<CompletedCampaign>(await m.query(
       `UPDATE campaigns c SET ${COMPLETE_SET}
         WHERE ${COMPLETE_WHERE}
-        RETURNING c.id, c.tenant_id, c.version`));
+        RETURNING c.id, c.tenant_id, c.version`, reportWaitParams(wait)));
     await announceCompleted(m, rows);
     return rows;
   });

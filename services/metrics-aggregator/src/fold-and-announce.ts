@@ -1,5 +1,5 @@
-import { foldCallAttempt, type DataSource } from '@dialer/db';
-import type { Logger } from '@dialer/platform';
+import { foldCallAttempt, type DataSource, type ReportWait } from '@dialer/db';
+import { clock, type Logger } from '@dialer/platform';
 import type { AggregatorMetrics } from './aggregator.metrics';
 import type { CampaignEventsPublisher } from './campaign-events.publisher';
 import { completeCampaignIfDone, completeFinishedCampaigns, type CompletedCampaign } from './campaigns.repository';
@@ -9,6 +9,8 @@ export interface FoldDeps {
   metrics: AggregatorMetrics;
   events: CampaignEventsPublisher;
   logger: Logger;
+  /** How long a campaign waits for an ended call's post-call report (CAMPAIGN_REPORT_GRACE_MS). */
+  reportGraceMs: number;
 }
 
 /** Folds one ended attempt into its campaign's stats (exactly once); true when this call counted it. */
@@ -29,14 +31,19 @@ async function reportCompleted(deps: FoldDeps, done: CompletedCampaign[]): Promi
   await deps.events.statsChanged(done.map((c) => ({ campaignId: c.id, tenantId: c.tenant_id })));
 }
 
+function reportWait(deps: FoldDeps): ReportWait {
+  return { graceMs: deps.reportGraceMs, now: clock.now() };
+}
+
+/** Completes the campaign when nothing is left to do, an awaited post-call report included. */
 export async function checkCampaignCompletion(deps: FoldDeps, tenantId: string, campaignId: string): Promise<boolean> {
-  const done = await completeCampaignIfDone(deps.ds, tenantId, campaignId);
+  const done = await completeCampaignIfDone(deps.ds, tenantId, campaignId, reportWait(deps));
   await reportCompleted(deps, done ? [done] : []);
   return done !== null;
 }
 
 export async function checkAllCampaignsCompletion(deps: FoldDeps): Promise<number> {
-  const done = await completeFinishedCampaigns(deps.ds);
+  const done = await completeFinishedCampaigns(deps.ds, reportWait(deps));
   await reportCompleted(deps, done);
   return done.length;
 }

@@ -37,7 +37,7 @@ export async function startService(cfg: Readonly<MetricsAggregatorConfig>, logge
     const registry = createMetricsRegistry('metrics-aggregator');
     const metrics = createAggregatorMetrics(registry, { ds, queues, lease: new ConcurrencyLease(redis, cfg.QUEUE_PREFIX), logger: log });
     const events = new CampaignEventsPublisher(redis, cfg.QUEUE_PREFIX, log);
-    const deps = { ds, metrics, events, logger: log };
+    const deps = { ds, metrics, events, logger: log, reportGraceMs: cfg.CAMPAIGN_REPORT_GRACE_MS };
 
     const worker = createWorker('callFinished', callFinishedProcessor(deps), workerRedis, cfg.QUEUE_PREFIX, {
       concurrency: cfg.AGGREGATOR_CONCURRENCY,

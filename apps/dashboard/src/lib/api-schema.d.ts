@@ -4406,6 +4406,7 @@ export interface components {
             weight: number;
         };
         CommonConfig: {
+            CAMPAIGN_REPORT_GRACE_MS: number;
             DATABASE_URL: string;
             DB_SCHEMA: string;
             /** @enum {string} */
@@ -4930,11 +4931,11 @@ export interface components {
              */
             nextCallableLeads: number;
             /**
-             * @description The state: calling, at_limit (every call slot busy), waiting_for_window (calling hours closed), waiting_for_retry (retry delays), no_leads, no_leads_due, import_running, paused, scheduled, not_started (draft) or finished.
+             * @description The state: calling, at_limit (every call slot busy), waiting_for_window (calling hours closed), waiting_for_retry (retry delays), waiting_for_reports (every lead ended; post-call reports of the last calls still awaited), no_leads, no_leads_due, import_running, paused, scheduled, not_started (draft) or finished.
              * @example waiting_for_window
              * @enum {string}
              */
-            state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "no_leads_due";
+            state: "not_started" | "scheduled" | "paused" | "finished" | "no_leads" | "import_running" | "calling" | "at_limit" | "waiting_for_window" | "waiting_for_retry" | "waiting_for_reports" | "no_leads_due";
         };
         DispositionDto: {
             /**

@@ -1,4 +1,4 @@
-import type { CallStatus, Outcome } from '@dialer/domain';
+import { POST_CALL_REPORT_EVENT_SUFFIX, type CallStatus, type Outcome } from '@dialer/domain';
 import {
   IgnoredWebhook, ProviderError, type CallAnalysis, type CallSnapshot, type IncomingWebhook, type ListedCall, type NormalizedCallEvent,
   type PlaceCallRequest, type PlacedCall, type ProviderAdapter,
@@ -213,7 +213,7 @@ export class VapiAdapter implements ProviderAdapter {
     const optOut = end.status === 'completed' && optedOut(analysis?.structuredData);
     return {
       ...base,
-      eventKey: `${callId}:end-of-call-report`,
+      eventKey: `${callId}${POST_CALL_REPORT_EVENT_SUFFIX.vapi}`,
       status: end.status,
       rawStatus: reason,
       outcome: optOut ? 'opted_out' : end.outcome,

@@ -3,7 +3,7 @@ import { dialingState, type DialingInput } from '@dialer/domain';
 import { clock } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
-import { readBudgetLimits, readDialingFacts } from './dialing.repository';
+import { countReportsAwaited, DEFAULT_REPORT_GRACE_MS, readBudgetLimits, readDialingFacts } from './dialing.repository';
 import { estimateCompletion } from './estimate-completion';
 import type { CampaignStats } from './stats.dto';
 
@@ -41,8 +41,10 @@ async function readBudgets(ds: DataSource, lease: ConcurrencyLease, campaign: Ca
  * minute buckets, live calls from the concurrency leases. Rates are defined in the README.
  */
 export async function loadCampaignStats(
-  ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string, now = clock.now(),
+  ds: DataSource, lease: ConcurrencyLease, tenantId: string, campaignId: string,
+  opts: { now?: Date; reportGraceMs?: number } = {},
 ): Promise<CampaignStats> {
+  const now = opts.now ?? clock.now();
   const campaign = await getCampaign(ds, tenantId, campaignId);
   const running = campaign.status === 'running';
   const [s, leads, liveCalls, callsPerMinute, facts, callbacksDueSoon, budgets] = await Promise.all([
@@ -54,9 +56,13 @@ export async function loadCampaignStats(
     countCallbacksDue(ds, tenantId, campaign.id, new Date(now.getTime() + 86_400_000)),
     running ? readBudgets(ds, lease, campaign) : Promise.resolve(undefined),
   ]);
+  // Every lead ended but still running: the post-call reports it waits for, if any.
+  const reportsAwaited = running && leads.total > 0 && leads.pending + leads.queued + leads.dialing === 0 && !facts.importRunning
+    ? await countReportsAwaited(ds, campaign.id, now, opts.reportGraceMs ?? DEFAULT_REPORT_GRACE_MS)
+    : 0;
   const dialing = dialingState({
     status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,
-    leads, liveCalls, ...facts, callbacksDueSoon, budgets,
+    leads, liveCalls, ...facts, callbacksDueSoon, budgets, reportsAwaited,
   });
   const called = s?.callsEnded ?? 0;
   const connected = s?.connected ?? 0;

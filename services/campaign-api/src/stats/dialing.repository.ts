@@ -1,9 +1,12 @@
-import { accountBudgetSql, countDueLeads, countLeadsDueBefore, queryRows, type CampaignEntity, type DataSource } from '@dialer/db';
+import { accountBudgetSql, awaitsPostCallReport, countDueLeads, countLeadsDueBefore, queryRows, reportWaitParams, type CampaignEntity, type DataSource } from '@dialer/db';
 import { isCallableAt, leadZones, rulesForCallee } from '@dialer/domain';
 import type { DialingInput } from '@dialer/domain';
 
 /** Counts stop here: a state needs "some" or "how many soon", never a count over a million rows. */
 const COUNT_CAP = 100_000;
+
+/** CAMPAIGN_REPORT_GRACE_MS's default, for callers not given the configured value. */
+export const DEFAULT_REPORT_GRACE_MS = 120_000;
 
 /**
  * What the dialing state of a running campaign needs beyond the counters: leads due now, the first
@@ -28,6 +31,17 @@ export async function readDialingFacts(ds: DataSource, campaign: CampaignEntity,
   const zones = leadZones(first.timezones, campaign.defaultTimezone);
   const windowClosedNow = !isCallableAt(rulesForCallee(campaign.callingWindow ?? {}, first.phone_e164), zones, now);
   return { dueNow, importRunning, next: { at: first.next_attempt_at, leads: soon, windowClosedNow, zone: zones[0] ?? campaign.defaultTimezone } };
+}
+
+/**
+ * Ended calls of the campaign whose post-call report is still awaited, as the completion check
+ * counts them (read once every lead has ended: the campaign waits for these).
+ */
+export async function countReportsAwaited(ds: DataSource, campaignId: string, now: Date, graceMs: number): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(ds,
+    `SELECT count(*)::int AS n FROM call_attempts a WHERE a.campaign_id = $5 AND ${awaitsPostCallReport(1)}`,
+    [...reportWaitParams({ now, graceMs }), campaignId]);
+  return r?.n ?? 0;
 }
 
 const ACCOUNT = accountBudgetSql('pc', 'sa');

@@ -56,7 +56,7 @@ const COUNT = mapOf(INT);
 
 @ResponseSchema('Why a campaign is or is not calling right now.')
 export class DialingStateView implements DialingState {
-  @Field(oneOf(DIALING_STATES), 'The state: calling, at_limit (every call slot busy), waiting_for_window (calling hours closed), waiting_for_retry (retry delays), no_leads, no_leads_due, import_running, paused, scheduled, not_started (draft) or finished.', 'waiting_for_window')
+  @Field(oneOf(DIALING_STATES), 'The state: calling, at_limit (every call slot busy), waiting_for_window (calling hours closed), waiting_for_retry (retry delays), waiting_for_reports (every lead ended; post-call reports of the last calls still awaited), no_leads, no_leads_due, import_running, paused, scheduled, not_started (draft) or finished.', 'waiting_for_window')
   state: DialingStateName;
   @Field(DATE_TIME, 'The next moment leads become callable (waiting states and scheduled), else null.', '2026-03-02T17:00:00.000Z', { nullable: true })
   nextCallableAt: Date | null;

@@ -15,12 +15,12 @@ const DAY_MS = 86_400_000;
  * Stats of one campaign (counters only), its time series, its live event stream (SSE), the admin
  * recount, and analytics across the tenant's campaigns.
  */
-export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: CampaignEventsHub): Router {
+export function statsRouter(ds: DataSource, lease: ConcurrencyLease, events?: CampaignEventsHub, reportGraceMs?: number): Router {
   const r = Router();
 
   r.get('/campaigns/:id/stats', async (req, res) => {
     const { tenantId } = authOf(res);
-    res.json(await loadCampaignStats(ds, lease, tenantId, pathId(req.params.id, 'campaign')));
+    res.json(await loadCampaignStats(ds, lease, tenantId, pathId(req.params.id, 'campaign'), { reportGraceMs }));
   });
 
   r.get('/campaigns/:id/stats/timeseries', async (req, res) => {
