@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { Logger } from '@dialer/platform';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread, type Logger } from '@dialer/platform';
 import type { ApplyOutcome, StoredCallEvent } from './apply-call-event';
 import type { WebhookIngestConfig } from './config';
 
@@ -78,11 +78,7 @@ export class ApplyThread {
   }
 
   private spawn(): Promise<void> {
-    const file = path.join(__dirname, `apply-thread.worker${path.extname(__filename)}`);
-    // Running from TypeScript sources (tsx, jest): the thread registers tsx's CommonJS hook first.
-    const worker = file.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: { ...this.cfg } })
-      : new Worker(file, { workerData: { ...this.cfg } });
+    const worker = startWorkerThread(path.join(__dirname, 'apply-thread.worker'), __filename, { workerData: { ...this.cfg } });
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (m: FromApplyThread) => {
