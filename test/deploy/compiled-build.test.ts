@@ -117,8 +117,8 @@ describe('what the build and the images know of each workspace package', () => {
       .map((m) => m[1]!.split('/').slice(0, m[1]!.startsWith('@') ? 2 : 1).join('/'))
       .filter((name) => !name.startsWith('node:'))));
 
-  /** Used only when running from TypeScript sources (prepare-pool.ts starts its worker threads through tsx then). */
-  const SOURCES_ONLY: Record<string, string[]> = { 'services/campaign-api': ['tsx'] };
+  /** Used only when running from TypeScript sources (startWorkerThread loads a worker's .ts through tsx then). */
+  const SOURCES_ONLY: Record<string, string[]> = { 'packages/platform': ['tsx'] };
 
   it('when the sources of a package import a module, then its package.json lists it under dependencies (the image installs nothing else)', () => {
     const found = dirs.flatMap((dir) => {

@@ -12,3 +12,4 @@ export * from './batcher';
 export * from './ops-routes';
 export * as clock from './clock';
 export * from './ssrf-guard';
+export * from './worker-thread';

@@ -4,9 +4,7 @@ import {
 } from '@dialer/platform';
 import { closeRedis, ConcurrencyLease, createQueue, createRedis, waitForRedis } from '@dialer/queue';
 import { createApp } from './app';
-import type { StoredCallEvent } from './apply-call-event';
-import { applyEventBatch } from './apply-event-batch';
-import { ApplyQueue } from './apply-queue';
+import { ApplyThread } from './apply-thread';
 import { EventWriter } from './event-writer';
 import type { WebhookIngestConfig } from './config';
 import { ConnectionCache } from './connection-cache';
@@ -43,23 +41,23 @@ export async function startService(cfg: Readonly<WebhookIngestConfig>, logger?: 
     const registry = createMetricsRegistry('webhook-ingest');
     const metrics = createWebhookMetrics(registry);
     const connections = new ConnectionCache(ds, key, cfg.WEBHOOK_ADAPTER_CACHE_MS);
-    // Applying stored events runs on its own pool, with asynchronous commits: the stored event (committed
+    // The sweeper applies on its own pool, with asynchronous commits: the stored event (committed
     // synchronously before the answer) is the durable record, and the sweeper re-applies any event whose
     // application a Postgres crash took back (idempotent, forward-only). Any later synchronous commit
-    // (a fold, a dial) flushes the WAL before it, so nothing built on a lost apply survives it. This takes
-    // the disk flush off every terminal event's transaction, which bounded the apply rate.
+    // (a fold, a dial) flushes the WAL before it, so nothing built on a lost apply survives it.
     const applyDs = createDataSource({
-      url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest-apply', poolSize: cfg.WEBHOOK_APPLY_DB_POOL, asyncCommit: true,
+      url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest-sweep', poolSize: Math.min(4, cfg.WEBHOOK_APPLY_DB_POOL), asyncCommit: true,
     });
     await applyDs.initialize();
-    steps.push(['apply db', () => applyDs.destroy()]);
+    steps.push(['sweep db', () => applyDs.destroy()]);
     const applyDeps = { ds: applyDs, lease, callFinishedQueue, logger: log };
 
-    // Stored events are applied in the background; what a stop leaves waiting, the sweeper applies.
-    const applyQueue = new ApplyQueue<StoredCallEvent>(cfg.WEBHOOK_APPLY_BATCH, async (batch) => {
-      for (const result of await applyEventBatch(applyDeps, batch, cfg.WEBHOOK_APPLY_CONCURRENCY)) metrics.applied.inc({ result });
-    }, log);
-    steps.push(['apply queue', () => applyQueue.stop()]);
+    // Stored events are applied in the background on the apply thread (the same pool settings and
+    // asynchronous commits); what a stop leaves waiting, the sweeper applies.
+    const applyQueue = await ApplyThread.start(cfg, log, (results) => {
+      for (const [result, n] of Object.entries(results)) metrics.applied.inc({ result }, n);
+    });
+    steps.push(['apply thread', () => applyQueue.stop()]);
     const writer = new EventWriter(ds, { maxBatch: cfg.WEBHOOK_WRITE_BATCH, maxInFlight: cfg.WEBHOOK_WRITE_IN_FLIGHT });
     steps.push(['event writer', () => writer.close()]);
 

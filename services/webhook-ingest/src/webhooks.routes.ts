@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { AppError, isUuid, type Logger } from '@dialer/platform';
 import { IgnoredWebhook, ProviderError, type IncomingWebhook, type NormalizedCallEvent, type ProviderType } from '@dialer/providers';
-import type { ApplyQueue } from './apply-queue';
-import type { ApplyDeps, StoredCallEvent } from './apply-call-event';
+import type { ApplyThread } from './apply-thread';
+import type { ApplyDeps } from './apply-call-event';
 import type { EventWriter } from './event-writer';
 import type { ConnectionCache } from './connection-cache';
 import { parseWebhookBody } from './webhook-body';
@@ -12,7 +12,7 @@ export interface WebhookRouteDeps extends ApplyDeps {
   connections: ConnectionCache;
   metrics: WebhookMetrics;
   writer: EventWriter;
-  applyQueue: ApplyQueue<StoredCallEvent>;
+  applyQueue: Pick<ApplyThread, 'push'>;
   /** Public base URL the provider signs against, without a trailing slash. */
   publicUrl: string;
   logger: Logger;

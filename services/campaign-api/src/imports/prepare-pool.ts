@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { Logger } from '@dialer/platform';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread, type Logger } from '@dialer/platform';
 import { prepareBatch, type NumberedRecord, type PrepareContext, type PreparedBatch } from './prepare-rows';
 
 interface Task {
@@ -71,11 +71,7 @@ export class PreparePool {
   }
 
   private spawn(): Slot {
-    const file = path.join(__dirname, `prepare-rows.worker${path.extname(__filename)}`);
-    // Running from TypeScript sources (tsx, jest): the worker registers tsx's CommonJS hook first.
-    const worker = file.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, resourceLimits: WORKER_LIMITS })
-      : new Worker(file, { resourceLimits: WORKER_LIMITS });
+    const worker = startWorkerThread(path.join(__dirname, 'prepare-rows.worker'), __filename, { resourceLimits: WORKER_LIMITS });
     const slot: Slot = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (msg: { id: number; result?: PreparedBatch; error?: string }) => {
