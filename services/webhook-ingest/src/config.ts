@@ -78,8 +78,9 @@ export class WebhookIngestConfig extends CommonConfig {
   WEBHOOK_DB_POOL = 12;
 
   /**
-   * Connections of the apply pool (applying stored events: the background queue's lanes and the
-   * sweeper), apart from the pool that stores incoming events; its commits are asynchronous.
+   * Connections of the apply thread's pool (applying stored events in the background), apart from
+   * the pool that stores incoming events; its commits are asynchronous. The sweeper has its own
+   * pool of up to 4.
    */
   @Type(() => Number)
   @IsInt()
