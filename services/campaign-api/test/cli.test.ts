@@ -88,16 +88,21 @@ describe('create-tenant CLI', () => {
     expect(row!.password_hash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(row!.password_hash, out.password)).toBe(true);
 
-    const given = await run([t.tenantId, 'viewer@clinic.example', '--role', 'viewer'], { ...ctx.env, DIALER_USER_PASSWORD: 'a chosen password' }, USER_CLI);
+    // Independent runs, each its own process, at once.
+    const [given, dup, short, noTenant, usage] = await Promise.all([
+      run([t.tenantId, 'viewer@clinic.example', '--role', 'viewer'], { ...ctx.env, DIALER_USER_PASSWORD: 'a chosen password' }, USER_CLI),
+      run([t.tenantId, 'admin@clinic.example'], ctx.env, USER_CLI),
+      run([t.tenantId, 'x@clinic.example'], { ...ctx.env, DIALER_USER_PASSWORD: 'short' }, USER_CLI),
+      run(['not-a-tenant', 'x@clinic.example'], ctx.env, USER_CLI),
+      run([t.tenantId], ctx.env, USER_CLI),
+    ]);
     expect(given.code).toBe(0);
     expect(JSON.parse(given.stdout)).not.toHaveProperty('password');
-    const dup = await run([t.tenantId, 'admin@clinic.example'], ctx.env, USER_CLI);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('exists already');
-    const short = await run([t.tenantId, 'x@clinic.example'], { ...ctx.env, DIALER_USER_PASSWORD: 'short' }, USER_CLI);
     expect(short.stderr).toContain('12');
-    expect((await run(['not-a-tenant', 'x@clinic.example'], ctx.env, USER_CLI)).code).toBe(2);
-    expect((await run([t.tenantId], ctx.env, USER_CLI)).stderr).toContain('usage');
+    expect(noTenant.code).toBe(2);
+    expect(usage.stderr).toContain('usage');
   }, 60_000);
 
   it('when the operator runs account:shared set and grant, then the account has the operator\'s limit and is open to the tenant; bad input exits 2, a revoke in use exits 1', async () => {
@@ -109,12 +114,19 @@ describe('create-tenant CLI', () => {
     const list = await run(['list'], ctx.env, SHARED_CLI);
     expect(JSON.parse(list.stdout.trim())).toEqual({ key: 'reseller-main', type: 'twilio', maxConcurrentCalls: 30, reservedCalls: 3, tenantIds: [t.tenantId] });
 
-    const reserved = await run(['set', 'reseller-main', '--type', 'twilio', '--max', '3', '--reserved', '3'], ctx.env, SHARED_CLI);
+    // Refused inputs, each its own process, run at once (none changes anything).
+    const [reserved, retyped, noAccount, noTenant] = await Promise.all([
+      run(['set', 'reseller-main', '--type', 'twilio', '--max', '3', '--reserved', '3'], ctx.env, SHARED_CLI),
+      run(['set', 'reseller-main', '--type', 'vapi', '--max', '3'], ctx.env, SHARED_CLI),
+      run(['grant', 'no-such-account', t.tenantId], ctx.env, SHARED_CLI),
+      run(['grant', 'reseller-main', 'not-a-tenant'], ctx.env, SHARED_CLI),
+    ]);
     expect(reserved.code).toBe(2);
     expect(reserved.stderr).toContain('--reserved');
-    expect((await run(['set', 'reseller-main', '--type', 'vapi', '--max', '3'], ctx.env, SHARED_CLI)).code).toBe(1);
-    expect((await run(['grant', 'no-such-account', t.tenantId], ctx.env, SHARED_CLI)).code).toBe(1);
-    expect((await run(['grant', 'reseller-main', 'not-a-tenant'], ctx.env, SHARED_CLI)).code).toBe(2);
+    expect(retyped.code).toBe(1);
+    expect(noAccount.code).toBe(1);
+    expect(noTenant.code).toBe(2);
+    expect(JSON.parse((await run(['list'], ctx.env, SHARED_CLI)).stdout.trim())).toMatchObject({ maxConcurrentCalls: 30, reservedCalls: 3, type: 'twilio' });
 
     await ctx.ds.query(
       `INSERT INTO provider_connections (tenant_id, name, type, secrets_sealed, shared_account) VALUES ($1, 'p', 'twilio', 'x', 'reseller-main')`, [t.tenantId]);
