@@ -83,6 +83,7 @@ async function runPhase(ds: DataSource, stack: Stack, pgPid: number, campaignIds
   const scheduler = stack.procs.get('scheduler')!;
   await ds.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = ANY($1::uuid[])`, [campaignIds]);
   await sleep(warmupS * 1000);
+  if (process.env.FLEET_DEBUG) await ds.query(`SELECT public.pg_stat_statements_reset()`);
   const cpu = () => ({ scheduler: treeCpuSeconds(scheduler.child.pid ?? 0), postgres: pgPid ? treeCpuSeconds(pgPid) : commandCpuSeconds(/^postgres$/) });
   const [{ t0 }] = await ds.query(`SELECT now() AS t0`);
   const c0 = cpu();
@@ -99,6 +100,10 @@ async function runPhase(ds: DataSource, stack: Stack, pgPid: number, campaignIds
               (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - created_at)) FROM call_attempts WHERE ended_at IS NOT NULL) AS call_s,
               (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM applied_at - received_at)) FROM webhook_events WHERE applied_at IS NOT NULL) AS apply_lag_s,
               (SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM dialed_at - created_at)) FROM call_attempts WHERE dialed_at IS NOT NULL) AS to_dial_s`))}\n`);
+    const top: Array<{ ms: number; calls: number; query: string }> = await ds.query(
+      `SELECT round(total_exec_time)::int AS ms, calls::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM public.pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
+    for (const t of top) process.stderr.write(`  ${String(t.ms).padStart(7)} ms ${String(t.calls).padStart(8)} calls  ${t.query}\n`);
   }
   const rows: Array<{ campaign_id: string; n: number }> = await ds.query(
     `SELECT campaign_id, count(*)::int AS n FROM call_attempts
@@ -141,13 +146,15 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   const idleSeconds = Number(args['idle-seconds'] ?? 10);
   const fleetConcurrency = tenants * Math.min(tenantLimit, perTenant * campaignLimit);
 
-  const pg = await startPrivatePostgres();
+  // FLEET_DEBUG: the statements that cost Postgres the most, per phase (pg_stat_statements).
+  const pg = await startPrivatePostgres(process.env.FLEET_DEBUG ? { shared_preload_libraries: 'pg_stat_statements' } : {});
   let stack: Stack | undefined;
   let ds: DataSource | undefined;
   try {
     await migrate({ url: pg.url, schema: SCHEMA });
     ds = createDataSource({ url: pg.url, schema: SCHEMA, poolSize: 4 });
     await ds.initialize();
+    if (process.env.FLEET_DEBUG) await ds.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public`);
     stack = await startStack({
       env: {
         DATABASE_URL: pg.url, DB_SCHEMA: SCHEMA, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',

@@ -151,8 +151,11 @@ export interface PrivatePostgres {
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-/** A Postgres cluster of its own (initdb in a temp dir, trust auth, free port); about a second to start. */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/**
+ * A Postgres cluster of its own (initdb in a temp dir, trust auth, free port); about a second to
+ * start. `settings`: more server settings (`-c name=value`), e.g. pg_stat_statements for a bench.
+ */
+export async function startPrivatePostgres(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'dialer-pg-'));
   const data = path.join(dir, 'data');
@@ -165,7 +168,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const pg = (bin: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]) : run(path.join(PG_BIN, bin), args);
   await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${
+    Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join('')}`;
   const ctl = (args: string[]) => pg('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-o', opts, '-w', '-t', '60', ...args]);
   await ctl(['start']);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
