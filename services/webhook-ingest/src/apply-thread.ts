@@ -6,7 +6,8 @@ import type { WebhookIngestConfig } from './config';
 
 /** What the apply thread is started with (the settings it uses). */
 export type ApplyThreadConfig = Pick<WebhookIngestConfig,
-  'DATABASE_URL' | 'DB_SCHEMA' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'LOG_LEVEL' | 'WEBHOOK_APPLY_DB_POOL' | 'WEBHOOK_APPLY_BATCH' | 'WEBHOOK_APPLY_CONCURRENCY'>;
+  'DATABASE_URL' | 'DB_SCHEMA' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'LOG_LEVEL' | 'WEBHOOK_APPLY_DB_POOL' | 'WEBHOOK_APPLY_BATCH' | 'WEBHOOK_APPLY_CONCURRENCY'
+  | 'WEBHOOK_APPLY_NICE'>;
 
 export type ToApplyThread = { events: StoredCallEvent[] } | { stop: true };
 export type FromApplyThread =

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDataSource } from '@dialer/db';
 import { createLogger } from '@dialer/platform';
@@ -15,6 +17,7 @@ import type { ApplyThreadConfig, FromApplyThread, ToApplyThread } from './apply-
 async function run(port: NonNullable<typeof parentPort>, cfg: ApplyThreadConfig): Promise<void> {
   const send = (m: FromApplyThread): void => port.postMessage(m);
   const logger = createLogger({ service: 'webhook-ingest', level: cfg.LOG_LEVEL, destination: { write: (line: string) => send({ log: line }) } });
+  lowerThreadPriority(cfg.WEBHOOK_APPLY_NICE, logger);
   const ds = createDataSource({
     url: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, applicationName: 'webhook-ingest-apply', poolSize: cfg.WEBHOOK_APPLY_DB_POOL, asyncCommit: true,
   });
@@ -50,6 +53,22 @@ async function run(port: NonNullable<typeof parentPort>, cfg: ApplyThreadConfig)
     });
   });
   send({ ready: true });
+}
+
+/**
+ * Answering providers comes first: when the machine is short of CPU (a burst), the main thread
+ * accepts and stores at full speed and this thread applies with what is left, catching up as soon
+ * as there is CPU to spare. On Linux setpriority() on a thread id changes that thread only; its id
+ * is read from /proc/thread-self. Elsewhere (or when not allowed) it runs at the process's priority.
+ */
+function lowerThreadPriority(nice: number, logger: { warn: (o: object, m: string) => void }): void {
+  if (nice === 0 || process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch (err) {
+    logger.warn({ err, nice }, 'could not lower the apply thread\'s priority; it runs at the process\'s');
+  }
 }
 
 if (!parentPort) throw new Error('apply-thread.worker runs as a worker thread of webhook-ingest');

@@ -49,6 +49,16 @@ export class WebhookIngestConfig extends CommonConfig {
   @Max(256)
   WEBHOOK_APPLY_CONCURRENCY = 8;
 
+  /**
+   * The apply thread's scheduling priority relative to the process (Linux nice, 0–19; 0: the same):
+   * when CPU is short, answering and storing webhooks goes first and applying uses what is left.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  WEBHOOK_APPLY_NICE = 10;
+
   /** Most stored events applied in one background batch (everything that arrived meanwhile, up to this). */
   @Type(() => Number)
   @IsInt()

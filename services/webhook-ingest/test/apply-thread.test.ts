@@ -22,7 +22,7 @@ beforeAll(async () => {
   ctx = await createTestContext('applythread');
   cfg = {
     DATABASE_URL: ctx.databaseUrl, DB_SCHEMA: ctx.schema, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.queuePrefix, LOG_LEVEL: 'warn',
-    WEBHOOK_APPLY_DB_POOL: 3, WEBHOOK_APPLY_BATCH: 100, WEBHOOK_APPLY_CONCURRENCY: 2,
+    WEBHOOK_APPLY_DB_POOL: 3, WEBHOOK_APPLY_BATCH: 100, WEBHOOK_APPLY_CONCURRENCY: 2, WEBHOOK_APPLY_NICE: 10,
   };
 });
 afterAll(async () => ctx?.close());
