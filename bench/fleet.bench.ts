@@ -147,7 +147,10 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
   const fleetConcurrency = tenants * Math.min(tenantLimit, perTenant * campaignLimit);
 
   // FLEET_DEBUG: the statements that cost Postgres the most, per phase (pg_stat_statements).
-  const pg = await startPrivatePostgres(process.env.FLEET_DEBUG ? { shared_preload_libraries: 'pg_stat_statements' } : {});
+  // and the plans of statements over a second (auto_explain, printed from the server's log at the end).
+  const pg = await startPrivatePostgres(process.env.FLEET_DEBUG
+    ? { shared_preload_libraries: 'pg_stat_statements,auto_explain', 'auto_explain.log_min_duration': '1000', 'auto_explain.log_analyze': 'on' }
+    : {});
   let stack: Stack | undefined;
   let ds: DataSource | undefined;
   try {
@@ -245,6 +248,10 @@ export async function run(args: Record<string, string>): Promise<Record<string, 
       workers, seconds, fleet_concurrency: fleetConcurrency, dials: many.dials, single_dials: one.dials,
     };
   } finally {
+    if (process.env.FLEET_DEBUG) {
+      const plans = readFileSync(pg.logFile, 'utf8').split('\n').filter((l) => /duration: \d|->|Filter|Cond|SubPlan|Rows Removed|Scan/.test(l));
+      process.stderr.write(`slow statements (auto_explain):\n${plans.slice(-150).join('\n')}\n`);
+    }
     await stack?.stop();
     await ds?.destroy();
     await pg.stop();

@@ -143,6 +143,8 @@ export interface PrivatePostgres {
   /** URL of the cluster's `postgres` database (trust auth). */
   url: string;
   port: number;
+  /** The server's log file (until stop()). */
+  logFile: string;
   /** pg_ctl restart -m fast: every connection is cut, the data stays. */
   restart(): Promise<void>;
   /** Stops the cluster and deletes its directory. */
@@ -184,7 +186,7 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
     }
   }, `postgres on port ${port}`);
   return {
-    url, port,
+    url, port, logFile: path.join(dir, 'log'),
     async restart() {
       await ctl(['restart', '-m', 'fast']);
     },

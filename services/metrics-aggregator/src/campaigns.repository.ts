@@ -20,22 +20,35 @@ async function announceCompleted(m: EntityManager, rows: CompletedCampaign[]): P
  * ended call's post-call report is still awaited (awaitsPostCallReport): a report may ask for a callback,
  * which a completed campaign would refuse. The guard sits in the UPDATE itself, so concurrent
  * checks complete a campaign once. Parameters $1–$4 are reportWaitParams(wait).
+ *
+ * The cheap checks (open leads, imports: one index probe each) run first, in a materialized CTE,
+ * and only the campaigns they leave are checked for awaited reports (a second one); the UPDATE
+ * re-checks the status on the row, so two sweeps at once complete a campaign once. Left to the planner, the sweep
+ * over every running campaign scanned each campaign's recent call attempts before looking at its
+ * leads (4.2 s for 1,000 campaigns in `FLEET_DEBUG=1 pnpm bench fleet`).
  */
-const COMPLETE_WHERE = `
-  c.status = 'running' AND c.deleted_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status <> 'done')
-  AND NOT EXISTS (SELECT 1 FROM import_jobs i WHERE i.campaign_id = c.id AND i.status IN ('pending', 'running'))
-  AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.campaign_id = c.id AND ${awaitsPostCallReport(1)})`;
-
-const COMPLETE_SET = `status = 'completed', completed_at = now(), updated_at = now(), version = version + 1`;
+function completeStatement(one: boolean): string {
+  return `WITH candidates AS MATERIALIZED (
+      SELECT c.id FROM campaigns c
+       WHERE c.status = 'running' AND c.deleted_at IS NULL ${one ? 'AND c.id = $5 AND c.tenant_id = $6' : ''}
+         AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status <> 'done')
+         AND NOT EXISTS (SELECT 1 FROM import_jobs i WHERE i.campaign_id = c.id AND i.status IN ('pending', 'running'))),
+    finished AS MATERIALIZED (
+      SELECT k.id FROM candidates k
+       WHERE NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.campaign_id = k.id AND ${awaitsPostCallReport(1)}))
+    UPDATE campaigns c SET status = 'completed', completed_at = now(), updated_at = now(), version = version + 1
+      FROM finished f
+     WHERE c.id = f.id AND c.status = 'running' AND c.deleted_at IS NULL
+    RETURNING c.id, c.tenant_id, c.version`;
+}
+const COMPLETE_ONE = completeStatement(true);
+/** The sweep's statement (its plan is checked by a test). */
+export const COMPLETE_ALL = completeStatement(false);
 
 /** Completes one campaign when nothing is left to do; returns it when this call completed it. */
 export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string, wait: ReportWait): Promise<CompletedCampaign | null> {
   return ds.transaction(async (m) => {
-    const rows = returnedRows<CompletedCampaign>(await m.query(
-      `UPDATE campaigns c SET ${COMPLETE_SET}
-        WHERE c.id = $5 AND c.tenant_id = $6 AND ${COMPLETE_WHERE}
-        RETURNING c.id, c.tenant_id, c.version`, [...reportWaitParams(wait), campaignId, tenantId]));
+    const rows = returnedRows<CompletedCampaign>(await m.query(COMPLETE_ONE, [...reportWaitParams(wait), campaignId, tenantId]));
     await announceCompleted(m, rows);
     return rows[0] ?? null;
   });
@@ -44,10 +57,7 @@ export async function completeCampaignIfDone(ds: DataSource, tenantId: string, c
 /** The same check over every running campaign (those whose leads all ended without a call, e.g. all DNC). */
 export async function completeFinishedCampaigns(ds: DataSource, wait: ReportWait): Promise<CompletedCampaign[]> {
   return ds.transaction(async (m) => {
-    const rows = returnedRows<CompletedCampaign>(await m.query(
-      `UPDATE campaigns c SET ${COMPLETE_SET}
-        WHERE ${COMPLETE_WHERE}
-        RETURNING c.id, c.tenant_id, c.version`, reportWaitParams(wait)));
+    const rows = returnedRows<CompletedCampaign>(await m.query(COMPLETE_ALL, reportWaitParams(wait)));
     await announceCompleted(m, rows);
     return rows;
   });
