@@ -122,24 +122,21 @@ export async function applyCallUpdates(ds: DataSource | EntityManager, items: re
   if (new Set(ids).size !== ids.length) throw new Error('applyCallUpdates: an attempt is named twice');
   return ds.transaction(async (m: EntityManager): Promise<ApplyResult[]> => {
     const attempts = new Map((await lockAttemptsById(m, ids)).map((a) => [a.id, a]));
-    const results: ApplyResult[] = [];
+    const results = new Array<ApplyResult>(items.length);
     const ending: Array<{ index: number; attempt: AttemptRow; u: CallUpdate; at: Date; status: CallStatus; outcome: Outcome }> = [];
     for (const [index, { callAttemptId, update: u }] of items.entries()) {
       const attempt = attempts.get(callAttemptId);
       if (!attempt) {
-        results.push({ applied: false, reason: 'unknown_attempt' });
+        results[index] = { applied: false, reason: 'unknown_attempt' };
         continue;
       }
       const at = u.at ?? clock.now();
       const step = attemptTransition({ status: attempt.status, providerCallId: attempt.provider_call_id }, u);
-      if (step.kind === 'ignore') results.push({ applied: false, reason: step.reason });
+      if (step.kind === 'ignore') results[index] = { applied: false, reason: step.reason };
       else if (step.kind === 'progress') {
         await writeAttemptProgress(m, callAttemptId, { status: u.status, rawStatus: u.rawStatus, providerCallId: u.providerCallId ?? null, at });
-        results.push({ applied: true, terminal: false, attempt: { ...attempt, status: u.status } });
-      } else {
-        results.push({ applied: false, reason: 'unknown_attempt' }); // replaced below
-        ending.push({ index, attempt, u, at, status: step.status, outcome: step.outcome });
-      }
+        results[index] = { applied: true, terminal: false, attempt: { ...attempt, status: u.status } };
+      } else ending.push({ index, attempt, u, at, status: step.status, outcome: step.outcome }); // its result once its lead is settled
     }
     if (ending.length === 0) return results;
 

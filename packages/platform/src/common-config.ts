@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
+/** CAMPAIGN_REPORT_GRACE_MS when not set (also where a caller is given no value). */
+export const DEFAULT_CAMPAIGN_REPORT_GRACE_MS = 120_000;
+
 /** Settings every service reads; each service's config class extends this. */
 export class CommonConfig {
   @IsString()
@@ -45,7 +48,7 @@ export class CommonConfig {
   @IsInt()
   @Min(0)
   @Max(3_600_000)
-  CAMPAIGN_REPORT_GRACE_MS = 120_000;
+  CAMPAIGN_REPORT_GRACE_MS = DEFAULT_CAMPAIGN_REPORT_GRACE_MS;
 
   /** Key that encrypts provider credentials at rest. Required in production. */
   @IsOptional()

@@ -344,11 +344,6 @@ export class ConcurrencyLease {
    */
   async releaseMany(slots: ReadonlyArray<{ campaignId: string; member: string }>): Promise<void> {
     if (slots.length === 0) return;
-    if (slots.length === 1) {
-      const [s] = slots as [{ campaignId: string; member: string }];
-      await this.release(s.campaignId, s.member);
-      return;
-    }
     const records = await this.redis.mget(slots.map((s) => this.levelsKey(s.member)));
     const p = this.redis.pipeline();
     slots.forEach(({ campaignId, member }, i) => {

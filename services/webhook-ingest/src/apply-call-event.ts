@@ -71,7 +71,7 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
     const result = await endAttempt(deps, attemptId, callUpdateOf(e.event));
     if (!result.applied && result.reason === 'unknown_attempt') return 'pending';
     if (!result.applied && result.reason === 'other_call') {
-      await markEventFailed(ds, e.eventId, 'the event names another provider call than this call attempt');
+      await markEventFailed(ds, e.eventId, OTHER_CALL_ERROR);
       return 'failed';
     }
     const callbackAt = analysisCallbackAt(e.event.analysis);
@@ -89,6 +89,9 @@ export async function applyToAttempt(deps: ApplyDeps, attemptId: string, e: Stor
     return settleApplyError(deps, e, err);
   }
 }
+
+/** apply_error of an event naming another provider call than the attempt it resolved to. */
+export const OTHER_CALL_ERROR = 'the event names another provider call than this call attempt';
 
 /** What a stored event with a mapped status asks of its call attempt (endAttempt's update). */
 export function callUpdateOf(event: NormalizedCallEvent): CallUpdate {

@@ -1,8 +1,9 @@
 import { endAttempts, type ApplyResult } from '@dialer/calls';
+import { lockAttemptsById } from '@dialer/db';
 import { attemptTransition, isTerminalCallStatus, type CallStatus } from '@dialer/domain';
-import { applyToAttempt, callUpdateOf, isTransientError, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
+import { applyToAttempt, callUpdateOf, isTransientError, OTHER_CALL_ERROR, type ApplyDeps, type ApplyOutcome, type StoredCallEvent } from './apply-call-event';
 import { recordCallData } from './call-data.repository';
-import { lockAttempts, writeProgress, type ProgressUpdate } from './call-progress.repository';
+import { writeProgress, type ProgressUpdate } from './call-progress.repository';
 import { markEventFailed, markEventsApplied, resolveCallAttempts, type ResolvedAttempt } from './webhook-events.repository';
 
 /** Calls whose remaining events are applied at once, one event at a time each (step 4 of applyEventBatch). */
@@ -154,7 +155,7 @@ async function endPlainEnds(
       continue;
     }
     if (!r.applied && r.reason === 'other_call') {
-      outcomes[i] = await markEventFailed(deps.ds, e.eventId, 'the event names another provider call than this call attempt')
+      outcomes[i] = await markEventFailed(deps.ds, e.eventId, OTHER_CALL_ERROR)
         .then(() => 'failed' as const, () => 'pending' as const);
       after.set(c, outcomes[i] === 'pending' ? null : { attempt: c.attempt, events: c.events.slice(1) });
       continue;
@@ -177,7 +178,7 @@ async function endPlainEnds(
 async function applyProgress(deps: ApplyDeps, batch: StoredCallEvent[], progress: Array<{ attemptId: string; events: number[] }>): Promise<void> {
   await deps.ds.transaction(async (m) => {
     const ids = progress.map((p) => p.attemptId);
-    const rows = await lockAttempts(m, ids);
+    const rows = await lockAttemptsById(m, ids);
     const current = new Map(rows.map((r) => [r.id, r.status]));
     const callIds = new Map(rows.map((r) => [r.id, r.provider_call_id]));
     const updates: ProgressUpdate[] = [];

@@ -38,12 +38,6 @@ export class ApplyQueue<T> {
     await new Promise<void>((r) => this.idle.push(r));
   }
 
-  /** Resolves when nothing is waiting or running (tests, benchmarks). */
-  async drained(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return;
-    await new Promise<void>((r) => this.idle.push(r));
-  }
-
   private pump(): void {
     if (this.running || this.stopped || this.queue.length === 0) return;
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);

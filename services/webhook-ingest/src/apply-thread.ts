@@ -4,10 +4,12 @@ import { startWorkerThread, type Logger } from '@dialer/platform';
 import type { ApplyOutcome, StoredCallEvent } from './apply-call-event';
 import type { WebhookIngestConfig } from './config';
 
-/** What the apply thread is started with (the settings it uses). */
-export type ApplyThreadConfig = Pick<WebhookIngestConfig,
-  'DATABASE_URL' | 'DB_SCHEMA' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'LOG_LEVEL' | 'WEBHOOK_APPLY_DB_POOL' | 'WEBHOOK_APPLY_BATCH' | 'WEBHOOK_APPLY_CONCURRENCY'
-  | 'WEBHOOK_APPLY_NICE'>;
+/** The settings the apply thread uses: only these are copied to it (no secrets). */
+const THREAD_SETTINGS = [
+  'DATABASE_URL', 'DB_SCHEMA', 'REDIS_URL', 'QUEUE_PREFIX', 'LOG_LEVEL',
+  'WEBHOOK_APPLY_DB_POOL', 'WEBHOOK_APPLY_BATCH', 'WEBHOOK_APPLY_CONCURRENCY', 'WEBHOOK_APPLY_NICE',
+] as const;
+export type ApplyThreadConfig = Pick<WebhookIngestConfig, (typeof THREAD_SETTINGS)[number]>;
 
 export type ToApplyThread = { events: StoredCallEvent[] } | { stop: true };
 export type FromApplyThread =
@@ -44,7 +46,7 @@ export class ApplyThread {
 
   /** Starts the thread and resolves once it is connected (rejects when it cannot start). */
   static async start(cfg: ApplyThreadConfig, logger: Logger, onResults: (results: Partial<Record<ApplyOutcome, number>>) => void): Promise<ApplyThread> {
-    const t = new ApplyThread(cfg, logger, onResults);
+    const t = new ApplyThread(Object.fromEntries(THREAD_SETTINGS.map((k) => [k, cfg[k]])) as ApplyThreadConfig, logger, onResults);
     await t.spawn();
     return t;
   }
@@ -79,7 +81,7 @@ export class ApplyThread {
   }
 
   private spawn(): Promise<void> {
-    const worker = startWorkerThread(path.join(__dirname, 'apply-thread.worker'), __filename, { workerData: { ...this.cfg } });
+    const worker = startWorkerThread(path.join(__dirname, 'apply-thread.worker'), __filename, { workerData: this.cfg });
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (m: FromApplyThread) => {

@@ -10,16 +10,6 @@ export interface ProgressUpdate {
   answeredAt: Date | null;
 }
 
-/**
- * Locks the attempts in id order (as the dialer locks them, so the two never deadlock) in the
- * caller's transaction; each one's status and provider call id.
- */
-export async function lockAttempts(
-  m: EntityManager, ids: string[],
-): Promise<Array<{ id: string; status: CallStatus; provider_call_id: string | null }>> {
-  return m.query(`SELECT id, status, provider_call_id FROM call_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-}
-
 /** Writes the progress of several calls in one statement; a provider call id or answer time already set is kept. */
 export async function writeProgress(m: EntityManager, updates: ProgressUpdate[]): Promise<void> {
   if (updates.length === 0) return;

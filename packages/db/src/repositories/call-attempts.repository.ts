@@ -57,7 +57,7 @@ export interface AttemptEnd {
   providerCallId: string | null; error: string | null; at: Date; leadFinal: boolean | null;
 }
 
-/** The attempts, locked in id order (as every other locker of several attempts takes them) for the rest of the transaction. */
+/** The attempts, locked in id order (as the dialer and every other locker of several attempts take them, so none deadlock) for the rest of the transaction. */
 export async function lockAttemptsById(m: EntityManager, ids: readonly string[]): Promise<AttemptRow[]> {
   if (ids.length === 0) return [];
   return (await preparedQuery<AttemptRow>(m, LOCK_ATTEMPTS, [ids])).rows;

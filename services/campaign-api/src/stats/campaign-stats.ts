@@ -1,9 +1,9 @@
 import { countCallbacksDue, findCampaignStats, readLeadCounts, sumRecentCallsEnded, type CampaignEntity, type DataSource } from '@dialer/db';
 import { dialingState, type DialingInput } from '@dialer/domain';
-import { clock } from '@dialer/platform';
+import { clock, DEFAULT_CAMPAIGN_REPORT_GRACE_MS } from '@dialer/platform';
 import type { ConcurrencyLease } from '@dialer/queue';
 import { getCampaign } from '../campaigns/campaigns.repository';
-import { countReportsAwaited, DEFAULT_REPORT_GRACE_MS, readBudgetLimits, readDialingFacts } from './dialing.repository';
+import { countReportsAwaited, readBudgetLimits, readDialingFacts } from './dialing.repository';
 import { estimateCompletion } from './estimate-completion';
 import type { CampaignStats } from './stats.dto';
 
@@ -58,7 +58,7 @@ export async function loadCampaignStats(
   ]);
   // Every lead ended but still running: the post-call reports it waits for, if any.
   const reportsAwaited = running && leads.total > 0 && leads.pending + leads.queued + leads.dialing === 0 && !facts.importRunning
-    ? await countReportsAwaited(ds, campaign.id, now, opts.reportGraceMs ?? DEFAULT_REPORT_GRACE_MS)
+    ? await countReportsAwaited(ds, campaign.id, now, opts.reportGraceMs ?? DEFAULT_CAMPAIGN_REPORT_GRACE_MS)
     : 0;
   const dialing = dialingState({
     status: campaign.status, now, maxConcurrentCalls: campaign.maxConcurrentCalls, scheduledStartAt: campaign.scheduledStartAt,

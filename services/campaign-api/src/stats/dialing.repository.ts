@@ -5,9 +5,6 @@ import type { DialingInput } from '@dialer/domain';
 /** Counts stop here: a state needs "some" or "how many soon", never a count over a million rows. */
 const COUNT_CAP = 100_000;
 
-/** CAMPAIGN_REPORT_GRACE_MS's default, for callers not given the configured value. */
-export const DEFAULT_REPORT_GRACE_MS = 120_000;
-
 /**
  * What the dialing state of a running campaign needs beyond the counters: leads due now, the first
  * lead that becomes due (and whether its calling window is what it waits for), and a running import.
