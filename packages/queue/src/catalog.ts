@@ -90,6 +90,20 @@ export function dialJobId(leadId: string, attemptNo: number): string {
   return `${leadId}-a${attemptNo}`;
 }
 
+/** BullMQ's largest job priority (lower runs first; jobs without one run before any with one). */
+export const MAX_JOB_PRIORITY = 2_097_152;
+
+/**
+ * The dial job's priority: its lead's position in the campaign's hopper (1: next to be dialled).
+ * Jobs of equal priority run in the order they were added, so the queue serves every campaign's
+ * first job, then every campaign's second, and so on: campaigns are dialled in turns, however the
+ * feeder's passes ordered them, and a campaign that fills its hopper first does not go first for
+ * the whole hopper.
+ */
+export function dialPriority(hopperPosition: number): number {
+  return Math.min(MAX_JOB_PRIORITY, Math.max(1, Math.floor(hopperPosition)));
+}
+
 /** The lease member for a call attempt: the same (lead, attempt number) identity as the job. */
 export function leaseMember(leadId: string, attemptNo: number): string {
   return `${leadId}#${attemptNo}`;

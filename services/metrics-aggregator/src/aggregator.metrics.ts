@@ -13,6 +13,8 @@ export interface AggregatorMetrics {
 }
 
 const JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
+/** BullMQ keeps jobs with a priority (every dial job) apart from plain waiting ones; both wait to run. */
+const READ_STATES = [...JOB_STATES, 'prioritized'] as const;
 
 /**
  * Counters moved by the folds, and gauges read at scrape time: queue depths (getJobCounts) and the
@@ -82,7 +84,8 @@ export function createAggregatorMetrics(registry: Registry, deps: AggregatorMetr
     async collect() {
       for (const q of deps.queues) {
         try {
-          const counts = await q.getJobCounts(...JOB_STATES);
+          const counts = await q.getJobCounts(...READ_STATES);
+          counts.waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
           for (const s of JOB_STATES) this.set({ queue: q.name, state: s }, counts[s] ?? 0);
         } catch (err) {
           deps.logger.warn({ err, queue: q.name }, 'could not read queue counts');

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import { foldCallAttempt, readLeadCounts, recountCampaign } from '@dialer/db';
 import { loadConfig } from '@dialer/platform';
-import { campaignEventsChannel, ConcurrencyLease, createQueue, QUEUES, type Redis } from '@dialer/queue';
+import { campaignEventsChannel, ConcurrencyLease, createQueue, dialPriority, QUEUES, type Redis } from '@dialer/queue';
 import { createTestContext, eventually, type TestContext } from '@dialer/testing';
 import { MetricsAggregatorConfig } from '../src/config';
 import { startService } from '../src/service';
@@ -125,5 +126,21 @@ describe('metrics-aggregator: lead counters, time buckets, live messages', () =>
     expect(data).toMatch(/dialer_queue_jobs\{queue="dial",state="delayed",service="metrics-aggregator"\} \d+/);
     expect(data).toMatch(/dialer_queue_jobs\{queue="dial",state="active",service="metrics-aggregator"\} \d+/);
     expect(data).toMatch(/dialer_live_calls\{service="metrics-aggregator"\} \d+/);
+  });
+
+  test('when dial jobs wait with a priority (as the feeder adds them) or without, then /metrics counts both as waiting', async () => {
+    const q = createQueue('dial', ctx.redis, ctx.queuePrefix);
+    try {
+      const before = await q.getJobCounts('waiting', 'prioritized');
+      const job = (lead: string) => ({ tenantId: randomUUID(), campaignId: randomUUID(), leadId: lead, attemptNo: 1 });
+      await q.add(QUEUES.dial.name, job(randomUUID()), { priority: dialPriority(3) });
+      await q.add(QUEUES.dial.name, job(randomUUID()));
+      const { data } = await axios.get<string>(`http://127.0.0.1:${svc.port}/metrics`, { responseType: 'text' });
+      const waiting = Number(/dialer_queue_jobs\{queue="dial",state="waiting",service="metrics-aggregator"\} (\d+)/.exec(data)?.[1]);
+      expect(waiting).toBe((before.waiting ?? 0) + (before.prioritized ?? 0) + 2);
+    } finally {
+      await q.drain();
+      await q.close();
+    }
   });
 });

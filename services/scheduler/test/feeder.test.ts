@@ -159,7 +159,8 @@ describe('feeder and scheduler tick', () => {
     }
     expect((await leadsOf(id))[0]!.status).toBe('queued');
     // Orphan recovery (FEEDER_ORPHAN_MS) finds the lead queued with no live job and adds it again.
-    await eventually(async () => (await queue.getJobState(job!.id)) === 'waiting', { what: 'failed job added again' });
+    // Waiting to run, with its hopper position as priority (BullMQ's 'prioritized').
+    await eventually(async () => (await queue.getJobState(job!.id)) === 'prioritized', { what: 'failed job added again' });
     expect((await jobsOf(id)).map((j) => j.data.leadId)).toEqual([job!.data.leadId]);
     expect(api.logs).toContainEqual(expect.objectContaining({
       level: 'warn', jobId: job!.id, msg: 'dial job had failed for a lead still queued: adding it again',
@@ -184,7 +185,7 @@ describe('feeder and scheduler tick', () => {
     // What the dialer-worker does for a paused campaign or a provider at capacity.
     await api.ctx.ds.query(`UPDATE leads SET status = 'pending', next_attempt_at = now() WHERE id = $1`, [job!.data.leadId]);
     await api.feeder().requestFeed();
-    expect(await queue.getJobState(job!.id)).toBe('waiting');
+    expect(await queue.getJobState(job!.id)).toBe('prioritized');
     expect((await leadsOf(id))[0]!.status).toBe('queued');
   });
 
@@ -258,5 +259,72 @@ describe('feeder and scheduler tick', () => {
       `SELECT action, api_key_id FROM audit_log WHERE entity_id = $1 ORDER BY id`, [id]);
     expect(audit.map((a) => a.action)).toEqual(['campaign.create', 'campaign.schedule', 'campaign.start', 'campaign.update', 'campaign.stop']);
     expect(audit[2]!.api_key_id).toBeNull();
+  });
+});
+
+describe('dial order across campaigns', () => {
+  let api: Api;
+  let worker: Worker;
+  let connection: ReturnType<Api['ctx']['redis']['duplicate']>;
+
+  beforeAll(async () => {
+    // No timer passes: each test decides when the feeder runs.
+    api = await startApi('feeder-turns', { FEEDER_INTERVAL_MS: '600000', FEEDER_ORPHAN_MS: '600000', HOPPER_MIN: '4', HOPPER_FACTOR: '2' });
+    // Takes jobs the way a dialer does, one at a time, without processing them.
+    connection = api.ctx.redis.duplicate();
+    worker = new Worker('dial', null, { connection, prefix: api.ctx.queuePrefix, autorun: false });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await connection?.quit();
+    await api?.close();
+  });
+
+  async function started(leads: number, phoneBase: number): Promise<string> {
+    const c = await createCampaign(api, {
+      defaultTimezone: openZone(), callingWindow: { start: '00:00', end: '23:59', days: ALL_DAYS }, maxConcurrentCalls: 3,
+    });
+    const id = c.id as string;
+    const list = Array.from({ length: leads }, (_, i) => ({ phone: `+4479111${String(phoneBase + i)}` }));
+    expect((await api.http.post(`/v1/campaigns/${id}/leads`).set(api.auth()).send({ leads: list })).body.accepted).toBe(leads);
+    expect((await api.http.post(`/v1/campaigns/${id}/start`).set(api.auth())).status).toBe(200);
+    return id;
+  }
+
+  /** The campaigns of the next `n` jobs a dialer would take. */
+  async function take(n: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const job = await worker.getNextJob(`t${i}`, { block: false });
+      if (!job) break;
+      out.push((job.data as DialJob).campaignId);
+    }
+    return out;
+  }
+
+  it('when several campaigns fill their hoppers in one pass, then the dialers take their jobs in turns, one of each campaign, not one hopper after another', async () => {
+    const ids = [await started(10, 20000), await started(10, 21000), await started(10, 22000)];
+    const report = await api.feeder().requestFeed();
+    expect(report.enqueued).toBe(18); // 3 campaigns × hopper max(4, 3 × 2)
+
+    const order = await take(18);
+    expect(order).toHaveLength(18);
+    for (let turn = 0; turn < 6; turn++) {
+      expect(order.slice(turn * 3, turn * 3 + 3).sort()).toEqual([...ids].sort());
+    }
+    expect(await take(1)).toEqual([]);
+  });
+
+  it('when a campaign starts while others have jobs waiting, then its first job is taken before their later ones', async () => {
+    const early = [await started(10, 23000), await started(10, 24000)];
+    await api.feeder().requestFeed();
+    const first = await take(4); // turns 1 and 2 of the early campaigns
+    expect(first.sort()).toEqual([...early, ...early].sort());
+
+    const late = await started(10, 25000);
+    await api.feeder().requestFeed();
+    // Its positions 1 and 2 go before their position 3; from then on, turns of all three.
+    expect(await take(2)).toEqual([late, late]);
+    expect((await take(3)).sort()).toEqual([...early, late].sort());
   });
 });

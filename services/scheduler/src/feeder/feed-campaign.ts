@@ -14,6 +14,12 @@ export interface HopperSize {
 export interface FeedResult {
   /** Dial jobs to add, after the transaction that queued their leads committed. */
   jobs: DialJob[];
+  /**
+   * The hopper position of the first job (1: the campaign had nothing queued); the jobs after it
+   * follow on. The dial queue serves lower positions first (see dialPriority), so the campaigns'
+   * jobs are dialled in turns, one of each, instead of in the order the feeder added them.
+   */
+  firstPosition: number;
   /** Leads moved to a later calling window. */
   deferred: number;
   /** Leads ended because no window opens for them (no_window) or no attempts are left (exhausted). */
@@ -37,12 +43,13 @@ export async function feedCampaign(
   ds: DataSource, campaign: RunningCampaign & { queued?: number }, size: HopperSize, now = clock.now(),
 ): Promise<FeedResult> {
   const target = hopperTarget(campaign.max_concurrent_calls, size);
-  let need = target - (campaign.queued ?? await countQueuedLeads(ds, campaign.id));
-  if (need <= 0) return { jobs: [], deferred: 0, ended: 0 };
+  const queued = campaign.queued ?? await countQueuedLeads(ds, campaign.id);
+  let need = target - queued;
+  if (need <= 0) return { jobs: [], firstPosition: queued + 1, deferred: 0, ended: 0 };
 
   return ds.transaction(async (m) => {
     const c = await lockRunningCampaign(m, campaign.id);
-    const result: FeedResult = { jobs: [], deferred: 0, ended: 0 };
+    const result: FeedResult = { jobs: [], firstPosition: queued + 1, deferred: 0, ended: 0 };
     if (!c) return result;
     for (let round = 0; round < MAX_ROUNDS && need > 0; round++) {
       const asked = need;

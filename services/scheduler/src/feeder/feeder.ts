@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { findCampaignsToFeed, findOrphanedQueuedLeads, type DataSource } from '@dialer/db';
 import { clock, isUuid, maskPhones, type Logger } from '@dialer/platform';
-import { closeRedis, createQueue, dialJobId, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
+import { closeRedis, createQueue, dialJobId, dialPriority, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
 import { feedCampaign, type HopperSize } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
@@ -174,7 +174,7 @@ export class Feeder {
         report.deferred += r.deferred;
         report.ended += r.ended;
         if (r.jobs.length) {
-          await this.addJobs(r.jobs);
+          await this.addJobs(r.jobs.map((data, i) => ({ data, position: r.firstPosition + i })));
           report.enqueued += r.jobs.length;
           logger.debug({ campaignId: c.id, enqueued: r.jobs.length }, 'hopper topped up');
         }
@@ -186,13 +186,14 @@ export class Feeder {
     return report;
   }
 
-  private async addJobs(jobs: DialJob[]): Promise<void> {
-    const withIds = jobs.map((data) => ({ data, jobId: dialJobId(data.leadId, data.attemptNo) }));
+  /** Adds dial jobs, each with its lead's hopper position as priority (see dialPriority). */
+  private async addJobs(jobs: Array<{ data: DialJob; position: number }>): Promise<void> {
+    const withIds = jobs.map((j) => ({ ...j, jobId: dialJobId(j.data.leadId, j.data.attemptNo) }));
     await this.removeFinishedJobs(withIds.map((j) => j.jobId));
-    await this.queue.addBulk(withIds.map(({ data, jobId }) => ({
+    await this.queue.addBulk(withIds.map(({ data, position, jobId }) => ({
       name: QUEUES.dial.name,
       data,
-      opts: { ...QUEUES.dial.options, jobId },
+      opts: { ...QUEUES.dial.options, jobId, priority: dialPriority(position) },
     })));
   }
 
@@ -244,7 +245,13 @@ export class Feeder {
   private async recoverOrphans(olderThanMs = this.o.orphanMs): Promise<number> {
     const rows = await findOrphanedQueuedLeads(this.o.ds, olderThanMs, ORPHAN_BATCH);
     if (!rows.length) return 0;
-    await this.addJobs(rows.map((r) => ({ tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.id, attemptNo: r.attempts + 1 })));
+    // Positions count per campaign, so re-added hoppers are dialled in turns too.
+    const seen = new Map<string, number>();
+    await this.addJobs(rows.map((r) => {
+      const position = (seen.get(r.campaign_id) ?? 0) + 1;
+      seen.set(r.campaign_id, position);
+      return { data: { tenantId: r.tenant_id, campaignId: r.campaign_id, leadId: r.id, attemptNo: r.attempts + 1 }, position };
+    }));
     this.o.logger.debug({ count: rows.length }, 'orphaned dial jobs re-added');
     return rows.length;
   }
