@@ -1,4 +1,4 @@
-import type { TestContext } from './index';
+import type { DataSource } from '@dialer/db';
 
 export interface Person {
   /** E.164, e.g. +14155552671. */
@@ -13,7 +13,7 @@ export interface Person {
  * later are covered) whose text, varchar, json, jsonb or bytea values hold the person's number (E.164,
  * national digits, or the national digits written with separators) or email, as "table.column: rows".
  */
-export async function findPersonalData(ctx: TestContext, person: Person): Promise<{ found: string[]; columnsScanned: number }> {
+export async function findPersonalData(ctx: { ds: DataSource; schema: string }, person: Person): Promise<{ found: string[]; columnsScanned: number }> {
   const cols: Array<{ table_name: string; column_name: string; data_type: string }> = await ctx.ds.query(
     `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
