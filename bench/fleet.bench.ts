@@ -110,6 +110,21 @@ async function runPhase(ds: DataSource, stack: Stack, pgPid: number, campaignIds
       WHERE campaign_id = ANY($1::uuid[]) AND created_at >= $2 AND created_at < $3 GROUP BY campaign_id`, [campaignIds, t0, t1]);
   const perCampaign = new Map(campaignIds.map((id) => [id, 0]));
   for (const r of rows) perCampaign.set(r.campaign_id, r.n);
+  if (process.env.FLEET_DEBUG) {
+    // How dials spread over campaigns and tenants, and the calls that held a slot for long (what lowers Jain).
+    const q = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return [0, 0.1, 0.5, 0.9, 1].map((p) => s[Math.min(s.length - 1, Math.floor(p * s.length))]);
+    };
+    const spread = await ds.query(
+      `SELECT (SELECT json_agg(n ORDER BY n) FROM (SELECT count(*)::int AS n FROM call_attempts
+                WHERE campaign_id = ANY($1::uuid[]) AND created_at >= $2 AND created_at < $3 GROUP BY tenant_id) t) AS per_tenant,
+              (SELECT json_object_agg(k, n) FROM (SELECT status || '/' || coalesce(outcome, '-') || '/' || coalesce((extract(epoch FROM ended_at - created_at) > 10)::text, 'open') AS k,
+                count(*)::int AS n FROM call_attempts WHERE campaign_id = ANY($1::uuid[]) AND created_at >= $2 AND created_at < $3 GROUP BY 1) x) AS ends`,
+      [campaignIds, t0, t1]);
+    const perTenant = (spread[0].per_tenant ?? []) as number[];
+    process.stderr.write(`${JSON.stringify({ per_campaign_q: q([...perCampaign.values()]), per_tenant_q: q(perTenant), ends: spread[0].ends })}\n`);
+  }
   // Let the live calls end, so the next phase starts from free slots.
   for (let i = 0; i < 60; i++) {
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM call_attempts WHERE ended_at IS NULL`);

@@ -1,6 +1,6 @@
 import { listUnfoldedEndedAttempts } from '@dialer/db';
 import { PeriodicTask } from '@dialer/platform';
-import { checkAllCampaignsCompletion, foldAttempt, type FoldDeps } from './fold-and-announce';
+import { checkAllCampaignsCompletion, foldAttempts, type FoldDeps } from './fold-and-announce';
 
 export interface AggregatorSweeperDeps extends FoldDeps {
   intervalMs: number;
@@ -36,11 +36,7 @@ export class AggregatorSweeper {
 
   async sweepOnce(): Promise<{ folded: number; completed: number }> {
     const attempts = await listUnfoldedEndedAttempts(this.deps.ds, UNFOLDED_AFTER_MS, FOLD_BATCH);
-    let folded = 0;
-    for (const a of attempts) {
-      if (this.stopped) break;
-      if (await foldAttempt(this.deps, a.id)) folded += 1;
-    }
+    const folded = this.stopped ? 0 : (await foldAttempts(this.deps, attempts.map((a) => a.id))).filter(Boolean).length;
     if (folded) this.deps.logger.info({ folded }, 'sweep folded ended attempts that no job had folded');
     const completed = this.stopped ? 0 : await checkAllCampaignsCompletion(this.deps);
     return { folded, completed };

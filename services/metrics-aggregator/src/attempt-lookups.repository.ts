@@ -1,17 +1,17 @@
 import type { DataSource } from '@dialer/db';
 
-export interface EndedAttemptRef {
+export interface JobAttempt {
   id: string;
+  tenant_id: string;
+  campaign_id: string;
   ended_at: Date | null;
-  outcome: string | null;
 }
 
-/** The tenant's attempt named by a callFinished job, or null when it does not belong to that tenant/campaign. */
-export async function findAttemptForJob(ds: DataSource, tenantId: string, campaignId: string, callAttemptId: string): Promise<EndedAttemptRef | null> {
-  const rows: EndedAttemptRef[] = await ds.query(
-    `SELECT id, ended_at, outcome FROM call_attempts WHERE id = $1 AND tenant_id = $2 AND campaign_id = $3`,
-    [callAttemptId, tenantId, campaignId]);
-  return rows[0] ?? null;
+/** The attempts named by callFinished jobs, by id; the caller checks each belongs to its job's tenant and campaign. */
+export async function findAttemptsForJobs(ds: DataSource, ids: readonly string[]): Promise<Map<string, JobAttempt>> {
+  const rows: JobAttempt[] = await ds.query(
+    `SELECT id, tenant_id, campaign_id, ended_at FROM call_attempts WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Calls placed and not ended yet, over all campaigns (the live-calls gauge). */

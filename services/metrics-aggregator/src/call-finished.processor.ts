@@ -1,11 +1,15 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AppError, validateInput, withLogContext } from '@dialer/platform';
 import { CallFinishedJob } from '@dialer/queue';
-import { findAttemptForJob } from './attempt-lookups.repository';
-import { checkCampaignCompletion, foldAttempt, type FoldDeps } from './fold-and-announce';
+import type { FoldDeps } from './fold-and-announce';
+import { createFoldBatches } from './fold-batches';
 
-/** callFinished: validate the payload, fold the attempt once, then see whether its campaign is done. */
+/**
+ * callFinished: validate the payload, fold the attempt once, then see whether its campaign is done.
+ * The jobs this replica runs at once are folded together (createFoldBatches).
+ */
 export function callFinishedProcessor(deps: FoldDeps): (job: Job) => Promise<{ counted: boolean; completed: boolean }> {
+  const batches = createFoldBatches(deps);
   return async (job) => {
     let data: CallFinishedJob;
     try {
@@ -15,13 +19,11 @@ export function callFinishedProcessor(deps: FoldDeps): (job: Job) => Promise<{ c
       throw err;
     }
     return withLogContext({ jobId: job.id, callAttemptId: data.callAttemptId }, async () => {
-      const attempt = await findAttemptForJob(deps.ds, data.tenantId, data.campaignId, data.callAttemptId);
-      if (!attempt) throw new UnrecoverableError(`call attempt ${data.callAttemptId} does not exist for this tenant and campaign`);
+      const r = await batches.finish(data);
+      if (r.kind === 'unknown') throw new UnrecoverableError(`call attempt ${data.callAttemptId} does not exist for this tenant and campaign`);
       // Jobs are added only after the attempt ended; if not yet visible, retry with backoff.
-      if (!attempt.ended_at) throw new Error(`call attempt ${data.callAttemptId} has not ended yet`);
-      const counted = await foldAttempt(deps, data.callAttemptId);
-      const completed = await checkCampaignCompletion(deps, data.tenantId, data.campaignId);
-      return { counted, completed };
+      if (r.kind === 'not_ended') throw new Error(`call attempt ${data.callAttemptId} has not ended yet`);
+      return { counted: r.counted, completed: r.completed };
     });
   };
 }

@@ -24,10 +24,10 @@ export class MetricsAggregatorConfig extends CommonConfig {
   @Max(60_000)
   AGGREGATOR_COUNTS_MS = 250;
 
-  /** callFinished jobs processed at once. */
+  /** callFinished jobs taken at once; the ones in hand are folded together (createFoldBatches). */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
-  AGGREGATOR_CONCURRENCY = 10;
+  AGGREGATOR_CONCURRENCY = 50;
 }

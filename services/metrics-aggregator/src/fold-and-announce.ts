@@ -1,8 +1,8 @@
-import { foldCallAttempt, type DataSource, type ReportWait } from '@dialer/db';
+import { foldCallAttempts, type DataSource, type ReportWait } from '@dialer/db';
 import { clock, type Logger } from '@dialer/platform';
 import type { AggregatorMetrics } from './aggregator.metrics';
 import type { CampaignEventsPublisher } from './campaign-events.publisher';
-import { completeCampaignIfDone, completeFinishedCampaigns, type CompletedCampaign } from './campaigns.repository';
+import { completeCampaignsIfDone, completeFinishedCampaigns, type CompletedCampaign } from './campaigns.repository';
 
 export interface FoldDeps {
   ds: DataSource;
@@ -15,12 +15,18 @@ export interface FoldDeps {
 
 /** Folds one ended attempt into its campaign's stats (exactly once); true when this call counted it. */
 export async function foldAttempt(deps: FoldDeps, callAttemptId: string): Promise<boolean> {
-  const r = await foldCallAttempt(deps.ds, callAttemptId);
-  if (r.counted) {
+  return (await foldAttempts(deps, [callAttemptId]))[0]!;
+}
+
+/** foldAttempt for many attempts in one transaction (foldCallAttempts); in the order of the ids. */
+export async function foldAttempts(deps: FoldDeps, callAttemptIds: readonly string[]): Promise<boolean[]> {
+  const results = await foldCallAttempts(deps.ds, callAttemptIds);
+  await Promise.all(results.map(async (r, i) => {
+    if (!r.counted) return;
     deps.metrics.callsFolded.inc({ outcome: r.outcome ?? 'unknown' });
-    await deps.events.callFolded(callAttemptId, r);
-  }
-  return r.counted;
+    await deps.events.callFolded(callAttemptIds[i]!, r);
+  }));
+  return results.map((r) => r.counted);
 }
 
 async function reportCompleted(deps: FoldDeps, done: CompletedCampaign[]): Promise<void> {
@@ -37,9 +43,16 @@ function reportWait(deps: FoldDeps): ReportWait {
 
 /** Completes the campaign when nothing is left to do, an awaited post-call report included. */
 export async function checkCampaignCompletion(deps: FoldDeps, tenantId: string, campaignId: string): Promise<boolean> {
-  const done = await completeCampaignIfDone(deps.ds, tenantId, campaignId, reportWait(deps));
-  await reportCompleted(deps, done ? [done] : []);
-  return done !== null;
+  return (await checkCampaignsCompletion(deps, [{ tenantId, campaignId }])).has(campaignId);
+}
+
+/** checkCampaignCompletion for several campaigns in one statement; the ids of those completed now. */
+export async function checkCampaignsCompletion(
+  deps: FoldDeps, campaigns: ReadonlyArray<{ tenantId: string; campaignId: string }>,
+): Promise<Set<string>> {
+  const done = await completeCampaignsIfDone(deps.ds, campaigns, reportWait(deps));
+  await reportCompleted(deps, done);
+  return new Set(done.map((c) => c.id));
 }
 
 export async function checkAllCampaignsCompletion(deps: FoldDeps): Promise<number> {

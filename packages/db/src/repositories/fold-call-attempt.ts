@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Outcome } from '@dialer/domain';
 import { queryRows } from '../sql';
-import { bumpStatBuckets, callCounts } from './stat-buckets.repository';
-import { bumpCampaignStats } from './campaign-stats.repository';
+import { bumpManyStatBuckets, callCounts } from './stat-buckets.repository';
+import { bumpManyCampaignStats } from './campaign-stats.repository';
 
 export interface FoldResult {
   counted: boolean;
@@ -22,23 +22,39 @@ export interface FoldResult {
  * counted.
  */
 export async function foldCallAttempt(ds: DataSource, callAttemptId: string): Promise<FoldResult> {
+  return (await foldCallAttempts(ds, [callAttemptId]))[0]!;
+}
+
+/**
+ * foldCallAttempt for many attempts in one transaction of three statements, whatever their number
+ * and campaigns: mark them counted, add to each campaign's counters, add to the buckets. Results
+ * in the order of the ids; an id given twice counts once (the first).
+ */
+export async function foldCallAttempts(ds: DataSource, callAttemptIds: readonly string[]): Promise<FoldResult[]> {
+  if (!callAttemptIds.length) return [];
   return ds.transaction(async (m) => {
     const rows: Array<{
-      tenant_id: string; campaign_id: string; attempt_no: number; outcome: Outcome | null;
+      id: string; tenant_id: string; campaign_id: string; attempt_no: number; outcome: Outcome | null;
       duration_seconds: number | null; lead_final: boolean | null; created_at: Date; dialed_at: Date | null; ended_at: Date;
     }> = await queryRows(m,
       `UPDATE call_attempts SET counted_at = now()
-        WHERE id = $1 AND counted_at IS NULL AND ended_at IS NOT NULL
-        RETURNING tenant_id, campaign_id, attempt_no, outcome, duration_seconds, lead_final, created_at, dialed_at, ended_at`,
-      [callAttemptId]);
-    const a = rows[0];
-    if (!a) return { counted: false };
-    const counts = callCounts(a.outcome, a.duration_seconds);
-    await bumpCampaignStats(m, a.tenant_id, a.campaign_id, counts);
-    await bumpStatBuckets(m, a.tenant_id, a.campaign_id, { dialedAt: a.dialed_at ?? a.created_at, endedAt: a.ended_at, counts });
-    return {
-      counted: true, campaignId: a.campaign_id, tenantId: a.tenant_id, outcome: a.outcome, attemptNo: a.attempt_no,
-      durationSeconds: a.duration_seconds, endedAt: a.ended_at, leadFinal: a.lead_final === true,
-    };
+        WHERE id = ANY($1::uuid[]) AND counted_at IS NULL AND ended_at IS NOT NULL
+        RETURNING id, tenant_id, campaign_id, attempt_no, outcome, duration_seconds, lead_final, created_at, dialed_at, ended_at`,
+      [[...new Set(callAttemptIds)]]);
+    const calls = rows.map((a) => ({ a, counts: callCounts(a.outcome, a.duration_seconds) }));
+    await bumpManyCampaignStats(m, calls.map(({ a, counts }) => ({ tenantId: a.tenant_id, campaignId: a.campaign_id, delta: counts })));
+    await bumpManyStatBuckets(m, calls.map(({ a, counts }) => ({
+      tenantId: a.tenant_id, campaignId: a.campaign_id, dialedAt: a.dialed_at ?? a.created_at, endedAt: a.ended_at, counts,
+    })));
+    const byId = new Map(rows.map((a) => [a.id, a]));
+    return callAttemptIds.map((id): FoldResult => {
+      const a = byId.get(id);
+      if (!a) return { counted: false };
+      byId.delete(id); // a repeated id: counted once
+      return {
+        counted: true, campaignId: a.campaign_id, tenantId: a.tenant_id, outcome: a.outcome, attemptNo: a.attempt_no,
+        durationSeconds: a.duration_seconds, endedAt: a.ended_at, leadFinal: a.lead_final === true,
+      };
+    });
   });
 }

@@ -52,6 +52,15 @@ export function callTotalsSql(filter = 'TRUE'): string {
 export const BUCKET_GRANULARITIES = ['minute', 'hour'] as const;
 export type BucketGranularity = (typeof BUCKET_GRANULARITIES)[number];
 
+/** One ended call, as the buckets count it. */
+export interface BucketedCall {
+  tenantId: string;
+  campaignId: string;
+  dialedAt: Date;
+  endedAt: Date;
+  counts: CallCounts;
+}
+
 /**
  * Adds one ended call to its campaign's minute and hour buckets: the dial in the bucket of the time
  * it was placed, the outcome in the bucket of the time it ended (UTC). Call it inside the fold's
@@ -60,27 +69,40 @@ export type BucketGranularity = (typeof BUCKET_GRANULARITIES)[number];
 export async function bumpStatBuckets(
   m: EntityManager, tenantId: string, campaignId: string, call: { dialedAt: Date; endedAt: Date; counts: CallCounts },
 ): Promise<void> {
-  const c = call.counts;
+  await bumpManyStatBuckets(m, [{ tenantId, campaignId, ...call }]);
+}
+
+/**
+ * bumpStatBuckets for many calls in one statement: calls that fall in one bucket are added up
+ * first, and bucket rows are locked in (campaign, granularity, start) order in every transaction.
+ */
+export async function bumpManyStatBuckets(m: EntityManager, calls: readonly BucketedCall[]): Promise<void> {
+  if (!calls.length) return;
+  const col = <T>(f: (c: BucketedCall) => T): T[] => calls.map(f);
   await m.query(
     `INSERT INTO campaign_stat_buckets AS b (campaign_id, tenant_id, granularity, bucket_start, dials, calls_ended,
         connected, voicemail, busy, no_answer, failed, canceled, talk_seconds)
-     SELECT $1::uuid, $2::uuid, g.gran, date_trunc(g.gran, v.at, 'UTC'), sum(v.dials), sum(v.ended), sum(v.connected),
-            sum(v.voicemail), sum(v.busy), sum(v.no_answer), sum(v.failed), sum(v.canceled), sum(v.talk)
-       FROM (VALUES ('minute'), ('hour')) AS g(gran)
-       CROSS JOIN (VALUES
-         ($3::timestamptz, 1, 0, 0, 0, 0, 0, 0, 0, 0),
-         ($4::timestamptz, 0, $5::int, $6::int, $7::int, $8::int, $9::int, $10::int, $11::int, $12::bigint)
-       ) AS v(at, dials, ended, connected, voicemail, busy, no_answer, failed, canceled, talk)
+     SELECT v.campaign_id, v.tenant_id, g.gran, date_trunc(g.gran, p.at, 'UTC'), sum(p.dials), sum(p.ended), sum(p.connected),
+            sum(p.voicemail), sum(p.busy), sum(p.no_answer), sum(p.failed), sum(p.canceled), sum(p.talk)
+       FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::int[], $8::int[],
+                   $9::int[], $10::int[], $11::int[], $12::bigint[])
+              AS v(campaign_id, tenant_id, dialed_at, ended_at, ended, connected, voicemail, busy, no_answer, failed, canceled, talk)
+       CROSS JOIN LATERAL (VALUES
+         (v.dialed_at, 1, 0, 0, 0, 0, 0, 0, 0, 0::bigint),
+         (v.ended_at, 0, v.ended, v.connected, v.voicemail, v.busy, v.no_answer, v.failed, v.canceled, v.talk)
+       ) AS p(at, dials, ended, connected, voicemail, busy, no_answer, failed, canceled, talk)
+       CROSS JOIN (VALUES ('minute'), ('hour')) AS g(gran)
       GROUP BY 1, 2, 3, 4
-      ORDER BY 3, 4
+      ORDER BY 1, 3, 4
      ON CONFLICT (campaign_id, granularity, bucket_start) DO UPDATE SET
        dials = b.dials + EXCLUDED.dials, calls_ended = b.calls_ended + EXCLUDED.calls_ended,
        connected = b.connected + EXCLUDED.connected, voicemail = b.voicemail + EXCLUDED.voicemail,
        busy = b.busy + EXCLUDED.busy, no_answer = b.no_answer + EXCLUDED.no_answer,
        failed = b.failed + EXCLUDED.failed, canceled = b.canceled + EXCLUDED.canceled,
        talk_seconds = b.talk_seconds + EXCLUDED.talk_seconds`,
-    [campaignId, tenantId, call.dialedAt, call.endedAt, c.callsEnded, c.connected, c.voicemail, c.busy, c.noAnswer,
-      c.failed, c.canceled, c.talkSeconds]);
+    [col((c) => c.campaignId), col((c) => c.tenantId), col((c) => c.dialedAt), col((c) => c.endedAt),
+      col((c) => c.counts.callsEnded), col((c) => c.counts.connected), col((c) => c.counts.voicemail), col((c) => c.counts.busy),
+      col((c) => c.counts.noAnswer), col((c) => c.counts.failed), col((c) => c.counts.canceled), col((c) => c.counts.talkSeconds)]);
 }
 
 /** Calls ended in the campaign's minute buckets of the last `minutes` minutes before `now`. */
