@@ -21,6 +21,17 @@ export class SchedulerConfig extends ReconcilerConfig {
   @Max(600_000)
   FEEDER_INTERVAL_MS = 500;
 
+  /**
+   * How long the feeder's refill after a freed slot waits for more freed slots, so that one pass
+   * (one transaction) refills all their campaigns; 0 refills at once. The hopper holds twice each
+   * campaign's limit, so the wait delays no call.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  FEEDER_SLOT_GATHER_MS = 20;
+
   /** A lead queued longer than this gets its dial job re-added (Redis loss, crash after commit). */
   @Type(() => Number)
   @IsInt()

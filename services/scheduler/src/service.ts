@@ -59,7 +59,7 @@ export async function startService(cfg: Readonly<SchedulerConfig>, logger?: Logg
       const subscriber = createRedis(cfg.REDIS_URL, 'worker', 'scheduler-feeder-sub');
       const f = new Feeder({
         ds, connection: redis, subscriber, prefix: cfg.QUEUE_PREFIX, logger: log.child({ component: 'feeder' }),
-        intervalMs: cfg.FEEDER_INTERVAL_MS, orphanMs: cfg.FEEDER_ORPHAN_MS,
+        intervalMs: cfg.FEEDER_INTERVAL_MS, orphanMs: cfg.FEEDER_ORPHAN_MS, slotGatherMs: cfg.FEEDER_SLOT_GATHER_MS,
         hopperMin: cfg.HOPPER_MIN, hopperFactor: cfg.HOPPER_FACTOR,
       });
       try {

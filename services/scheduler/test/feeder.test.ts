@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { createDataSource, findCampaignsToFeed } from '@dialer/db';
 import { dialJobId, slotFreedChannel, type DialJob } from '@dialer/queue';
 import { clock } from '@dialer/platform';
 import { eventually } from '@dialer/testing';
+import { feedCampaigns } from '../src/feeder/feed-campaign';
 import { createCampaign, startApi, type Api } from './helpers';
 
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -326,5 +329,39 @@ describe('dial order across campaigns', () => {
     // Its positions 1 and 2 go before their position 3; from then on, turns of all three.
     expect(await take(2)).toEqual([late, late]);
     expect((await take(3)).sort()).toEqual([...early, late].sort());
+  });
+
+  it('when 20 campaigns are refilled together, then it takes no more statements than refilling one, and each gets its own hopper', async () => {
+    // Statements are counted on the pg client (the real one, spied on) of a data source of the test's own.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pg = require(require.resolve('pg', { paths: [path.join(__dirname, '..', '..', '..', 'packages', 'db')] })) as typeof import('pg');
+    const own = createDataSource({ url: api.ctx.databaseUrl, schema: api.ctx.schema, poolSize: 1, applicationName: 'feed-count' });
+    await own.initialize();
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 22; i++) ids.push(await started(8, 30000 + i * 100));
+      const campaigns = await findCampaignsToFeed(own, ids, { hopperMin: 4, hopperFactor: 2 }, new Date());
+      expect(campaigns).toHaveLength(22);
+      const statements = async (batch: typeof campaigns): Promise<{ n: number; jobs: number[] }> => {
+        const spy = jest.spyOn(pg.Client.prototype, 'query');
+        try {
+          const results = await feedCampaigns(own, batch, { hopperMin: 4, hopperFactor: 2 });
+          const n = spy.mock.contexts.filter((c) => (c as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name === 'feed-count').length;
+          return { n, jobs: batch.map((c) => results.get(c.id)!.jobs.length) };
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      await statements(campaigns.slice(0, 1)); // warms up
+      const one = await statements(campaigns.slice(1, 2));
+      const twenty = await statements(campaigns.slice(2));
+      expect(one.n).toBeGreaterThan(0);
+      expect(twenty.n).toBe(one.n);
+      expect(twenty.jobs).toEqual(Array(20).fill(6)); // max(4, 3 × 2) each
+      const [{ n }] = await api.ctx.ds.query(`SELECT count(*)::int AS n FROM leads WHERE campaign_id = ANY($1::uuid[]) AND status = 'queued'`, [ids]);
+      expect(n).toBe(22 * 6);
+    } finally {
+      await own.destroy();
+    }
   });
 });

@@ -54,10 +54,15 @@ export async function findCampaignsToFeed(
  * stop waits for that transaction (and then ends what it queued).
  */
 export async function lockRunningCampaign(m: EntityManager, campaignId: string): Promise<RunningCampaign | undefined> {
-  const rows = await queryRows<RunningCampaign>(m,
+  return (await lockRunningCampaigns(m, [campaignId]))[0];
+}
+
+/** lockRunningCampaign for several campaigns, locked in id order (the same in every transaction); those still running. */
+export async function lockRunningCampaigns(m: EntityManager, campaignIds: readonly string[]): Promise<RunningCampaign[]> {
+  if (!campaignIds.length) return [];
+  return queryRows<RunningCampaign>(m,
     `SELECT ${RUNNING_CAMPAIGN_COLUMNS} FROM campaigns
-      WHERE id = $1 AND status = 'running' AND deleted_at IS NULL FOR SHARE`, [campaignId]);
-  return rows[0];
+      WHERE id = ANY($1::uuid[]) AND status = 'running' AND deleted_at IS NULL ORDER BY id FOR SHARE`, [campaignIds]);
 }
 
 /** Starts every scheduled campaign (with a provider connection) whose start time has come; returns them. */

@@ -86,6 +86,24 @@ export interface DueLead {
   phone_e164: string;
 }
 
+/**
+ * lockDueLeads for several campaigns in one statement: up to `limit` due pending leads of each (the
+ * soonest due first), locked FOR UPDATE SKIP LOCKED.
+ */
+export async function lockDueLeadsOf(
+  m: EntityManager, wants: ReadonlyArray<{ campaignId: string; limit: number }>, now: Date,
+): Promise<Array<DueLead & { campaign_id: string }>> {
+  if (!wants.length) return [];
+  return queryRows<DueLead & { campaign_id: string }>(m,
+    `SELECT w.campaign_id, l.id, l.attempts, l.timezones, l.phone_e164
+       FROM unnest($1::uuid[], $2::int[]) AS w(campaign_id, lim)
+       CROSS JOIN LATERAL (
+         SELECT id, attempts, timezones, phone_e164 FROM leads
+          WHERE campaign_id = w.campaign_id AND status = 'pending' AND next_attempt_at <= $3
+          ORDER BY next_attempt_at LIMIT w.lim FOR UPDATE SKIP LOCKED) l`,
+    [wants.map((w) => w.campaignId), wants.map((w) => w.limit), now]);
+}
+
 /** How many of the campaign's leads are queued (its hopper). */
 export async function countQueuedLeads(ds: DataSource, campaignId: string): Promise<number> {
   const have = await queryRows<{ n: string }>(ds, `SELECT count(*) AS n FROM leads WHERE campaign_id = $1 AND status = 'queued'`, [campaignId]);
@@ -94,10 +112,8 @@ export async function countQueuedLeads(ds: DataSource, campaignId: string): Prom
 
 /** Up to `limit` pending leads due at `now`, oldest first, locked FOR UPDATE SKIP LOCKED in the caller's transaction. */
 export async function lockDueLeads(m: EntityManager, campaignId: string, limit: number, now: Date): Promise<DueLead[]> {
-  return queryRows<DueLead>(m,
-    `SELECT id, attempts, timezones, phone_e164 FROM leads
-      WHERE campaign_id = $1 AND status = 'pending' AND next_attempt_at <= $3
-      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [campaignId, limit, now]);
+  const rows = await lockDueLeadsOf(m, [{ campaignId, limit }], now);
+  return rows.map(({ campaign_id: _, ...l }) => l);
 }
 
 /** Marks leads queued: their dial jobs are added once the transaction commits. */

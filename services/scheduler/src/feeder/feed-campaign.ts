@@ -1,5 +1,5 @@
 import {
-  countQueuedLeads, deferLeads, endLeads, lockDueLeads, lockRunningCampaign, markLeadsQueued,
+  countQueuedLeads, deferLeads, endLeads, lockDueLeadsOf, lockRunningCampaigns, markLeadsQueued,
   type DataSource, type DueLead, type EntityManager, type RunningCampaign,
 } from '@dialer/db';
 import { isCallableAt, leadZones, nextCallableAt, rulesForCallee } from '@dialer/domain';
@@ -42,29 +42,58 @@ export function hopperTarget(maxConcurrentCalls: number, h: HopperSize): number 
 export async function feedCampaign(
   ds: DataSource, campaign: RunningCampaign & { queued?: number }, size: HopperSize, now = clock.now(),
 ): Promise<FeedResult> {
-  const target = hopperTarget(campaign.max_concurrent_calls, size);
   const queued = campaign.queued ?? await countQueuedLeads(ds, campaign.id);
-  let need = target - queued;
-  if (need <= 0) return { jobs: [], firstPosition: queued + 1, deferred: 0, ended: 0 };
+  return (await feedCampaigns(ds, [{ ...campaign, queued }], size, now)).get(campaign.id)!;
+}
 
-  return ds.transaction(async (m) => {
-    const c = await lockRunningCampaign(m, campaign.id);
-    const result: FeedResult = { jobs: [], firstPosition: queued + 1, deferred: 0, ended: 0 };
-    if (!c) return result;
-    for (let round = 0; round < MAX_ROUNDS && need > 0; round++) {
-      const asked = need;
-      const leads = await lockDueLeads(m, c.id, asked, now);
-      if (leads.length === 0) break;
-      const sorted = sortLeads(c, leads, now);
-      await writeSortedLeads(m, sorted);
-      for (const l of sorted.queued) result.jobs.push({ tenantId: c.tenant_id, campaignId: c.id, leadId: l.id, attemptNo: l.attempts + 1 });
-      result.deferred += sorted.later.length;
-      result.ended += sorted.noWindow.length + sorted.exhausted.length;
-      need -= sorted.queued.length;
-      if (leads.length < asked) break; // nothing more is due now
+/**
+ * feedCampaign for many campaigns in one transaction whose statements do not grow with their
+ * number: the campaigns locked in id order, the due leads of all of them taken in one statement per
+ * round, and each kind of write once. A pass that refills many campaigns (a fleet whose calls end
+ * one by one, each freeing a slot of another campaign) costs a few round trips, not a transaction
+ * per campaign. Results by campaign id (every campaign given has one).
+ */
+export async function feedCampaigns(
+  ds: DataSource, campaigns: ReadonlyArray<RunningCampaign & { queued: number }>, size: HopperSize, now = clock.now(),
+): Promise<Map<string, FeedResult>> {
+  const results = new Map<string, FeedResult>(campaigns.map((c) => [c.id, { jobs: [], firstPosition: c.queued + 1, deferred: 0, ended: 0 }]));
+  const need = new Map<string, number>();
+  for (const c of campaigns) {
+    const n = hopperTarget(c.max_concurrent_calls, size) - c.queued;
+    if (n > 0) need.set(c.id, n);
+  }
+  if (!need.size) return results;
+
+  await ds.transaction(async (m) => {
+    const running = new Map((await lockRunningCampaigns(m, [...need.keys()])).map((c) => [c.id, c]));
+    for (const id of need.keys()) if (!running.has(id)) need.delete(id);
+    for (let round = 0; round < MAX_ROUNDS && need.size > 0; round++) {
+      const asked = new Map(need);
+      const leads = await lockDueLeadsOf(m, [...asked].map(([campaignId, limit]) => ({ campaignId, limit })), now);
+      const byCampaign = new Map<string, DueLead[]>();
+      for (const l of leads) byCampaign.set(l.campaign_id, [...(byCampaign.get(l.campaign_id) ?? []), l]);
+      const all: SortedLeads = { queued: [], later: [], noWindow: [], exhausted: [] };
+      for (const [id, limit] of asked) {
+        const c = running.get(id)!;
+        const mine = byCampaign.get(id) ?? [];
+        const sorted = sortLeads(c, mine, now);
+        const r = results.get(id)!;
+        for (const l of sorted.queued) r.jobs.push({ tenantId: c.tenant_id, campaignId: c.id, leadId: l.id, attemptNo: l.attempts + 1 });
+        r.deferred += sorted.later.length;
+        r.ended += sorted.noWindow.length + sorted.exhausted.length;
+        all.queued.push(...sorted.queued);
+        all.later.push(...sorted.later);
+        all.noWindow.push(...sorted.noWindow);
+        all.exhausted.push(...sorted.exhausted);
+        const left = limit - sorted.queued.length;
+        // Another round only for a campaign that got all it asked for and still needs some: nothing more is due otherwise.
+        if (left > 0 && mine.length === limit) need.set(id, left);
+        else need.delete(id);
+      }
+      await writeSortedLeads(m, all);
     }
-    return result;
   });
+  return results;
 }
 
 interface SortedLeads {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { findCampaignsToFeed, findOrphanedQueuedLeads, type DataSource } from '@dialer/db';
 import { clock, isUuid, maskPhones, type Logger } from '@dialer/platform';
 import { closeRedis, createQueue, dialJobId, dialPriority, QUEUES, slotFreedChannel, type DialJob, type Redis } from '@dialer/queue';
-import { feedCampaign, type HopperSize } from './feed-campaign';
+import { feedCampaigns, type HopperSize } from './feed-campaign';
 import { schedulerTick } from './scheduler-tick';
 
 export interface FeederOptions extends HopperSize {
@@ -16,6 +16,12 @@ export interface FeederOptions extends HopperSize {
   intervalMs: number;
   orphanMs: number;
   schedulerIntervalMs?: number;
+  /**
+   * How long a freed slot's refill waits for other freed slots to join it (FEEDER_SLOT_GATHER_MS):
+   * one pass then refills all their campaigns together. The hopper holds twice the campaign's limit,
+   * so this delays no call.
+   */
+  slotGatherMs?: number;
 }
 
 interface Pending {
@@ -33,6 +39,8 @@ export interface FeedReport {
 }
 
 const ORPHAN_BATCH = 5000;
+/** Campaigns fed in one transaction (feedCampaigns) and their jobs added together. */
+const FEED_CHUNK = 100;
 
 /**
  * Turns due leads into dial jobs, keeping a bounded hopper per running campaign. Runs on a timer,
@@ -49,6 +57,7 @@ export class Feeder {
   private stopped = false;
   private started = false;
   private lastReport: FeedReport = { campaigns: 0, enqueued: 0, deferred: 0, ended: 0 };
+  private gathering: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: FeederOptions) {
     this.queue = createQueue('dial', o.connection, o.prefix);
@@ -76,6 +85,7 @@ export class Feeder {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.gathering) clearTimeout(this.gathering);
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
     await this.loop?.catch(() => undefined);
@@ -108,7 +118,17 @@ export class Feeder {
   private readonly onMessage = (channel: string, message: string): void => {
     if (channel !== this.channel || !isUuid(message)) return;
     this.pending.campaigns.add(message);
-    void this.kick();
+    const gather = this.o.slotGatherMs ?? 0;
+    if (gather <= 0) {
+      void this.kick();
+      return;
+    }
+    if (this.gathering) return;
+    this.gathering = setTimeout(() => {
+      this.gathering = null;
+      void this.kick();
+    }, gather);
+    this.gathering.unref();
   };
 
   private kick(): Promise<void> {
@@ -167,20 +187,22 @@ export class Feeder {
     const now = clock.now();
     const campaigns = await findCampaignsToFeed(ds, only, this.o, now);
     const report: FeedReport = { campaigns: campaigns.length, enqueued: 0, deferred: 0, ended: 0 };
-    for (const c of campaigns) {
-      if (this.stopped) break;
+    for (let i = 0; i < campaigns.length && !this.stopped; i += FEED_CHUNK) {
+      const chunk = campaigns.slice(i, i + FEED_CHUNK);
+      let jobs: Array<{ data: DialJob; position: number }> = [];
       try {
-        const r = await feedCampaign(ds, c, this.o, now);
-        report.deferred += r.deferred;
-        report.ended += r.ended;
-        if (r.jobs.length) {
-          await this.addJobs(r.jobs.map((data, i) => ({ data, position: r.firstPosition + i })));
-          report.enqueued += r.jobs.length;
-          logger.debug({ campaignId: c.id, enqueued: r.jobs.length }, 'hopper topped up');
+        const results = await feedCampaigns(ds, chunk, this.o, now);
+        for (const [campaignId, r] of results) {
+          report.deferred += r.deferred;
+          report.ended += r.ended;
+          jobs = jobs.concat(r.jobs.map((data, k) => ({ data, position: r.firstPosition + k })));
+          if (r.jobs.length) logger.debug({ campaignId, enqueued: r.jobs.length }, 'hopper topped up');
         }
+        if (jobs.length) await this.addJobs(jobs);
+        report.enqueued += jobs.length;
       } catch (err) {
         // Leads queued but not added stay 'queued': orphan recovery re-adds their jobs.
-        logger.error({ err: err, campaignId: c.id }, 'feeding a campaign failed');
+        logger.error({ err: err, campaigns: chunk.length }, 'feeding campaigns failed');
       }
     }
     return report;
