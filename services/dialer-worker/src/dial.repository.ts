@@ -69,7 +69,11 @@ export interface LeadRef {
 /** The campaign's provider account budget: its connection's own, its tenant's account key's, or the operator's shared account's. */
 const ACCOUNT = accountBudgetSql('pc', 'sa');
 
-export async function findCampaign(ds: DataSource, tenantId: string, campaignId: string): Promise<DialCampaign | null> {
+/** The dialling settings of campaigns (with their tenant's and account's budgets), in one statement; in the order asked (null: no such campaign of that tenant). */
+export async function findCampaigns(
+  ds: DataSource, refs: ReadonlyArray<{ tenantId: string; campaignId: string }>,
+): Promise<Array<DialCampaign | null>> {
+  if (!refs.length) return [];
   const rows: Array<{
     id: string; tenant_id: string; status: CampaignStatus; deleted_at: Date | null; provider_connection_id: string | null;
     default_timezone: string; max_concurrent_calls: number; calling_window: CallingWindow | null; max_calls_per_number_24h: number | null;
@@ -84,26 +88,30 @@ export async function findCampaign(ds: DataSource, tenantId: string, campaignId:
        JOIN tenants t ON t.id = c.tenant_id
        LEFT JOIN provider_connections pc ON pc.id = c.provider_connection_id AND pc.tenant_id = c.tenant_id
        ${ACCOUNT.join}
-      WHERE c.id = $1 AND c.tenant_id = $2`, [campaignId, tenantId]);
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    status: r.status,
-    deleted: r.deleted_at !== null,
-    providerConnectionId: r.provider_connection_id,
-    defaultTimezone: r.default_timezone,
-    maxConcurrentCalls: r.max_concurrent_calls,
-    callingWindow: r.calling_window ?? {},
-    maxCallsPerNumber24h: r.max_calls_per_number_24h,
-    consentRequired: r.consent_required === 'none' ? null : r.consent_required,
-    preDial: r.pre_dial ? { ...r.pre_dial, secretSealed: r.pre_dial_secret } : null,
-    budget: {
-      campaignWeight: r.weight, tenantLimit: r.tenant_limit, tenantWeight: r.tenant_weight,
-      accountGroup: r.account_group, accountLimit: r.account_limit,
-    },
-  };
+      WHERE (c.id, c.tenant_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+    [refs.map((r) => r.campaignId), refs.map((r) => r.tenantId)]);
+  const byKey = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
+  return refs.map(({ tenantId, campaignId }): DialCampaign | null => {
+    const r = byKey.get(`${tenantId}:${campaignId}`);
+    if (!r) return null;
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      status: r.status,
+      deleted: r.deleted_at !== null,
+      providerConnectionId: r.provider_connection_id,
+      defaultTimezone: r.default_timezone,
+      maxConcurrentCalls: r.max_concurrent_calls,
+      callingWindow: r.calling_window ?? {},
+      maxCallsPerNumber24h: r.max_calls_per_number_24h,
+      consentRequired: r.consent_required === 'none' ? null : r.consent_required,
+      preDial: r.pre_dial ? { ...r.pre_dial, secretSealed: r.pre_dial_secret } : null,
+      budget: {
+        campaignWeight: r.weight, tenantLimit: r.tenant_limit, tenantWeight: r.tenant_weight,
+        accountGroup: r.account_group, accountLimit: r.account_limit,
+      },
+    };
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '@dialer/testing';
+import { CampaignSettings } from '../src/campaign-settings';
 import { createDialBatches } from '../src/dial-batches';
 import type { LeadRef } from '../src/dial.repository';
 
@@ -139,5 +140,29 @@ describe('dial batches', () => {
     await marks.markDialed({ attemptId: ids[1]!, providerCallId: 'CA-own' });
     const [r] = await ctx.ds.query(`SELECT provider_call_id FROM call_attempts WHERE id = $1`, [ids[1]]);
     expect(r.provider_call_id).toBe('CA-own');
+  });
+
+  it('when the settings of 30 campaigns are asked for at once, then one statement reads them, each caller gets its own, and another tenant\'s campaign is not found', async () => {
+    const campaigns = await Promise.all(Array.from({ length: 30 }, (_, i) => campaign(i % 2 ? 'running' : 'paused')));
+    const other = await campaign();
+    const settings = new CampaignSettings(ctx.ds, 60_000);
+    const spy = jest.spyOn(ctx.ds, 'query');
+    try {
+      const got = await Promise.all([
+        ...campaigns.map((c) => settings.get(c.tenantId, c.campaignId)),
+        settings.get(campaigns[0]!.tenantId, other.campaignId),
+      ]);
+      campaigns.forEach((c, i) => {
+        expect(got[i]).toMatchObject({ id: c.campaignId, tenantId: c.tenantId, status: i % 2 ? 'running' : 'paused', providerConnectionId: null });
+      });
+      expect(got[30]).toBeNull();
+      // The first read goes alone (nothing was in flight); every other one joins the second.
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(2);
+      // Cached: asked again, nothing is read.
+      await settings.get(campaigns[5]!.tenantId, campaigns[5]!.campaignId);
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
