@@ -37,9 +37,14 @@ export async function foldCallAttempts(ds: DataSource, callAttemptIds: readonly 
       id: string; tenant_id: string; campaign_id: string; attempt_no: number; outcome: Outcome | null;
       duration_seconds: number | null; lead_final: boolean | null; created_at: Date; dialed_at: Date | null; ended_at: Date;
     }> = await queryRows(m,
-      `UPDATE call_attempts SET counted_at = now()
-        WHERE id = ANY($1::uuid[]) AND counted_at IS NULL AND ended_at IS NOT NULL
-        RETURNING id, tenant_id, campaign_id, attempt_no, outcome, duration_seconds, lead_final, created_at, dialed_at, ended_at`,
+      // Locked in id order first, as every fold does: two batches that share attempts (a job's retry
+      // and the sweeper's repair) wait for each other instead of deadlocking.
+      `WITH locked AS MATERIALIZED (
+         SELECT id FROM call_attempts WHERE id = ANY($1::uuid[]) AND counted_at IS NULL AND ended_at IS NOT NULL
+          ORDER BY id FOR UPDATE)
+       UPDATE call_attempts a SET counted_at = now() FROM locked
+        WHERE a.id = locked.id
+        RETURNING a.id, a.tenant_id, a.campaign_id, a.attempt_no, a.outcome, a.duration_seconds, a.lead_final, a.created_at, a.dialed_at, a.ended_at`,
       [[...new Set(callAttemptIds)]]);
     const calls = rows.map((a) => ({ a, counts: callCounts(a.outcome, a.duration_seconds) }));
     await bumpManyCampaignStats(m, calls.map(({ a, counts }) => ({ tenantId: a.tenant_id, campaignId: a.campaign_id, delta: counts })));
