@@ -9,7 +9,9 @@
  * transactions per second at idle with 100 and 1,000 running campaigns that have nothing due.
  *   pnpm bench fleet [--tenants 100 --campaigns 10 --leads 1000 --campaign-limit 5 --tenant-limit 30
  *                     --workers 4 --seconds 30 --warmup 10 --idle-seconds 10]
- *   FLEET_DEBUG=1 prints open attempts and webhook counts after each phase (stderr).
+ *   FLEET_DEBUG=1 prints, after each phase (stderr): open attempts and webhook counts, call length, apply
+ *   lag and attempt-to-dial percentiles, dials per campaign and per tenant (quantiles), the window's
+ *   attempts by status, and the statements that cost Postgres most.
  *   small: pnpm bench fleet --tenants 5 --campaigns 2 --leads 50 --seconds 5 --warmup 3 --idle-seconds 3
  */
 
