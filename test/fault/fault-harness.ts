@@ -201,7 +201,9 @@ export async function startCampaign(
   const camp = await f.api.post('/campaigns', {
     name: `fault ${o.seed}`, providerConnectionId: conn.data.id, maxConcurrentCalls: o.limit, maxAttempts: FAULT_MAX_ATTEMPTS,
     defaultTimezone: zone, callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7] },
-    retryPolicy: { busy: retry, no_answer: retry, failed: retry, ...o.retryPolicy },
+    // Every outcome retried by default, provider_error included: the reconciler closes an attempt
+    // whose worker was killed before the provider answered as provider_error (5 min by default).
+    retryPolicy: { busy: retry, no_answer: retry, failed: retry, voicemail: retry, provider_error: retry, ...o.retryPolicy },
   });
   if (camp.status !== 201) throw new Error(`campaign: ${camp.status} ${JSON.stringify(camp.data)}`);
   const id = camp.data.id as string;
