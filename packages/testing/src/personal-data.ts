@@ -17,7 +17,8 @@ export async function findPersonalData(ctx: { ds: DataSource; schema: string }, 
   const cols: Array<{ table_name: string; column_name: string; data_type: string }> = await ctx.ds.query(
     `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-      WHERE c.table_schema = $1 AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea')`, [ctx.schema]);
+      WHERE c.table_schema = $1 AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea')
+      ORDER BY c.table_name, c.ordinal_position`, [ctx.schema]);
   const found: string[] = [];
   for (const c of cols) {
     const v = c.data_type === 'bytea' ? `encode("${c.column_name}", 'escape')` : `"${c.column_name}"::text`;
