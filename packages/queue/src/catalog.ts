@@ -91,7 +91,7 @@ export function dialJobId(leadId: string, attemptNo: number): string {
 }
 
 /** BullMQ's largest job priority (lower runs first; jobs without one run before any with one). */
-export const MAX_JOB_PRIORITY = 2_097_152;
+const MAX_JOB_PRIORITY = 2_097_152;
 
 /**
  * The dial job's priority: its lead's position in the campaign's hopper (1: next to be dialled).

@@ -47,12 +47,7 @@ const COMPLETE_SOME = completeStatement(true);
 /** The sweep's statement (its plan is checked by a test). */
 export const COMPLETE_ALL = completeStatement(false);
 
-/** Completes one campaign when nothing is left to do; returns it when this call completed it. */
-export async function completeCampaignIfDone(ds: DataSource, tenantId: string, campaignId: string, wait: ReportWait): Promise<CompletedCampaign | null> {
-  return (await completeCampaignsIfDone(ds, [{ tenantId, campaignId }], wait))[0] ?? null;
-}
-
-/** The same check for several campaigns in one statement; returns those this call completed. */
+/** Completes the named campaigns that have nothing left to do, in one statement; returns those this call completed. */
 export async function completeCampaignsIfDone(
   ds: DataSource, campaigns: ReadonlyArray<{ tenantId: string; campaignId: string }>, wait: ReportWait,
 ): Promise<CompletedCampaign[]> {

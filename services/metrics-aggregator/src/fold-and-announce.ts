@@ -13,12 +13,7 @@ export interface FoldDeps {
   reportGraceMs: number;
 }
 
-/** Folds one ended attempt into its campaign's stats (exactly once); true when this call counted it. */
-export async function foldAttempt(deps: FoldDeps, callAttemptId: string): Promise<boolean> {
-  return (await foldAttempts(deps, [callAttemptId]))[0]!;
-}
-
-/** foldAttempt for many attempts in one transaction (foldCallAttempts); in the order of the ids. */
+/** Folds ended attempts into their campaigns' stats (exactly once), in one transaction (foldCallAttempts); whether each was counted now, in the order of the ids. */
 export async function foldAttempts(deps: FoldDeps, callAttemptIds: readonly string[]): Promise<boolean[]> {
   const results = await foldCallAttempts(deps.ds, callAttemptIds);
   await Promise.all(results.map(async (r, i) => {
@@ -41,12 +36,7 @@ function reportWait(deps: FoldDeps): ReportWait {
   return { graceMs: deps.reportGraceMs, now: clock.now() };
 }
 
-/** Completes the campaign when nothing is left to do, an awaited post-call report included. */
-export async function checkCampaignCompletion(deps: FoldDeps, tenantId: string, campaignId: string): Promise<boolean> {
-  return (await checkCampaignsCompletion(deps, [{ tenantId, campaignId }])).has(campaignId);
-}
-
-/** checkCampaignCompletion for several campaigns in one statement; the ids of those completed now. */
+/** Completes the campaigns with nothing left to do, an awaited post-call report included, in one statement; the ids of those completed now. */
 export async function checkCampaignsCompletion(
   deps: FoldDeps, campaigns: ReadonlyArray<{ tenantId: string; campaignId: string }>,
 ): Promise<Set<string>> {

@@ -1,6 +1,6 @@
 import { Batcher } from '@dialer/platform';
 import { findAttemptsForJobs } from './attempt-lookups.repository';
-import { checkCampaignCompletion, checkCampaignsCompletion, foldAttempt, foldAttempts, type FoldDeps } from './fold-and-announce';
+import { checkCampaignsCompletion, foldAttempts, type FoldDeps } from './fold-and-announce';
 
 /** What a callFinished job names. */
 export interface FinishedCall {
@@ -31,7 +31,7 @@ export function createFoldBatches(deps: FoldDeps): { finish(call: FinishedCall):
   const batcher = new Batcher<FinishedCall, FinishResult>((calls) => finishCalls(deps, calls), {
     maxBatch: MAX_BATCH,
     // A batch that fails as a whole (a deadlock, a lost connection) is run again one job at a time.
-    single: (call) => finishOne(deps, call),
+    single: async (call) => (await finishCalls(deps, [call]))[0]!,
   });
   return { finish: (call) => batcher.submit(call) };
 }
@@ -55,13 +55,4 @@ async function finishCalls(deps: FoldDeps, calls: FinishedCall[]): Promise<Finis
     results[i] = { kind: 'folded', counted: counted[k++]!, completed: first };
   });
   return results;
-}
-
-async function finishOne(deps: FoldDeps, call: FinishedCall): Promise<FinishResult> {
-  const a = (await findAttemptsForJobs(deps.ds, [call.callAttemptId])).get(call.callAttemptId);
-  if (!a || a.tenant_id !== call.tenantId || a.campaign_id !== call.campaignId) return { kind: 'unknown' };
-  if (!a.ended_at) return { kind: 'not_ended' };
-  const counted = await foldAttempt(deps, call.callAttemptId);
-  const completed = await checkCampaignCompletion(deps, call.tenantId, call.campaignId);
-  return { kind: 'folded', counted, completed };
 }

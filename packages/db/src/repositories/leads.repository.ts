@@ -104,12 +104,6 @@ export async function lockDueLeadsOf(
     [wants.map((w) => w.campaignId), wants.map((w) => w.limit), now]);
 }
 
-/** How many of the campaign's leads are queued (its hopper). */
-export async function countQueuedLeads(ds: DataSource, campaignId: string): Promise<number> {
-  const have = await queryRows<{ n: string }>(ds, `SELECT count(*) AS n FROM leads WHERE campaign_id = $1 AND status = 'queued'`, [campaignId]);
-  return Number(have[0]?.n ?? 0);
-}
-
 /** Up to `limit` pending leads due at `now`, oldest first, locked FOR UPDATE SKIP LOCKED in the caller's transaction. */
 export async function lockDueLeads(m: EntityManager, campaignId: string, limit: number, now: Date): Promise<DueLead[]> {
   const rows = await lockDueLeadsOf(m, [{ campaignId, limit }], now);

@@ -62,19 +62,11 @@ export interface BucketedCall {
 }
 
 /**
- * Adds one ended call to its campaign's minute and hour buckets: the dial in the bucket of the time
- * it was placed, the outcome in the bucket of the time it ended (UTC). Call it inside the fold's
- * transaction, so a call is bucketed exactly when it is counted. Rows are locked in key order.
- */
-export async function bumpStatBuckets(
-  m: EntityManager, tenantId: string, campaignId: string, call: { dialedAt: Date; endedAt: Date; counts: CallCounts },
-): Promise<void> {
-  await bumpManyStatBuckets(m, [{ tenantId, campaignId, ...call }]);
-}
-
-/**
- * bumpStatBuckets for many calls in one statement: calls that fall in one bucket are added up
- * first, and bucket rows are locked in (campaign, granularity, start) order in every transaction.
+ * Adds ended calls to their campaigns' minute and hour buckets, in one statement: each call's dial
+ * in the bucket of the time it was placed, its outcome in the bucket of the time it ended (UTC);
+ * calls that fall in one bucket are added up first. Call it inside the fold's transaction, so a call
+ * is bucketed exactly when it is counted. Rows are locked in (campaign, granularity, start) order,
+ * the same in every transaction.
  */
 export async function bumpManyStatBuckets(m: EntityManager, calls: readonly BucketedCall[]): Promise<void> {
   if (!calls.length) return;

@@ -1,5 +1,5 @@
 import {
-  countQueuedLeads, deferLeads, endLeads, lockDueLeadsOf, lockRunningCampaigns, markLeadsQueued,
+  deferLeads, endLeads, lockDueLeadsOf, lockRunningCampaigns, markLeadsQueued,
   type DataSource, type DueLead, type EntityManager, type RunningCampaign,
 } from '@dialer/db';
 import { isCallableAt, leadZones, nextCallableAt, rulesForCallee } from '@dialer/domain';
@@ -33,25 +33,15 @@ export function hopperTarget(maxConcurrentCalls: number, h: HopperSize): number 
 }
 
 /**
- * Tops up one campaign's hopper. In one transaction: re-checks the campaign is running (FOR SHARE,
- * so a concurrent stop waits for this and then ends what was queued here), takes due pending leads
- * with FOR UPDATE SKIP LOCKED (several feeders never take the same lead), queues those whose
- * calling window is open now (campaign schedule ∩ the callee's rule pack, in every candidate zone),
- * and moves the others to their next window opening. `now` is the dialer's clock.
- */
-export async function feedCampaign(
-  ds: DataSource, campaign: RunningCampaign & { queued?: number }, size: HopperSize, now = clock.now(),
-): Promise<FeedResult> {
-  const queued = campaign.queued ?? await countQueuedLeads(ds, campaign.id);
-  return (await feedCampaigns(ds, [{ ...campaign, queued }], size, now)).get(campaign.id)!;
-}
-
-/**
- * feedCampaign for many campaigns in one transaction whose statements do not grow with their
- * number: the campaigns locked in id order, the due leads of all of them taken in one statement per
- * round, and each kind of write once. A pass that refills many campaigns (a fleet whose calls end
- * one by one, each freeing a slot of another campaign) costs a few round trips, not a transaction
- * per campaign. Results by campaign id (every campaign given has one).
+ * Tops up the hoppers of running campaigns, in one transaction whose statements do not grow with
+ * their number: re-checks the campaigns are running (FOR SHARE, in id order, so a concurrent stop
+ * waits for this and then ends what was queued here), takes their due pending leads with FOR UPDATE
+ * SKIP LOCKED in one statement per round (several feeders never take the same lead), queues those
+ * whose calling window is open now (campaign schedule ∩ the callee's rule pack, in every candidate
+ * zone), and moves the others to their next window opening; each kind of write once. A pass that
+ * refills many campaigns (a fleet whose calls end one by one, each freeing a slot of another
+ * campaign) costs a few round trips, not a transaction per campaign. `now` is the dialer's clock.
+ * Results by campaign id (every campaign given has one).
  */
 export async function feedCampaigns(
   ds: DataSource, campaigns: ReadonlyArray<RunningCampaign & { queued: number }>, size: HopperSize, now = clock.now(),
@@ -71,7 +61,11 @@ export async function feedCampaigns(
       const asked = new Map(need);
       const leads = await lockDueLeadsOf(m, [...asked].map(([campaignId, limit]) => ({ campaignId, limit })), now);
       const byCampaign = new Map<string, DueLead[]>();
-      for (const l of leads) byCampaign.set(l.campaign_id, [...(byCampaign.get(l.campaign_id) ?? []), l]);
+      for (const l of leads) {
+        const mine = byCampaign.get(l.campaign_id);
+        if (mine) mine.push(l);
+        else byCampaign.set(l.campaign_id, [l]);
+      }
       const all: SortedLeads = { queued: [], later: [], noWindow: [], exhausted: [] };
       for (const [id, limit] of asked) {
         const c = running.get(id)!;

@@ -189,13 +189,13 @@ export class Feeder {
     const report: FeedReport = { campaigns: campaigns.length, enqueued: 0, deferred: 0, ended: 0 };
     for (let i = 0; i < campaigns.length && !this.stopped; i += FEED_CHUNK) {
       const chunk = campaigns.slice(i, i + FEED_CHUNK);
-      let jobs: Array<{ data: DialJob; position: number }> = [];
+      const jobs: Array<{ data: DialJob; position: number }> = [];
       try {
         const results = await feedCampaigns(ds, chunk, this.o, now);
         for (const [campaignId, r] of results) {
           report.deferred += r.deferred;
           report.ended += r.ended;
-          jobs = jobs.concat(r.jobs.map((data, k) => ({ data, position: r.firstPosition + k })));
+          r.jobs.forEach((data, k) => jobs.push({ data, position: r.firstPosition + k }));
           if (r.jobs.length) logger.debug({ campaignId, enqueued: r.jobs.length }, 'hopper topped up');
         }
         if (jobs.length) await this.addJobs(jobs);
